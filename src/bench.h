@@ -1,0 +1,29 @@
+/* bench.h — training throughput: `rnnlab --bench key=value ...`.
+ *
+ * Times full training steps on random data after a warm-up: forward, a
+ * dense head of size hidden at every step, MSE, backward, Adam — the same
+ * work as PyTorch's nn.LSTM + nn.Linear(H, H) + MSELoss + Adam.
+ */
+#ifndef RNNLAB_BENCH_H
+#define RNNLAB_BENCH_H
+
+#include "model.h"
+
+typedef struct BenchConfig {
+	CellKind cell;
+	int in, hidden, layers, batch, seq, steps, warmup, threads;
+} BenchConfig;
+
+typedef struct BenchResult {
+	double seconds;		/* the timed steps */
+	double tokens_per_s;	/* seq * batch * steps / seconds */
+	double gflops;		/* estimated useful GFLOP/s (GEMM work) */
+	double final_loss;
+} BenchResult;
+
+void bench_config_default(BenchConfig *c);
+/* Parse "key=value" words: cell in hidden layers batch seq steps warmup threads. */
+int bench_parse(BenchConfig *c, int argc, char **argv, Err *e);
+int bench_run(const BenchConfig *c, BenchResult *r, Err *e);
+
+#endif

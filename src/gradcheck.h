@@ -1,0 +1,38 @@
+/* gradcheck.h — finite differences against the analytic gradient.
+ *
+ * The proof that the plots can be trusted: every parameter (or an evenly
+ * spaced sample of each tensor) is nudged by +-eps, the loss recomputed,
+ * and the central difference compared with what backward computed.
+ */
+#ifndef RNNLAB_GRADCHECK_H
+#define RNNLAB_GRADCHECK_H
+
+#include <stdint.h>
+
+#include "net.h"
+
+typedef struct GradcheckStat {
+	size_t checked;		/* entries compared */
+	double max_abs;		/* max |fd - analytic| */
+	double max_rel;		/* max |fd - analytic| / max(|fd|, |analytic|, 1e-6) */
+	size_t worst;		/* index (in the tensor) of max_rel */
+	float fd, an;		/* the two values there */
+	double max_excess;	/* max |fd - an| - rtol * max(|fd|, |an|), rtol below */
+} GradcheckStat;
+
+#define GRADCHECK_RTOL 2e-3
+
+typedef struct GradcheckOpts {
+	double eps;		/* step (default 1e-3) */
+	size_t per_tensor;	/* at most this many entries per tensor; 0 = all */
+	int train;		/* dropout on, masks drawn from dropout_seed */
+	uint64_t dropout_seed;
+	int score_from;		/* as net_forward */
+} GradcheckOpts;
+
+/* stats: [m->ntensors].  Parameters are restored exactly; m->grads is left
+ * holding the analytic gradient. */
+int gradcheck_run(Model *m, Trace *tr, const Batch *b, LossKind loss,
+		  const GradcheckOpts *o, GradcheckStat *stats, Err *e);
+
+#endif

@@ -1,0 +1,104 @@
+/* probe.c — gradient flow, saturation, gradient norms, spectral radii. */
+#include "probe.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void probe_init(Probe *p)
+{
+	memset(p, 0, sizeof *p);
+}
+
+void probe_done(Probe *p)
+{
+	free(p->dh_norm);
+	free(p->sat);
+	probe_init(p);
+}
+
+static int is_sigmoid_gate(CellKind cell, int g)
+{
+	switch (cell) {
+	case CELL_LSTM:
+		return g != 2;		/* i f g o: g is tanh */
+	case CELL_GRU:
+		return g != 2;		/* r z n: n is tanh */
+	default:
+		return 0;
+	}
+}
+
+int probe_update(Probe *p, const Model *m, const Trace *tr, Err *e)
+{
+	const ModelConfig *c = &m->cfg;
+	const int T = tr->T, B = tr->B, H = c->hidden, L = c->layers, G = m->gates;
+	if (T > p->Tcap) {
+		double *dn = realloc(p->dh_norm, (size_t)MODEL_MAX_LAYERS * T * sizeof *dn);
+		if (dn)
+			p->dh_norm = dn;
+		float *st = realloc(p->sat, (size_t)MODEL_MAX_LAYERS * T * sizeof *st);
+		if (st)
+			p->sat = st;
+		if (!dn || !st)
+			return err_set(e, ERR_NOMEM, "out of memory for the probes");
+		p->Tcap = T;
+	}
+	p->T = T;
+	p->L = L;
+	for (int k = 0; k < L; k++) {
+		const LayerTrace *lt = &tr->lt[k];
+		for (int t = 0; t < T; t++) {
+			const float *dh = lt->dh + (size_t)t * B * H;
+			double s = 0;
+			for (int i = 0; i < B * H; i++)
+				s += (double)dh[i] * dh[i];
+			p->dh_norm[(size_t)k * p->Tcap + t] = sqrt(s);
+
+			long sat = 0, total = 0;
+			const float *a = lt->act + (size_t)t * B * G * H;
+			if (c->cell == CELL_RNN) {
+				const float *h = lt->h + (size_t)(t + 1) * B * H;
+				for (int i = 0; i < B * H; i++)
+					sat += c->act == ACT_RELU ? h[i] <= 0.0f
+								  : fabsf(h[i]) > PROBE_SAT_TANH;
+				total = (long)B * H;
+			} else {
+				for (int b = 0; b < B; b++)
+					for (int g = 0; g < G; g++) {
+						const float *v = a + ((size_t)b * G + g) * H;
+						int sg = is_sigmoid_gate(c->cell, g);
+						for (int j = 0; j < H; j++)
+							sat += sg ? (v[j] < PROBE_SAT_SIGMOID || v[j] > 1 - PROBE_SAT_SIGMOID)
+								  : fabsf(v[j]) > PROBE_SAT_TANH;
+					}
+				total = (long)B * G * H;
+			}
+			p->sat[(size_t)k * p->Tcap + t] = (float)((double)sat / (double)total);
+		}
+	}
+	p->ntensors = m->ntensors;
+	for (int i = 0; i < m->ntensors; i++) {
+		const float *g = m->grads + m->tensors[i].offset;
+		double s = 0;
+		for (size_t j = 0; j < m->tensors[i].size; j++)
+			s += (double)g[j] * g[j];
+		p->grad_norm[i] = sqrt(s);
+	}
+	return 0;
+}
+
+double probe_flow_ratio(const Probe *p, int k, int t1, int t2)
+{
+	if (k < 0 || k >= p->L || t1 < 0 || t2 < 0 || t1 >= p->T || t2 >= p->T)
+		return NAN;
+	return p->dh_norm[(size_t)k * p->Tcap + t1] / p->dh_norm[(size_t)k * p->Tcap + t2];
+}
+
+void probe_spectral(const Model *m, double *out)
+{
+	const int H = m->cfg.hidden, G = m->gates;
+	for (int k = 0; k < m->cfg.layers; k++)
+		for (int g = 0; g < G; g++)
+			out[k * G + g] = mat_spectral_radius(m->p.layer[k].w_hh + (size_t)g * H * H, H);
+}

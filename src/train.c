@@ -1,0 +1,244 @@
+/* train.c — the training step, its guards, clipping and truncated BPTT. */
+#include "train.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void train_config_default(TrainConfig *c)
+{
+	memset(c, 0, sizeof *c);
+	c->loss = LOSS_MSE;
+	optim_config_default(&c->optim, OPTIM_ADAM);
+	sched_default(&c->sched, SCHED_CONSTANT);
+}
+
+int train_config_check(const TrainConfig *c, const Model *m, Err *e)
+{
+	int rc;
+	if ((unsigned)c->loss >= LOSS_COUNT)
+		return err_set(e, ERR_INVAL, "unknown loss (choices: mse, ce, bce)");
+	if ((rc = optim_check(&c->optim, e)) || (rc = sched_check(&c->sched, e)))
+		return rc;
+	if (!(c->clip_norm >= 0 && isfinite(c->clip_norm)))
+		return err_set(e, ERR_INVAL, "clip must be >= 0 (0 = off), got %g", c->clip_norm);
+	if (!(c->clip_value >= 0 && isfinite(c->clip_value)))
+		return err_set(e, ERR_INVAL, "clip_value must be >= 0 (0 = off), got %g", c->clip_value);
+	if (c->tbptt_k1 < 0 || c->tbptt_k2 < 0)
+		return err_set(e, ERR_INVAL, "tbptt lengths must be >= 0 (0 = full BPTT)");
+	if (c->tbptt_k2 && c->tbptt_k2 < c->tbptt_k1)
+		return err_set(e, ERR_INVAL, "tbptt: k2 (%d) must be at least k1 (%d)", c->tbptt_k2, c->tbptt_k1);
+	if (c->tbptt_k2 && !c->tbptt_k1)
+		return err_set(e, ERR_INVAL, "tbptt: k2 needs k1");
+	(void)m;
+	return 0;
+}
+
+int trainer_init(Trainer *t, Model *m, const TrainConfig *c, uint64_t seed, Err *e)
+{
+	memset(t, 0, sizeof *t);
+	int rc = train_config_check(c, m, e);
+	if (rc)
+		return rc;
+	t->m = m;
+	t->cfg = *c;
+	rng_seed(&t->rng, seed);
+	probe_init(&t->probe);
+	return optim_init(&t->opt, &c->optim, m->nparam, e);
+}
+
+void trainer_done(Trainer *t)
+{
+	optim_done(&t->opt);
+	trace_free(t->tr);
+	probe_done(&t->probe);
+	free(t->state);
+	memset(t, 0, sizeof *t);
+}
+
+int trainer_configure(Trainer *t, const TrainConfig *c, Err *e)
+{
+	int rc = train_config_check(c, t->m, e);
+	if (rc)
+		return rc;
+	if (c->optim.kind != t->opt.cfg.kind) {
+		Optim n;
+		if ((rc = optim_init(&n, &c->optim, t->m->nparam, e)))
+			return rc;
+		optim_done(&t->opt);
+		t->opt = n;
+	} else {
+		t->opt.cfg = c->optim;
+	}
+	t->cfg = *c;
+	return 0;
+}
+
+double grad_global_norm(const float *g, size_t n)
+{
+	double s = 0;
+	for (size_t i = 0; i < n; i++)
+		s += (double)g[i] * g[i];
+	return sqrt(s);
+}
+
+/* Guard, clip and apply the gradient now in m->grads. */
+static int apply_update(Trainer *t, double loss, StepStats *st, Err *e)
+{
+	Model *m = t->m;
+	const size_t n = m->nparam;
+	double norm = grad_global_norm(m->grads, n);
+	st->grad_norm = norm;
+	st->grad_norm_clipped = norm;
+	if (!isfinite(loss) || !isfinite(norm))
+		return err_set(e, ERR_NUMERIC,
+			       "step %ld: %s is not finite (loss %g, gradient norm %g); nothing applied, weights as before the step",
+			       t->step + 1, isfinite(loss) ? "the gradient" : "the loss",
+			       isnan(loss) ? NAN : loss, isnan(norm) ? NAN : norm);
+	if (t->cfg.clip_value > 0) {
+		const float v = t->cfg.clip_value;
+		for (size_t i = 0; i < n; i++)
+			m->grads[i] = fminf(fmaxf(m->grads[i], -v), v);
+		norm = grad_global_norm(m->grads, n);
+	}
+	if (t->cfg.clip_norm > 0 && norm > t->cfg.clip_norm) {
+		/* torch.nn.utils.clip_grad_norm_: scale by max/(norm + 1e-6) */
+		const float s = (float)(t->cfg.clip_norm / (norm + 1e-6));
+		for (size_t i = 0; i < n; i++)
+			m->grads[i] *= s;
+		norm = grad_global_norm(m->grads, n);
+	}
+	st->grad_norm_clipped = norm;
+	float lr = sched_lr(&t->cfg.sched, t->cfg.optim.lr, t->step);
+	st->lr = lr;
+	optim_step(&t->opt, m->params, m->grads, lr);
+	t->step++;
+	st->updates++;
+	return 0;
+}
+
+static int ensure_state(Trainer *t, int B, Err *e)
+{
+	if (t->state && t->state_b >= B)
+		return 0;
+	size_t n = 2 * (size_t)t->m->cfg.layers * B * t->m->cfg.hidden;
+	float *s = malloc(n * sizeof *s);
+	if (!s)
+		return err_set(e, ERR_NOMEM, "out of memory for the truncated-BPTT state");
+	free(t->state);
+	t->state = s;
+	t->state_b = B;
+	return 0;
+}
+
+/* Copy h (and c) of every layer at window-relative step i out of the trace:
+ * h_i is tr->lt[k].h[i], i in [0, T]. */
+static void save_state(Trainer *t, int i, float *h, float *c)
+{
+	const Model *m = t->m;
+	const size_t BH = (size_t)t->tr->B * m->cfg.hidden;
+	for (int k = 0; k < m->cfg.layers; k++) {
+		memcpy(h + k * BH, t->tr->lt[k].h + (size_t)i * BH, BH * sizeof(float));
+		if (c)
+			memcpy(c + k * BH, t->tr->lt[k].c + (size_t)i * BH, BH * sizeof(float));
+	}
+}
+
+int train_step(Trainer *t, const Batch *b, StepStats *st, Err *e)
+{
+	Model *m = t->m;
+	int rc;
+	memset(st, 0, sizeof *st);
+	if ((rc = net_check_batch(m, b, t->cfg.loss, e)))
+		return rc;
+	const int T = b->T, B = b->B;
+	const int k1 = t->cfg.tbptt_k1 && t->cfg.tbptt_k1 < T ? t->cfg.tbptt_k1 : T;
+	const int k2 = t->cfg.tbptt_k2 > k1 ? t->cfg.tbptt_k2 : k1;
+	const int win = k2 < T ? k2 : T;
+	if ((rc = trace_reserve(&t->tr, m, win, B, e)))
+		return rc;
+
+	if (k1 >= T) {		/* full BPTT */
+		model_zero_grad(m);
+		if ((rc = net_forward(m, t->tr, b, t->cfg.loss, 0, 1, &t->rng, e)))
+			return rc;
+		net_backward(m, t->tr, b);
+		st->loss = t->tr->loss;
+		if ((rc = probe_update(&t->probe, m, t->tr, e)))
+			return rc;
+		rc = apply_update(t, t->tr->loss, st, e);
+		st->step = t->step;
+		return rc;
+	}
+
+	/* Truncated: windows [ws, we) scoring [s, we). */
+	if ((rc = ensure_state(t, B, e)))
+		return rc;
+	const size_t LBH = (size_t)m->cfg.layers * B * m->cfg.hidden;
+	const int lstm = m->cfg.cell == CELL_LSTM;
+	float *h_in = t->state, *c_in = lstm ? t->state + LBH : NULL;
+	if (b->h0)
+		memcpy(h_in, b->h0, LBH * sizeof(float));
+	else
+		memset(h_in, 0, LBH * sizeof(float));
+	if (lstm) {
+		if (b->c0)
+			memcpy(c_in, b->c0, LBH * sizeof(float));
+		else
+			memset(c_in, 0, LBH * sizeof(float));
+	}
+	const int in_w = m->cfg.vocab ? 1 : m->cfg.in;
+	const int O = m->cfg.out ? m->cfg.out : m->cfg.hidden;
+	const int Y = t->cfg.loss == LOSS_CE ? 1 : O;
+	int prev_ws = 0;	/* window start of the trace's contents */
+	double loss_sum = 0;
+	long scored = 0;
+	for (int s = 0; s < T; s += k1) {
+		const int we = s + k1 < T ? s + k1 : T;
+		const int ws = we - k2 > 0 ? we - k2 : 0;
+		/* The state at ws: from the input for the first window, else
+		 * from the last forward pass, which covered [prev_ws, s]. */
+		if (s > 0)
+			save_state(t, ws - prev_ws, h_in, c_in);
+		Batch w = *b;
+		w.T = we - ws;
+		w.x = b->x ? b->x + (size_t)ws * B * in_w : NULL;
+		w.tok = b->tok ? b->tok + (size_t)ws * B : NULL;
+		w.h0 = (s > 0 || b->h0) ? h_in : NULL;
+		w.c0 = lstm && (s > 0 || b->c0) ? c_in : NULL;
+		int has_loss = b->y && (b->y_per_step || we == T);
+		if (b->y && b->y_per_step)
+			w.y = b->y + (size_t)ws * B * Y;
+		else if (!has_loss)
+			w.y = NULL;
+		model_zero_grad(m);
+		if ((rc = net_forward(m, t->tr, &w, t->cfg.loss, s - ws, 1, &t->rng, e)))
+			return rc;
+		prev_ws = ws;
+		if (!has_loss)
+			continue;
+		net_backward(m, t->tr, &w);
+		loss_sum += t->tr->loss * (double)t->tr->scored;
+		scored += t->tr->scored;
+		if ((rc = probe_update(&t->probe, m, t->tr, e)))
+			return rc;
+		if ((rc = apply_update(t, t->tr->loss, st, e)))
+			return rc;
+	}
+	st->loss = scored ? loss_sum / (double)scored : 0;
+	st->step = t->step;
+	return 0;
+}
+
+int train_eval(Trainer *t, const Batch *b, double *loss, Err *e)
+{
+	int rc;
+	if ((rc = net_check_batch(t->m, b, t->cfg.loss, e)))
+		return rc;
+	if ((rc = trace_reserve(&t->tr, t->m, b->T, b->B, e)))
+		return rc;
+	if ((rc = net_forward(t->m, t->tr, b, t->cfg.loss, 0, 0, NULL, e)))
+		return rc;
+	*loss = t->tr->loss;
+	return 0;
+}

@@ -1,0 +1,77 @@
+/* train.h — one training step: forward, backward, guard, clip, update.
+ *
+ *   1. zero the gradients; forward with dropout on; loss
+ *   2. backward; the probes (flow, saturation, per-tensor norms)
+ *   3. the global gradient norm; a loss or norm that is not finite stops
+ *      here: nothing is applied and the weights are as before the step
+ *   4. clip by value (each entry to [-v, v]), then by global norm (scale
+ *      to at most n, Pascanu et al. 2013)
+ *   5. the optimizer at the scheduled learning rate
+ *
+ * Truncated BPTT (k1, k2): the sequence is cut into chunks of k1 steps, the
+ * state carried from chunk to chunk, and an update made after each chunk.
+ * The loss of a chunk is backpropagated through the chunk and k2 - k1 steps
+ * before it (k2 >= k1; k2 = k1 by default): those steps are run again from
+ * the state stored when they were first visited, which is held constant.
+ * The gradient is then the exact gradient of a well-defined loss, so the
+ * finite-difference check applies to it too.
+ */
+#ifndef RNNLAB_TRAIN_H
+#define RNNLAB_TRAIN_H
+
+#include "net.h"
+#include "optim.h"
+#include "probe.h"
+
+typedef struct TrainConfig {
+	LossKind loss;
+	OptimConfig optim;
+	Schedule sched;
+	float clip_norm;	/* 0 = off */
+	float clip_value;	/* 0 = off */
+	int tbptt_k1;		/* 0 = full BPTT */
+	int tbptt_k2;		/* 0 = k1 */
+} TrainConfig;
+
+/* What one step did. */
+typedef struct StepStats {
+	long step;		/* 1-based count of applied updates after this step */
+	double loss;		/* mean over the scored positions */
+	double grad_norm;	/* global L2 norm before clipping (last chunk) */
+	double grad_norm_clipped;
+	float lr;
+	int updates;		/* optimizer updates made (chunks with a loss) */
+} StepStats;
+
+typedef struct Trainer {
+	Model *m;		/* borrowed */
+	TrainConfig cfg;
+	Optim opt;
+	Trace *tr;
+	Probe probe;
+	Rng rng;		/* dropout masks */
+	long step;		/* updates applied so far (the schedule's clock) */
+	float *state;		/* [2, L, Bcap, H] tbptt: h (and c) entering a window */
+	int state_b;		/* Bcap of state */
+} Trainer;
+
+void train_config_default(TrainConfig *c);
+int train_config_check(const TrainConfig *c, const Model *m, Err *e);
+
+int  trainer_init(Trainer *t, Model *m, const TrainConfig *c, uint64_t seed, Err *e);
+void trainer_done(Trainer *t);
+/* Change the configuration; the optimizer state is kept when the optimizer
+ * kind is unchanged, else reset. */
+int  trainer_configure(Trainer *t, const TrainConfig *c, Err *e);
+
+/* One training step on batch b.  On ERR_NUMERIC nothing was applied (for
+ * tbptt: nothing of the failing chunk) and e names the step and the norm. */
+int train_step(Trainer *t, const Batch *b, StepStats *st, Err *e);
+
+/* Forward only, dropout off: loss of b (for validation). */
+int train_eval(Trainer *t, const Batch *b, double *loss, Err *e);
+
+/* Global L2 norm of n floats, in double. */
+double grad_global_norm(const float *g, size_t n);
+
+#endif

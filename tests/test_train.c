@@ -1,0 +1,349 @@
+/* test_train.c — the training step: the non-finite guard, clipping by norm
+ * and by value, truncated BPTT against windows computed by hand, and
+ * determinism (same seed, same bytes). */
+#include "testutil.h"
+
+#include "train.h"
+
+typedef struct Setup {
+	Model *m;
+	float *x, *y;
+	Batch b;
+} Setup;
+
+static void setup(Setup *s, CellKind cell, int T, int B, int in, int H, int out, float dropout,
+		  int layers, uint64_t seed)
+{
+	ModelConfig c;
+	model_config_default(&c);
+	c.cell = cell;
+	c.in = in;
+	c.hidden = H;
+	c.out = out;
+	c.layers = layers;
+	c.dropout = dropout;
+	Rng r;
+	rng_seed(&r, seed);
+	Err e;
+	s->m = model_new(&c, &r, &e);
+	assert_non_null(s->m);
+	s->x = malloc((size_t)T * B * in * sizeof(float));
+	s->y = malloc((size_t)T * B * out * sizeof(float));
+	for (int i = 0; i < T * B * in; i++)
+		s->x[i] = rng_range(&r, -1, 1);
+	for (int i = 0; i < T * B * out; i++)
+		s->y[i] = rng_range(&r, -1, 1);
+	Batch b = { .T = T, .B = B, .x = s->x, .y = s->y, .y_per_step = 1 };
+	s->b = b;
+}
+
+static void teardown(Setup *s)
+{
+	model_free(s->m);
+	free(s->x);
+	free(s->y);
+}
+
+static TrainConfig sgd(float lr)
+{
+	TrainConfig c;
+	train_config_default(&c);
+	optim_config_default(&c.optim, OPTIM_SGD);
+	c.optim.lr = lr;
+	return c;
+}
+
+static void test_nonfinite_loss_not_applied(void **state)
+{
+	(void)state;
+	Setup s;
+	setup(&s, CELL_LSTM, 3, 2, 2, 4, 1, 0, 1, 5);
+	TrainConfig tc = sgd(0.1f);
+	Trainer t;
+	Err e;
+	assert_int_equal(trainer_init(&t, s.m, &tc, 1, &e), 0);
+	StepStats st;
+	assert_int_equal(train_step(&t, &s.b, &st, &e), 0);
+	assert_int_equal(st.step, 1);
+	float *before = malloc(s.m->nparam * sizeof(float));
+	memcpy(before, s.m->params, s.m->nparam * sizeof(float));
+	s.x[3] = INFINITY;
+	assert_int_equal(train_step(&t, &s.b, &st, &e), ERR_NUMERIC);
+	assert_non_null(strstr(e.msg, "step 2"));
+	assert_non_null(strstr(e.msg, "nothing applied"));
+	assert_memory_equal(before, s.m->params, s.m->nparam * sizeof(float));
+	assert_int_equal(t.step, 1);
+	free(before);
+	trainer_done(&t);
+	teardown(&s);
+}
+
+/* A finite loss (in double) with a gradient that overflows float32. */
+static void test_nonfinite_gradient_not_applied(void **state)
+{
+	(void)state;
+	Setup s;
+	setup(&s, CELL_RNN, 1, 1, 1, 2, 1, 0, 1, 5);
+	s.y[0] = 3e38f;
+	TrainConfig tc = sgd(0.1f);
+	Trainer t;
+	Err e;
+	assert_int_equal(trainer_init(&t, s.m, &tc, 1, &e), 0);
+	float *before = malloc(s.m->nparam * sizeof(float));
+	memcpy(before, s.m->params, s.m->nparam * sizeof(float));
+	StepStats st;
+	assert_int_equal(train_step(&t, &s.b, &st, &e), ERR_NUMERIC);
+	assert_true(isfinite(st.loss));
+	assert_non_null(strstr(e.msg, "step 1: the gradient is not finite"));
+	assert_true(strstr(e.msg, "gradient norm inf") || strstr(e.msg, "gradient norm nan"));
+	assert_memory_equal(before, s.m->params, s.m->nparam * sizeof(float));
+	free(before);
+	trainer_done(&t);
+	teardown(&s);
+}
+
+/* The raw gradient of the current weights, computed directly. */
+static float *raw_grad(Model *m, const Batch *b)
+{
+	Err e;
+	Trace *tr = trace_new(m, b->T, b->B, &e);
+	model_zero_grad(m);
+	assert_int_equal(net_forward(m, tr, b, LOSS_MSE, 0, 0, NULL, &e), 0);
+	net_backward(m, tr, b);
+	float *g = malloc(m->nparam * sizeof(float));
+	memcpy(g, m->grads, m->nparam * sizeof(float));
+	trace_free(tr);
+	return g;
+}
+
+static void test_clip_norm(void **state)
+{
+	(void)state;
+	Setup s;
+	setup(&s, CELL_GRU, 5, 3, 3, 6, 2, 0, 1, 9);
+	for (int i = 0; i < 5 * 3 * 2; i++)
+		s.y[i] *= 50;	/* a big gradient */
+	float *g = raw_grad(s.m, &s.b);
+	double norm = grad_global_norm(g, s.m->nparam);
+	assert_true(norm > 1.0);
+	float *p0 = malloc(s.m->nparam * sizeof(float));
+	memcpy(p0, s.m->params, s.m->nparam * sizeof(float));
+	TrainConfig tc = sgd(0.5f);
+	tc.clip_norm = 1.0f;
+	Trainer t;
+	Err e;
+	assert_int_equal(trainer_init(&t, s.m, &tc, 1, &e), 0);
+	StepStats st;
+	assert_int_equal(train_step(&t, &s.b, &st, &e), 0);
+	assert_float_equal(st.grad_norm, norm, 1e-6 * norm);
+	assert_float_equal(st.grad_norm_clipped, 1.0, 1e-5);
+	double scale = 1.0 / (norm + 1e-6);
+	for (size_t i = 0; i < s.m->nparam; i++)
+		assert_float_equal(s.m->params[i], p0[i] - 0.5 * g[i] * scale, 1e-6);
+	free(g);
+	free(p0);
+	trainer_done(&t);
+	teardown(&s);
+}
+
+static void test_clip_value(void **state)
+{
+	(void)state;
+	Setup s;
+	setup(&s, CELL_LSTM, 4, 2, 2, 3, 2, 0, 1, 11);
+	for (int i = 0; i < 4 * 2 * 2; i++)
+		s.y[i] *= 20;
+	float *g = raw_grad(s.m, &s.b);
+	float *p0 = malloc(s.m->nparam * sizeof(float));
+	memcpy(p0, s.m->params, s.m->nparam * sizeof(float));
+	TrainConfig tc = sgd(1.0f);
+	tc.clip_value = 0.05f;
+	Trainer t;
+	Err e;
+	assert_int_equal(trainer_init(&t, s.m, &tc, 1, &e), 0);
+	StepStats st;
+	assert_int_equal(train_step(&t, &s.b, &st, &e), 0);
+	int clipped = 0;
+	for (size_t i = 0; i < s.m->nparam; i++) {
+		float gi = fminf(fmaxf(g[i], -0.05f), 0.05f);
+		clipped += gi != g[i];
+		assert_float_equal(s.m->params[i], p0[i] - gi, 1e-6);
+	}
+	assert_true(clipped > 0);
+	free(g);
+	free(p0);
+	trainer_done(&t);
+	teardown(&s);
+}
+
+/* tbptt k1=2, k2=3 over T=6 by hand: windows [0,2) [1,4) [3,6), scoring
+ * [0,2) [2,4) [4,6), each window starting from the state recorded when
+ * its first step was visited, one SGD update per window. */
+static void test_tbptt_windows(void **state)
+{
+	(void)state;
+	const int T = 6, B = 2, I = 2, H = 3, O = 2;
+	for (int cell = 0; cell < CELL_COUNT; cell++) {
+		Setup a, b;
+		setup(&a, (CellKind)cell, T, B, I, H, O, 0, 2, 21);
+		setup(&b, (CellKind)cell, T, B, I, H, O, 0, 2, 21);
+		const float lr = 0.3f;
+		TrainConfig tc = sgd(lr);
+		tc.tbptt_k1 = 2;
+		tc.tbptt_k2 = 3;
+		Trainer t;
+		Err e;
+		assert_int_equal(trainer_init(&t, a.m, &tc, 1, &e), 0);
+		StepStats st;
+		assert_int_equal(train_step(&t, &a.b, &st, &e), 0);
+		assert_int_equal(st.updates, 3);
+
+		/* by hand on model b */
+		Model *m = b.m;
+		Trace *tr = trace_new(m, 3, B, &e);
+		const size_t LBH = 2 * (size_t)B * H;
+		float h[2 * 2 * 3], c[2 * 2 * 3];
+		const int ws[3] = { 0, 1, 3 }, we[3] = { 2, 4, 6 }, sc[3] = { 0, 2, 4 };
+		double loss_sum = 0;
+		for (int w = 0; w < 3; w++) {
+			Batch wb = b.b;
+			wb.T = we[w] - ws[w];
+			wb.x = b.x + (size_t)ws[w] * B * I;
+			wb.y = b.y + (size_t)ws[w] * B * O;
+			wb.h0 = w ? h : NULL;
+			wb.c0 = w && cell == CELL_LSTM ? c : NULL;
+			model_zero_grad(m);
+			assert_int_equal(net_forward(m, tr, &wb, LOSS_MSE, sc[w] - ws[w], 1, NULL, &e), 0);
+			net_backward(m, tr, &wb);
+			loss_sum += tr->loss;
+			for (size_t i = 0; i < m->nparam; i++)
+				m->params[i] -= lr * m->grads[i];
+			if (w < 2) {	/* the state at the next window's start */
+				int rel = ws[w + 1] - ws[w];
+				for (int k = 0; k < 2; k++) {
+					memcpy(h + k * B * H, tr->lt[k].h + (size_t)rel * B * H, (size_t)B * H * sizeof(float));
+					if (cell == CELL_LSTM)
+						memcpy(c + k * B * H, tr->lt[k].c + (size_t)rel * B * H, (size_t)B * H * sizeof(float));
+				}
+			}
+		}
+		(void)LBH;
+		assert_float_equal(st.loss, loss_sum / 3, 1e-9);	/* equal-sized windows */
+		assert_memory_equal(a.m->params, b.m->params, a.m->nparam * sizeof(float));
+		trace_free(tr);
+		trainer_done(&t);
+		teardown(&a);
+		teardown(&b);
+	}
+}
+
+static void test_tbptt_per_sequence_target(void **state)
+{
+	(void)state;
+	Setup s;
+	setup(&s, CELL_RNN, 6, 2, 2, 3, 1, 0, 1, 4);
+	s.b.y_per_step = 0;	/* y[0..B) is the target of the last step */
+	TrainConfig tc = sgd(0.1f);
+	tc.tbptt_k1 = 4;
+	Trainer t;
+	Err e;
+	assert_int_equal(trainer_init(&t, s.m, &tc, 1, &e), 0);
+	StepStats st;
+	assert_int_equal(train_step(&t, &s.b, &st, &e), 0);
+	assert_int_equal(st.updates, 1);	/* only the window holding the last step */
+	assert_true(st.loss > 0);
+	trainer_done(&t);
+	teardown(&s);
+}
+
+static void test_determinism(void **state)
+{
+	(void)state;
+	Setup a, b;
+	setup(&a, CELL_LSTM, 8, 4, 3, 8, 2, 0.3f, 2, 33);
+	setup(&b, CELL_LSTM, 8, 4, 3, 8, 2, 0.3f, 2, 33);
+	assert_memory_equal(a.m->params, b.m->params, a.m->nparam * sizeof(float));
+	TrainConfig tc;
+	train_config_default(&tc);
+	tc.clip_norm = 1.0f;
+	Trainer ta, tb;
+	Err e;
+	assert_int_equal(trainer_init(&ta, a.m, &tc, 99, &e), 0);
+	assert_int_equal(trainer_init(&tb, b.m, &tc, 99, &e), 0);
+	StepStats st;
+	for (int i = 0; i < 20; i++) {
+		assert_int_equal(train_step(&ta, &a.b, &st, &e), 0);
+		assert_int_equal(train_step(&tb, &b.b, &st, &e), 0);
+	}
+	assert_memory_equal(a.m->params, b.m->params, a.m->nparam * sizeof(float));
+	assert_memory_equal(ta.opt.m, tb.opt.m, a.m->nparam * sizeof(float));
+	/* a different dropout seed gives different weights */
+	trainer_done(&tb);
+	teardown(&b);
+	setup(&b, CELL_LSTM, 8, 4, 3, 8, 2, 0.3f, 2, 33);
+	assert_int_equal(trainer_init(&tb, b.m, &tc, 100, &e), 0);
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(train_step(&tb, &b.b, &st, &e), 0);
+	assert_true(memcmp(a.m->params, b.m->params, a.m->nparam * sizeof(float)) != 0);
+	trainer_done(&ta);
+	trainer_done(&tb);
+	teardown(&a);
+	teardown(&b);
+}
+
+/* Training actually learns: a GRU fits a small fixed batch. */
+static void test_loss_decreases(void **state)
+{
+	(void)state;
+	Setup s;
+	setup(&s, CELL_GRU, 10, 8, 2, 16, 1, 0, 1, 2);
+	for (int i = 0; i < 10 * 8; i++)	/* target: running sum of input 0 */
+		s.y[i] = 0.3f * s.x[i * 2] + (i >= 8 ? 0.5f * s.y[i - 8] : 0);
+	TrainConfig tc;
+	train_config_default(&tc);
+	tc.optim.lr = 1e-2f;
+	Trainer t;
+	Err e;
+	assert_int_equal(trainer_init(&t, s.m, &tc, 1, &e), 0);
+	StepStats st;
+	assert_int_equal(train_step(&t, &s.b, &st, &e), 0);
+	double first = st.loss;
+	for (int i = 0; i < 300; i++)
+		assert_int_equal(train_step(&t, &s.b, &st, &e), 0);
+	assert_true(st.loss < 0.05 * first);
+	trainer_done(&t);
+	teardown(&s);
+}
+
+static void test_config_check(void **state)
+{
+	(void)state;
+	Setup s;
+	setup(&s, CELL_RNN, 2, 1, 1, 2, 1, 0, 1, 1);
+	TrainConfig tc = sgd(0.1f);
+	Err e;
+	tc.tbptt_k1 = 5;
+	tc.tbptt_k2 = 3;
+	assert_int_equal(train_config_check(&tc, s.m, &e), ERR_INVAL);
+	assert_string_equal(e.msg, "tbptt: k2 (3) must be at least k1 (5)");
+	tc.tbptt_k2 = 0;
+	tc.clip_norm = -1;
+	assert_int_equal(train_config_check(&tc, s.m, &e), ERR_INVAL);
+	teardown(&s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_nonfinite_loss_not_applied),
+		cmocka_unit_test(test_nonfinite_gradient_not_applied),
+		cmocka_unit_test(test_clip_norm),
+		cmocka_unit_test(test_clip_value),
+		cmocka_unit_test(test_tbptt_windows),
+		cmocka_unit_test(test_tbptt_per_sequence_target),
+		cmocka_unit_test(test_determinism),
+		cmocka_unit_test(test_loss_decreases),
+		cmocka_unit_test(test_config_check),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

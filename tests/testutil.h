@@ -1,0 +1,66 @@
+/* testutil.h — small helpers shared by the cmocka tests (header only). */
+#ifndef RNNLAB_TESTUTIL_H
+#define RNNLAB_TESTUTIL_H
+
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "npz.h"
+
+/* Worst |a-b| / (atol/rtol + |b|) style error: returns the largest
+ * |a - b| - rtol*|b| excess, so <= atol means every element passes. */
+static inline double tu_max_excess(const float *a, const float *b, size_t n, double rtol,
+				   size_t *where)
+{
+	double worst = 0;
+	if (where)
+		*where = 0;
+	for (size_t i = 0; i < n; i++) {
+		double d = fabs((double)a[i] - b[i]) - rtol * fabs((double)b[i]);
+		if (!(d <= worst)) {	/* NaN counts as worst */
+			worst = isnan(d) ? INFINITY : d;
+			if (where)
+				*where = i;
+		}
+	}
+	return worst;
+}
+
+/* A float array from an npz, converted to float32 (malloc'd; caller frees).
+ * Fails the test when missing and required. */
+static inline float *tu_get_f32(const Npz *z, const char *name, size_t *count, int required)
+{
+	const NpyArray *a = npz_find(z, name);
+	if (!a) {
+		if (required)
+			fail_msg("fixture has no array '%s'", name);
+		return NULL;
+	}
+	float *out = malloc((a->count ? a->count : 1) * sizeof *out);
+	assert_non_null(out);
+	Err e;
+	if (npy_is_float(a)) {
+		if (npy_to_f32(a, out, &e))
+			fail_msg("%s", e.msg);
+	} else {
+		int64_t *tmp = malloc((a->count ? a->count : 1) * sizeof *tmp);
+		assert_non_null(tmp);
+		if (npy_to_i64(a, tmp, &e))
+			fail_msg("%s", e.msg);
+		for (size_t i = 0; i < a->count; i++)
+			out[i] = (float)tmp[i];
+		free(tmp);
+	}
+	if (count)
+		*count = a->count;
+	return out;
+}
+
+#endif
