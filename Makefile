@@ -17,12 +17,13 @@ VERSION   := 0.1.0
 
 NODEPS_GOALS := clean help distclean
 ifeq ($(filter $(NODEPS_GOALS),$(MAKECMDGOALS)),)
-MISSING := $(shell for p in $(PKGS); do pkg-config --exists $$p 2>/dev/null || echo $$p; done)
+MISSING := $(shell for p in $(PKGS); do pkg-config --exists $$p 2>/dev/null || echo $$p; done; \
+	     command -v tmux >/dev/null 2>&1 || echo tmux)
 ifneq ($(MISSING),)
-$(info rnnlab: pkg-config cannot find: $(MISSING))
+$(info rnnlab: missing: $(MISSING))
 ifneq ($(wildcard /etc/debian_version),)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-$(info rnnlab: installing the Debian packages: $(SUDO) apt-get install -y $(DEB_PKGS))
+$(info rnnlab: installing the Debian packages: $(strip $(SUDO) apt-get install -y $(DEB_PKGS)))
 DEPS_RC := $(shell { $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $(DEB_PKGS); } >&2; echo $$?)
 ifneq ($(DEPS_RC),0)
 $(error rnnlab: apt-get failed (exit $(DEPS_RC)); install by hand: $(DEB_PKGS))

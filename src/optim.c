@@ -50,7 +50,7 @@ static int parse_name(const char *const *names, int count, const char *what,
 	for (int i = 0; i < count && len < sizeof list; i++)
 		len += (size_t)snprintf(list + len, sizeof list - len, "%s%s",
 					i ? ", " : "", names[i]);
-	return err_set(e, ERR_INVAL, "unknown %s '%.64s' (one of: %s)",
+	return err_set(e, ERR_INVAL, "unknown %s '%.64s' (choices: %s)",
 		       what, name, list);
 }
 

@@ -4,10 +4,10 @@
  * gradients in a parallel block, so one optimizer step is a flat loop over n
  * floats.  The update rules are PyTorch 1.13's torch.optim, float32, with the
  * floating-point operations in the same order torch does them, so results
- * agree to a few ulps (torch's CPU kernels fuse some multiply-adds; these
- * loops do not, so they vectorise on any x86-64).  Below, g is the gradient, p the parameter,
- * lr the learning rate of this step, t the 1-based step count, and every
- * operation is per element:
+ * agree to a few ulps (torch's CPU kernels fuse some multiply-adds into an
+ * fma; these loops do not, so they vectorise without FMA hardware).  Below,
+ * g is the gradient, p the parameter, lr the learning rate of this step, t
+ * the 1-based step count, and every operation is per element:
  *
  *   weight decay (all but adamw, L2 "coupled" as torch does):  g = g + wd*p
  *
@@ -88,12 +88,14 @@ typedef struct Optim {
 	OptimConfig cfg;
 	size_t n;
 	long t;			/* steps taken since init or reset */
-	float *m;		/* [n] or NULL: sgd, adagrad, rmsprop */
-	float *v;		/* [n] or NULL: sgd, momentum, nesterov */
+	float *m;		/* [n]; NULL for sgd, adagrad, rmsprop */
+	float *v;		/* [n]; NULL for sgd, momentum, nesterov */
 } Optim;
 
 /* Check c (as optim_check), copy it, allocate zeroed state for n floats,
- * t = 0.  On failure o holds no memory and optim_done(o) is harmless. */
+ * t = 0.  On failure o holds no memory and optim_done(o) is harmless.
+ * The hyperparameters in o->cfg may be changed between steps; the kind
+ * may not (init a new Optim). */
 int  optim_init(Optim *o, const OptimConfig *c, size_t n, Err *e);
 void optim_done(Optim *o);
 /* Zero the state and t: the next step is a first step again. */

@@ -51,6 +51,7 @@ void trainer_done(Trainer *t)
 {
 	optim_done(&t->opt);
 	trace_free(t->tr);
+	trace_free(t->etr);
 	probe_done(&t->probe);
 	free(t->state);
 	memset(t, 0, sizeof *t);
@@ -235,10 +236,10 @@ int train_eval(Trainer *t, const Batch *b, double *loss, Err *e)
 	int rc;
 	if ((rc = net_check_batch(t->m, b, t->cfg.loss, e)))
 		return rc;
-	if ((rc = trace_reserve(&t->tr, t->m, b->T, b->B, e)))
+	if ((rc = trace_reserve(&t->etr, t->m, b->T, b->B, e)))
 		return rc;
-	if ((rc = net_forward(t->m, t->tr, b, t->cfg.loss, 0, 0, NULL, e)))
+	if ((rc = net_forward(t->m, t->etr, b, t->cfg.loss, 0, 0, NULL, e)))
 		return rc;
-	*loss = t->tr->loss;
+	*loss = t->etr->loss;
 	return 0;
 }

@@ -47,7 +47,8 @@ typedef struct Trainer {
 	Model *m;		/* borrowed */
 	TrainConfig cfg;
 	Optim opt;
-	Trace *tr;
+	Trace *tr;		/* the last training step's forward and backward */
+	Trace *etr;		/* evaluation passes (validation, predict) */
 	Probe probe;
 	Rng rng;		/* dropout masks */
 	long step;		/* updates applied so far (the schedule's clock) */
@@ -68,7 +69,7 @@ int  trainer_configure(Trainer *t, const TrainConfig *c, Err *e);
  * tbptt: nothing of the failing chunk) and e names the step and the norm. */
 int train_step(Trainer *t, const Batch *b, StepStats *st, Err *e);
 
-/* Forward only, dropout off: loss of b (for validation). */
+/* Forward only, dropout off, into t->etr: loss of b (validation). */
 int train_eval(Trainer *t, const Batch *b, double *loss, Err *e);
 
 /* Global L2 norm of n floats, in double. */

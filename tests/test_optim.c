@@ -297,11 +297,11 @@ static void test_names_and_defaults(void **state)
 	}
 	OptimKind ok;
 	assert_int_equal(optim_parse("adamax", &ok, &e), ERR_INVAL);
-	assert_string_equal(e.msg, "unknown optimizer 'adamax' (one of: sgd, "
+	assert_string_equal(e.msg, "unknown optimizer 'adamax' (choices: sgd, "
 			    "momentum, nesterov, adagrad, rmsprop, adam, adamw)");
 	SchedKind sk;
 	assert_int_equal(sched_parse("Cosine", &sk, &e), ERR_INVAL);
-	assert_string_equal(e.msg, "unknown schedule 'Cosine' (one of: "
+	assert_string_equal(e.msg, "unknown schedule 'Cosine' (choices: "
 			    "constant, step, cosine)");
 
 	OptimConfig c;

@@ -1,17 +1,27 @@
 /* main.c — rnnlab's entry point: picks the front end from the arguments. */
+#include <langinfo.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bench.h"
+#include "frontend.h"
 
 static void usage(FILE *f)
 {
-	fputs("usage: rnnlab [FILE.lab]             the workbench (a lesson or script when given)\n"
-	      "       rnnlab --batch FILE|-         run commands without the TUI\n"
-	      "       rnnlab -c 'CMD; CMD'          run the commands, then exit\n"
-	      "       rnnlab --bench key=value...   training throughput\n"
+	fputs("usage: rnnlab [--ascii] [FILE.lab]     the workbench (a lesson or script when given)\n"
+	      "       rnnlab --plain [FILE.lab]       the plain line REPL (also with TERM=dumb)\n"
+	      "       rnnlab --batch FILE|-           run commands without the TUI; stops at the first error\n"
+	      "       rnnlab -c 'CMD; CMD'            run the commands, then exit\n"
+	      "       rnnlab --bench key=value...     training throughput (see below)\n"
 	      "       rnnlab --help | --version\n"
+	      "\n"
+	      "Without arguments rnnlab starts the workbench when stdin and stdout are terminals,\n"
+	      "else it reads commands from stdin as --batch - does.  Inside, `help` lists the commands.\n"
+	      "--ascii draws plots with ASCII only (also chosen for a non-UTF-8 locale); NO_COLOR=1\n"
+	      "turns colour off.\n"
 	      "\n"
 	      "bench keys: cell=rnn|lstm|gru in=N hidden=N layers=N batch=N seq=N steps=N\n"
 	      "            warmup=N threads=N   (defaults: lstm 128 128 1 32 64 50 3 1)\n", f);
@@ -42,16 +52,72 @@ static int run_bench(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+	setlocale(LC_ALL, "");
+	Options o = { 0 };
+	const char *codeset = nl_langinfo(CODESET);
+	o.ascii = !codeset || strcmp(codeset, "UTF-8") != 0;
+	const char *nc = getenv("NO_COLOR");
+	o.color = isatty(1) && !(nc && *nc);
+	int plain = 0;
+	const char *term = getenv("TERM");
+	if (!term || !strcmp(term, "dumb"))
+		plain = 1;
+
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--help")) {
+			usage(stdout);
+			return 0;
+		} else if (!strcmp(a, "--version")) {
+			printf("rnnlab %s\n", RNNLAB_VERSION);
+			return 0;
+		} else if (!strcmp(a, "--bench")) {
+			return run_bench(argc - i - 1, argv + i + 1);
+		} else if (!strcmp(a, "--ascii")) {
+			o.ascii = 1;
+		} else if (!strcmp(a, "--plain")) {
+			plain = 1;
+		} else if (!strcmp(a, "--batch")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "rnnlab: --batch needs a file, or - for stdin\n");
+				return 2;
+			}
+			if (i + 2 < argc) {
+				fprintf(stderr, "rnnlab: --batch takes one file, got more: '%s'\n", argv[i + 2]);
+				return 2;
+			}
+			return batch_run_file(argv[i + 1], &o);
+		} else {
+			fprintf(stderr, "rnnlab: unknown option '%s' (rnnlab --help lists them)\n", a);
+			return 2;
+		}
+	}
+	if (i < argc && !strcmp(argv[i], "-c")) {
+		if (i + 1 >= argc) {
+			fprintf(stderr, "rnnlab: -c needs commands: rnnlab -c 'CMD; CMD'\n");
+			return 2;
+		}
+		return batch_run_string(argv[i + 1], &o);
+	}
+	if (i < argc && !strcmp(argv[i], "-h")) {
 		usage(stdout);
 		return 0;
 	}
-	if (argc > 1 && !strcmp(argv[1], "--version")) {
-		printf("rnnlab %s\n", RNNLAB_VERSION);
-		return 0;
+	if (i < argc && argv[i][0] == '-' && argv[i][1]) {
+		fprintf(stderr, "rnnlab: unknown option '%s' (rnnlab --help lists them)\n", argv[i]);
+		return 2;
 	}
-	if (argc > 1 && !strcmp(argv[1], "--bench"))
-		return run_bench(argc - 2, argv + 2);
-	usage(stderr);
-	return 2;
+	const char *script = i < argc ? argv[i] : NULL;
+	if (i + 1 < argc) {
+		fprintf(stderr, "rnnlab: one script at a time, got '%s' and '%s'\n", argv[i], argv[i + 1]);
+		return 2;
+	}
+	if (!isatty(0) || !isatty(1)) {
+		if (script)
+			return batch_run_file(script, &o);
+		return batch_run_file("-", &o);
+	}
+	(void)plain;	/* the TUI comes next; until then the plain REPL serves */
+	return repl_run(script, &o);
 }

@@ -1,0 +1,432 @@
+/* cmd.c — the command table, dispatch, help and completion. */
+#include "cmd.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const model_keys[] = {
+	"hidden=", "in=", "vocab=", "embed=", "layers=", "out=", "act=", "init=", "radius=",
+	"forget_bias=", "layernorm=", "residual=", "dropout=", NULL
+};
+static const char *const model_words[] = { "rnn", "lstm", "gru", "seq2seq", "show", NULL };
+static const char *const data_words[] = { "list", "info", "show", NULL };
+static const char *const show_words[] = { "config", "model", "data", NULL };
+static const char *const plot_words[] = { "loss", "grad", "lr", "flow", "sat", "gates", "h", "--svg", NULL };
+static const char *const journal_words[] = { "save", "show", NULL };
+static const char *const history_words[] = { "save", NULL };
+static const char *const gates_words[] = { "layer=", "sample=", NULL };
+static const char *const generate_words[] = { "temp=", "prime=", NULL };
+
+static const Command commands[] = {
+	{ "help", cmd_help, 0, 1, 0, "help [COMMAND]", "list the commands, or explain one",
+	  "`help set` also lists every setting, `help data` every dataset.", COMP_COMMAND, NULL },
+	{ "model", cmd_model, 1, -1, CMD_CHANGES, "model rnn|lstm|gru hidden=N [key=value...] | model show",
+	  "build a model (replaces the current one), or show it",
+	  "keys: hidden=N (required), in=N, vocab=N embed=N (token input), layers=N (1),\n"
+	  "  out=N (head size; 0 = no head), act=tanh|relu (rnn), init=default|xavier|orthogonal|identity,\n"
+	  "  radius=R (scale each W_hh to spectral radius R), forget_bias=B (lstm), layernorm=on|off,\n"
+	  "  residual=on|off, dropout=P (between layers).\n"
+	  "in=, out= and vocab= default to the selected dataset's sizes; embed= defaults to 32.\n"
+	  "A new model starts a new run: fresh weights, optimizer state and history.\n"
+	  "example: model lstm hidden=64 layers=2 dropout=0.2",
+	  COMP_WORDS, model_words },
+	{ "data", cmd_data, 1, -1, CMD_CHANGES, "data NAME [key=value...] | data list | data info | data show [N]",
+	  "select a dataset, list them, describe or preview the selected one",
+	  "data csv FILE [column=NAME|N] [window=N] [horizon=N] reads a series from a CSV file;\n"
+	  "data text FILE [seq=N] a character-level language model over a text file.\n"
+	  "Parameters and their defaults: data list, help data.",
+	  COMP_DATASET, data_words },
+	{ "set", cmd_set, 1, -1, CMD_CHANGES, "set KEY=VALUE...", "change training settings (help set lists them)",
+	  "All pairs are checked before any is applied.  example: set optim=adam lr=3e-3 clip=1",
+	  COMP_SETTINGS, NULL },
+	{ "show", cmd_show, 0, 1, 0, "show [config|model|data]", "show the settings, the model or the dataset",
+	  NULL, COMP_WORDS, show_words },
+	{ "train", cmd_train, 0, 2, CMD_CHANGES | CMD_MODEL | CMD_DATA, "train [N] [steps|epochs]",
+	  "train for N steps (default: one epoch) or N epochs",
+	  "Prints a progress line every log_every steps and validates every val_every steps.\n"
+	  "Ctrl-C stops after the current step; the model is kept as after that step.",
+	  COMP_WORDS, (const char *const[]){ "steps", "epochs", NULL } },
+	{ "eval", cmd_eval, 0, 0, CMD_MODEL | CMD_DATA, "eval", "loss (and accuracy) on the validation split",
+	  NULL, COMP_NONE, NULL },
+	{ "predict", cmd_predict, 0, 1, CMD_MODEL | CMD_DATA, "predict [N]",
+	  "show the model's output next to the target for N validation examples (5)", NULL, COMP_NONE, NULL },
+	{ "generate", cmd_generate, 0, 3, CMD_CHANGES | CMD_MODEL | CMD_DATA, "generate [N] [temp=T] [prime=\"text\"]",
+	  "sample N tokens (200) from a language model", "temp=1 samples from the model's distribution;\n"
+	  "lower is more conservative, 0 is greedy.", COMP_WORDS, generate_words },
+	{ "grads", cmd_grads, 0, 0, CMD_MODEL, "grads", "dL/dh_t per timestep and layer, and per-parameter gradient norms",
+	  "From the last training step (or one forward+backward on a training batch when there was none).",
+	  COMP_NONE, NULL },
+	{ "gates", cmd_gates, 0, 2, CMD_MODEL, "gates [layer=K] [sample=B]",
+	  "gate activations of the last step as heatmaps (units x time)", NULL, COMP_WORDS, gates_words },
+	{ "plot", cmd_plot, 1, 3, 0, "plot loss|grad|lr|flow|sat|gates|h [--svg FILE]",
+	  "plot a training curve, the gradient flow or the gates", 
+	  "loss: train and validation loss;  grad: global gradient norm and the clip threshold;\n"
+	  "lr: the learning rate;  flow: ||dL/dh_t|| against t (log scale), one curve per layer;\n"
+	  "sat: saturated fraction per timestep;  gates, h: heatmaps of the last step.\n"
+	  "--svg FILE writes the plot as SVG instead (for slides).",
+	  COMP_WORDS, plot_words },
+	{ "import", cmd_import, 1, 1, CMD_CHANGES | CMD_MODEL, "import FILE.npz",
+	  "load weights saved under PyTorch's state_dict names",
+	  "Every tensor of the model must be in the file with its shape; nothing changes otherwise.",
+	  COMP_FILE, NULL },
+	{ "export", cmd_export, 1, 1, CMD_MODEL, "export FILE.npz", "save the weights under PyTorch's state_dict names",
+	  NULL, COMP_FILE, NULL },
+	{ "probe", cmd_probe, 2, 2, CMD_MODEL, "probe IN.npz OUT.npz",
+	  "one forward+backward pass on the given batch: outputs, states, loss, dL/dh_t and gradients",
+	  "IN holds x, y and optionally h0, c0; OUT gets output, h_n, c_n, loss, dh, grad.<name>.\n"
+	  "Dropout is off and the weights do not change.  See README, 'Moving models to PyTorch'.",
+	  COMP_FILE, NULL },
+	{ "gradcheck", cmd_gradcheck, 0, 1, CMD_MODEL | CMD_DATA, "gradcheck [N]",
+	  "compare backprop with finite differences on a training batch (N entries per tensor, 20)",
+	  NULL, COMP_NONE, NULL },
+	{ "save", cmd_save, 1, 2, 0, "save FILE [force]", "save the whole session (model, optimizer, data choice, history)",
+	  "The file is an .npz numpy can open, written atomically.  An existing file that is not an\n"
+	  "rnnlab session is not overwritten unless `force` is given.", COMP_FILE, NULL },
+	{ "load", cmd_load, 1, 1, CMD_CHANGES, "load FILE", "load a session saved with save",
+	  "A damaged or truncated file is refused and the current session stays as it was.", COMP_FILE, NULL },
+	{ "journal", cmd_journal, 0, 3, 0, "journal [show] | journal save FILE.lab [force]",
+	  "the commands that changed this session; save writes a script that replays it", NULL,
+	  COMP_WORDS, journal_words },
+	{ "history", cmd_history, 0, 3, 0, "history [N] | history save FILE.csv [force]",
+	  "the last N training steps (10), or all of them as CSV", NULL, COMP_WORDS, history_words },
+	{ "run", cmd_run, 1, 1, 0, "run FILE.lab", "run the commands in a script file", NULL, COMP_FILE, NULL },
+	{ "say", cmd_say, 1, -1, 0, "say \"text\"", "print a line of narration (lessons)", NULL, COMP_NONE, NULL },
+	{ "pause", cmd_pause, 0, 1, 0, "pause [\"text\"]", "wait for a key in the workbench (skipped in batch mode)",
+	  NULL, COMP_NONE, NULL },
+	{ "quit", cmd_quit, 0, 0, 0, "quit", "leave rnnlab", NULL, COMP_NONE, NULL },
+	{ "exit", cmd_quit, 0, 0, 0, "exit", "leave rnnlab (same as quit)", NULL, COMP_NONE, NULL },
+};
+
+int cmd_count(void)
+{
+	return (int)(sizeof commands / sizeof commands[0]);
+}
+
+const Command *cmd_at(int i)
+{
+	return i >= 0 && i < cmd_count() ? &commands[i] : NULL;
+}
+
+const Command *cmd_find(const char *name)
+{
+	for (int i = 0; i < cmd_count(); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void journal_add(Session *s, const Stmt *st)
+{
+	char line[2048];
+	size_t len = 0;
+	for (int i = 0; i < st->argc && len < sizeof line; i++) {
+		const Word *w = &st->argv[i];
+		if (i)
+			line[len++] = ' ';
+		if (w->key) {
+			len += (size_t)snprintf(line + len, sizeof line - len, "%s=", w->key);
+			if (len < sizeof line)
+				len += lex_quote(w->value, line + len, sizeof line - len);
+		} else if (len < sizeof line) {
+			len += lex_quote(w->text, line + len, sizeof line - len);
+		}
+	}
+	if (len >= sizeof line)
+		return;
+	char **j = realloc(s->journal, (size_t)(s->njournal + 1) * sizeof *j);
+	if (!j)
+		return;
+	s->journal = j;
+	if ((j[s->njournal] = strdup(line)))
+		s->njournal++;
+}
+
+int cmd_dispatch(Session *s, const Stmt *st, Err *e)
+{
+	const char *name = st->argv[0].text;
+	const Command *c = cmd_find(name);
+	if (!c) {
+		/* suggest the commands sharing a prefix */
+		char buf[200] = "";
+		size_t len = 0;
+		for (int i = 0; i < cmd_count() && len < sizeof buf; i++)
+			if (strncmp(commands[i].name, name, 2) == 0)
+				len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", len ? ", " : "", commands[i].name);
+		return err_set(e, ERR_INVAL, "unknown command (%s%s; help lists them)", len ? "did you mean " : "",
+			       len ? buf : "type help");
+	}
+	int nargs = st->argc - 1;
+	if (nargs < c->min_args || (c->max_args >= 0 && nargs > c->max_args))
+		return err_set(e, ERR_INVAL, "%s (usage: %s)",
+			       nargs < c->min_args ? "missing arguments" : "too many arguments", c->usage);
+	if ((c->flags & CMD_MODEL) && !s->model)
+		return err_set(e, ERR_STATE, "no model yet (try: model lstm hidden=64)");
+	if ((c->flags & CMD_DATA) && !s->data)
+		return err_set(e, ERR_STATE, "no dataset yet (try: data list, then data NAME)");
+	int rc = c->fn(s, st->argc, st->argv, e);
+	if (!rc && (c->flags & CMD_CHANGES)) {
+		/* model show / data list|info|show change nothing */
+		int changes = 1;
+		if (st->argc > 1 && !st->argv[1].key) {
+			const char *a = st->argv[1].text;
+			if ((!strcmp(name, "model") && !strcmp(a, "show")) ||
+			    (!strcmp(name, "data") && (!strcmp(a, "list") || !strcmp(a, "info") || !strcmp(a, "show"))))
+				changes = 0;
+		}
+		if (changes)
+			journal_add(s, st);
+	}
+	return rc;
+}
+
+int cmd_help(Session *s, int argc, const Word *argv, Err *e)
+{
+	if (argc == 1) {
+		session_printf(s, "commands (help COMMAND for more):");
+		for (int i = 0; i < cmd_count(); i++)
+			session_printf(s, "  %-10s %s", commands[i].name, commands[i].summary);
+		session_printf(s, "A line may hold several commands separated by ';'.  # starts a comment.");
+		return 0;
+	}
+	const Command *c = cmd_find(argv[1].text);
+	if (!c)
+		return err_set(e, ERR_INVAL, "no command '%s' (help lists them)", argv[1].text);
+	session_printf(s, "usage: %s", c->usage);
+	session_printf(s, "  %s", c->summary);
+	if (c->help)
+		session_printf(s, "%s", c->help);
+	if (!strcmp(c->name, "set")) {
+		session_printf(s, "settings:");
+		for (int i = 0; i < setting_count(); i++) {
+			const SettingDef *d = setting_at(i);
+			char val[128];
+			setting_value(s, d->key, val, sizeof val);
+			session_printf(s, "  %-13s %-10s %s", d->key, val, d->help);
+		}
+	}
+	if (!strcmp(c->name, "data")) {
+		session_printf(s, "datasets:");
+		for (int i = 0; i < data_spec_count(); i++) {
+			const DataSpec *d = data_spec_at(i);
+			char keys[256] = "";
+			size_t len = 0;
+			for (const DataParam *p = d->params; p && p->key && len < sizeof keys; p++)
+				len += (size_t)snprintf(keys + len, sizeof keys - len, " %s=%s", p->key, p->def);
+			session_printf(s, "  %-12s%s%s", d->name, d->needs_file ? " FILE" : "", keys);
+		}
+	}
+	return 0;
+}
+
+int cmd_quit(Session *s, int argc, const Word *argv, Err *e)
+{
+	s->quit = 1;
+	return 0;
+}
+
+int cmd_run(Session *s, int argc, const Word *argv, Err *e)
+{
+	if (s->depth >= 8)
+		return err_set(e, ERR_STATE, "scripts nested more than 8 deep (does a script run itself?)");
+	s->depth++;
+	int rc = session_run_file(s, argv[1].text, 1);
+	s->depth--;
+	if (rc)	/* already reported with its file and line */
+		return err_set(e, rc, "%s stopped at its first error", argv[1].text);
+	return 0;
+}
+
+int cmd_say(Session *s, int argc, const Word *argv, Err *e)
+{
+	char buf[1024];
+	size_t len = 0;
+	for (int i = 1; i < argc && len < sizeof buf; i++)
+		len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", i > 1 ? " " : "", argv[i].text);
+	session_printf(s, "%s", buf);
+	return 0;
+}
+
+int cmd_pause(Session *s, int argc, const Word *argv, Err *e)
+{
+	if (s->host.pause)
+		s->host.pause(s->host.ctx, argc > 1 ? argv[1].text : "press a key to go on");
+	return 0;
+}
+
+/* ---- completion ---- */
+
+static void add_prefixed(const char *const *words, const char *pre, size_t n,
+			 void (*add)(void *, const char *), void *ctx)
+{
+	for (; words && *words; words++)
+		if (strncmp(*words, pre, n) == 0)
+			add(ctx, *words);
+}
+
+static void complete_files(const char *pre, size_t n, void (*add)(void *, const char *), void *ctx)
+{
+	char dir[1024], base[256];
+	const char *slash = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (pre[i] == '/')
+			slash = pre + i;
+	if (slash) {
+		size_t dl = (size_t)(slash - pre) + 1;
+		if (dl >= sizeof dir)
+			return;
+		memcpy(dir, pre, dl);
+		dir[dl] = '\0';
+	} else {
+		strcpy(dir, "");
+	}
+	const char *bp = slash ? slash + 1 : pre;
+	size_t bl = n - (size_t)(bp - pre);
+	if (bl >= sizeof base)
+		return;
+	memcpy(base, bp, bl);
+	base[bl] = '\0';
+	DIR *d = opendir(*dir ? dir : ".");
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' && base[0] != '.')
+			continue;
+		if (strncmp(de->d_name, base, bl) != 0)
+			continue;
+		char cand[1400];
+		int isdir = de->d_type == DT_DIR;
+		snprintf(cand, sizeof cand, "%s%s%s", dir, de->d_name, isdir ? "/" : "");
+		add(ctx, cand);
+	}
+	closedir(d);
+}
+
+void cmd_complete(const Session *s, const char *line, int start, int end,
+		  void (*add)(void *ctx, const char *cand), void *ctx)
+{
+	/* Which word is this, and what command is it for?  Look back past
+	 * the last ';'. */
+	int from = 0;
+	for (int i = 0; i < start; i++)
+		if (line[i] == ';')
+			from = i + 1;
+	char head[1024];
+	int hl = start - from < (int)sizeof head - 1 ? start - from : (int)sizeof head - 1;
+	memcpy(head, line + from, (size_t)hl);
+	head[hl] = '\0';
+	Lexed lx;
+	Err e;
+	if (lex_line(head, &lx, &e))
+		return;
+	const char *pre = line + start;
+	size_t n = (size_t)(end - start);
+	int nw = lx.nstmt ? lx.stmt[lx.nstmt - 1].argc : 0;
+	const Word *w = lx.nstmt ? lx.stmt[lx.nstmt - 1].argv : NULL;
+	if (nw == 0) {
+		for (int i = 0; i < cmd_count(); i++)
+			if (strncmp(commands[i].name, pre, n) == 0)
+				add(ctx, commands[i].name);
+		lex_free(&lx);
+		return;
+	}
+	const Command *c = cmd_find(w[0].text);
+	if (!c) {
+		lex_free(&lx);
+		return;
+	}
+	/* key=value: complete the value of a known enum key */
+	const char *eq = memchr(pre, '=', n);
+	if (eq) {
+		size_t kl = (size_t)(eq - pre);
+		char key[64];
+		if (kl < sizeof key) {
+			memcpy(key, pre, kl);
+			key[kl] = '\0';
+			const char *const *vals = NULL;
+			static const char *const onoff[] = { "on", "off", NULL };
+			if (c->comp == COMP_SETTINGS) {
+				for (int i = 0; i < setting_count(); i++)
+					if (!strcmp(setting_at(i)->key, key))
+						vals = setting_at(i)->choices;
+			} else if (!strcmp(c->name, "model")) {
+				if (!strcmp(key, "act"))
+					vals = act_names;
+				else if (!strcmp(key, "init"))
+					vals = init_names;
+				else if (!strcmp(key, "layernorm") || !strcmp(key, "residual"))
+					vals = onoff;
+			}
+			int nv = vals == act_names ? ACT_COUNT : vals == init_names ? INIT_COUNT : -1;
+			for (int i = 0; vals && (nv < 0 ? vals[i] != NULL : i < nv); i++)
+				if (strncmp(vals[i], eq + 1, n - kl - 1) == 0) {
+					char cand[160];
+					snprintf(cand, sizeof cand, "%s=%s", key, vals[i]);
+					add(ctx, cand);
+				}
+		}
+		lex_free(&lx);
+		return;
+	}
+	switch (c->comp) {
+	case COMP_FILE:
+		complete_files(pre, n, add, ctx);
+		break;
+	case COMP_COMMAND:
+		if (nw == 1)
+			for (int i = 0; i < cmd_count(); i++)
+				if (strncmp(commands[i].name, pre, n) == 0)
+					add(ctx, commands[i].name);
+		break;
+	case COMP_SETTINGS:
+		for (int i = 0; i < setting_count(); i++) {
+			char cand[80];
+			snprintf(cand, sizeof cand, "%s=", setting_at(i)->key);
+			if (strncmp(cand, pre, n) == 0)
+				add(ctx, cand);
+		}
+		break;
+	case COMP_DATASET:
+		if (nw == 1) {
+			add_prefixed(c->words, pre, n, add, ctx);
+			for (int i = 0; i < data_spec_count(); i++)
+				if (strncmp(data_spec_at(i)->name, pre, n) == 0)
+					add(ctx, data_spec_at(i)->name);
+		} else {
+			const DataSpec *d = data_spec_find(w[1].text);
+			if (d && d->needs_file && nw == 2) {
+				complete_files(pre, n, add, ctx);
+				break;
+			}
+			for (const DataParam *p = d ? d->params : NULL; p && p->key; p++) {
+				char cand[80];
+				snprintf(cand, sizeof cand, "%s=", p->key);
+				if (strncmp(cand, pre, n) == 0)
+					add(ctx, cand);
+			}
+		}
+		break;
+	case COMP_WORDS:
+		if (!strcmp(c->name, "model") && nw >= 2) {
+			add_prefixed(model_keys, pre, n, add, ctx);
+			break;
+		}
+		if (!strcmp(c->name, "plot") && nw >= 2 && !strcmp(w[nw - 1].text, "--svg")) {
+			complete_files(pre, n, add, ctx);
+			break;
+		}
+		if ((!strcmp(c->name, "journal") || !strcmp(c->name, "history")) && nw >= 2) {
+			complete_files(pre, n, add, ctx);
+			break;
+		}
+		if (nw == 1 || !strcmp(c->name, "gates") || !strcmp(c->name, "generate"))
+			add_prefixed(c->words, pre, n, add, ctx);
+		break;
+	default:
+		break;
+	}
+	(void)s;
+	lex_free(&lx);
+}

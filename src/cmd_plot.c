@@ -1,0 +1,101 @@
+/* cmd_plot.c — plot and gates: the views as text (or SVG). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+#include "cmd.h"
+#include "fileutil.h"
+#include "views.h"
+
+static int print_view(Session *s, ViewKind v, const ViewOpts *o, int rows, Err *e)
+{
+	int w = s->host.width > 20 ? s->host.width : 78;
+	Grid *g = grid_new(w, rows, e);
+	if (!g)
+		return ERR_NOMEM;
+	int rc = view_draw(s, v, o, g, 0, 0, w, rows, e);
+	if (!rc) {
+		int flags = GRID_OUT_TRIM | (o->ascii ? GRID_OUT_ASCII : 0) | (s->host.color ? GRID_OUT_ANSI : 0);
+		char line[8192];
+		for (int y = 0; y < g->h; y++) {
+			grid_row_utf8(g, y, line, sizeof line, flags);
+			session_printf(s, "%s", line);
+		}
+	}
+	grid_free(g);
+	return rc;
+}
+
+static void opts_init(const Session *s, ViewOpts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->ascii = s->host.ascii;
+	o->colors = s->host.color ? GRID_COLORS_8 : GRID_MONO;
+}
+
+/* layer=K sample=B from words[from..argc) */
+static int parse_pick(int argc, const Word *argv, int from, ViewOpts *o, Err *e)
+{
+	int rc;
+	for (int i = from; i < argc; i++) {
+		if (!argv[i].key)
+			return err_set(e, ERR_INVAL, "unexpected '%s' (keys: layer=K, sample=B)", argv[i].text);
+		if (!strcmp(argv[i].key, "layer"))
+			rc = arg_int("layer", argv[i].value, 0, MODEL_MAX_LAYERS - 1, &o->layer, e);
+		else if (!strcmp(argv[i].key, "sample"))
+			rc = arg_int("sample", argv[i].value, 0, 1 << 20, &o->sample, e);
+		else
+			rc = err_set(e, ERR_INVAL, "unknown key '%s' (keys: layer, sample)", argv[i].key);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int cmd_plot(Session *s, int argc, const Word *argv, Err *e)
+{
+	int v, rc;
+	if ((rc = arg_enum("plot", argv[1].text, view_names, VIEW_COUNT, &v, e)))
+		return rc;
+	ViewOpts o;
+	opts_init(s, &o);
+	const char *svg = NULL;
+	int i = 2;
+	Word rest[4] = { { 0 } };
+	int nrest = 0;
+	for (; i < argc; i++) {
+		if (!strcmp(argv[i].text, "--svg")) {
+			if (i + 1 >= argc)
+				return err_set(e, ERR_INVAL, "--svg needs a file (usage: plot NAME --svg FILE)");
+			svg = argv[++i].text;
+		} else if (!strcmp(argv[i].text, "log") && v == VIEW_LOSS) {
+			o.logy = 1;
+		} else {
+			rest[nrest++] = argv[i];
+		}
+	}
+	if ((rc = parse_pick(nrest, rest, 0, &o, e)))
+		return rc;
+	if (svg) {
+		if ((rc = file_may_write(svg, FILE_SVG, 0, e)) || (rc = view_svg(s, (ViewKind)v, &o, svg, e)))
+			return rc;
+		session_printf(s, "wrote %s", svg);
+		return 0;
+	}
+	int rows = v == VIEW_GATES ? 12 * 5 : v == VIEW_H ? 16 : 20;
+	if (v == VIEW_GATES && s->model)
+		rows = 12 * (s->model->gates + (s->model->cfg.cell == CELL_LSTM)) + (s->model->cfg.cell == CELL_RNN ? 12 : 0);
+	return print_view(s, (ViewKind)v, &o, rows, e);
+}
+
+int cmd_gates(Session *s, int argc, const Word *argv, Err *e)
+{
+	ViewOpts o;
+	opts_init(s, &o);
+	int rc = parse_pick(argc, argv, 1, &o, e);
+	if (rc)
+		return rc;
+	int n = s->model->gates + (s->model->cfg.cell == CELL_LSTM) + (s->model->cfg.cell == CELL_RNN);
+	return print_view(s, VIEW_GATES, &o, 12 * n, e);
+}

@@ -1,0 +1,95 @@
+/* fileutil.c — overwrite guards and whole-file reads. */
+#include "fileutil.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "npz.h"
+
+static const char *const kind_names[FILE_KIND_COUNT] = {
+	".npz file", "rnnlab session", ".lab script", ".csv file", ".svg file"
+};
+static const char *const kind_ext[FILE_KIND_COUNT] = { ".npz", NULL, ".lab", ".csv", ".svg" };
+
+static int has_ext(const char *path, const char *ext)
+{
+	size_t n = strlen(path), m = strlen(ext);
+	return n >= m && strcmp(path + n - m, ext) == 0;
+}
+
+int file_may_write(const char *path, FileKind kind, int force, Err *e)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return 0;	/* does not exist (or unreachable: the write says why) */
+	if (S_ISDIR(st.st_mode))
+		return err_set(e, ERR_IO, "%s is a directory", path);
+	if (force)
+		return 0;
+	int ok = 0;
+	if (kind == FILE_NPZ || kind == FILE_SESSION) {
+		FILE *f = fopen(path, "rb");
+		char magic[4] = { 0 };
+		if (f) {
+			ok = fread(magic, 1, 4, f) == 4 && magic[0] == 'P' && magic[1] == 'K';
+			fclose(f);
+		}
+		if (ok && kind == FILE_SESSION) {
+			Npz z;
+			Err ignore;
+			ok = npz_read(&z, path, &ignore) == 0 && npz_find(&z, "rnnlab_format") != NULL;
+			if (ok)
+				npz_free(&z);
+		}
+	} else {
+		ok = has_ext(path, kind_ext[kind]);
+	}
+	if (!ok)
+		return err_set(e, ERR_IO, "%s exists and is not an %s; not overwriting it (add force to replace it)",
+			       path, kind_names[kind]);
+	return 0;
+}
+
+int file_read_all(const char *path, size_t max, char **out, size_t *len, Err *e)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return err_set(e, ERR_IO, "%s: %s", path, strerror(errno));
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap + 1);
+	int rc = 0;
+	while (buf) {
+		if (n == cap) {
+			if (cap >= max) {
+				rc = err_set(e, ERR_FORMAT, "%s: larger than %zu bytes", path, max);
+				break;
+			}
+			cap = cap * 2 > max ? max : cap * 2;
+			char *nb = realloc(buf, cap + 1);
+			if (!nb)
+				break;
+			buf = nb;
+		}
+		size_t r = fread(buf + n, 1, cap - n, f);
+		n += r;
+		if (r == 0) {
+			if (ferror(f))
+				rc = err_set(e, ERR_IO, "%s: read error", path);
+			break;
+		}
+	}
+	fclose(f);
+	if (!buf)
+		return err_set(e, ERR_NOMEM, "%s: out of memory", path);
+	if (rc) {
+		free(buf);
+		return rc;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}

@@ -1,0 +1,21 @@
+/* fileutil.h — small file checks shared by the commands that write files. */
+#ifndef RNNLAB_FILEUTIL_H
+#define RNNLAB_FILEUTIL_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+typedef enum { FILE_NPZ, FILE_SESSION, FILE_LAB, FILE_CSV, FILE_SVG, FILE_KIND_COUNT } FileKind;
+
+/* May `path` be written as a file of this kind?  A path that does not
+ * exist may; an existing one only when it already is a file of that kind
+ * (an .npz for FILE_NPZ, an rnnlab session for FILE_SESSION, a text file
+ * with the right extension otherwise), or when force is set.  Directories
+ * never. */
+int file_may_write(const char *path, FileKind kind, int force, Err *e);
+
+/* Read a whole file (at most max bytes) into a malloc'd, NUL-terminated buffer. */
+int file_read_all(const char *path, size_t max, char **out, size_t *len, Err *e);
+
+#endif

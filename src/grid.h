@@ -1,0 +1,158 @@
+/* grid.h — a plain character grid that plots and heatmaps draw into.
+ *
+ * A Grid is w x h cells, row-major, each holding one Unicode code point and
+ * a small Style.  Nothing here knows about terminals: the TUI copies cells
+ * into curses windows, batch mode prints the rows that grid_row_utf8()
+ * makes, and tests read the cells directly.
+ *
+ * Every cell is one terminal column wide, so callers put only single-width
+ * characters in it: ASCII, braille (U+2800..U+28FF), block elements
+ * (U+2580..U+259F), box drawing (U+2500..U+257F) and a few symbols such as
+ * '…' and '·'.  grid_text() does not check widths.
+ *
+ * Drawing is clipped twice: to the grid, and to the clip rectangle (the
+ * whole grid unless grid_clip() narrowed it).  A function that draws into a
+ * rectangle (plot_draw, heatmap_draw) narrows the clip to it for the time it
+ * draws, so it cannot write outside it whatever it computes.
+ */
+#ifndef RNNLAB_GRID_H
+#define RNNLAB_GRID_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+/* The named palette: the eight ANSI colours and the terminal's default. */
+typedef enum {
+	GRID_DEFAULT,
+	GRID_BLACK,
+	GRID_RED,
+	GRID_GREEN,
+	GRID_YELLOW,
+	GRID_BLUE,
+	GRID_MAGENTA,
+	GRID_CYAN,
+	GRID_WHITE,
+	GRID_COLOR_COUNT
+} GridColor;
+
+/* "default", "black", "red", "green", "yellow", "blue", "magenta", "cyan",
+ * "white". */
+extern const char *const grid_color_names[GRID_COLOR_COUNT];
+
+/* A colour of the xterm 256-colour palette, index i in 0..255, in a Style's
+ * fg or bg (only drawn when the caller asked for GRID_COLORS_256). */
+#define GRID_XTERM(i)       ((uint16_t)(0x100 | ((i) & 0xff)))
+#define GRID_IS_XTERM(c)    (((c) & 0x100) != 0)
+#define GRID_XTERM_INDEX(c) ((int)((c) & 0xff))
+
+/* Style attributes, or'ed together in Style.attr. */
+enum {
+	GRID_BOLD = 1,
+	GRID_DIM  = 2,
+};
+
+/* fg and bg: a GridColor, or GRID_XTERM(i). */
+typedef struct Style {
+	uint16_t fg, bg;
+	uint8_t attr;
+} Style;
+
+/* How many colours the caller's output can show.  The caller decides
+ * (NO_COLOR, --ascii, the terminal's colour count); nothing here reads the
+ * environment. */
+typedef enum {
+	GRID_MONO,		/* no colour at all: shapes and characters only */
+	GRID_COLORS_8,		/* the eight named colours, fg and bg */
+	GRID_COLORS_256,	/* also xterm 256-colour indices (heatmaps) */
+	GRID_COLORS_COUNT
+} GridColors;
+
+/* "mono", "8", "256". */
+extern const char *const grid_colors_names[GRID_COLORS_COUNT];
+
+typedef struct GridCell {
+	uint32_t cp;		/* a code point; ' ' when blank */
+	Style st;
+} GridCell;
+
+typedef struct Grid {
+	int w, h;
+	GridCell *cell;		/* h rows of w cells: cell[y * w + x] */
+	int cx0, cy0, cx1, cy1;	/* clip rectangle, [cx0, cx1) x [cy0, cy1) */
+} Grid;
+
+/* Flags for grid_row_utf8() and grid_utf8(). */
+enum {
+	GRID_OUT_ANSI  = 1,	/* SGR escapes for colours and attributes */
+	GRID_OUT_ASCII = 2,	/* every non-ASCII character replaced by ASCII */
+	GRID_OUT_TRIM  = 4,	/* drop blank cells at the end of each row */
+};
+
+/* The style of a plain cell: default colours, no attributes. */
+static inline Style grid_style(GridColor fg, int attr)
+{
+	Style s = { (uint16_t)fg, GRID_DEFAULT, (uint8_t)attr };
+	return s;
+}
+
+/* A w x h grid of blanks (1 <= w, h <= 4096).  NULL on a bad size or when
+ * memory runs out, with the reason in e.  Release with grid_free(). */
+Grid *grid_new(int w, int h, Err *e);
+void grid_free(Grid *g);
+
+/* Change the size to w x h; every cell becomes blank and the clip is reset.
+ * On failure the grid is as it was. */
+int grid_resize(Grid *g, int w, int h, Err *e);
+
+/* Blank every cell (the clip rectangle does not apply). */
+void grid_clear(Grid *g);
+
+/* Fill the cells of a rectangle with cp in style st (clipped). */
+void grid_fill(Grid *g, int x, int y, int w, int h, uint32_t cp, Style st);
+
+/* Narrow the clip rectangle to its intersection with x, y, w, h; widen it
+ * back to the whole grid with grid_unclip().  To restore an earlier clip,
+ * save and assign cx0..cy1. */
+void grid_clip(Grid *g, int x, int y, int w, int h);
+void grid_unclip(Grid *g);
+
+/* Set one cell; nothing happens outside the grid or the clip. */
+void grid_put(Grid *g, int x, int y, uint32_t cp, Style st);
+
+/* The cell at x, y, or NULL outside the grid. */
+const GridCell *grid_at(const Grid *g, int x, int y);
+
+/* Write UTF-8 text from x, y to the right, one cell per code point, clipped.
+ * Bytes that are not valid UTF-8, and control characters, become '?'.
+ * Returns the number of code points in text (the columns it takes), drawn
+ * or not. */
+int grid_text(Grid *g, int x, int y, const char *utf8, Style st);
+
+/* Like grid_text(), but in at most maxw cells: a longer text is cut and
+ * ends in '…' ('.' when ascii).  Returns the cells written to (<= maxw). */
+int grid_text_fit(Grid *g, int x, int y, int maxw, const char *utf8, Style st, int ascii);
+
+/* The number of code points in a UTF-8 string: its width in cells. */
+int grid_text_width(const char *utf8);
+
+/* Row y as UTF-8 text (flags: GRID_OUT_*), NUL-terminated, written into buf
+ * (cap bytes; buf may be NULL when cap is 0).  Returns the length the whole
+ * row needs without the NUL, like snprintf: the row was cut when the result
+ * is >= cap.  With GRID_OUT_ANSI the row starts from and returns to the
+ * terminal's default style. */
+size_t grid_row_utf8(const Grid *g, int y, char *buf, size_t cap, int flags);
+
+/* The whole grid, one row after another, each ending in '\n'.  Same
+ * conventions as grid_row_utf8(). */
+size_t grid_utf8(const Grid *g, char *buf, size_t cap, int flags);
+
+/* An ASCII stand-in for a code point (braille by which half has dots, box
+ * drawing by direction, shades by density, '?' when nothing fits). */
+char grid_ascii(uint32_t cp);
+
+/* UTF-8 encoding of cp into out (at least 4 bytes); returns its length. */
+int grid_utf8_encode(uint32_t cp, char *out);
+
+#endif

@@ -1,0 +1,439 @@
+/* heatmap.c — colour scales, pooling and layout of matrix pictures. */
+#include "heatmap.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plot.h"
+
+const char *const heatmap_scale_names[HEATMAP_SCALE_COUNT] = {
+	[HEATMAP_SEQUENTIAL] = "sequential",
+	[HEATMAP_DIVERGING]  = "diverging",
+};
+
+enum {
+	CH_LIGHT  = 0x2591,	/* ░ */
+	CH_MEDIUM = 0x2592,	/* ▒ */
+	CH_DARK   = 0x2593,	/* ▓ */
+	CH_FULL   = 0x2588,	/* █ */
+	CH_MIDDOT = 0x00b7,	/* · */
+	CH_BAR_L  = 0x2595,	/* ▕ */
+	CH_BAR_R  = 0x258f,	/* ▏ */
+};
+
+#define MAX_ROW_SCALE 3		/* grid rows per matrix row, at most */
+#define MAX_COL_SCALE 8		/* grid columns per matrix column, at most */
+
+static const uint32_t shades[] = { ' ', CH_LIGHT, CH_MEDIUM, CH_DARK, CH_FULL };
+static const char ascii_ramp[] = " .:-=+*#%@";
+
+/* One level of an eight-colour scale. */
+typedef struct Look {
+	uint32_t cp;
+	uint8_t fg, bg;
+} Look;
+
+static const Look seq8[] = {
+	{ ' ', GRID_DEFAULT, GRID_DEFAULT },
+	{ CH_MEDIUM, GRID_BLUE, GRID_DEFAULT },
+	{ ' ', GRID_DEFAULT, GRID_BLUE },
+	{ CH_MEDIUM, GRID_MAGENTA, GRID_BLUE },
+	{ ' ', GRID_DEFAULT, GRID_MAGENTA },
+	{ CH_MEDIUM, GRID_RED, GRID_MAGENTA },
+	{ ' ', GRID_DEFAULT, GRID_RED },
+	{ CH_MEDIUM, GRID_YELLOW, GRID_RED },
+	{ ' ', GRID_DEFAULT, GRID_YELLOW },
+};
+
+static const Look div8[] = {
+	{ ' ', GRID_DEFAULT, GRID_BLUE },
+	{ CH_DARK, GRID_BLUE, GRID_DEFAULT },
+	{ CH_MEDIUM, GRID_BLUE, GRID_DEFAULT },
+	{ CH_LIGHT, GRID_BLUE, GRID_DEFAULT },
+	{ ' ', GRID_DEFAULT, GRID_DEFAULT },
+	{ CH_LIGHT, GRID_RED, GRID_DEFAULT },
+	{ CH_MEDIUM, GRID_RED, GRID_DEFAULT },
+	{ CH_DARK, GRID_RED, GRID_DEFAULT },
+	{ ' ', GRID_DEFAULT, GRID_RED },
+};
+
+static const uint8_t seq256[] = { 16, 17, 53, 89, 125, 167, 202, 208, 220, 229 };
+static const uint8_t div256[] = { 45, 39, 33, 27, 19, 17, 16, 52, 88, 124, 160, 202, 214 };
+
+#define COUNT(a) (int)(sizeof (a) / sizeof (a)[0])
+
+void heatmap_spec_init(HeatmapSpec *s)
+{
+	memset(s, 0, sizeof *s);
+	s->vmin = NAN;
+	s->vmax = NAN;
+	s->colors = GRID_COLORS_8;
+}
+
+int heatmap_levels(const HeatmapSpec *s)
+{
+	int div = s->scale == HEATMAP_DIVERGING;
+	switch (s->colors) {
+	case GRID_COLORS_256:
+		return div ? COUNT(div256) : COUNT(seq256);
+	case GRID_COLORS_8:
+		return div ? COUNT(div8) : COUNT(seq8);
+	default:
+		return s->ascii ? COUNT(ascii_ramp) - 1 : COUNT(shades);
+	}
+}
+
+static int level_of(double t, int L)
+{
+	int k = (int)floor(t * L);
+	return k < 0 ? 0 : k >= L ? L - 1 : k;
+}
+
+void heatmap_cell(const HeatmapSpec *s, double t, uint32_t *cp, Style *st)
+{
+	*st = grid_style(GRID_DEFAULT, 0);
+	if (isnan(t)) {
+		*cp = s->ascii ? '?' : CH_MIDDOT;
+		return;
+	}
+	t = t < 0 ? 0 : t > 1 ? 1 : t;
+	int div = s->scale == HEATMAP_DIVERGING;
+	int L = heatmap_levels(s), k = level_of(t, L);
+	if (s->colors == GRID_COLORS_256) {
+		*cp = ' ';
+		st->bg = GRID_XTERM(div ? div256[k] : seq256[k]);
+	} else if (s->colors == GRID_COLORS_8) {
+		const Look *l = div ? &div8[k] : &seq8[k];
+		*cp = s->ascii ? (uint32_t)grid_ascii(l->cp) : l->cp;
+		st->fg = l->fg;
+		st->bg = l->bg;
+	} else {
+		*cp = s->ascii ? (uint32_t)ascii_ramp[k] : shades[k];
+	}
+}
+
+static double at(const HeatmapMatrix *m, int r, int c)
+{
+	return m->v[(ptrdiff_t)r * m->rs + (ptrdiff_t)c * m->cs];
+}
+
+void heatmap_range(const HeatmapSpec *s, const HeatmapMatrix *m, double *lo, double *hi)
+{
+	double mn = INFINITY, mx = -INFINITY;
+	for (int r = 0; r < m->rows; r++) {
+		for (int c = 0; c < m->cols; c++) {
+			double v = at(m, r, c);
+			if (!isfinite(v))
+				continue;
+			mn = v < mn ? v : mn;
+			mx = v > mx ? v : mx;
+		}
+	}
+	int any = mn <= mx;
+	if (s->scale == HEATMAP_DIVERGING) {
+		double a = any ? fmax(fabs(mn), fabs(mx)) : 1;
+		if (a == 0)
+			a = 1;
+		mn = -a;
+		mx = a;
+	} else if (!any) {
+		mn = 0;
+		mx = 1;
+	}
+	/* Round an automatic range out to a tenth of a nice step, so the
+	 * scale reads "-1 .. 1" rather than "-0.9993 .. 0.9993". */
+	if (mx > mn) {
+		double st = plot_nice_step(mx - mn, 10, 0);
+		mn = floor(mn / st + 1e-9) * st;
+		mx = ceil(mx / st - 1e-9) * st;
+	}
+	if (isfinite(s->vmin))
+		mn = s->vmin;
+	if (isfinite(s->vmax))
+		mx = s->vmax;
+	if (mn == mx) {
+		mn -= 0.5;
+		mx += 0.5;
+	}
+	*lo = mn;
+	*hi = mx;
+}
+
+static int nonempty(const char *s)
+{
+	return s && *s;
+}
+
+static void text_centered(Grid *g, int x0, int w, int y, const char *t, Style st, int ascii)
+{
+	int n = grid_text_width(t);
+	int x = n < w ? x0 + (w - n) / 2 : x0;
+	grid_text_fit(g, x, y, w, t, st, ascii);
+}
+
+/* The smallest whole step of 1, 2, 5, 10, ... that is at least min. */
+static int nice_int_at_least(double min)
+{
+	for (int mag = 1; mag < 1000000000 / 10; mag *= 10) {
+		if (min <= mag)
+			return mag;
+		if (min <= 2 * mag)
+			return 2 * mag;
+		if (min <= 5 * mag)
+			return 5 * mag;
+	}
+	return 1000000000;
+}
+
+/* The legend: "lo ▕bar▏ hi", right-aligned to end at column right, at
+ * most maxw cells.  Returns 0 when it does not fit. */
+static int draw_scale(Grid *g, const HeatmapSpec *s, double lo, double hi, int right, int y,
+		      int maxw)
+{
+	char a[32], b[32];
+	plot_format(a, sizeof a, lo, 0);
+	plot_format(b, sizeof b, hi, 0);
+	int la = (int)strlen(a), lb = (int)strlen(b), L = heatmap_levels(s);
+	int bw = 2 * L < 10 ? 10 : 2 * L > 26 ? 26 : 2 * L;
+	int room = maxw - la - lb - 4;
+	if (room < bw)
+		bw = room;
+	if (bw < 5)
+		return 0;
+	int x = right - (la + lb + bw + 4);
+	Style plain = grid_style(GRID_DEFAULT, 0);
+	grid_text(g, x, y, a, plain);
+	x += la + 1;
+	grid_put(g, x++, y, s->ascii ? '[' : CH_BAR_L, plain);
+	for (int i = 0; i < bw; i++) {
+		uint32_t cp;
+		Style st;
+		heatmap_cell(s, (i + 0.5) / bw, &cp, &st);
+		grid_put(g, x++, y, cp, st);
+	}
+	grid_put(g, x++, y, s->ascii ? ']' : CH_BAR_R, plain);
+	grid_text(g, x + 1, y, b, plain);
+	return 1;
+}
+
+static int check_args(const Grid *g, const HeatmapSpec *s, const HeatmapMatrix *m, Err *e)
+{
+	if (!g || !s || !m)
+		return err_set(e, ERR_INVAL, "heatmap: no grid, spec or matrix");
+	if (m->rows < 1 || m->cols < 1 || !m->v)
+		return err_set(e, ERR_INVAL, "heatmap: empty matrix (%dx%d)", m->rows, m->cols);
+	if ((unsigned)s->scale >= HEATMAP_SCALE_COUNT)
+		return err_set(e, ERR_INVAL, "heatmap: bad scale %d", (int)s->scale);
+	if ((unsigned)s->colors >= GRID_COLORS_COUNT)
+		return err_set(e, ERR_INVAL, "heatmap: bad colour mode %d", (int)s->colors);
+	return 0;
+}
+
+int heatmap_draw(Grid *g, int x0, int y0, int w, int h, const HeatmapSpec *s,
+		 const HeatmapMatrix *m, HeatmapFrame *frame, Err *e)
+{
+	int rc = check_args(g, s, m, e);
+	if (rc)
+		return rc;
+	int cx0 = g->cx0, cy0 = g->cy0, cx1 = g->cx1, cy1 = g->cy1;
+	grid_clip(g, x0, y0, w, h);
+	grid_fill(g, x0, y0, w, h, ' ', grid_style(GRID_DEFAULT, 0));
+	double *pool = NULL;
+	Style plain = grid_style(GRID_DEFAULT, 0);
+	if (w < HEATMAP_MIN_W || h < HEATMAP_MIN_H) {
+		char msg[48];
+		snprintf(msg, sizeof msg, "too small (%dx%d)", HEATMAP_MIN_W, HEATMAP_MIN_H);
+		const char *t = (int)strlen(msg) <= w ? msg : "too small";
+		text_centered(g, x0, w, y0 + (h - 1) / 2, t, grid_style(GRID_DEFAULT, GRID_DIM),
+			      s->ascii);
+		rc = err_set(e, ERR_INVAL, "heatmap: %dx%d is too small (at least %dx%d)",
+			     w, h, HEATMAP_MIN_W, HEATMAP_MIN_H);
+		goto out;
+	}
+
+	/* Rows: title, header (ylabel, scale), map, column labels, xlabel. */
+	int top = y0;
+	int title_y = nonempty(s->title) ? top++ : -1;
+	int head_y = top++;
+	int xl = nonempty(s->xlabel);
+	int ph = h - (top - y0) - 1 - xl;
+	if (ph < 4 && xl) {
+		xl = 0;
+		ph++;
+	}
+	int py = top;
+
+	/* Whole-number pooling or scaling of rows. */
+	int R = m->rows, C = m->cols;
+	int fr = (R + ph - 1) / ph, rh = 1;
+	if (fr == 1) {
+		rh = ph / R;
+		rh = rh > MAX_ROW_SCALE ? MAX_ROW_SCALE : rh;
+	}
+	int orows = (R + fr - 1) / fr;
+
+	/* Row labels: every row's name when each row has its own grid row and
+	 * names were given; else indices, at least two grid rows apart. */
+	int names_r = s->row_names && fr == 1;
+	int rstep = 1;
+	if (!names_r)
+		rstep = nice_int_at_least(rh >= 2 ? 1 : 2.0 * fr);
+	int lw = 1;
+	for (int r = 0; r < R; r += rstep) {
+		char buf[32];
+		const char *t = buf;
+		if (names_r)
+			t = s->row_names[r] ? s->row_names[r] : "";
+		else
+			snprintf(buf, sizeof buf, "%d", r);
+		int n = grid_text_width(t);
+		lw = n > lw ? n : lw;
+	}
+	if (lw > w / 3)
+		lw = w / 3;
+	int pw = w - lw - 1 - (w >= 30);
+	int fc = (C + pw - 1) / pw, cw = 1;
+	if (fc == 1) {
+		cw = pw / C;
+		cw = cw > MAX_COL_SCALE ? MAX_COL_SCALE : cw;
+	}
+	int ocols = (C + fc - 1) / fc;
+
+	/* Centre labels and map across the rectangle. */
+	int bx = x0 + (pw - ocols * cw) / 2;
+	int px = bx + lw + 1, right = px + ocols * cw;
+
+	/* Pool. */
+	pool = malloc((size_t)orows * (size_t)ocols * sizeof *pool);
+	if (!pool) {
+		rc = err_set(e, ERR_NOMEM, "heatmap: out of memory");
+		goto out;
+	}
+	for (int i = 0; i < orows; i++) {
+		for (int j = 0; j < ocols; j++) {
+			double sum = 0;
+			int n = 0;
+			for (int r = i * fr; r < (i + 1) * fr && r < R; r++) {
+				for (int c = j * fc; c < (j + 1) * fc && c < C; c++) {
+					double v = at(m, r, c);
+					if (!isnan(v)) {
+						sum += v;
+						n++;
+					}
+				}
+			}
+			pool[(size_t)i * (size_t)ocols + (size_t)j] = n ? sum / n : NAN;
+		}
+	}
+	double lo, hi;
+	heatmap_range(s, m, &lo, &hi);
+
+	/* Title and header. */
+	if (title_y >= 0)
+		text_centered(g, x0, w, title_y, s->title, grid_style(GRID_DEFAULT, GRID_BOLD),
+			      s->ascii);
+	int ylw = nonempty(s->ylabel) ? grid_text_width(s->ylabel) : 0;
+	if (ylw)
+		grid_text_fit(g, bx, head_y, x0 + w - bx, s->ylabel, plain, s->ascii);
+	int room = right - bx - (ylw ? ylw + 2 : 0);
+	if (room < 24 && right < x0 + w - (w >= 30)) {
+		right = x0 + w - (w >= 30);
+		room = right - bx - (ylw ? ylw + 2 : 0);
+	}
+	draw_scale(g, s, lo, hi, right, head_y, room);
+
+	/* The map. */
+	for (int i = 0; i < orows; i++) {
+		for (int j = 0; j < ocols; j++) {
+			double v = pool[(size_t)i * (size_t)ocols + (size_t)j];
+			uint32_t cp;
+			Style st;
+			heatmap_cell(s, isnan(v) ? NAN : (v - lo) / (hi - lo), &cp, &st);
+			grid_fill(g, px + j * cw, py + i * rh, cw, rh, cp, st);
+		}
+	}
+
+	/* Row labels, right-aligned, in the middle row of their block. */
+	for (int r = 0; r < R; r += rstep) {
+		char buf[32];
+		const char *t = buf;
+		if (names_r)
+			t = s->row_names[r] ? s->row_names[r] : "";
+		else
+			snprintf(buf, sizeof buf, "%d", r);
+		int n = grid_text_width(t);
+		int y = py + (r / fr) * rh + (rh - 1) / 2;
+		int x = n > lw ? bx : bx + lw - n;
+		grid_text_fit(g, x, y, lw, t, plain, s->ascii);
+	}
+
+	/* Column labels under the map: names when each fits its column,
+	 * else indices spaced for their width. */
+	int ty = py + orows * rh;
+	int widest = 1;
+	int names_c = s->col_names && fc == 1;
+	if (names_c) {
+		for (int c = 0; c < C; c++) {
+			int n = s->col_names[c] ? grid_text_width(s->col_names[c]) : 0;
+			widest = n > widest ? n : widest;
+		}
+		if (widest + (widest > 1) > cw)
+			names_c = 0;
+	}
+	int cstep = 1;
+	if (!names_c) {
+		char buf[32];
+		widest = snprintf(buf, sizeof buf, "%d", C - 1);
+		cstep = nice_int_at_least((widest + 2.0) * fc / cw);
+	}
+	int prev_end = x0 - 2;
+	for (int c = 0; c < C; c += cstep) {
+		char buf[32];
+		const char *t = buf;
+		if (names_c)
+			t = s->col_names[c] ? s->col_names[c] : "";
+		else
+			snprintf(buf, sizeof buf, "%d", c);
+		int n = grid_text_width(t);
+		int mid = px + (c / fc) * cw + (cw - 1) / 2;
+		int x = mid - (n - 1) / 2;
+		if (x < px)
+			x = px;
+		if (x <= prev_end + (names_c ? 0 : 1) || x + n > x0 + w)
+			continue;
+		grid_text(g, x, ty, t, plain);
+		prev_end = x + n - 1;
+	}
+	if (xl) {
+		text_centered(g, px, ocols * cw, ty + 1, s->xlabel, plain, s->ascii);
+	} else if (nonempty(s->xlabel)) {
+		int n = grid_text_width(s->xlabel);
+		int x = px + ocols * cw + 2;
+		if (x + n > x0 + w)
+			x = x0 + w - n;
+		if (x > prev_end + 2)
+			grid_text(g, x, ty, s->xlabel, plain);
+	}
+	if (frame) {
+		frame->x = px;
+		frame->y = py;
+		frame->cw = cw;
+		frame->rh = rh;
+		frame->fc = fc;
+		frame->fr = fr;
+		frame->cols = ocols;
+		frame->rows = orows;
+		frame->lo = lo;
+		frame->hi = hi;
+	}
+	rc = 0;
+out:
+	free(pool);
+	g->cx0 = cx0;
+	g->cy0 = cy0;
+	g->cx1 = cx1;
+	g->cy1 = cy1;
+	return rc;
+}

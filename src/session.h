@@ -1,0 +1,118 @@
+/* session.h — everything a user builds at the prompt, and the one entry
+ * point that runs their commands.
+ *
+ * A Session owns the selected dataset, the model, the trainer and its
+ * optimizer state, the settings, the training history and the journal.
+ * The front end that drives it (TUI, batch mode, a test) talks to it
+ * through a Host: a handful of callbacks to print a line, to hear that a
+ * training step finished, and to ask whether training may go on.  Nothing
+ * in here knows about terminals.
+ *
+ * Every command either succeeds or leaves the session exactly as it was.
+ */
+#ifndef RNNLAB_SESSION_H
+#define RNNLAB_SESSION_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "data.h"
+#include "history.h"
+#include "lex.h"
+#include "model.h"
+#include "train.h"
+
+typedef struct Session Session;
+
+typedef struct Host {
+	void *ctx;
+	/* One line of output, without its newline. */
+	void (*print)(void *ctx, const char *line);
+	/* An error line ("model: hidden must be ..."); NULL: print. */
+	void (*error)(void *ctx, const char *line);
+	/* A training step finished (the history has its row). May be NULL. */
+	void (*step)(void *ctx, Session *s);
+	/* Nonzero to stop training after this step (Ctrl-C, Esc). May be NULL. */
+	int (*interrupted)(void *ctx);
+	/* A lesson's pause: wait for a key.  NULL: pauses are skipped. */
+	void (*pause)(void *ctx, const char *text);
+	/* The TUI trains in slices from its idle tick: when set, `train`
+	 * only starts the job and session_train_slice() runs it. */
+	int async_train;
+	/* Plots: unicode (0) or ascii (1), colour on (1) or off (0). */
+	int ascii, color;
+	int width;		/* columns for plots in text output (default 78) */
+} Host;
+
+typedef struct Settings {
+	int batch;
+	uint64_t seed;
+	int loss_explicit;	/* `set loss=` given: the dataset no longer decides */
+	int log_every;		/* progress line every N steps, 0 = off */
+	int val_every;		/* validation pass every N steps, 0 = only at the end */
+	int val_size;		/* validation examples per pass (at most) */
+	int threads;		/* OpenBLAS threads */
+} Settings;
+
+/* A training job: `train N` in progress. */
+typedef struct TrainJob {
+	long left, total;	/* steps */
+	long tokens;		/* processed since the last progress line */
+	double t_last;		/* time of the last progress line */
+	double t_start;
+	long first_step;
+} TrainJob;
+
+struct Session {
+	Host host;
+	Settings set;
+	Rng rng;		/* the master generator: every seed is drawn from it */
+
+	Dataset *data;		/* NULL until `data` */
+	uint64_t data_seed;
+	Sampler sampler;
+	DataBatch train_db, val_db;
+
+	Model *model;		/* NULL until `model` */
+	char model_line[512];	/* the canonical `model ...` command */
+	uint64_t model_seed;
+	TrainConfig tcfg;
+	Trainer trainer;	/* valid when model != NULL */
+	History hist;
+	TrainJob job;
+
+	int njournal;
+	char **journal;		/* commands that changed the session, canonical */
+
+	const char *src;	/* script being run (for messages), or NULL */
+	int line;		/* its current line */
+	int depth;		/* `run` nesting */
+	int quit;
+};
+
+Session *session_new(const Host *host);
+void session_free(Session *s);
+
+/* Run one line (one or more statements).  Errors are reported through the
+ * host as "CMD: message" (prefixed "FILE:LINE: " inside a script); returns
+ * 0 or the first error's code, after which the line's later statements
+ * are not run. */
+int session_exec(Session *s, const char *line);
+/* Run a script file line by line; stop at the first error when stop_on_error. */
+int session_run_file(Session *s, const char *path, int stop_on_error);
+/* The same over an open stream; label names it in messages ("stdin"). */
+int session_run_stream(Session *s, FILE *f, const char *label, int stop_on_error);
+
+/* Training jobs (the TUI's slices).  Returns 1 while steps remain, 0 when
+ * the job is done, < 0 on an error (already reported). */
+int session_train_start(Session *s, long steps, Err *e);
+int session_train_slice(Session *s, double seconds);
+void session_train_cancel(Session *s);
+
+/* Output helpers for commands. */
+void session_printf(Session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The loss in force: explicit, else the dataset's, else mse. */
+LossKind session_loss(const Session *s);
+
+#endif

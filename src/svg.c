@@ -1,0 +1,574 @@
+/* svg.c — SVG text for plots and heatmaps, and the atomic file write. */
+#include "svg.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* A growing string; after an allocation failure it only counts. */
+typedef struct Buf {
+	char *p;
+	size_t len, cap;
+	int oom;
+} Buf;
+
+static void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void buf_printf(Buf *b, const char *fmt, ...)
+{
+	if (b->oom)
+		return;
+	for (;;) {
+		va_list ap;
+		va_start(ap, fmt);
+		int n = vsnprintf(b->p ? b->p + b->len : NULL, b->p ? b->cap - b->len : 0, fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			b->oom = 1;
+			return;
+		}
+		if (b->p && b->len + (size_t)n < b->cap) {
+			b->len += (size_t)n;
+			return;
+		}
+		size_t cap = b->cap ? b->cap : 4096;
+		while (cap <= b->len + (size_t)n)
+			cap *= 2;
+		char *q = realloc(b->p, cap);
+		if (!q) {
+			b->oom = 1;
+			return;
+		}
+		b->p = q;
+		b->cap = cap;
+	}
+}
+
+/* Text with XML's five special characters escaped. */
+static void buf_text(Buf *b, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '&': buf_printf(b, "&amp;"); break;
+		case '<': buf_printf(b, "&lt;"); break;
+		case '>': buf_printf(b, "&gt;"); break;
+		case '"': buf_printf(b, "&quot;"); break;
+		case '\'': buf_printf(b, "&apos;"); break;
+		default:
+			if ((unsigned char)*s < 0x20)
+				buf_printf(b, "?");
+			else
+				buf_printf(b, "%c", *s);
+		}
+	}
+}
+
+static int buf_finish(Buf *b, char **out, size_t *len, Err *e)
+{
+	if (b->oom) {
+		free(b->p);
+		return err_set(e, ERR_NOMEM, "svg: out of memory");
+	}
+	*out = b->p;
+	if (len)
+		*len = b->len;
+	return 0;
+}
+
+static int nonempty(const char *s)
+{
+	return s && *s;
+}
+
+/* The palette on white paper. */
+static const char *const paper[GRID_COLOR_COUNT] = {
+	[GRID_DEFAULT] = "#333333", [GRID_BLACK] = "#000000", [GRID_RED] = "#d62728",
+	[GRID_GREEN] = "#2ca02c", [GRID_YELLOW] = "#e6a100", [GRID_BLUE] = "#1f77b4",
+	[GRID_MAGENTA] = "#b03a9a", [GRID_CYAN] = "#17a2b8", [GRID_WHITE] = "#999999",
+};
+
+static const char *const dashes[] = { "", "2 3", "8 4", "8 3 2 3" };
+
+static const char *paper_color(GridColor c)
+{
+	return (unsigned)c < GRID_COLOR_COUNT ? paper[c] : paper[GRID_DEFAULT];
+}
+
+static void header(Buf *b, const char *title)
+{
+	buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+		   "viewBox=\"0 0 %d %d\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" "
+		   "font-size=\"13\">\n", SVG_W, SVG_H, SVG_W, SVG_H);
+	buf_printf(b, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", SVG_W, SVG_H);
+	if (nonempty(title)) {
+		buf_printf(b, "<text x=\"%d\" y=\"30\" text-anchor=\"middle\" font-size=\"18\" "
+			   "font-weight=\"bold\">", SVG_W / 2);
+		buf_text(b, title);
+		buf_printf(b, "</text>\n");
+	}
+}
+
+/* Axis labels: xlabel under the plot area, ylabel turned up its left. */
+static void axis_labels(Buf *b, const char *xlabel, const char *ylabel, double ax, double ay,
+			double aw, double ah)
+{
+	if (nonempty(xlabel)) {
+		buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", ax + aw / 2,
+			   ay + ah + 44);
+		buf_text(b, xlabel);
+		buf_printf(b, "</text>\n");
+	}
+	if (nonempty(ylabel)) {
+		buf_printf(b, "<text transform=\"translate(18 %.1f) rotate(-90)\" "
+			   "text-anchor=\"middle\">", ay + ah / 2);
+		buf_text(b, ylabel);
+		buf_printf(b, "</text>\n");
+	}
+}
+
+/* ---- line plots -------------------------------------------------------- */
+
+typedef struct Area {
+	double x, y, w, h;	/* plot area in pixels */
+	const PlotAxis *xa, *ya;
+} Area;
+
+static double px_x(const Area *A, double v)
+{
+	return A->x + (v - A->xa->lo) / (A->xa->hi - A->xa->lo) * A->w;
+}
+
+static double px_y(const Area *A, double v)
+{
+	double y = A->y + (A->ya->hi - v) / (A->ya->hi - A->ya->lo) * A->h;
+	return fmax(-1e5, fmin(1e5, y));
+}
+
+static double ytr(double v, int logy)
+{
+	if (!isfinite(v))
+		return NAN;
+	if (logy)
+		return v > 0 ? log10(v) : NAN;
+	return v;
+}
+
+static void poly_point(Buf *b, int *open, const char *attrs, double x, double y)
+{
+	if (!*open) {
+		buf_printf(b, "<polyline %s points=\"", attrs);
+		*open = 1;
+	} else {
+		buf_printf(b, " ");
+	}
+	buf_printf(b, "%.1f,%.1f", x, y);
+}
+
+static void poly_close(Buf *b, int *open)
+{
+	if (*open)
+		buf_printf(b, "\"/>\n");
+	*open = 0;
+}
+
+static void svg_series(Buf *b, const PlotSpec *s, const PlotSeries *ser, int k,
+		       const Area *A, PlotBucket *bk, int ncols)
+{
+	GridColor c = ser->color == GRID_DEFAULT ? plot_series_color(k) : ser->color;
+	int mono = s->colors == GRID_MONO;
+	char attrs[160];
+	snprintf(attrs, sizeof attrs, "fill=\"none\" stroke=\"%s\" stroke-width=\"1.8\" "
+		 "stroke-linejoin=\"round\"%s%s%s", mono ? "#222222" : paper_color(c),
+		 mono && k % 4 ? " stroke-dasharray=\"" : "", mono ? dashes[k % 4] : "",
+		 mono && k % 4 ? "\"" : "");
+	buf_printf(b, "<g class=\"series\">\n<title>");
+	buf_text(b, nonempty(ser->name) ? ser->name : "series");
+	buf_printf(b, "</title>\n");
+	int open = 0;
+	if (ser->n > 2 * ncols) {
+		plot_bucket(ser, s->logy, A->xa->lo, A->xa->hi, bk, ncols);
+		for (int i = 0; i < ncols; i++) {
+			const PlotBucket *p = &bk[i];
+			if (p->n == 0)
+				continue;
+			if (!p->joined)
+				poly_close(b, &open);
+			double x = A->x + (double)i / (ncols - 1) * A->w;
+			double first = p->first, a = p->lo, z = p->hi;
+			if (fabs(first - p->hi) < fabs(first - p->lo)) {
+				a = p->hi;
+				z = p->lo;
+			}
+			poly_point(b, &open, attrs, x, px_y(A, first));
+			if (a != first)
+				poly_point(b, &open, attrs, x, px_y(A, a));
+			if (z != a)
+				poly_point(b, &open, attrs, x, px_y(A, z));
+			if (p->last != z)
+				poly_point(b, &open, attrs, x, px_y(A, p->last));
+		}
+	} else {
+		for (int i = 0; i < ser->n; i++) {
+			double x = ser->x ? ser->x[i] : i, y = ytr(ser->y[i], s->logy);
+			if (isnan(y) || !isfinite(x)) {
+				poly_close(b, &open);
+				continue;
+			}
+			poly_point(b, &open, attrs, px_x(A, x), px_y(A, y));
+		}
+	}
+	poly_close(b, &open);
+	buf_printf(b, "</g>\n");
+}
+
+/* A y tick label; decades beyond the plain range as 10 with a superscript. */
+static void y_label(Buf *b, const PlotAxis *ya, int i, double x, double y)
+{
+	char t[32];
+	plot_axis_label(ya, i, t, sizeof t);
+	buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", x, y + 4);
+	if (ya->log && t[0] == '1' && t[1] == 'e')
+		buf_printf(b, "10<tspan dy=\"-6\" font-size=\"10\">%s</tspan>", t + 2);
+	else
+		buf_text(b, t);
+	buf_printf(b, "</text>\n");
+}
+
+static int plot_args(const PlotSpec *s, const PlotSeries *series, int nseries, Err *e)
+{
+	if (!s || nseries < 0 || (nseries > 0 && !series))
+		return err_set(e, ERR_INVAL, "svg: no spec or bad series count");
+	for (int k = 0; k < nseries; k++)
+		if (series[k].n < 0 || (series[k].n > 0 && !series[k].y))
+			return err_set(e, ERR_INVAL, "svg: series %d has no y values", k);
+	if (s->nrefs < 0 || (s->nrefs > 0 && !s->refs))
+		return err_set(e, ERR_INVAL, "svg: bad reference line count %d", s->nrefs);
+	return 0;
+}
+
+int svg_plot(char **out, size_t *len, const PlotSpec *s, const PlotSeries *series,
+	     int nseries, Err *e)
+{
+	int rc = plot_args(s, series, nseries, e);
+	if (rc)
+		return rc;
+	PlotAxis xa, ya;
+	plot_axis_y(&ya, s, series, nseries, 7, 0);
+	Area A = { 80, 70, SVG_W - 80 - 30, SVG_H - 70 - 60, &xa, &ya };
+	plot_axis_x(&xa, series, nseries, (int)(A.w / 8), 4);
+	int ncols = (int)A.w;
+	PlotBucket *bk = malloc((size_t)ncols * sizeof *bk);
+	if (!bk)
+		return err_set(e, ERR_NOMEM, "svg: out of memory");
+	Buf b = { 0 };
+	header(&b, s->title);
+	buf_printf(&b, "<defs><clipPath id=\"area\"><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+		   "height=\"%.1f\"/></clipPath></defs>\n", A.x, A.y - 2, A.w, A.h + 4);
+
+	/* Grid lines and ticks. */
+	buf_printf(&b, "<g stroke=\"#e6e6e6\" stroke-width=\"1\">\n");
+	for (int i = 0; i < ya.nticks; i++) {
+		double y = px_y(&A, ya.tick[i]);
+		buf_printf(&b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
+			   A.x, y, A.x + A.w, y);
+	}
+	buf_printf(&b, "</g>\n<g fill=\"#333333\">\n");
+	for (int i = 0; i < ya.nticks; i++)
+		y_label(&b, &ya, i, A.x - 8, px_y(&A, ya.tick[i]));
+	for (int i = 0; i < xa.nticks; i++) {
+		char t[32];
+		plot_format(t, sizeof t, xa.tick[i], xa.step);
+		double x = px_x(&A, xa.tick[i]);
+		buf_printf(&b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+			   "stroke=\"#333333\"/>\n", x, A.y + A.h, x, A.y + A.h + 5);
+		buf_printf(&b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
+			   x, A.y + A.h + 20, t);
+	}
+	buf_printf(&b, "</g>\n");
+	buf_printf(&b, "<path d=\"M%.1f %.1fV%.1fH%.1f\" fill=\"none\" stroke=\"#333333\"/>\n",
+		   A.x, A.y, A.y + A.h, A.x + A.w);
+	axis_labels(&b, s->xlabel, s->ylabel, A.x, A.y, A.w, A.h);
+
+	/* Reference lines, then the series over them. */
+	for (int r = 0; r < s->nrefs; r++) {
+		const PlotRef *ref = &s->refs[r];
+		double v = ytr(ref->y, s->logy);
+		if (isnan(v) || v < ya.lo || v > ya.hi)
+			continue;
+		const char *col = paper_color(ref->color == GRID_DEFAULT ? GRID_RED : ref->color);
+		double y = px_y(&A, v);
+		buf_printf(&b, "<g class=\"ref\"><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+			   "y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.5\" "
+			   "stroke-dasharray=\"6 4\"/>\n", A.x, y, A.x + A.w, y, col);
+		buf_printf(&b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" fill=\"%s\">",
+			   A.x + A.w - 4, y - 5, col);
+		char own[32];
+		if (!nonempty(ref->label))
+			plot_format(own, sizeof own, ref->y, 0);
+		buf_text(&b, nonempty(ref->label) ? ref->label : own);
+		buf_printf(&b, "</text></g>\n");
+	}
+	buf_printf(&b, "<g clip-path=\"url(#area)\">\n");
+	for (int k = 0; k < nseries; k++)
+		svg_series(&b, s, &series[k], k, &A, bk, ncols);
+	buf_printf(&b, "</g>\n");
+
+	/* Legend, right-aligned above the plot area: widths estimated at 7.5
+	 * pixels a character. */
+	double x = A.x + A.w;
+	for (int k = nseries - 1; k >= 0; k--) {
+		if (!nonempty(series[k].name))
+			continue;
+		GridColor c = series[k].color == GRID_DEFAULT ? plot_series_color(k) :
+			series[k].color;
+		int mono = s->colors == GRID_MONO;
+		x -= 7.5 * grid_text_width(series[k].name) + 30;
+		buf_printf(&b, "<line x1=\"%.1f\" y1=\"52\" x2=\"%.1f\" y2=\"52\" stroke=\"%s\" "
+			   "stroke-width=\"2.5\"%s%s%s/>\n", x, x + 20,
+			   mono ? "#222222" : paper_color(c),
+			   mono && k % 4 ? " stroke-dasharray=\"" : "", mono ? dashes[k % 4] : "",
+			   mono && k % 4 ? "\"" : "");
+		buf_printf(&b, "<text x=\"%.1f\" y=\"56\">", x + 25);
+		buf_text(&b, series[k].name);
+		buf_printf(&b, "</text>\n");
+		x -= 14;
+	}
+	buf_printf(&b, "</svg>\n");
+	free(bk);
+	return buf_finish(&b, out, len, e);
+}
+
+/* ---- heatmaps ---------------------------------------------------------- */
+
+static const unsigned inferno[] = {
+	0x000004, 0x1b0c41, 0x4a0c6b, 0x781c6d, 0xa52c60,
+	0xcf4446, 0xed6925, 0xfb9b06, 0xf7d13d, 0xfcffa4,
+};
+static const unsigned rdbu[] = {
+	0x2166ac, 0x4393c3, 0x92c5de, 0xd1e5f0, 0xf7f7f7,
+	0xfddbc7, 0xf4a582, 0xd6604d, 0xb2182b,
+};
+static const unsigned grays[] = { 0xffffff, 0x000000 };
+
+/* t in [0, 1] along the stops, as an RGB colour. */
+static unsigned ramp(const unsigned *stops, int n, double t)
+{
+	t = t < 0 ? 0 : t > 1 ? 1 : t;
+	double f = t * (n - 1);
+	int i = (int)f;
+	if (i >= n - 1)
+		return stops[n - 1];
+	f -= i;
+	unsigned c = 0;
+	for (int sh = 16; sh >= 0; sh -= 8) {
+		double a = (stops[i] >> sh) & 0xff, z = (stops[i + 1] >> sh) & 0xff;
+		c |= (unsigned)floor(a + (z - a) * f + 0.5) << sh;
+	}
+	return c;
+}
+
+static unsigned heat_color(const HeatmapSpec *s, double t)
+{
+	if (s->colors == GRID_MONO)
+		return ramp(grays, 2, t);
+	if (s->scale == HEATMAP_DIVERGING)
+		return ramp(rdbu, (int)(sizeof rdbu / sizeof rdbu[0]), t);
+	return ramp(inferno, (int)(sizeof inferno / sizeof inferno[0]), t);
+}
+
+static double cell_value(const HeatmapMatrix *m, int r, int c)
+{
+	return m->v[(ptrdiff_t)r * m->rs + (ptrdiff_t)c * m->cs];
+}
+
+/* The smallest of 1, 2, 5, 10, ... that is at least min. */
+static int nice_at_least(double min)
+{
+	int mag = 1;
+	for (;;) {
+		if (min <= mag || mag > 100000000)
+			return mag;
+		if (min <= 2 * mag)
+			return 2 * mag;
+		if (min <= 5 * mag)
+			return 5 * mag;
+		mag *= 10;
+	}
+}
+
+int svg_heatmap(char **out, size_t *len, const HeatmapSpec *s, const HeatmapMatrix *m, Err *e)
+{
+	if (!s || !m || !m->v || m->rows < 1 || m->cols < 1)
+		return err_set(e, ERR_INVAL, "svg: empty heatmap");
+	int R = m->rows, C = m->cols;
+	int fr = (R + SVG_HEATMAP_MAX - 1) / SVG_HEATMAP_MAX;
+	int fc = (C + SVG_HEATMAP_MAX - 1) / SVG_HEATMAP_MAX;
+	int orows = (R + fr - 1) / fr, ocols = (C + fc - 1) / fc;
+	double lo, hi;
+	heatmap_range(s, m, &lo, &hi);
+
+	int names_r = s->row_names && R <= 40, names_c = s->col_names && C <= 40;
+	int lw = 3;
+	if (names_r)
+		for (int r = 0; r < R; r++)
+			if (s->row_names[r] && grid_text_width(s->row_names[r]) > lw)
+				lw = grid_text_width(s->row_names[r]);
+	double ax = 40 + 7.5 * lw, ay = 70, aw = SVG_W - ax - 120, ah = SVG_H - ay - 60;
+	double cw = aw / ocols, ch = ah / orows;
+
+	Buf b = { 0 };
+	header(&b, s->title);
+	buf_printf(&b, "<g shape-rendering=\"crispEdges\">\n");
+	for (int i = 0; i < orows; i++) {
+		for (int j = 0; j < ocols; j++) {
+			double sum = 0;
+			int n = 0;
+			for (int r = i * fr; r < (i + 1) * fr && r < R; r++)
+				for (int c = j * fc; c < (j + 1) * fc && c < C; c++) {
+					double v = cell_value(m, r, c);
+					if (!isnan(v)) {
+						sum += v;
+						n++;
+					}
+				}
+			unsigned col = n ? heat_color(s, (sum / n - lo) / (hi - lo)) : 0xbbbbbb;
+			buf_printf(&b, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" "
+				   "fill=\"#%06x\"/>\n", ax + j * cw, ay + i * ch, cw + 0.05,
+				   ch + 0.05, col);
+		}
+	}
+	buf_printf(&b, "</g>\n<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+		   "fill=\"none\" stroke=\"#333333\"/>\n", ax, ay, aw, ah);
+
+	/* Row and column labels: names when few, else every k-th index. */
+	double rpx = ah / R, cpx = aw / C;
+	int rstep = names_r && rpx >= 12 ? 1 : nice_at_least(16 / rpx);
+	int cstep = names_c && cpx >= 8.0 * 3 ? 1 : nice_at_least(7.5 * 4 / cpx);
+	buf_printf(&b, "<g fill=\"#333333\">\n");
+	for (int r = 0; r < R; r += rstep) {
+		buf_printf(&b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", ax - 6,
+			   ay + (r + 0.5) * rpx + 4);
+		if (names_r && rstep == 1)
+			buf_text(&b, s->row_names[r]);
+		else
+			buf_printf(&b, "%d", r);
+		buf_printf(&b, "</text>\n");
+	}
+	for (int c = 0; c < C; c += cstep) {
+		buf_printf(&b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
+			   ax + (c + 0.5) * cpx, ay + ah + 18);
+		if (names_c && cstep == 1)
+			buf_text(&b, s->col_names[c]);
+		else
+			buf_printf(&b, "%d", c);
+		buf_printf(&b, "</text>\n");
+	}
+	buf_printf(&b, "</g>\n");
+	axis_labels(&b, s->xlabel, s->ylabel, ax, ay, aw, ah);
+
+	/* Colour bar: a vertical gradient, high at the top. */
+	buf_printf(&b, "<defs><linearGradient id=\"scale\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">\n");
+	for (int i = 0; i <= 20; i++)
+		buf_printf(&b, "<stop offset=\"%.2f\" stop-color=\"#%06x\"/>\n", i / 20.0,
+			   heat_color(s, i / 20.0));
+	buf_printf(&b, "</linearGradient></defs>\n");
+	double bx = SVG_W - 95;
+	buf_printf(&b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"16\" height=\"%.1f\" "
+		   "fill=\"url(#scale)\" stroke=\"#333333\"/>\n", bx, ay, ah);
+	char t[32];
+	plot_format(t, sizeof t, hi, 0);
+	buf_printf(&b, "<text x=\"%.1f\" y=\"%.1f\">%s</text>\n", bx + 22, ay + 5, t);
+	plot_format(t, sizeof t, lo, 0);
+	buf_printf(&b, "<text x=\"%.1f\" y=\"%.1f\">%s</text>\n", bx + 22, ay + ah + 4, t);
+	if (s->scale == HEATMAP_DIVERGING) {
+		plot_format(t, sizeof t, (lo + hi) / 2, 0);
+		buf_printf(&b, "<text x=\"%.1f\" y=\"%.1f\">%s</text>\n", bx + 22,
+			   ay + ah / 2 + 4, t);
+	}
+	buf_printf(&b, "</svg>\n");
+	return buf_finish(&b, out, len, e);
+}
+
+/* ---- files ------------------------------------------------------------- */
+
+int svg_write_file(const char *path, const char *text, size_t len, Err *e)
+{
+	if (!path || !*path)
+		return err_set(e, ERR_INVAL, "svg: no file name");
+	size_t n = strlen(path);
+	char *tmp = malloc(n + 8);
+	if (!tmp)
+		return err_set(e, ERR_NOMEM, "svg: out of memory");
+	memcpy(tmp, path, n);
+	memcpy(tmp + n, ".XXXXXX", 8);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		int rc = err_set(e, ERR_IO, "cannot write '%s': %s", path, strerror(errno));
+		free(tmp);
+		return rc;
+	}
+	/* mkstemp makes the file 0600; give it the usual 0666 less umask. */
+	mode_t um = umask(0);
+	umask(um);
+	int bad = fchmod(fd, 0666 & ~um) != 0;
+	size_t done = 0;
+	while (!bad && done < len) {
+		ssize_t w = write(fd, text + done, len - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			bad = 1;
+		else
+			done += (size_t)w;
+	}
+	int err = errno;
+	if (!bad && fsync(fd) != 0) {
+		bad = 1;
+		err = errno;
+	}
+	if (close(fd) != 0 && !bad) {
+		bad = 1;
+		err = errno;
+	}
+	if (!bad && rename(tmp, path) != 0) {
+		bad = 1;
+		err = errno;
+	}
+	if (bad) {
+		unlink(tmp);
+		free(tmp);
+		return err_set(e, ERR_IO, "cannot write '%s': %s", path, strerror(err));
+	}
+	free(tmp);
+	return 0;
+}
+
+int svg_write_plot(const char *path, const PlotSpec *s, const PlotSeries *series,
+		   int nseries, Err *e)
+{
+	char *text;
+	size_t len;
+	int rc = svg_plot(&text, &len, s, series, nseries, e);
+	if (rc)
+		return rc;
+	rc = svg_write_file(path, text, len, e);
+	free(text);
+	return rc;
+}
+
+int svg_write_heatmap(const char *path, const HeatmapSpec *s, const HeatmapMatrix *m, Err *e)
+{
+	char *text;
+	size_t len;
+	int rc = svg_heatmap(&text, &len, s, m, e);
+	if (rc)
+		return rc;
+	rc = svg_write_file(path, text, len, e);
+	free(text);
+	return rc;
+}

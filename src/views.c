@@ -1,0 +1,249 @@
+/* views.c — plots and heatmaps of a session. */
+#include "views.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "heatmap.h"
+#include "plot.h"
+#include "svg.h"
+
+const char *const view_names[VIEW_COUNT] = { "loss", "grad", "lr", "flow", "sat", "gates", "h" };
+
+/* The series of a line view; the arrays live in the struct. */
+typedef struct Lines {
+	PlotSpec spec;
+	PlotSeries ser[MODEL_MAX_LAYERS + 2];
+	int nser;
+	PlotRef ref;
+	double *buf;		/* owned scratch for x/y arrays */
+	char names[MODEL_MAX_LAYERS][24];
+	char title[128];
+} Lines;
+
+static int need_history(const Session *s, Err *e)
+{
+	if (!s->hist.n)
+		return err_set(e, ERR_STATE, "nothing to plot yet: train first (e.g. train 200)");
+	return 0;
+}
+
+static int need_probe(const Session *s, Err *e)
+{
+	if (!s->model)
+		return err_set(e, ERR_STATE, "no model yet (try: model lstm hidden=64)");
+	if (!s->trainer.probe.T)
+		return err_set(e, ERR_STATE, "no backward pass yet: train a step first (or run grads)");
+	return 0;
+}
+
+static int lines_build(const Session *s, ViewKind v, const ViewOpts *o, Lines *L, Err *e)
+{
+	memset(L, 0, sizeof *L);
+	plot_spec_init(&L->spec);
+	L->spec.ascii = o->ascii;
+	L->spec.colors = o->colors;
+	const History *h = &s->hist;
+	int rc;
+	switch (v) {
+	case VIEW_LOSS: {
+		if ((rc = need_history(s, e)))
+			return rc;
+		/* validation points, compacted */
+		L->buf = malloc(2 * h->n * sizeof(double) + 1);
+		if (!L->buf)
+			return err_set(e, ERR_NOMEM, "out of memory");
+		double *vx = L->buf, *vy = L->buf + h->n;
+		int nv = 0;
+		for (size_t i = 0; i < h->n; i++)
+			if (!isnan(h->col[HIST_VAL][i])) {
+				vx[nv] = h->col[HIST_STEP][i];
+				vy[nv++] = h->col[HIST_VAL][i];
+			}
+		L->ser[0] = (PlotSeries){ "train", h->col[HIST_STEP], h->col[HIST_LOSS], (int)h->n, GRID_DEFAULT };
+		L->nser = 1;
+		if (nv)
+			L->ser[L->nser++] = (PlotSeries){ "validation", vx, vy, nv, GRID_DEFAULT };
+		snprintf(L->title, sizeof L->title, "%s loss", loss_names[session_loss(s)]);
+		L->spec.title = L->title;
+		L->spec.xlabel = "step";
+		L->spec.logy = o->logy;
+		return 0;
+	}
+	case VIEW_GRAD:
+		if ((rc = need_history(s, e)))
+			return rc;
+		L->ser[0] = (PlotSeries){ "grad norm", h->col[HIST_STEP], h->col[HIST_GRAD], (int)h->n, GRID_DEFAULT };
+		L->nser = 1;
+		if (s->tcfg.clip_norm > 0) {
+			L->ser[L->nser++] = (PlotSeries){ "after clipping", h->col[HIST_STEP], h->col[HIST_GRAD_CLIPPED],
+							  (int)h->n, GRID_DEFAULT };
+			L->ref = (PlotRef){ "clip", s->tcfg.clip_norm, GRID_DEFAULT };
+			L->spec.refs = &L->ref;
+			L->spec.nrefs = 1;
+		}
+		L->spec.title = "global gradient norm";
+		L->spec.xlabel = "step";
+		L->spec.logy = 1;
+		return 0;
+	case VIEW_LR:
+		if ((rc = need_history(s, e)))
+			return rc;
+		L->ser[0] = (PlotSeries){ "lr", h->col[HIST_STEP], h->col[HIST_LR], (int)h->n, GRID_DEFAULT };
+		L->nser = 1;
+		L->spec.title = "learning rate";
+		L->spec.xlabel = "step";
+		return 0;
+	case VIEW_FLOW:
+	case VIEW_SAT: {
+		if ((rc = need_probe(s, e)))
+			return rc;
+		const Probe *p = &s->trainer.probe;
+		L->buf = malloc((size_t)(p->L + 1) * p->T * sizeof(double));
+		if (!L->buf)
+			return err_set(e, ERR_NOMEM, "out of memory");
+		double *x = L->buf;
+		for (int t = 0; t < p->T; t++)
+			x[t] = t + 1;
+		for (int k = 0; k < p->L; k++) {
+			double *y = L->buf + (size_t)(k + 1) * p->T;
+			for (int t = 0; t < p->T; t++)
+				y[t] = v == VIEW_FLOW ? p->dh_norm[(size_t)k * p->Tcap + t]
+						      : p->sat[(size_t)k * p->Tcap + t];
+			snprintf(L->names[k], sizeof L->names[k], "layer %d", k);
+			L->ser[L->nser++] = (PlotSeries){ L->names[k], x, y, p->T, GRID_DEFAULT };
+		}
+		if (v == VIEW_FLOW) {
+			snprintf(L->title, sizeof L->title, "||dL/dh_t|| at step %ld", s->trainer.step);
+			L->spec.logy = 1;
+		} else {
+			snprintf(L->title, sizeof L->title, "saturated units at step %ld", s->trainer.step);
+			L->spec.ymin = 0;
+			L->spec.ymax = 1;
+		}
+		L->spec.title = L->title;
+		L->spec.xlabel = "t";
+		return 0;
+	}
+	default:
+		return err_set(e, ERR_INVAL, "not a line view");
+	}
+}
+
+/* The heatmaps of one layer: gate blocks (or h), units x time. */
+typedef struct Maps {
+	int n;
+	HeatmapSpec spec[5];
+	HeatmapMatrix m[5];
+	char title[5][96];
+} Maps;
+
+static int maps_build(const Session *s, ViewKind v, const ViewOpts *o, Maps *M, Err *e)
+{
+	memset(M, 0, sizeof *M);
+	int rc;
+	if ((rc = need_probe(s, e)))
+		return rc;
+	const Model *m = s->model;
+	const Trace *tr = s->trainer.tr;
+	const int L = m->cfg.layers, H = m->cfg.hidden, G = m->gates, T = tr->T, B = tr->B;
+	if (o->layer < 0 || o->layer >= L)
+		return err_set(e, ERR_INVAL, "layer must be from 0 to %d, got %d", L - 1, o->layer);
+	if (o->sample < 0 || o->sample >= B)
+		return err_set(e, ERR_INVAL, "sample must be from 0 to %d (the batch), got %d", B - 1, o->sample);
+	const LayerTrace *lt = &tr->lt[o->layer];
+	static const char *const lstm_g[] = { "i (input gate)", "f (forget gate)", "g (candidate)", "o (output gate)" };
+	static const char *const gru_g[] = { "r (reset gate)", "z (update gate)", "n (candidate)" };
+	const size_t bo = (size_t)o->sample;
+	if (v == VIEW_H) {
+		M->n = 1;
+		M->m[0] = (HeatmapMatrix){ lt->h + (size_t)B * H + bo * H, H, T, 1, (ptrdiff_t)B * H };
+		snprintf(M->title[0], sizeof M->title[0], "h_t, layer %d, sample %d", o->layer, o->sample);
+	} else if (m->cfg.cell == CELL_RNN) {
+		M->n = 2;
+		M->m[0] = (HeatmapMatrix){ lt->act + bo * H, H, T, 1, (ptrdiff_t)B * H };
+		snprintf(M->title[0], sizeof M->title[0], "pre-activation, layer %d, sample %d", o->layer, o->sample);
+		M->m[1] = (HeatmapMatrix){ lt->h + (size_t)B * H + bo * H, H, T, 1, (ptrdiff_t)B * H };
+		snprintf(M->title[1], sizeof M->title[1], "h_t = %s(pre)", act_names[m->cfg.act]);
+	} else {
+		for (int g = 0; g < G; g++) {
+			M->m[g] = (HeatmapMatrix){ lt->act + bo * G * H + (size_t)g * H, H, T, 1, (ptrdiff_t)B * G * H };
+			snprintf(M->title[g], sizeof M->title[g], "%s", m->cfg.cell == CELL_LSTM ? lstm_g[g] : gru_g[g]);
+		}
+		M->n = G;
+		if (m->cfg.cell == CELL_LSTM) {
+			M->m[G] = (HeatmapMatrix){ lt->c + (size_t)B * H + bo * H, H, T, 1, (ptrdiff_t)B * H };
+			snprintf(M->title[G], sizeof M->title[G], "c_t (cell state)");
+			M->n = G + 1;
+		}
+	}
+	for (int i = 0; i < M->n; i++) {
+		HeatmapSpec *sp = &M->spec[i];
+		heatmap_spec_init(sp);
+		sp->ascii = o->ascii;
+		sp->colors = o->colors;
+		sp->title = M->title[i];
+		sp->ylabel = i == 0 ? "unit" : NULL;
+		sp->xlabel = i == M->n - 1 ? "t" : NULL;
+		/* sigmoid gates on [0, 1]; tanh values and pre-activations signed */
+		int sig = m->cfg.cell != CELL_RNN && v == VIEW_GATES && i < G && i != 2;
+		sp->scale = sig ? HEATMAP_SEQUENTIAL : HEATMAP_DIVERGING;
+		if (sig) {
+			sp->vmin = 0;
+			sp->vmax = 1;
+		}
+	}
+	return 0;
+}
+
+int view_draw(const Session *s, ViewKind v, const ViewOpts *o, Grid *g, int x, int y, int w, int h, Err *e)
+{
+	int rc;
+	if (v == VIEW_GATES || v == VIEW_H) {
+		Maps M;
+		if ((rc = maps_build(s, v, o, &M, e)))
+			return rc;
+		int each = h / M.n;
+		for (int i = 0; i < M.n && !rc; i++)
+			rc = heatmap_draw(g, x, y + i * each, w, i == M.n - 1 ? h - i * each : each, &M.spec[i], &M.m[i],
+					  NULL, e);
+		return rc;
+	}
+	Lines L;
+	if ((rc = lines_build(s, v, o, &L, e)))
+		return rc;
+	rc = plot_draw(g, x, y, w, h, &L.spec, L.ser, L.nser, NULL, e);
+	free(L.buf);
+	return rc;
+}
+
+int view_svg(const Session *s, ViewKind v, const ViewOpts *o, const char *path, Err *e)
+{
+	int rc;
+	if (v == VIEW_GATES || v == VIEW_H) {
+		Maps M;
+		if ((rc = maps_build(s, v, o, &M, e)))
+			return rc;
+		/* one picture: the first map (gates: each gate is its own file
+		 * would be clumsy; h has one) */
+		if (M.n > 1 && v == VIEW_GATES) {
+			char p[4200];
+			for (int i = 0; i < M.n && !rc; i++) {
+				const char *dot = strrchr(path, '.');
+				int stem = dot ? (int)(dot - path) : (int)strlen(path);
+				snprintf(p, sizeof p, "%.*s-%d%s", stem, path, i, dot ? dot : ".svg");
+				rc = svg_write_heatmap(p, &M.spec[i], &M.m[i], e);
+			}
+			return rc;
+		}
+		return svg_write_heatmap(path, &M.spec[0], &M.m[0], e);
+	}
+	Lines L;
+	if ((rc = lines_build(s, v, o, &L, e)))
+		return rc;
+	rc = svg_write_plot(path, &L.spec, L.ser, L.nser, e);
+	free(L.buf);
+	return rc;
+}

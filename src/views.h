@@ -1,0 +1,38 @@
+/* views.h — the pictures of a session, drawn into a Grid.
+ *
+ * One place builds every plot and heatmap the user sees, from the history
+ * and the probes: batch mode's `plot NAME` prints the grid, the TUI's panes
+ * blit it, `--svg` writes the same picture for slides.
+ *
+ *   loss   train loss per step and validation loss where it was measured
+ *   grad   global gradient norm (log), after clipping, the clip threshold
+ *   lr     learning rate per step
+ *   flow   ||dL/dh_t|| against t, log scale, one curve per layer
+ *   sat    saturated fraction of units against t, per layer
+ *   gates  heatmaps (units x time) of each gate of one layer and sample
+ *   h      heatmap of h_t (units x time)
+ */
+#ifndef RNNLAB_VIEWS_H
+#define RNNLAB_VIEWS_H
+
+#include "grid.h"
+#include "session.h"
+
+typedef enum { VIEW_LOSS, VIEW_GRAD, VIEW_LR, VIEW_FLOW, VIEW_SAT, VIEW_GATES, VIEW_H, VIEW_COUNT } ViewKind;
+extern const char *const view_names[VIEW_COUNT];
+
+typedef struct ViewOpts {
+	int ascii;
+	GridColors colors;
+	int layer;		/* gates, h */
+	int sample;		/* gates, h: which sequence of the batch */
+	int logy;		/* loss: log scale */
+} ViewOpts;
+
+/* Draw view v of s into the rectangle of g.  ERR_STATE (with a message that
+ * says what to do first) when there is nothing to show yet. */
+int view_draw(const Session *s, ViewKind v, const ViewOpts *o, Grid *g, int x, int y, int w, int h, Err *e);
+/* The same picture as an SVG file. */
+int view_svg(const Session *s, ViewKind v, const ViewOpts *o, const char *path, Err *e);
+
+#endif

@@ -1,0 +1,65 @@
+#!/bin/sh
+# batch.sh — the real binary in batch mode: output, errors naming the script
+# line, and exit statuses.  Run by `make test` with RNNLAB_BIN set.
+bin=${RNNLAB_BIN:-./rnnlab}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+
+check() {	# check NAME EXPECTED_STATUS GREP_PATTERN FILE
+	if [ "$2" = "$st" ] && grep -q -- "$3" "$4"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL: $1 (status $st, want $2; looked for '$3' in:)"
+		sed 's/^/    /' "$4"
+	fi
+}
+
+"$bin" --help >"$tmp/out" 2>&1; st=$?
+check "--help" 0 "rnnlab --batch FILE" "$tmp/out"
+
+"$bin" --version >"$tmp/out" 2>&1; st=$?
+check "--version" 0 "^rnnlab [0-9]" "$tmp/out"
+
+"$bin" --frobnicate >"$tmp/out" 2>&1; st=$?
+check "unknown option" 2 "unknown option '--frobnicate'" "$tmp/out"
+
+"$bin" -c 'model lstm hidden=8 in=2 out=1; model show' >"$tmp/out" 2>&1; st=$?
+check "-c success" 0 "rnn.weight_hh_l0" "$tmp/out"
+
+"$bin" -c 'model lstm hidden=0 in=2' >"$tmp/out" 2>&1; st=$?
+check "-c error" 1 "rnnlab: model: hidden must be an integer from 1 to 65536, got '0'" "$tmp/out"
+
+cat >"$tmp/script.lab" <<'LAB'
+# a script with an error on line 4
+data adding T=10 n=200
+model gru hidden=8
+set optim=adma
+train 5
+LAB
+"$bin" --batch "$tmp/script.lab" >"$tmp/out" 2>&1; st=$?
+check "script error names the line" 1 "script.lab:4: set: unknown optimizer 'adma' (choices: sgd, momentum" "$tmp/out"
+if grep -q "^step " "$tmp/out"; then
+	fail=$((fail + 1)); echo "FAIL: the script went on after its error"
+else
+	pass=$((pass + 1))
+fi
+
+printf 'data adding T=10 n=200\nmodel gru hidden=8\nset batch=10 log_every=5\ntrain 10\n' |
+	"$bin" --batch - >"$tmp/out" 2>&1; st=$?
+check "stdin script trains" 0 "step     10  loss" "$tmp/out"
+
+printf 'model lstm hidden=4 in=1\nbogus\n' | "$bin" >"$tmp/out" 2>&1; st=$?
+check "piped stdin is batch mode" 1 "stdin:2: bogus: unknown command" "$tmp/out"
+
+"$bin" --bench cell=gru hidden=16 in=16 batch=4 seq=8 steps=3 >"$tmp/out" 2>&1; st=$?
+check "bench prints tokens/s last" 0 "^tokens/s: [0-9]" "$tmp/out"
+tail -1 "$tmp/out" | grep -q "^tokens/s: " && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: tokens/s is not the last line"; }
+
+"$bin" --bench cell=lstm hidden=abc >"$tmp/out" 2>&1; st=$?
+check "bench bad value" 2 "hidden must be an integer from 1 to 65536, got 'abc'" "$tmp/out"
+
+echo "batch.sh: $pass passed, $fail failed"
+[ "$fail" = 0 ]

@@ -1,0 +1,585 @@
+/* test_cmd.c — the command language through session_exec, as a user types
+ * it: every command's success path and a bad-input path, errors that leave
+ * the session as it was, import/export round trips, probe against the
+ * PyTorch fixtures, save/load (and damaged files), the journal replay. */
+#include "testutil.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "lex.h"
+#include "session.h"
+
+typedef struct Capture {
+	char out[1 << 16];
+	char err[1 << 12];
+	size_t no, ne;
+} Capture;
+
+static void cap_print(void *ctx, const char *line)
+{
+	Capture *c = ctx;
+	c->no += (size_t)snprintf(c->out + c->no, c->no < sizeof c->out ? sizeof c->out - c->no : 0, "%s\n", line);
+	if (c->no > sizeof c->out)
+		c->no = sizeof c->out;
+}
+
+static void cap_error(void *ctx, const char *line)
+{
+	Capture *c = ctx;
+	c->ne += (size_t)snprintf(c->err + c->ne, c->ne < sizeof c->err ? sizeof c->err - c->ne : 0, "%s\n", line);
+	if (c->ne > sizeof c->err)
+		c->ne = sizeof c->err;
+}
+
+static Capture cap;
+static char tmpdir[64];
+
+static Session *new_session(void)
+{
+	memset(&cap, 0, sizeof cap);
+	Host h = { 0 };
+	h.ctx = &cap;
+	h.print = cap_print;
+	h.error = cap_error;
+	h.width = 78;
+	Session *s = session_new(&h);
+	assert_non_null(s);
+	return s;
+}
+
+static void clear(void)
+{
+	cap.no = cap.ne = 0;
+	cap.out[0] = cap.err[0] = '\0';
+}
+
+/* Run a line that must succeed. */
+static void ok(Session *s, const char *line)
+{
+	clear();
+	if (session_exec(s, line) != 0)
+		fail_msg("'%s' failed: %s", line, cap.err);
+}
+
+/* Run a line that must fail with this exact error line. */
+static void fails(Session *s, const char *line, const char *want)
+{
+	clear();
+	assert_int_not_equal(session_exec(s, line), 0);
+	char w[600];
+	snprintf(w, sizeof w, "%s\n", want);
+	if (strcmp(cap.err, w) != 0)
+		fail_msg("'%s': got error\n  %s  want\n  %s", line, cap.err, w);
+}
+
+static void path(char *buf, size_t n, const char *name)
+{
+	snprintf(buf, n, "%s/%s", tmpdir, name);
+}
+
+static int setup_dir(void **state)
+{
+	(void)state;
+	strcpy(tmpdir, "/tmp/rnnlab_test_XXXXXX");
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int remove_dir(void **state)
+{
+	(void)state;
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	return system(cmd);
+}
+
+static void test_lexer(void **state)
+{
+	(void)state;
+	Lexed l;
+	Err e;
+	assert_int_equal(lex_line("model lstm hidden=64; train 10 # comment; not a stmt", &l, &e), 0);
+	assert_int_equal(l.nstmt, 2);
+	assert_int_equal(l.stmt[0].argc, 3);
+	assert_string_equal(l.stmt[0].argv[2].key, "hidden");
+	assert_string_equal(l.stmt[0].argv[2].value, "64");
+	assert_string_equal(l.stmt[1].argv[1].text, "10");
+	lex_free(&l);
+	assert_int_equal(lex_line("save \"my runs/a b.npz\" prime=\"To be; or\" \"x=y\"", &l, &e), 0);
+	assert_int_equal(l.nstmt, 1);
+	assert_string_equal(l.stmt[0].argv[1].text, "my runs/a b.npz");
+	assert_null(l.stmt[0].argv[1].key);
+	assert_string_equal(l.stmt[0].argv[2].key, "prime");
+	assert_string_equal(l.stmt[0].argv[2].value, "To be; or");
+	assert_null(l.stmt[0].argv[3].key);	/* = inside quotes is text */
+	lex_free(&l);
+	assert_int_equal(lex_line("say \"a \\\"quoted\\\" word\"", &l, &e), 0);
+	assert_string_equal(l.stmt[0].argv[1].text, "a \"quoted\" word");
+	lex_free(&l);
+	assert_int_equal(lex_line("say \"open", &l, &e), ERR_INVAL);
+	assert_string_equal(e.msg, "unterminated quote (close it with \")");
+	assert_int_equal(lex_line("   # only a comment", &l, &e), 0);
+	assert_int_equal(l.nstmt, 0);
+	lex_free(&l);
+	char q[64];
+	lex_quote("a b\"c", q, sizeof q);
+	assert_string_equal(q, "\"a b\\\"c\"");
+	lex_quote("plain", q, sizeof q);
+	assert_string_equal(q, "plain");
+}
+
+static void test_help_and_errors(void **state)
+{
+	(void)state;
+	Session *s = new_session();
+	ok(s, "help");
+	for (int i = 0; i < cmd_count(); i++) {
+		char want[256];
+		snprintf(want, sizeof want, "  %-10s %s", cmd_at(i)->name, cmd_at(i)->summary);
+		if (!strstr(cap.out, want))
+			fail_msg("help does not list '%s'", want);
+	}
+	for (int i = 0; i < cmd_count(); i++) {
+		char line[64];
+		snprintf(line, sizeof line, "help %s", cmd_at(i)->name);
+		ok(s, line);
+		assert_non_null(strstr(cap.out, "usage: "));
+	}
+	ok(s, "help set");
+	assert_non_null(strstr(cap.out, "  optim         adam"));
+	fails(s, "help nosuch", "help: no command 'nosuch' (help lists them)");
+	fails(s, "trian 10", "trian: unknown command (did you mean train; help lists them)");
+	fails(s, "help a b", "help: too many arguments (usage: help [COMMAND])");
+	fails(s, "import", "import: missing arguments (usage: import FILE.npz)");
+	fails(s, "train 10", "train: no model yet (try: model lstm hidden=64)");
+	fails(s, "say \"unterminated", "unterminated quote (close it with \")");
+	session_free(s);
+}
+
+static void test_model_command(void **state)
+{
+	(void)state;
+	Session *s = new_session();
+	fails(s, "model lstm", "model: hidden=N is required (e.g. model lstm hidden=64)");
+	fails(s, "model lstm hidden=8", "model: in=N is needed when no dataset is selected (or select one first: data list)");
+	fails(s, "model lstn hidden=8 in=2", "model: unknown model kind 'lstn' (choices: rnn, lstm, gru)");
+	fails(s, "model lstm hidden=0 in=2", "model: hidden must be an integer from 1 to 65536, got '0'");
+	fails(s, "model lstm hidden=8 in=2 act=relu", "model: act=relu applies to rnn only (lstm and gru have fixed gates)");
+	fails(s, "model rnn hidden=8 in=2 act=sigmoid", "model: unknown act 'sigmoid' (choices: tanh, relu)");
+	fails(s, "model gru hidden=8 in=2 colour=red",
+	      "model: unknown key 'colour' (keys: hidden, in, vocab, embed, layers, out, act, init, radius, forget_bias, "
+	      "layernorm, residual, dropout)");
+	fails(s, "model show", "model: no model yet (try: model lstm hidden=64)");
+	ok(s, "model lstm hidden=64 in=8 out=5");
+	assert_string_equal(cap.out, "lstm hidden=64 in=8 layers=1 out=5: 19269 parameters\n");
+	Model *m = s->model;
+	float w0 = m->params[0];
+	/* an error leaves the model as it was */
+	fails(s, "model lstm hidden=100000000 in=8", "model: hidden must be an integer from 1 to 65536, got '100000000'");
+	fails(s, "model lstm hidden=60000 in=60000 layers=16",
+	      "model: the model would need 3433.3 GiB for parameters and gradients (limit 16 GiB)");
+	assert_ptr_equal(s->model, m);
+	assert_true(s->model->params[0] == w0);
+	ok(s, "model show");
+	assert_non_null(strstr(cap.out, "rnn.weight_ih_l0       [256, 8]             2048"));
+	assert_non_null(strstr(cap.out, "head.weight            [5, 64]               320"));
+	ok(s, "model rnn hidden=16 in=3 layers=2 act=relu init=identity layernorm=on residual=on dropout=0.1");
+	assert_non_null(strstr(s->model_line, "act=relu init=identity layernorm=on residual=on dropout=0.1"));
+	session_free(s);
+}
+
+static void test_set_and_show(void **state)
+{
+	(void)state;
+	Session *s = new_session();
+	fails(s, "set optim=adma",
+	      "set: unknown optimizer 'adma' (choices: sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw)");
+	ok(s, "set lr=0.05");
+	/* all or nothing */
+	fails(s, "set lr=0.5 batch=0", "set: batch must be an integer from 1 to 65536, got '0'");
+	char v[32];
+	setting_value(s, "lr", v, sizeof v);
+	assert_string_equal(v, "0.05");
+	fails(s, "set lr", "set: expected KEY=VALUE, got 'lr' (help set lists the settings)");
+	fails(s, "set tbptt=5,3", "set: tbptt must be K or K1,K2 with K2 >= K1 (0 or off = full BPTT), got '5,3'");
+	ok(s, "set optim=sgd clip=1 tbptt=10,20 schedule=cosine t_max=100 seed=7");
+	setting_value(s, "tbptt", v, sizeof v);
+	assert_string_equal(v, "10,20");
+	fails(s, "set schedule=step", "set: step: step_size must be at least 1, got 0");
+	ok(s, "show config");
+	assert_non_null(strstr(cap.out, "  optim         sgd"));
+	assert_non_null(strstr(cap.out, "  clip          1 "));
+	fails(s, "show nothing", "show: unknown 'nothing' (choices: config, model, data)");
+	session_free(s);
+}
+
+static void test_data_train_eval(void **state)
+{
+	(void)state;
+	Session *s = new_session();
+	ok(s, "data list");
+	assert_non_null(strstr(cap.out, "adding"));
+	assert_non_null(strstr(cap.out, "shakespeare"));
+	fails(s, "data addding", "data: unknown dataset 'addding' (choices: adding, copy, order, parity, reber, digits, "
+	      "sine, noisy_sine, mackey, sunspots, co2, shakespeare, reverse, sort, addition, dates, csv, text, or list, info, show)");
+	fails(s, "data info", "data: no dataset yet (try: data list, then data NAME)");
+	ok(s, "data adding T=20 n=600");
+	ok(s, "data info");
+	ok(s, "data show 1");
+	ok(s, "model gru hidden=16");
+	ok(s, "set batch=16 log_every=0 val_every=10 optim=adam lr=1e-2");
+	ok(s, "train 30");
+	assert_int_equal(s->hist.n, 30);
+	assert_non_null(strstr(cap.out, "step     30  loss"));
+	assert_false(isnan(s->hist.col[HIST_VAL][9]));
+	assert_true(isnan(s->hist.col[HIST_VAL][10]));
+	ok(s, "eval");
+	assert_non_null(strstr(cap.out, "eval: validation mse"));
+	ok(s, "predict 3");
+	assert_non_null(strstr(cap.out, "#2  target"));
+	ok(s, "grads");
+	assert_non_null(strstr(cap.out, "||dL/dh_1|| / ||dL/dh_20||"));
+	ok(s, "history 5");
+	ok(s, "gradcheck 5");
+	assert_non_null(strstr(cap.out, "backprop agrees with finite differences"));
+	ok(s, "train 1 epochs");
+	assert_int_equal(s->hist.n, 30 + (540 + 15) / 16);
+	fails(s, "train 5 minutes", "train: unknown unit 'minutes' (choices: steps, epochs)");
+	ok(s, "set loss=ce");
+	fails(s, "train 5", "train: loss ce does not fit adding's regress targets (its loss is mse)");
+	ok(s, "set loss=mse");
+	ok(s, "model lstm hidden=8 in=3");
+	fails(s, "train 5", "train: the model takes in=3, adding has 2 features per step");
+	long steps = s->trainer.step;
+	assert_int_equal(steps, 0);
+	session_free(s);
+}
+
+static const char *const cases[] = {
+	"rnn_tanh_mse_step", "rnn_relu_mse_step", "rnn_tanh_2layer_ce_step",
+	"rnn_tanh_h0_bce_seq", "lstm_mse_step", "lstm_2layer_mse_step",
+	"lstm_h0c0_ce_seq", "lstm_h0only_mse_step", "lstm_token_ce_step",
+	"gru_mse_step", "gru_2layer_bce_step", "gru_h0_ce_step",
+	"gru_token_ce_seq", "lstm_nohead_mse_step", "rnn_3layer_mse_seq",
+	"gru_nohead_mse_seq", "rnn_tanh_t1b1_mse_step", "lstm_t1b1_ce_seq",
+	"rnn_relu_2layer_f64in_bce_step",
+};
+
+/* probe, through the command, matches PyTorch on every fixture. */
+static void test_probe_pytorch(void **state)
+{
+	(void)state;
+	static const char *const cells[] = { "rnn", "lstm", "gru" };
+	static const char *const losses[] = { "mse", "ce", "bce" };
+	for (size_t ci = 0; ci < sizeof cases / sizeof *cases; ci++) {
+		char fx[256], out[256], line[1024];
+		snprintf(fx, sizeof fx, "tests/fixtures/cells/%s.npz", cases[ci]);
+		path(out, sizeof out, "probe_out.npz");
+		Npz z;
+		Err e;
+		assert_int_equal(npz_read(&z, fx, &e), 0);
+		float *c = tu_get_f32(&z, "config", NULL, 1);
+		int n = snprintf(line, sizeof line, "model %s hidden=%d layers=%d out=%d", cells[(int)c[0]], (int)c[5],
+				 (int)c[6], (int)c[7]);
+		if (c[3] > 0)
+			n += snprintf(line + n, sizeof line - n, " vocab=%d embed=%d", (int)c[3], (int)c[4]);
+		else
+			n += snprintf(line + n, sizeof line - n, " in=%d", (int)c[2]);
+		if (c[0] == 0)
+			snprintf(line + n, sizeof line - n, " act=%s", c[1] ? "relu" : "tanh");
+		Session *s = new_session();
+		ok(s, line);
+		snprintf(line, sizeof line, "set loss=%s; import %s; probe %s %s", losses[(int)c[8]], fx, fx, out);
+		ok(s, line);
+		Npz o;
+		assert_int_equal(npz_read(&o, out, &e), 0);
+		static const char *const keys[] = { "output", "h_n", "c_n", "loss", "dh" };
+		for (int k = 0; k < 5; k++) {
+			const NpyArray *want = npz_find(&z, keys[k]), *got = npz_find(&o, keys[k]);
+			if (!want) {
+				assert_null(got);	/* c_n only for lstm */
+				continue;
+			}
+			assert_non_null(got);
+			assert_int_equal(got->dtype, NPY_F32);
+			assert_int_equal(got->ndim, want->ndim);
+			for (int d = 0; d < got->ndim; d++)
+				assert_int_equal(got->shape[d], want->shape[d]);
+			double tol = k == 4 ? 1e-4 : 1e-5;
+			size_t at;
+			if (tu_max_excess(got->data, want->data, want->count, tol, &at) > (k == 4 ? 1e-6 : 1e-5))
+				fail_msg("%s: %s[%zu]", cases[ci], keys[k], at);
+		}
+		int ngrad = 0;
+		for (int i = 0; i < z.n; i++) {
+			if (strncmp(z.arrays[i].name, "grad.", 5))
+				continue;
+			ngrad++;
+			const NpyArray *got = npz_find(&o, z.arrays[i].name);
+			assert_non_null(got);
+			size_t at;
+			if (tu_max_excess(got->data, z.arrays[i].data, z.arrays[i].count, 1e-4, &at) > 1e-6)
+				fail_msg("%s: %s[%zu]", cases[ci], z.arrays[i].name, at);
+		}
+		/* nothing but the documented keys */
+		int want_n = 4 + (c[0] == 1) + ngrad;
+		assert_int_equal(o.n, want_n);
+		free(c);
+		npz_free(&o);
+		npz_free(&z);
+		session_free(s);
+	}
+}
+
+static void test_probe_errors(void **state)
+{
+	(void)state;
+	Session *s = new_session();
+	char out[256], line[600];
+	path(out, sizeof out, "p.npz");
+	ok(s, "model lstm hidden=5 in=3 out=4");
+	snprintf(line, sizeof line, "probe tests/fixtures/cells/gru_mse_step.npz %s", out);
+	/* gru_mse_step has in=3 but out=2: y does not fit */
+	fails(s, line, "probe: tests/fixtures/cells/gru_mse_step.npz: for mse, y must be [T, B, O] = [6, 4, 4] or [B, O] = [4, 4], got [6, 4, 2]");
+	snprintf(line, sizeof line, "probe nosuch.npz %s", out);
+	clear();
+	assert_int_not_equal(session_exec(s, line), 0);
+	assert_non_null(strstr(cap.err, "nosuch.npz"));
+	assert_int_equal(access(out, F_OK), -1);	/* nothing written */
+	session_free(s);
+}
+
+static void test_import_export(void **state)
+{
+	(void)state;
+	Session *s = new_session();
+	char a[256], b[256], line[700];
+	path(a, sizeof a, "w1.npz");
+	path(b, sizeof b, "w2.npz");
+	ok(s, "model gru hidden=6 in=3 layers=2 out=2");
+	snprintf(line, sizeof line, "export %s", a);
+	ok(s, line);
+	size_t n = s->model->nparam;
+	float *w = malloc(n * sizeof *w);
+	memcpy(w, s->model->params, n * sizeof *w);
+	ok(s, "model gru hidden=6 in=3 layers=2 out=2");	/* new weights */
+	assert_true(memcmp(w, s->model->params, n * sizeof *w) != 0);
+	snprintf(line, sizeof line, "import %s; export %s; import %s", a, b, b);
+	ok(s, line);
+	assert_memory_equal(w, s->model->params, n * sizeof *w);
+	/* the two exports are the same arrays */
+	Npz za, zb;
+	Err e;
+	assert_int_equal(npz_read(&za, a, &e), 0);
+	assert_int_equal(npz_read(&zb, b, &e), 0);
+	assert_int_equal(za.n, zb.n);
+	for (int i = 0; i < za.n; i++) {
+		assert_string_equal(za.arrays[i].name, zb.arrays[i].name);
+		assert_memory_equal(za.arrays[i].data, zb.arrays[i].data, za.arrays[i].count * 4);
+	}
+	npz_free(&za);
+	npz_free(&zb);
+	/* a different model refuses the file and keeps its weights */
+	ok(s, "model gru hidden=7 in=3 layers=2 out=2");
+	free(w);
+	w = malloc(s->model->nparam * sizeof *w);
+	memcpy(w, s->model->params, s->model->nparam * sizeof *w);
+	snprintf(line, sizeof line, "import %s", a);
+	char want[600];
+	snprintf(want, sizeof want, "import: %s: 'rnn.weight_ih_l0' has shape [18, 3], the model needs [21, 3]", a);
+	fails(s, line, want);
+	assert_memory_equal(w, s->model->params, s->model->nparam * sizeof *w);
+	ok(s, "model gru hidden=6 in=3 layers=1 out=2");
+	snprintf(want, sizeof want, "import: %s: 'rnn.weight_ih_l1' is not a tensor of this model "
+		 "(model gru hidden=6 in=3 layers=1 out=2; model show lists them)", a);
+	fails(s, line, want);
+	/* export refuses to overwrite what is not an npz */
+	char txt[256];
+	path(txt, sizeof txt, "notes.txt");
+	FILE *f = fopen(txt, "w");
+	fputs("my notes\n", f);
+	fclose(f);
+	snprintf(line, sizeof line, "export %s", txt);
+	snprintf(want, sizeof want, "export: %s exists and is not an .npz file; not overwriting it (add force to replace it)", txt);
+	fails(s, line, want);
+	free(w);
+	session_free(s);
+}
+
+static long file_size(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 ? (long)st.st_size : -1;
+}
+
+static void test_save_load(void **state)
+{
+	(void)state;
+	Session *s = new_session();
+	char f[256], bad[256], line[700];
+	path(f, sizeof f, "run.rnnlab");
+	ok(s, "data adding T=10 n=300; model lstm hidden=8; set batch=8 log_every=0 optim=adam lr=1e-2 clip=1");
+	ok(s, "train 12");
+	snprintf(line, sizeof line, "save %s", f);
+	ok(s, line);
+	size_t n = s->model->nparam;
+	float *w = malloc(n * sizeof *w), *m1 = malloc(n * sizeof *m1);
+	memcpy(w, s->model->params, n * sizeof *w);
+	memcpy(m1, s->trainer.opt.m, n * sizeof *m1);
+	long step = s->trainer.step;
+	ok(s, "train 5");	/* continue: the reference trajectory */
+	float *w17 = malloc(n * sizeof *w17);
+	memcpy(w17, s->model->params, n * sizeof *w17);
+	ok(s, "set lr=0.5; model gru hidden=4");	/* wander off */
+	snprintf(line, sizeof line, "load %s", f);
+	ok(s, line);
+	assert_non_null(s->model);
+	assert_int_equal(s->model->nparam, n);
+	assert_memory_equal(w, s->model->params, n * sizeof *w);
+	assert_memory_equal(m1, s->trainer.opt.m, n * sizeof *m1);
+	assert_int_equal(s->trainer.step, step);
+	assert_int_equal(s->hist.n, 12);
+	char v[32];
+	setting_value(s, "lr", v, sizeof v);
+	assert_string_equal(v, "0.01");
+	/* training on from the loaded state repeats the same 5 steps exactly */
+	ok(s, "train 5");
+	assert_memory_equal(w17, s->model->params, n * sizeof *w);
+
+	/* truncated at many offsets, and corrupted: refused, session intact */
+	long size = file_size(f);
+	assert_true(size > 100);
+	char *buf = malloc((size_t)size);
+	FILE *in = fopen(f, "rb");
+	assert_int_equal(fread(buf, 1, (size_t)size, in), (size_t)size);
+	fclose(in);
+	path(bad, sizeof bad, "bad.rnnlab");
+	float *wsaved = malloc(n * sizeof *wsaved);
+	memcpy(wsaved, w, n * sizeof *w);
+	memcpy(w, s->model->params, n * sizeof *w);
+	for (long cut = 0; cut < size; cut += size / 37 + 1) {
+		FILE *o = fopen(bad, "wb");
+		fwrite(buf, 1, (size_t)cut, o);
+		fclose(o);
+		snprintf(line, sizeof line, "load %s", bad);
+		clear();
+		assert_int_not_equal(session_exec(s, line), 0);
+		assert_non_null(strstr(cap.err, "load: "));
+		assert_memory_equal(w, s->model->params, n * sizeof *w);
+		assert_int_equal(s->hist.n, 17);
+	}
+	int refused = 0;
+	for (long at = 40; at < size; at += size / 13 + 1) {
+		buf[at] ^= 0x5a;
+		FILE *o = fopen(bad, "wb");
+		fwrite(buf, 1, (size_t)size, o);
+		fclose(o);
+		buf[at] ^= 0x5a;
+		snprintf(line, sizeof line, "load %s", bad);
+		clear();
+		refused += session_exec(s, line) != 0;
+		if (cap.ne == 0) {
+			/* a byte no check covers (a timestamp in a zip header):
+			 * then what loaded is exactly what was saved */
+			assert_memory_equal(wsaved, s->model->params, n * sizeof *w);
+			assert_int_equal(s->hist.n, 12);
+			snprintf(line, sizeof line, "load %s; train 5", f);
+			ok(s, line);
+		}
+		assert_memory_equal(w, s->model->params, n * sizeof *w);
+	}
+	assert_true(refused >= 10);	/* most bytes are data under a CRC */
+	/* save does not overwrite a file that is not a session, unless forced */
+	char txt[256];
+	path(txt, sizeof txt, "precious.txt");
+	FILE *o = fopen(txt, "w");
+	fputs("do not lose me\n", o);
+	fclose(o);
+	snprintf(line, sizeof line, "save %s", txt);
+	char want[600];
+	snprintf(want, sizeof want, "save: %s exists and is not an rnnlab session; not overwriting it (add force to replace it)", txt);
+	fails(s, line, want);
+	assert_int_equal(file_size(txt), 15);
+	snprintf(line, sizeof line, "load %s", txt);
+	clear();
+	assert_int_not_equal(session_exec(s, line), 0);
+	snprintf(line, sizeof line, "save %s force", txt);
+	ok(s, line);
+	free(buf);
+	free(w);
+	free(wsaved);
+	free(w17);
+	free(m1);
+	session_free(s);
+}
+
+static void test_journal_replay(void **state)
+{
+	(void)state;
+	Session *s = new_session();
+	char j[256], line[700];
+	path(j, sizeof j, "replay.lab");
+	ok(s, "set seed=5; data adding T=8 n=200; model gru hidden=6 dropout=0");
+	ok(s, "set batch=4 log_every=0 optim=momentum lr=0.05; train 7; model show; data info");
+	fails(s, "set lr=-1", "set: lr must be from 1e-12 to 1000, got -1");
+	ok(s, "train 3");
+	snprintf(line, sizeof line, "journal save %s", j);
+	ok(s, line);
+	ok(s, "journal");
+	assert_null(strstr(cap.out, "model show"));	/* changes nothing: not recorded */
+	assert_null(strstr(cap.out, "lr=-1"));		/* failed: not recorded */
+	Session *r = new_session();
+	snprintf(line, sizeof line, "run %s", j);
+	ok(r, line);
+	assert_int_equal(r->model->nparam, s->model->nparam);
+	assert_memory_equal(r->model->params, s->model->params, s->model->nparam * sizeof(float));
+	session_free(r);
+	session_free(s);
+}
+
+static void test_history_csv_and_generate(void **state)
+{
+	(void)state;
+	Session *s = new_session();
+	char csv[256], line[700];
+	path(csv, sizeof csv, "h.csv");
+	ok(s, "data shakespeare seq=16; model lstm hidden=16 embed=8; set batch=8 log_every=0 val_size=32");
+	ok(s, "train 3");
+	snprintf(line, sizeof line, "history save %s", csv);
+	ok(s, line);
+	FILE *f = fopen(csv, "r");
+	char hdr[200];
+	assert_non_null(fgets(hdr, sizeof hdr, f));
+	assert_string_equal(hdr, "step,loss,val_loss,grad_norm,grad_norm_clipped,lr,tokens_per_s\n");
+	int rows = 0;
+	while (fgets(hdr, sizeof hdr, f))
+		rows++;
+	fclose(f);
+	assert_int_equal(rows, 3);
+	ok(s, "generate 40 temp=0.8 prime=\"ROMEO:\"");
+	assert_true(strncmp(cap.out, "ROMEO:", 6) == 0);
+	assert_true(strlen(cap.out) >= 6 + 40);
+	fails(s, "generate 10 temp=-1", "generate: temp must be from 0 to 10, got -1");
+	ok(s, "data adding T=5 n=100");
+	fails(s, "generate 10", "generate: adding is not a language model dataset (try: data shakespeare)");
+	session_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lexer),
+		cmocka_unit_test(test_help_and_errors),
+		cmocka_unit_test(test_model_command),
+		cmocka_unit_test(test_set_and_show),
+		cmocka_unit_test(test_data_train_eval),
+		cmocka_unit_test(test_probe_pytorch),
+		cmocka_unit_test(test_probe_errors),
+		cmocka_unit_test(test_import_export),
+		cmocka_unit_test(test_save_load),
+		cmocka_unit_test(test_journal_replay),
+		cmocka_unit_test(test_history_csv_and_generate),
+	};
+	return cmocka_run_group_tests(tests, setup_dir, remove_dir);
+}

@@ -1,0 +1,97 @@
+/* batch.c — rnnlab without a terminal: commands in, text out.
+ *
+ * Output goes to stdout, errors to stderr; the first error ends the run
+ * with a non-zero status and a message that names the script and line.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frontend.h"
+
+volatile int frontend_sigint;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	frontend_sigint = 1;
+}
+
+void frontend_install_sigint(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_sigint;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+}
+
+int frontend_interrupted(void *ctx)
+{
+	(void)ctx;
+	return frontend_sigint;
+}
+
+void frontend_clear_interrupt(void)
+{
+	frontend_sigint = 0;
+}
+
+static void out_line(void *ctx, const char *line)
+{
+	(void)ctx;
+	fputs(line, stdout);
+	fputc('\n', stdout);
+	fflush(stdout);
+}
+
+static void err_line(void *ctx, const char *line)
+{
+	(void)ctx;
+	fflush(stdout);
+	fprintf(stderr, "rnnlab: %s\n", line);
+}
+
+static Session *batch_session(const Options *o)
+{
+	Host h = { 0 };
+	h.print = out_line;
+	h.error = err_line;
+	h.interrupted = frontend_interrupted;
+	h.ascii = o->ascii;
+	h.color = o->color;
+	h.width = 78;
+	Session *s = session_new(&h);
+	if (!s)
+		fprintf(stderr, "rnnlab: out of memory\n");
+	frontend_install_sigint();
+	return s;
+}
+
+static int status(int rc)
+{
+	if (frontend_sigint)
+		return 130;
+	return rc ? 1 : 0;
+}
+
+int batch_run_file(const char *path, const Options *o)
+{
+	Session *s = batch_session(o);
+	if (!s)
+		return 1;
+	int rc = strcmp(path, "-") ? session_run_file(s, path, 1) : session_run_stream(s, stdin, "stdin", 1);
+	session_free(s);
+	return status(rc);
+}
+
+int batch_run_string(const char *cmds, const Options *o)
+{
+	Session *s = batch_session(o);
+	if (!s)
+		return 1;
+	int rc = session_exec(s, cmds);
+	session_free(s);
+	return status(rc);
+}

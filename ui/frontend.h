@@ -1,0 +1,25 @@
+/* frontend.h — the front ends that drive a Session. */
+#ifndef RNNLAB_FRONTEND_H
+#define RNNLAB_FRONTEND_H
+
+#include "session.h"
+
+typedef struct Options {
+	int ascii;		/* --ascii or a non-UTF-8 locale */
+	int color;		/* colour in plots (off with NO_COLOR or not a tty) */
+} Options;
+
+/* Batch mode: run a script file ("-" = stdin) or a -c string; exit status. */
+int batch_run_file(const char *path, const Options *o);
+int batch_run_string(const char *cmds, const Options *o);
+
+/* The plain REPL (GNU Readline); runs script first when not NULL. */
+int repl_run(const char *script, const Options *o);
+
+/* SIGINT handling shared by the front ends: the flag the host polls. */
+void frontend_install_sigint(void);
+int frontend_interrupted(void *ctx);
+void frontend_clear_interrupt(void);
+extern volatile int frontend_sigint;
+
+#endif
