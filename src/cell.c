@@ -173,6 +173,13 @@ static void colsum_add(float *dst, const float *a, int rows, int cols)
 void cell_backward(Model *m, int k, LayerTrace *lt, int T, int B, const float *dy,
 		   float *dx, float *da, float *dah, float *carry_h, float *carry_c)
 {
+	cell_backward_state(m, k, lt, T, B, dy, NULL, NULL, dx, da, dah, carry_h, carry_c);
+}
+
+void cell_backward_state(Model *m, int k, LayerTrace *lt, int T, int B, const float *dy,
+			 const float *dh_T, const float *dc_T, float *dx, float *da, float *dah,
+			 float *carry_h, float *carry_c)
+{
 	const LayerView *v = &m->p.layer[k];
 	LayerView *gv = &m->g.layer[k];
 	const int H = m->cfg.hidden, G = m->gates, GH = G * H;
@@ -183,8 +190,15 @@ void cell_backward(Model *m, int k, LayerTrace *lt, int T, int B, const float *d
 	if (cell != CELL_GRU)
 		dah = da;
 
-	memset(carry_h, 0, (size_t)B * H * sizeof(float));
-	if (carry_c)
+	/* The carries enter as dL/dh_T, dL/dc_T (from beyond the sequence) and
+	 * leave as dL/dh_0, dL/dc_0. */
+	if (dh_T)
+		memcpy(carry_h, dh_T, (size_t)B * H * sizeof(float));
+	else
+		memset(carry_h, 0, (size_t)B * H * sizeof(float));
+	if (carry_c && dc_T)
+		memcpy(carry_c, dc_T, (size_t)B * H * sizeof(float));
+	else if (carry_c)
 		memset(carry_c, 0, (size_t)B * H * sizeof(float));
 	for (int t = T - 1; t >= 0; t--) {
 		for (int b = 0; b < B; b++) {

@@ -28,6 +28,15 @@ void cell_forward(const Model *m, int k, LayerTrace *lt, int T, int B, float *tm
 void cell_backward(Model *m, int k, LayerTrace *lt, int T, int B, const float *dy,
 		   float *dx, float *da, float *dah, float *carry_h, float *carry_c);
 
+/* cell_backward with a gradient from beyond the sequence: dh_T, dc_T [B, H]
+ * (either may be NULL = 0; dc_T lstm only) are dL/d(final h, c) from
+ * outside, e.g. a decoder started from this layer's final state.  On
+ * return carry_h (and carry_c, lstm) hold dL/dh_0 (dL/dc_0): the gradient
+ * into the initial state.  cell_backward is this with dh_T = dc_T = NULL. */
+void cell_backward_state(Model *m, int k, LayerTrace *lt, int T, int B, const float *dy,
+			 const float *dh_T, const float *dc_T, float *dx, float *da, float *dah,
+			 float *carry_h, float *carry_c);
+
 /* Layer norm over n values (in place), saving xhat and 1/std for backward. */
 void ln_forward(float *a, const float *w, const float *b, float *xhat, float *rstd, int n);
 /* d: in, dL/d(output); out, dL/d(input).  Accumulates dw, db. */

@@ -13,7 +13,10 @@ const char *const model_keys[] = {
 static const char *const model_words[] = { "rnn", "lstm", "gru", "seq2seq", "show", NULL };
 static const char *const data_words[] = { "list", "info", "show", NULL };
 static const char *const show_words[] = { "config", "model", "data", NULL };
-static const char *const plot_words[] = { "loss", "grad", "lr", "flow", "sat", "gates", "h", "--svg", NULL };
+static const char *const plot_words[] = { "loss", "grad", "lr", "flow", "sat", "gates", "h", "compare", "--svg", NULL };
+static const char *const view_words[] = { "train", "flow", "gates", "step", "compare", "attention", NULL };
+static const char *const break_words[] = { "grad", "loss", "val", "gate", "sat", "flow", "list", "clear", NULL };
+static const char *const step_words[] = { "t=", "layer=", "sample=", "unit=", NULL };
 static const char *const journal_words[] = { "save", "show", NULL };
 static const char *const history_words[] = { "save", NULL };
 static const char *const gates_words[] = { "layer=", "sample=", NULL };
@@ -91,6 +94,27 @@ static const Command commands[] = {
 	  COMP_WORDS, journal_words },
 	{ "history", cmd_history, 0, 3, 0, "history [N] | history save FILE.csv [force]",
 	  "the last N training steps (10), or all of them as CSV", NULL, COMP_WORDS, history_words },
+	{ "break", cmd_break, 0, 6, 0, "break CONDITION | break [list] | break clear [N]",
+	  "stop training when a condition holds, and show that step",
+	  "conditions: grad > X, loss nan, loss < X, val < X, gate f mean < X (lstm i f g o c,\n"
+	  "  gru r z n), sat > X (saturated fraction), flow < X (||dL/dh_1|| / ||dL/dh_T||).\n"
+	  "examples: break grad > 1e3;  break gate f mean < 0.1;  break loss nan", COMP_WORDS, break_words },
+	{ "rewind", cmd_rewind, 0, 1, CMD_CHANGES, "rewind [N] | rewind list",
+	  "go back to a checkpoint (weights, optimizer, history)",
+	  "A checkpoint is taken when train starts and every checkpoint_every steps; the last 5 are kept.\n"
+	  "rewind goes to the newest one before now, rewind N to the N-th newest (rewind list).",
+	  COMP_WORDS, (const char *const[]){ "list", NULL } },
+	{ "runs", cmd_runs, 0, 2, 0, "runs | runs name TEXT", "the runs of this session (each model starts one)",
+	  NULL, COMP_WORDS, (const char *const[]){ "name", NULL } },
+	{ "compare", cmd_compare, 0, 3, 0, "compare [log] [--svg FILE]", "every run's loss curve in one plot",
+	  "Validation loss where it was measured, else training loss.", COMP_WORDS,
+	  (const char *const[]){ "log", "--svg", NULL } },
+	{ "view", cmd_view, 1, 1, 0, "view train|flow|gates|step|compare|attention",
+	  "switch the workbench pane (in batch mode: print it)", NULL, COMP_WORDS, view_words },
+	{ "step", cmd_step, 0, 4, CMD_MODEL, "step [t=N] [layer=K] [sample=B] [unit=J]",
+	  "one timestep of the last training batch: every gate's equation with its numbers",
+	  "Shows x_t, h_t-1, the gates of unit J as equations, c_t and h_t, and dL/dh_t with the\n"
+	  "factor it shrank or grew by since t+1.", COMP_WORDS, step_words },
 	{ "run", cmd_run, 1, 1, 0, "run FILE.lab", "run the commands in a script file", NULL, COMP_FILE, NULL },
 	{ "say", cmd_say, 1, -1, 0, "say \"text\"", "print a line of narration (lessons)", NULL, COMP_NONE, NULL },
 	{ "pause", cmd_pause, 0, 1, 0, "pause [\"text\"]", "wait for a key in the workbench (skipped in batch mode)",
@@ -165,6 +189,8 @@ int cmd_dispatch(Session *s, const Stmt *st, Err *e)
 		return err_set(e, ERR_STATE, "no model yet (try: model lstm hidden=64)");
 	if ((c->flags & CMD_DATA) && !s->data)
 		return err_set(e, ERR_STATE, "no dataset yet (try: data list, then data NAME)");
+	if ((c->flags & CMD_CHANGES) && s->job.left > 0)
+		return err_set(e, ERR_STATE, "training is running (p pauses, Esc stops); %s changes the session", name);
 	int rc = c->fn(s, st->argc, st->argv, e);
 	if (!rc && (c->flags & CMD_CHANGES)) {
 		/* model show / data list|info|show change nothing */
@@ -228,6 +254,8 @@ int cmd_quit(Session *s, int argc, const Word *argv, Err *e)
 
 int cmd_run(Session *s, int argc, const Word *argv, Err *e)
 {
+	if (s->host.run_script)
+		return s->host.run_script(s->host.ctx, s, argv[1].text, e);
 	if (s->depth >= 8)
 		return err_set(e, ERR_STATE, "scripts nested more than 8 deep (does a script run itself?)");
 	s->depth++;
@@ -421,7 +449,7 @@ void cmd_complete(const Session *s, const char *line, int start, int end,
 			complete_files(pre, n, add, ctx);
 			break;
 		}
-		if (nw == 1 || !strcmp(c->name, "gates") || !strcmp(c->name, "generate"))
+		if (nw == 1 || !strcmp(c->name, "gates") || !strcmp(c->name, "generate") || !strcmp(c->name, "step"))
 			add_prefixed(c->words, pre, n, add, ctx);
 		break;
 	default:

@@ -78,6 +78,12 @@ int cmd_save(Session *s, int argc, const Word *argv, Err *e);
 int cmd_load(Session *s, int argc, const Word *argv, Err *e);
 int cmd_journal(Session *s, int argc, const Word *argv, Err *e);
 int cmd_history(Session *s, int argc, const Word *argv, Err *e);
+int cmd_break(Session *s, int argc, const Word *argv, Err *e);
+int cmd_rewind(Session *s, int argc, const Word *argv, Err *e);
+int cmd_runs(Session *s, int argc, const Word *argv, Err *e);
+int cmd_compare(Session *s, int argc, const Word *argv, Err *e);
+int cmd_view(Session *s, int argc, const Word *argv, Err *e);
+int cmd_step(Session *s, int argc, const Word *argv, Err *e);
 
 /* Settings (`set`), shared with `show config`, save/load and completion. */
 typedef struct SettingDef {

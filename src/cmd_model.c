@@ -171,9 +171,11 @@ int cmd_model(Session *s, int argc, const Word *argv, Err *e)
 		return rc;
 	}
 	if (s->model) {
+		session_archive_run(s);
 		trainer_done(&s->trainer);
 		model_free(s->model);
 	}
+	checkpoints_clear(&s->ckpt);
 	s->model = m;
 	s->trainer = t;
 	s->rng = r;
@@ -522,7 +524,7 @@ int cmd_gradcheck(Session *s, int argc, const Word *argv, Err *e)
 	if (argc > 1 && (rc = arg_int("N", argv[1].text, 1, 1 << 30, &per, e)))
 		return rc;
 	Err fit;
-	if (session_train_start(s, 0, &fit))	/* the same checks as train */
+	if (session_prepare(s, &fit))	/* the same checks as train */
 		return err_set(e, ERR_STATE, "%s", fit.msg);
 	Model *m = s->model;
 	long nt = data_info(s->data)->n_train;

@@ -32,6 +32,7 @@ static const SettingDef settings[] = {
 	{ "val_every", "validation pass every N steps (0 = only at the end)", NULL, 0 },
 	{ "val_size", "validation examples per pass", NULL, 0 },
 	{ "threads", "OpenBLAS threads", NULL, 0 },
+	{ "checkpoint_every", "steps between checkpoints for rewind (0 = off)", NULL, 0 },
 };
 
 int setting_count(void)
@@ -138,6 +139,8 @@ int setting_apply(const Session *s, Settings *set, TrainConfig *tc, const char *
 		rc = arg_int(key, v, 0, 1 << 30, &set->val_size, e);
 	} else if (!strcmp(key, "threads")) {
 		rc = arg_int(key, v, 1, 64, &set->threads, e);
+	} else if (!strcmp(key, "checkpoint_every")) {
+		rc = arg_int(key, v, 0, 1 << 30, &set->checkpoint_every, e);
 	} else {
 		char buf[600];
 		size_t n = 0;
@@ -205,6 +208,8 @@ void setting_value(const Session *s, const char *key, char *buf, size_t cap)
 		snprintf(buf, cap, "%d", set->val_size);
 	else if (!strcmp(key, "threads"))
 		snprintf(buf, cap, "%d", set->threads);
+	else if (!strcmp(key, "checkpoint_every"))
+		snprintf(buf, cap, "%d", set->checkpoint_every);
 	else
 		snprintf(buf, cap, "?");
 }

@@ -156,7 +156,7 @@ static int evaluate(Session *s, long max, EvalResult *r, Err *e)
 	if (n <= 0)
 		return err_set(e, ERR_STATE, "%s has no validation examples", data_name(s->data));
 	Err fit;
-	if (session_train_start(s, 0, &fit))
+	if (session_prepare(s, &fit))
 		return err_set(e, ERR_STATE, "%s", fit.msg);
 	const int B = s->set.batch;
 	DataBatch db;
@@ -222,7 +222,7 @@ int cmd_predict(Session *s, int argc, const Word *argv, Err *e)
 	if (n > di->n_val)
 		n = (int)di->n_val;
 	Err fit;
-	if (session_train_start(s, 0, &fit))
+	if (session_prepare(s, &fit))
 		return err_set(e, ERR_STATE, "%s", fit.msg);
 	DataBatch db;
 	if ((rc = data_batch_init(&db, s->data, n, e)))
@@ -330,7 +330,7 @@ int cmd_generate(Session *s, int argc, const Word *argv, Err *e)
 			return rc;
 	}
 	Err fit;
-	if (session_train_start(s, 0, &fit))
+	if (session_prepare(s, &fit))
 		return err_set(e, ERR_STATE, "%s", fit.msg);
 	Model *m = s->model;
 	const int L = m->cfg.layers, H = m->cfg.hidden, V = di->out;
@@ -398,7 +398,7 @@ int cmd_grads(Session *s, int argc, const Word *argv, Err *e)
 		if (!s->data)
 			return err_set(e, ERR_STATE, "no training step yet and no dataset to take a batch from");
 		Err fit;
-		if (session_train_start(s, 0, &fit))
+		if (session_prepare(s, &fit))
 			return err_set(e, ERR_STATE, "%s", fit.msg);
 		DataBatch db;
 		if ((rc = data_batch_init(&db, s->data, s->set.batch, e)))

@@ -15,44 +15,46 @@ static int eval(Model *m, Trace *tr, const Batch *b, LossKind loss,
 	return rc;
 }
 
-int gradcheck_run(Model *m, Trace *tr, const Batch *b, LossKind loss,
-		  const GradcheckOpts *o, GradcheckStat *stats, Err *e)
+typedef struct NetCtx {
+	Model *m;
+	Trace *tr;
+	const Batch *b;
+	LossKind loss;
+	const GradcheckOpts *o;
+} NetCtx;
+
+static int net_loss(void *ctx, double *loss, Err *e)
+{
+	NetCtx *c = ctx;
+	return eval(c->m, c->tr, c->b, c->loss, c->o, loss, e);
+}
+
+int gradcheck_fn(float *params, const float *an, const ParamInfo *tensors, int ntensors,
+		 GradcheckLossFn f, void *ctx, const GradcheckOpts *o, GradcheckStat *stats, Err *e)
 {
 	int rc;
-	double l0;
-	model_zero_grad(m);
-	if ((rc = eval(m, tr, b, loss, o, &l0, e)))
-		return rc;
-	net_backward(m, tr, b);
-	float *an = malloc(m->nparam * sizeof *an);
-	if (!an)
-		return err_set(e, ERR_NOMEM, "gradcheck: out of memory");
-	memcpy(an, m->grads, m->nparam * sizeof *an);
 	const double eps = o->eps > 0 ? o->eps : 1e-3;
-
-	for (int ti = 0; ti < m->ntensors; ti++) {
-		const ParamInfo *p = &m->tensors[ti];
+	for (int ti = 0; ti < ntensors; ti++) {
+		const ParamInfo *p = &tensors[ti];
 		GradcheckStat *s = &stats[ti];
 		memset(s, 0, sizeof *s);
 		size_t stride = 1;
 		if (o->per_tensor && p->size > o->per_tensor)
 			stride = (p->size + o->per_tensor - 1) / o->per_tensor;
 		for (size_t i = 0; i < p->size; i += stride) {
-			float *w = m->params + p->offset + i;
+			float *w = params + p->offset + i;
 			const float keep = *w;
 			double lp, lm;
 			*w = (float)(keep + eps);
 			float up = *w;
-			rc = eval(m, tr, b, loss, o, &lp, e);
+			rc = f(ctx, &lp, e);
 			*w = (float)(keep - eps);
 			float dn = *w;
 			if (!rc)
-				rc = eval(m, tr, b, loss, o, &lm, e);
+				rc = f(ctx, &lm, e);
 			*w = keep;
-			if (rc) {
-				free(an);
+			if (rc)
 				return rc;
-			}
 			double fd = (lp - lm) / ((double)up - dn);
 			double a = an[p->offset + i];
 			double diff = fabs(fd - a), big = fmax(fabs(fd), fabs(a));
@@ -71,8 +73,28 @@ int gradcheck_run(Model *m, Trace *tr, const Batch *b, LossKind loss,
 			}
 		}
 	}
+	return 0;
+}
+
+int gradcheck_run(Model *m, Trace *tr, const Batch *b, LossKind loss,
+		  const GradcheckOpts *o, GradcheckStat *stats, Err *e)
+{
+	int rc;
+	double l0;
+	model_zero_grad(m);
+	if ((rc = eval(m, tr, b, loss, o, &l0, e)))
+		return rc;
+	net_backward(m, tr, b);
+	float *an = malloc(m->nparam * sizeof *an);
+	if (!an)
+		return err_set(e, ERR_NOMEM, "gradcheck: out of memory");
+	memcpy(an, m->grads, m->nparam * sizeof *an);
+	NetCtx ctx = { m, tr, b, loss, o };
+	rc = gradcheck_fn(m->params, an, m->tensors, m->ntensors, net_loss, &ctx, o, stats, e);
 	memcpy(m->grads, an, m->nparam * sizeof *an);
 	free(an);
+	if (rc)
+		return rc;
 	/* Leave the trace as the unperturbed forward left it. */
 	return eval(m, tr, b, loss, o, &l0, e);
 }

@@ -35,4 +35,15 @@ typedef struct GradcheckOpts {
 int gradcheck_run(Model *m, Trace *tr, const Batch *b, LossKind loss,
 		  const GradcheckOpts *o, GradcheckStat *stats, Err *e);
 
+/* The loss at the current parameters (a forward pass, nothing else). */
+typedef int (*GradcheckLossFn)(void *ctx, double *loss, Err *e);
+
+/* The same check for any flat parameter block (seq2seq uses it): each
+ * sampled entry of params (tensors[ntensors] name its pieces) is nudged by
+ * +-eps and f(ctx) evaluated; an holds the analytic gradient, in the
+ * layout of params.  params are restored exactly.  Only o->eps and
+ * o->per_tensor are read. */
+int gradcheck_fn(float *params, const float *an, const ParamInfo *tensors, int ntensors,
+		 GradcheckLossFn f, void *ctx, const GradcheckOpts *o, GradcheckStat *stats, Err *e);
+
 #endif

@@ -142,8 +142,8 @@ void heatmap_range(const HeatmapSpec *s, const HeatmapMatrix *m, double *lo, dou
 		mn = 0;
 		mx = 1;
 	}
-	/* Round an automatic range out to a tenth of a nice step, so the
-	 * scale reads "-1 .. 1" rather than "-0.9993 .. 0.9993". */
+	/* Round an automatic range out to a nice step (a tenth of the range
+	 * or less), so the scale reads "-1 .. 1", not "-0.9993 .. 0.9993". */
 	if (mx > mn) {
 		double st = plot_nice_step(mx - mn, 10, 0);
 		mn = floor(mn / st + 1e-9) * st;
@@ -153,6 +153,11 @@ void heatmap_range(const HeatmapSpec *s, const HeatmapMatrix *m, double *lo, dou
 		mn = s->vmin;
 	if (isfinite(s->vmax))
 		mx = s->vmax;
+	if (mn > mx) {
+		double t = mn;
+		mn = mx;
+		mx = t;
+	}
 	if (mn == mx) {
 		mn -= 0.5;
 		mx += 0.5;

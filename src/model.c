@@ -75,8 +75,9 @@ int model_config_check(const ModelConfig *c, Err *e)
 	return 0;
 }
 
-/* Walk the layout once; with m != NULL also record names and views. */
-static size_t layout(const ModelConfig *c, Model *m)
+/* Walk the layout once; with m != NULL also record names and views.  The
+ * recurrent tensors are named pre + "weight_ih_l0" etc. */
+static size_t layout(const ModelConfig *c, Model *m, const char *pre)
 {
 	size_t off = 0;
 	size_t G = (size_t)model_gates(c->cell), H = (size_t)c->hidden;
@@ -99,6 +100,7 @@ static size_t layout(const ModelConfig *c, Model *m)
 		off += sz_;                                                         \
 	} while (0)
 	float *dummy_p, *dummy_g;
+	char nm[40];
 	(void)dummy_p; (void)dummy_g;
 	if (c->vocab)
 		ADD("embed.weight%.0d", 0, 2, c->vocab, c->embed, m->p.embed, m->g.embed);
@@ -107,14 +109,16 @@ static size_t layout(const ModelConfig *c, Model *m)
 		LayerView *lp = m ? &m->p.layer[k] : NULL, *lg = m ? &m->g.layer[k] : NULL;
 		if (in && (in * G * H) / in != G * H)
 			return 0;
-		ADD("rnn.weight_ih_l%d", k, 2, G * H, in, lp->w_ih, lg->w_ih);
-		ADD("rnn.weight_hh_l%d", k, 2, G * H, H, lp->w_hh, lg->w_hh);
-		ADD("rnn.bias_ih_l%d", k, 1, G * H, 0, lp->b_ih, lg->b_ih);
-		ADD("rnn.bias_hh_l%d", k, 1, G * H, 0, lp->b_hh, lg->b_hh);
+#define NM(WHAT) (snprintf(nm, sizeof nm, "%s" WHAT "%d", pre, k), nm)
+		ADD("%s", NM("weight_ih_l"), 2, G * H, in, lp->w_ih, lg->w_ih);
+		ADD("%s", NM("weight_hh_l"), 2, G * H, H, lp->w_hh, lg->w_hh);
+		ADD("%s", NM("bias_ih_l"), 1, G * H, 0, lp->b_ih, lg->b_ih);
+		ADD("%s", NM("bias_hh_l"), 1, G * H, 0, lp->b_hh, lg->b_hh);
 		if (c->layernorm) {
-			ADD("rnn.ln_weight_l%d", k, 1, G * H, 0, lp->ln_w, lg->ln_w);
-			ADD("rnn.ln_bias_l%d", k, 1, G * H, 0, lp->ln_b, lg->ln_b);
+			ADD("%s", NM("ln_weight_l"), 1, G * H, 0, lp->ln_w, lg->ln_w);
+			ADD("%s", NM("ln_bias_l"), 1, G * H, 0, lp->ln_b, lg->ln_b);
 		}
+#undef NM
 	}
 	if (c->out) {
 		ADD("head.weight%.0d", 0, 2, c->out, H, m->p.head_w, m->g.head_w);
@@ -128,7 +132,7 @@ static size_t layout(const ModelConfig *c, Model *m)
 
 size_t model_config_nparam(const ModelConfig *c)
 {
-	return layout(c, NULL);
+	return layout(c, NULL, "rnn.");
 }
 
 const ParamInfo *model_find(const Model *m, const char *name)
@@ -160,9 +164,21 @@ Model *model_new(const ModelConfig *c, Rng *rng, Err *e)
 		model_free(m);
 		return NULL;
 	}
-	layout(c, m);
+	layout(c, m, "rnn.");
 	model_init_params(m, rng);
 	return m;
+}
+
+void model_init_views(Model *m, const ModelConfig *c, const char *prefix, float *params, float *grads)
+{
+	memset(m, 0, sizeof *m);
+	m->cfg = *c;
+	m->gates = model_gates(c->cell);
+	m->in0 = c->vocab ? c->embed : c->in;
+	m->nparam = model_config_nparam(c);
+	m->params = params;
+	m->grads = grads;
+	layout(c, m, prefix);
 }
 
 void model_free(Model *m)

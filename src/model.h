@@ -109,6 +109,13 @@ int model_gates(CellKind cell);
 /* Allocate and initialise with rng. NULL on failure, e says why. */
 Model *model_new(const ModelConfig *c, Rng *rng, Err *e);
 void model_free(Model *m);
+/* Lay m out over memory owned by someone else (a larger model holding this
+ * one): params and grads hold model_config_nparam(c) floats each, and the
+ * recurrent tensors are named prefix + "weight_ih_l0" ... ("encoder.").
+ * c must pass model_config_check.  Nothing is allocated or initialised;
+ * never model_free such a model (model_init_params and model_zero_grad
+ * touch only its own floats). */
+void model_init_views(Model *m, const ModelConfig *c, const char *prefix, float *params, float *grads);
 /* Re-initialise the parameters as the config says. */
 void model_init_params(Model *m, Rng *rng);
 void model_zero_grad(Model *m);

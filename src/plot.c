@@ -85,7 +85,9 @@ int plot_format(char *buf, size_t cap, double v, double step)
 	} else if (isinf(v)) {
 		snprintf(s, sizeof s, v > 0 ? "inf" : "-inf");
 	} else if (v == 0 || (step > 0 && av < step * 1e-6)) {
-		snprintf(s, sizeof s, "0");
+		/* Zero with as many decimals as its neighbours: "0.0" by "0.5". */
+		int es = step > 0 ? (int)floor(log10(step) + 1e-9) : 0;
+		snprintf(s, sizeof s, "%.*f", es < 0 && es >= -4 ? -es : 0, 0.0);
 	} else if (!(step > 0)) {
 		/* A value on its own: an integer as such, else 4 significant
 		 * digits, scientific outside [1e-3, 1e6). */
@@ -362,7 +364,7 @@ void plot_axis_label(const PlotAxis *a, int i, char *buf, size_t cap)
 	if (k == 0)
 		snprintf(buf, cap, "1");
 	else if (plain)
-		plot_format(buf, cap, pow(10, k), pow(10, k));
+		snprintf(buf, cap, "%g", pow(10, k));
 	else if (k == floor(k))
 		snprintf(buf, cap, "1e%d", (int)k);
 	else
@@ -723,6 +725,7 @@ static void layout_rows(Layout *L, const PlotSpec *s, Item *it, int nit, int y0,
 	L->xlabel_y = xl ? L->py + ph + 2 : -1;
 }
 
+/* Reference lines, under the curves (drawn after them, over these). */
 static void draw_refs(Grid *g, const PlotSpec *s, const PlotAxis *ya, const Layout *L,
 		      const Canvas *cv)
 {
@@ -737,8 +740,6 @@ static void draw_refs(Grid *g, const PlotSpec *s, const PlotAxis *ya, const Layo
 		int row = (int)d / cv->sy;
 		Style st = fg_style(s, ref_color(&s->refs[r]), 0);
 		for (int i = 0; i < L->pw; i++) {
-			if (cv->mask[(size_t)row * (size_t)L->pw + (size_t)i])
-				continue;
 			uint32_t ch = s->ascii ? (i % 2 ? ' ' : '-') : CH_DASH;
 			grid_put(g, L->px + i, L->py + row, ch, st);
 		}
@@ -792,15 +793,29 @@ static void draw_axes(Grid *g, const PlotSpec *s, const PlotAxis *xa, const Plot
 	for (int c = 0; c < L->pw; c++)
 		grid_put(g, L->px + c, ay, s->ascii ? '-' : CH_HLINE, st);
 
-	/* y ticks, top down; labels at least two rows apart in tall plots. */
+	/* y ticks, top down.  Where ticks share a row, the label is the one
+	 * nearest the row's middle (the top and bottom rows: nearest the
+	 * edge, so the ends of the range are what is labelled); labels are at
+	 * least two rows apart in tall plots. */
 	int mingap = L->ph >= 8 ? 2 : 1, last = -100;
-	for (int i = ya->nticks - 1; i >= 0; i--) {
+	int rows[PLOT_MAX_TICKS];
+	double miss[PLOT_MAX_TICKS];
+	for (int i = 0; i < ya->nticks; i++) {
 		double d = floor(dot_row(ya, ya->tick[i], H) + 0.5);
-		if (!(d >= 0 && d < H))
+		rows[i] = d >= 0 && d < H ? (int)d / sy : -1;
+		double want = rows[i] == 0 ? 0 : rows[i] == L->ph - 1 ? H - 1 :
+			rows[i] * sy + (sy - 1) / 2.0;
+		miss[i] = fabs(dot_row(ya, ya->tick[i], H) - want);
+	}
+	for (int i = ya->nticks - 1; i >= 0; i--) {
+		int row = rows[i], best = 1;
+		if (row < 0)
 			continue;
-		int row = (int)d / sy;
 		grid_put(g, ax, L->py + row, s->ascii ? '+' : CH_YTICK, st);
-		if (row - last < mingap)
+		for (int j = 0; j < ya->nticks; j++)
+			if (j != i && rows[j] == row && (miss[j] < miss[i] || (miss[j] == miss[i] && j > i)))
+				best = 0;
+		if (!best || row - last < mingap)
 			continue;
 		char buf[32];
 		plot_axis_label(ya, i, buf, sizeof buf);

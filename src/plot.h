@@ -153,7 +153,7 @@ void plot_axis_label(const PlotAxis *a, int i, char *buf, size_t cap);
 
 /* v as a tick label for ticks `step` apart (step 0: a value on its own),
  * in ASCII, at most 12 characters:
- *   0 -> "0";  3 (step 1) -> "3";  1.0 (step 0.5) -> "1.0";
+ *   0 -> "0" ("0.0" for step 0.5);  3 (step 1) -> "3";  1.0 (step 0.5) -> "1.0";
  *   5000 and 20000 (step 5000) -> "5k", "20k" (thousands once step >= 1000);
  *   1.5e6 (step 5e5) -> "1.5M" (millions once step >= 1e5 and v >= 1e6);
  *   2.5e-7 (step 5e-8) -> "2.5e-7";  1e-21 (step 0) -> "1e-21";

@@ -33,6 +33,8 @@ Session *session_new(const Host *host)
 	s->set.val_every = 100;
 	s->set.val_size = 512;
 	s->set.threads = 1;
+	s->set.checkpoint_every = 100;
+	checkpoints_init(&s->ckpt, 5);
 	rng_seed(&s->rng, s->set.seed);
 	train_config_default(&s->tcfg);
 	history_init(&s->hist);
@@ -51,6 +53,9 @@ void session_free(Session *s)
 	sampler_done(&s->sampler);
 	data_free(s->data);
 	history_done(&s->hist);
+	checkpoints_done(&s->ckpt);
+	for (int i = 0; i < s->nruns; i++)
+		history_done(&s->runs[i].hist);
 	for (int i = 0; i < s->njournal; i++)
 		free(s->journal[i]);
 	free(s->journal);
@@ -205,7 +210,7 @@ static int check_fit(const Session *s, Err *e)
 	return 0;
 }
 
-int session_train_start(Session *s, long steps, Err *e)
+int session_prepare(Session *s, Err *e)
 {
 	int rc = check_fit(s, e);
 	if (rc)
@@ -222,6 +227,101 @@ int session_train_start(Session *s, long steps, Err *e)
 		s->train_db = db;
 	}
 	openblas_set_num_threads(s->set.threads);
+	return 0;
+}
+
+int session_checkpoint(Session *s, Err *e)
+{
+	if (!s->model)
+		return 0;
+	const Model *m = s->model;
+	/* Keep checkpoints to a sane size: skip beyond 256 MiB each. */
+	if (m->nparam * 3 * sizeof(float) > ((size_t)256 << 20))
+		return 0;
+	Checkpoint cp = {
+		.step = s->trainer.step, .hist_n = s->hist.n, .opt_t = s->trainer.opt.t,
+		.trainer_rng = s->trainer.rng, .epoch = s->sampler.epoch, .pos = s->sampler.pos,
+		.params = m->params, .m = s->trainer.opt.m, .v = s->trainer.opt.v, .n = m->nparam,
+	};
+	/* the same state twice is kept once */
+	const Checkpoint *last = checkpoints_get(&s->ckpt, 0);
+	if (last && last->step == cp.step && last->hist_n == cp.hist_n && last->n == cp.n &&
+	    !memcmp(last->params, cp.params, cp.n * sizeof(float)))
+		return 0;
+	return checkpoints_take(&s->ckpt, &cp, e);
+}
+
+int session_rewind(Session *s, int i, Err *e)
+{
+	const Checkpoint *cp = checkpoints_get(&s->ckpt, i);
+	if (!cp)
+		return err_set(e, ERR_STATE, s->ckpt.count ? "no checkpoint %d (there are %d; rewind list shows them)"
+							    : "no checkpoints yet (one is taken when train starts)",
+			       i, s->ckpt.count);
+	Model *m = s->model;
+	if (!m || cp->n != m->nparam)
+		return err_set(e, ERR_STATE, "the checkpoint belongs to another model");
+	memcpy(m->params, cp->params, cp->n * sizeof(float));
+	if (cp->m && s->trainer.opt.m)
+		memcpy(s->trainer.opt.m, cp->m, cp->n * sizeof(float));
+	if (cp->v && s->trainer.opt.v)
+		memcpy(s->trainer.opt.v, cp->v, cp->n * sizeof(float));
+	s->trainer.opt.t = cp->opt_t;
+	s->trainer.step = cp->step;
+	s->trainer.rng = cp->trainer_rng;
+	s->trainer.probe.T = 0;
+	if (s->data)
+		sampler_seek(&s->sampler, cp->epoch, cp->pos);
+	if (s->hist.n > cp->hist_n)
+		s->hist.n = cp->hist_n;
+	session_train_cancel(s);
+	checkpoints_drop_newer(&s->ckpt, i);
+	return 0;
+}
+
+void session_archive_run(Session *s)
+{
+	if (!s->model || !s->hist.n)
+		return;
+	if (s->nruns == SESSION_MAX_RUNS) {	/* drop the oldest */
+		history_done(&s->runs[0].hist);
+		memmove(s->runs, s->runs + 1, (SESSION_MAX_RUNS - 1) * sizeof *s->runs);
+		s->nruns--;
+	}
+	Run *r = &s->runs[s->nruns];
+	memset(r, 0, sizeof *r);
+	snprintf(r->name, sizeof r->name, "%s", s->run_name[0] ? s->run_name : s->model_line + 6);
+	snprintf(r->model, sizeof r->model, "%s", s->model_line);
+	snprintf(r->data, sizeof r->data, "%s", s->data ? data_args(s->data) : "");
+	r->nparam = s->model->nparam;
+	/* median throughput */
+	size_t n = s->hist.n;
+	double *t = malloc(n * sizeof *t);
+	if (t) {
+		memcpy(t, s->hist.col[HIST_TOKS], n * sizeof *t);
+		for (size_t i = 1; i < n; i++)	/* insertion sort: runs are short */
+			for (size_t j = i; j > 0 && t[j - 1] > t[j]; j--) {
+				double x = t[j];
+				t[j] = t[j - 1];
+				t[j - 1] = x;
+			}
+		r->tok_s = t[n / 2];
+		free(t);
+	}
+	/* the history moves into the run; the session starts a fresh one */
+	r->hist = s->hist;
+	history_init(&s->hist);
+	s->nruns++;
+	s->run_name[0] = '\0';
+}
+
+int session_train_start(Session *s, long steps, Err *e)
+{
+	int rc = session_prepare(s, e);
+	if (rc)
+		return rc;
+	if ((rc = session_checkpoint(s, e)))
+		return rc;
 	s->job.left = steps;
 	s->job.total = steps;
 	s->job.tokens = 0;
@@ -284,12 +384,37 @@ static void progress(Session *s, const StepStats *st, double val, int last)
 	s->job.t_last = t;
 }
 
+/* After a step: does a breakpoint hold?  Reports it and tells the host. */
+static int check_breaks(Session *s, const StepStats *st, double val, int finite)
+{
+	if (!s->nbrk)
+		return 0;
+	BreakInput in = { .loss = finite ? st->loss : NAN, .val = val, .grad = finite ? st->grad_norm : NAN,
+			  .finite = finite, .m = s->model, .tr = s->trainer.tr, .probe = &s->trainer.probe };
+	if (!finite)	/* the refused step: its loss or norm was not finite */
+		in.loss = in.grad = INFINITY;
+	for (int i = 0; i < s->nbrk; i++) {
+		Breakpoint *b = &s->brk[i];
+		double seen;
+		if (!break_test(b, &in, &seen))
+			continue;
+		b->hits++;
+		int t = break_focus(b, &in);
+		session_printf(s, "break %d (%s) at step %ld: %s = %.4g; showing t=%d", i + 1, b->text,
+			       finite ? st->step : s->trainer.step + 1, break_kind_names[b->kind], seen, t + 1);
+		if (s->host.on_break)
+			s->host.on_break(s->host.ctx, s, t);
+		return 1;
+	}
+	return 0;
+}
+
 int session_train_slice(Session *s, double seconds)
 {
 	Err e;
 	double t0 = now();
-	const int B = s->set.batch;
-	long idx[B];
+	const int B = s->train_db.Bcap;
+	long idx[B > 0 ? B : 1];
 	while (s->job.left > 0) {
 		sampler_next(&s->sampler, idx, B);
 		data_fill(s->data, SPLIT_TRAIN, idx, B, &s->train_db);
@@ -299,6 +424,8 @@ int session_train_slice(Session *s, double seconds)
 		if (rc) {
 			s->job.left = 0;
 			report(s, "train", &e);
+			if (rc == ERR_NUMERIC)
+				check_breaks(s, &st, NAN, 0);
 			return rc;
 		}
 		double dt = now() - ts;
@@ -326,6 +453,15 @@ int session_train_slice(Session *s, double seconds)
 			progress(s, &st, val, last);
 		if (s->host.step)
 			s->host.step(s->host.ctx, s);
+		if (s->set.checkpoint_every && st.step % s->set.checkpoint_every == 0 && session_checkpoint(s, &e)) {
+			s->job.left = 0;
+			report(s, "train", &e);
+			return ERR_NOMEM;
+		}
+		if (check_breaks(s, &st, val, 1)) {
+			s->job.left = 0;
+			return 0;
+		}
 		if (s->host.interrupted && s->host.interrupted(s->host.ctx)) {
 			session_printf(s, "train: stopped at step %ld (%ld of %ld steps), the model as after that step",
 				       st.step, done, s->job.total);

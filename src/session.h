@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "data.h"
+#include "debug.h"
 #include "history.h"
 #include "lex.h"
 #include "model.h"
@@ -34,6 +35,13 @@ typedef struct Host {
 	void (*step)(void *ctx, Session *s);
 	/* Nonzero to stop training after this step (Ctrl-C, Esc). May be NULL. */
 	int (*interrupted)(void *ctx);
+	/* A breakpoint fired after a step: show the step pane at timestep t. */
+	void (*on_break)(void *ctx, Session *s, int t);
+	/* `view NAME` in the TUI: switch panes.  NULL: print the view. */
+	int (*view)(void *ctx, Session *s, const char *name, Err *e);
+	/* `run FILE`: the TUI queues scripts to run them between key presses.
+	 * NULL: the session runs the file at once. */
+	int (*run_script)(void *ctx, Session *s, const char *path, Err *e);
 	/* A lesson's pause: wait for a key.  NULL: pauses are skipped. */
 	void (*pause)(void *ctx, const char *text);
 	/* The TUI trains in slices from its idle tick: when set, `train`
@@ -52,7 +60,20 @@ typedef struct Settings {
 	int val_every;		/* validation pass every N steps, 0 = only at the end */
 	int val_size;		/* validation examples per pass (at most) */
 	int threads;		/* OpenBLAS threads */
+	int checkpoint_every;	/* steps between checkpoints for rewind (0 = off) */
 } Settings;
+
+/* A finished run, kept for `compare`. */
+typedef struct Run {
+	char name[64];
+	char model[512];	/* the model command */
+	char data[160];		/* the data command's arguments */
+	size_t nparam;
+	double tok_s;		/* median training throughput */
+	History hist;
+} Run;
+
+#define SESSION_MAX_RUNS 16
 
 /* A training job: `train N` in progress. */
 typedef struct TrainJob {
@@ -84,6 +105,13 @@ struct Session {
 	int njournal;
 	char **journal;		/* commands that changed the session, canonical */
 
+	Breakpoint brk[DEBUG_MAX_BREAKS];
+	int nbrk;
+	Checkpoints ckpt;
+	char run_name[64];	/* the current run's name (default: its model) */
+	int nruns;
+	Run runs[SESSION_MAX_RUNS];	/* earlier runs, oldest first */
+
 	const char *src;	/* script being run (for messages), or NULL */
 	int line;		/* its current line */
 	int depth;		/* `run` nesting */
@@ -102,6 +130,18 @@ int session_exec(Session *s, const char *line);
 int session_run_file(Session *s, const char *path, int stop_on_error);
 /* The same over an open stream; label names it in messages ("stdin"). */
 int session_run_stream(Session *s, FILE *f, const char *label, int stop_on_error);
+
+/* The checks and configuration `train` does before it starts (the model
+ * fits the data, the trainer has the current settings, batch buffers). */
+int session_prepare(Session *s, Err *e);
+
+/* Archive the current run (its history) for `compare`; called before a new
+ * model replaces it.  A run without steps is not kept. */
+void session_archive_run(Session *s);
+/* Take a checkpoint of the model now (for rewind). */
+int session_checkpoint(Session *s, Err *e);
+/* Go back to the i-th newest checkpoint. */
+int session_rewind(Session *s, int i, Err *e);
 
 /* Training jobs (the TUI's slices).  Returns 1 while steps remain, 0 when
  * the job is done, < 0 on an error (already reported). */

@@ -83,39 +83,44 @@ double grad_global_norm(const float *g, size_t n)
 	return sqrt(s);
 }
 
-/* Guard, clip and apply the gradient now in m->grads. */
-static int apply_update(Trainer *t, double loss, StepStats *st, Err *e)
+int train_apply(const TrainConfig *cfg, Optim *opt, long *step, float *params, float *grads,
+		size_t n, double loss, StepStats *st, Err *e)
 {
-	Model *m = t->m;
-	const size_t n = m->nparam;
-	double norm = grad_global_norm(m->grads, n);
+	double norm = grad_global_norm(grads, n);
 	st->grad_norm = norm;
 	st->grad_norm_clipped = norm;
 	if (!isfinite(loss) || !isfinite(norm))
 		return err_set(e, ERR_NUMERIC,
 			       "step %ld: %s is not finite (loss %g, gradient norm %g); nothing applied, weights as before the step",
-			       t->step + 1, isfinite(loss) ? "the gradient" : "the loss",
+			       *step + 1, isfinite(loss) ? "the gradient" : "the loss",
 			       isnan(loss) ? NAN : loss, isnan(norm) ? NAN : norm);
-	if (t->cfg.clip_value > 0) {
-		const float v = t->cfg.clip_value;
+	if (cfg->clip_value > 0) {
+		const float v = cfg->clip_value;
 		for (size_t i = 0; i < n; i++)
-			m->grads[i] = fminf(fmaxf(m->grads[i], -v), v);
-		norm = grad_global_norm(m->grads, n);
+			grads[i] = fminf(fmaxf(grads[i], -v), v);
+		norm = grad_global_norm(grads, n);
 	}
-	if (t->cfg.clip_norm > 0 && norm > t->cfg.clip_norm) {
+	if (cfg->clip_norm > 0 && norm > cfg->clip_norm) {
 		/* torch.nn.utils.clip_grad_norm_: scale by max/(norm + 1e-6) */
-		const float s = (float)(t->cfg.clip_norm / (norm + 1e-6));
+		const float s = (float)(cfg->clip_norm / (norm + 1e-6));
 		for (size_t i = 0; i < n; i++)
-			m->grads[i] *= s;
-		norm = grad_global_norm(m->grads, n);
+			grads[i] *= s;
+		norm = grad_global_norm(grads, n);
 	}
 	st->grad_norm_clipped = norm;
-	float lr = sched_lr(&t->cfg.sched, t->cfg.optim.lr, t->step);
+	float lr = sched_lr(&cfg->sched, cfg->optim.lr, *step);
 	st->lr = lr;
-	optim_step(&t->opt, m->params, m->grads, lr);
-	t->step++;
+	optim_step(opt, params, grads, lr);
+	(*step)++;
 	st->updates++;
 	return 0;
+}
+
+/* Guard, clip and apply the gradient now in m->grads. */
+static int apply_update(Trainer *t, double loss, StepStats *st, Err *e)
+{
+	return train_apply(&t->cfg, &t->opt, &t->step, t->m->params, t->m->grads, t->m->nparam,
+			   loss, st, e);
 }
 
 static int ensure_state(Trainer *t, int B, Err *e)

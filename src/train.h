@@ -72,6 +72,14 @@ int train_step(Trainer *t, const Batch *b, StepStats *st, Err *e);
 /* Forward only, dropout off, into t->etr: loss of b (validation). */
 int train_eval(Trainer *t, const Batch *b, double *loss, Err *e);
 
+/* Steps 3-5 above on any flat parameter block (shared with seq2seq.c):
+ * guard the loss and the gradient norm, clip grads[n] in place, then one
+ * optimizer step on params[n] at the scheduled rate for *step, which is
+ * incremented.  Fills st's grad_norm, grad_norm_clipped, lr, updates.  On
+ * ERR_NUMERIC nothing is applied. */
+int train_apply(const TrainConfig *cfg, Optim *opt, long *step, float *params, float *grads,
+		size_t n, double loss, StepStats *st, Err *e);
+
 /* Global L2 norm of n floats, in double. */
 double grad_global_norm(const float *g, size_t n);
 

@@ -10,16 +10,16 @@
 #include "plot.h"
 #include "svg.h"
 
-const char *const view_names[VIEW_COUNT] = { "loss", "grad", "lr", "flow", "sat", "gates", "h" };
+const char *const view_names[VIEW_COUNT] = { "loss", "grad", "lr", "flow", "sat", "gates", "h", "compare" };
 
 /* The series of a line view; the arrays live in the struct. */
 typedef struct Lines {
 	PlotSpec spec;
-	PlotSeries ser[MODEL_MAX_LAYERS + 2];
+	PlotSeries ser[SESSION_MAX_RUNS + MODEL_MAX_LAYERS + 2];
 	int nser;
 	PlotRef ref;
 	double *buf;		/* owned scratch for x/y arrays */
-	char names[MODEL_MAX_LAYERS][24];
+	char names[SESSION_MAX_RUNS + MODEL_MAX_LAYERS][64];
 	char title[128];
 } Lines;
 
@@ -127,6 +127,45 @@ static int lines_build(const Session *s, ViewKind v, const ViewOpts *o, Lines *L
 		L->spec.xlabel = "t";
 		return 0;
 	}
+	case VIEW_COMPARE: {
+		/* each run: its validation curve when it has one, else train loss */
+		int nr = s->nruns + (s->hist.n > 0);
+		if (!nr)
+			return err_set(e, ERR_STATE, "no runs yet: train a model (each new model starts a run)");
+		size_t total = 0;
+		for (int r = 0; r < nr; r++)
+			total += r < s->nruns ? s->runs[r].hist.n : s->hist.n;
+		L->buf = malloc(2 * total * sizeof(double) + 1);
+		if (!L->buf)
+			return err_set(e, ERR_NOMEM, "out of memory");
+		double *p = L->buf;
+		int any_val = 0;
+		for (int r = 0; r < nr; r++) {
+			const History *hh = r < s->nruns ? &s->runs[r].hist : &s->hist;
+			for (size_t i = 0; i < hh->n; i++)
+				any_val |= !isnan(hh->col[HIST_VAL][i]);
+		}
+		for (int r = 0; r < nr; r++) {
+			const History *hh = r < s->nruns ? &s->runs[r].hist : &s->hist;
+			double *xs = p, *ys = p + hh->n;
+			int k = 0;
+			for (size_t i = 0; i < hh->n; i++) {
+				double yv = any_val ? hh->col[HIST_VAL][i] : hh->col[HIST_LOSS][i];
+				if (isnan(yv))
+					continue;
+				xs[k] = hh->col[HIST_STEP][i];
+				ys[k++] = yv;
+			}
+			p += 2 * hh->n;
+			snprintf(L->names[r], sizeof L->names[r], "%s",
+				 r < s->nruns ? s->runs[r].name : s->run_name[0] ? s->run_name : s->model_line + 6);
+			L->ser[L->nser++] = (PlotSeries){ L->names[r], xs, ys, k, GRID_DEFAULT };
+		}
+		L->spec.title = any_val ? "validation loss of every run" : "training loss of every run";
+		L->spec.xlabel = "step";
+		L->spec.logy = o->logy;
+		return 0;
+	}
 	default:
 		return err_set(e, ERR_INVAL, "not a line view");
 	}
@@ -205,11 +244,29 @@ int view_draw(const Session *s, ViewKind v, const ViewOpts *o, Grid *g, int x, i
 		Maps M;
 		if ((rc = maps_build(s, v, o, &M, e)))
 			return rc;
-		int each = h / M.n;
-		for (int i = 0; i < M.n && !rc; i++)
-			rc = heatmap_draw(g, x, y + i * each, w, i == M.n - 1 ? h - i * each : each, &M.spec[i], &M.m[i],
-					  NULL, e);
-		return rc;
+		/* as many columns as it takes for each map to get 8 rows */
+		for (int cols = 1; cols <= 3; cols++) {
+			int rows = (M.n + cols - 1) / cols;
+			int mw = w / cols, mh = h / rows;
+			if (mh < 8 || mw < 30)
+				continue;
+			for (int i = 0; i < M.n && !rc; i++) {
+				int c = i % cols, r = i / cols;
+				M.spec[i].xlabel = "t";
+				M.spec[i].ylabel = c == 0 ? "unit" : NULL;
+				rc = heatmap_draw(g, x + c * mw, y + r * mh, c == cols - 1 ? w - c * mw : mw,
+						  r == rows - 1 ? h - r * mh : mh, &M.spec[i], &M.m[i], NULL, e);
+			}
+			return rc;
+		}
+		/* too little room for all: one at a time */
+		int i = (o->pick % M.n + M.n) % M.n;
+		char title[128];
+		snprintf(title, sizeof title, "%s  (%d of %d; g: next)", M.title[i], i + 1, M.n);
+		M.spec[i].title = title;
+		M.spec[i].xlabel = "t";
+		M.spec[i].ylabel = "unit";
+		return heatmap_draw(g, x, y, w, h, &M.spec[i], &M.m[i], NULL, e);
 	}
 	Lines L;
 	if ((rc = lines_build(s, v, o, &L, e)))

@@ -11,6 +11,7 @@
  *   sat    saturated fraction of units against t, per layer
  *   gates  heatmaps (units x time) of each gate of one layer and sample
  *   h      heatmap of h_t (units x time)
+ *   compare   every run's loss (validation where measured), overlaid
  */
 #ifndef RNNLAB_VIEWS_H
 #define RNNLAB_VIEWS_H
@@ -18,7 +19,7 @@
 #include "grid.h"
 #include "session.h"
 
-typedef enum { VIEW_LOSS, VIEW_GRAD, VIEW_LR, VIEW_FLOW, VIEW_SAT, VIEW_GATES, VIEW_H, VIEW_COUNT } ViewKind;
+typedef enum { VIEW_LOSS, VIEW_GRAD, VIEW_LR, VIEW_FLOW, VIEW_SAT, VIEW_GATES, VIEW_H, VIEW_COMPARE, VIEW_COUNT } ViewKind;
 extern const char *const view_names[VIEW_COUNT];
 
 typedef struct ViewOpts {
@@ -27,6 +28,7 @@ typedef struct ViewOpts {
 	int layer;		/* gates, h */
 	int sample;		/* gates, h: which sequence of the batch */
 	int logy;		/* loss: log scale */
+	int pick;		/* gates: the map shown when only one fits */
 } ViewOpts;
 
 /* Draw view v of s into the rectangle of g.  ERR_STATE (with a message that

@@ -16,6 +16,9 @@ int batch_run_string(const char *cmds, const Options *o);
 /* The plain REPL (GNU Readline); runs script first when not NULL. */
 int repl_run(const char *script, const Options *o);
 
+/* The workbench (ncurses); runs script first when not NULL. */
+int tui_run(const char *script, const Options *o);
+
 /* SIGINT handling shared by the front ends: the flag the host polls. */
 void frontend_install_sigint(void);
 int frontend_interrupted(void *ctx);

@@ -118,6 +118,7 @@ int main(int argc, char **argv)
 			return batch_run_file(script, &o);
 		return batch_run_file("-", &o);
 	}
-	(void)plain;	/* the TUI comes next; until then the plain REPL serves */
-	return repl_run(script, &o);
+	if (plain)
+		return repl_run(script, &o);
+	return tui_run(script, &o);
 }

@@ -1,0 +1,256 @@
+/* stepview.c — one timestep of one cell, its equations with numbers. */
+#include "stepview.h"
+
+#include <stdlib.h>
+
+#include "plot.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int stepview_clamp(const Session *s, StepCursor *c)
+{
+	if (!s->model || !s->trainer.tr || !s->trainer.probe.T)
+		return ERR_STATE;
+	const Trace *tr = s->trainer.tr;
+	const ModelConfig *mc = &s->model->cfg;
+#define CLAMP(v, hi) ((v) < 0 ? 0 : (v) > (hi) ? (hi) : (v))
+	c->layer = CLAMP(c->layer, mc->layers - 1);
+	c->sample = CLAMP(c->sample, tr->B - 1);
+	c->t = CLAMP(c->t, tr->T - 1);
+	c->unit = CLAMP(c->unit, mc->hidden - 1);
+#undef CLAMP
+	return 0;
+}
+
+static double dot(const float *a, const float *b, int n)
+{
+	double s = 0;
+	for (int i = 0; i < n; i++)
+		s += (double)a[i] * b[i];
+	return s;
+}
+
+static double vnorm(const float *a, int n)
+{
+	return sqrt(dot(a, a, n));
+}
+
+/* A bar of width w for v in [lo, hi]. */
+static void bar(char *buf, size_t cap, double v, double lo, double hi, int w, int ascii)
+{
+	static const char *const eighths[] = { "", "▏", "▎", "▍", "▌", "▋", "▊", "▉" };
+	double f = (v - lo) / (hi - lo);
+	f = f < 0 ? 0 : f > 1 ? 1 : f;
+	int units = (int)lrint(f * w * 8);
+	size_t n = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < units / 8 && n + 4 < cap; i++)
+		n += (size_t)snprintf(buf + n, cap - n, "%s", ascii ? "#" : "█");
+	if (units % 8 && n + 4 < cap)
+		n += (size_t)snprintf(buf + n, cap - n, "%s", ascii ? "" : eighths[units % 8]);
+}
+
+/* A one-row sparkline of n values onto w cells (mean-pooled). */
+static void spark(char *buf, size_t cap, const float *v, int n, int stride, double lo, double hi, int w,
+		  int ascii)
+{
+	static const char *const blocks[] = { " ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
+	static const char ramp[] = " .:-=+*#%@";
+	size_t len = 0;
+	if (w > n)
+		w = n;
+	buf[0] = '\0';
+	for (int c = 0; c < w && len + 4 < cap; c++) {
+		int a = c * n / w, b = (c + 1) * n / w;
+		double s = 0;
+		for (int i = a; i < b; i++)
+			s += v[(size_t)i * stride];
+		s /= (b - a);
+		double f = (s - lo) / (hi - lo);
+		f = f < 0 ? 0 : f > 1 ? 1 : f;
+		if (ascii)
+			buf[len++] = ramp[(int)lrint(f * 9)], buf[len] = '\0';
+		else
+			len += (size_t)snprintf(buf + len, cap - len, "%s", blocks[(int)lrint(f * 8)]);
+	}
+}
+
+typedef struct Out {
+	Grid *g;
+	int x, y, w, h, row;
+	Style st;
+} Out;
+
+static void line(Out *o, Style st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void line(Out *o, Style st, const char *fmt, ...)
+{
+	if (o->row >= o->h)
+		return;
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	grid_text_fit(o->g, o->x, o->y + o->row, o->w, buf, st, 0);
+	o->row++;
+}
+
+int stepview_draw(const Session *s, const StepCursor *cur, int ascii, GridColors colors, Grid *g,
+		  int x, int y, int w, int h, Err *e)
+{
+	StepCursor c = *cur;
+	if (stepview_clamp(s, &c))
+		return err_set(e, ERR_STATE, "nothing to step through yet: train a step first (or run grads)");
+	const Model *m = s->model;
+	const ModelConfig *mc = &m->cfg;
+	const Trace *tr = s->trainer.tr;
+	const LayerTrace *lt = &tr->lt[c.layer];
+	const int H = mc->hidden, G = m->gates, B = tr->B, T = tr->T;
+	const int nin = c.layer == 0 ? m->in0 : H;
+	const LayerView *v = &m->p.layer[c.layer];
+	const size_t row = (size_t)c.t * B + c.sample;
+	const float *xt = lt->x + row * nin;
+	const float *hp = lt->h + row * H;
+	const float *hc = lt->h + (row + B) * H;
+	const float *a = lt->act + row * G * H;
+	const int j = c.unit;
+	grid_fill(g, x, y, w, h, ' ', grid_style(GRID_DEFAULT, 0));
+	/* wide: the gradient of this sequence over time, beside the numbers */
+	if (w >= 110 && h >= 12) {
+		int lw = 68;
+		double *buf = malloc(2 * (size_t)T * sizeof *buf);
+		if (buf) {
+			double *xs = buf, *ys = buf + T;
+			for (int t = 0; t < T; t++) {
+				xs[t] = t + 1;
+				ys[t] = vnorm(lt->dh + ((size_t)t * B + c.sample) * H, H);
+			}
+			PlotSpec ps;
+			plot_spec_init(&ps);
+			ps.ascii = ascii;
+			ps.colors = colors;
+			ps.logy = 1;
+			ps.title = "||dL/dh_t|| of this sequence";
+			ps.xlabel = "t";
+			PlotSeries ser = { "layer", xs, ys, T, GRID_DEFAULT };
+			PlotFrame f;
+			Err pe;
+			if (plot_draw(g, x + lw, y, w - lw, h, &ps, &ser, 1, &f, &pe) == 0) {
+				int dx, dy;
+				/* mark the cursor's timestep on the curve */
+				if (plot_frame_dot(&f, xs[c.t], ys[c.t], &dx, &dy)) {
+					int cx = f.x + dx / f.sx, cy = f.y + dy / f.sy;
+					grid_put(g, cx, cy, ascii ? 'O' : 0x25C6,
+						 grid_style(colors == GRID_MONO ? GRID_DEFAULT : GRID_RED, GRID_BOLD));
+				}
+			}
+			free(buf);
+			w = lw;
+		}
+	}
+	Out o = { g, x, y, w, h, 0, grid_style(GRID_DEFAULT, 0) };
+	Style bold = grid_style(GRID_DEFAULT, GRID_BOLD), dim = grid_style(GRID_DEFAULT, GRID_DIM);
+	Style hl = grid_style(colors == GRID_MONO ? GRID_DEFAULT : GRID_CYAN, GRID_BOLD);
+	const char *sig = ascii ? "sigm" : "σ";
+	char b1[256], b2[256];
+
+	line(&o, bold, "%s  t=%d of %d  layer %d  sequence %d/%d  unit %d/%d  (step %ld)",
+	     cell_names[mc->cell], c.t + 1, T, c.layer, c.sample, B, j, H, s->trainer.step);
+	/* inputs */
+	size_t n = 0;
+	char xs[256];
+	for (int i = 0; i < nin && i < 8 && n < sizeof xs; i++)
+		n += (size_t)snprintf(xs + n, sizeof xs - n, "%s%.3f", i ? " " : "", xt[i]);
+	line(&o, o.st, "x_t     [%s%s]  (%d value%s%s)", xs, nin > 8 ? " ..." : "", nin, nin == 1 ? "" : "s",
+	     c.layer ? ", the layer below's h_t" : mc->vocab ? ", an embedded token" : "");
+	spark(b1, sizeof b1, hp, H, 1, -1, 1, w - 30, ascii);
+	line(&o, o.st, "h_t-1   %s  |h|=%.3f  h[%d]=%.3f", b1, vnorm(hp, H), j, hp[j]);
+	o.row++;
+
+	/* the equations of unit j */
+	const int ln = mc->layernorm;
+	double wx[4], wh[4], bb[4];
+	for (int gi = 0; gi < G; gi++) {
+		int r = gi * H + j;
+		wx[gi] = dot(v->w_ih + (size_t)r * nin, xt, nin);
+		wh[gi] = dot(v->w_hh + (size_t)r * H, hp, H);
+		bb[gi] = (double)v->b_ih[r] + v->b_hh[r];
+	}
+	const char *lnote = ln ? " (before layer norm)" : "";
+	switch (mc->cell) {
+	case CELL_RNN: {
+		const char *act = mc->act == ACT_RELU ? "relu" : "tanh";
+		line(&o, hl, "h = %s(W_ih x + W_hh h_t-1 + b)%s", act, lnote);
+		line(&o, o.st, "  = %s(%.3f %+.3f %+.3f) = %s(%.3f) = %.4f", act, wx[0], wh[0], bb[0], act,
+		     (double)a[j], (double)hc[j]);
+		break;
+	}
+	case CELL_LSTM: {
+		static const char *const nm[4] = { "i", "f", "g", "o" };
+		for (int gi = 0; gi < 4; gi++) {
+			const char *fn = gi == 2 ? "tanh" : sig;
+			bar(b1, sizeof b1, a[gi * H + j], gi == 2 ? -1 : 0, 1, 12, ascii);
+			line(&o, o.st, "%s = %s(%.3f %+.3f %+.3f)%s = %7.4f %s", nm[gi], fn, wx[gi], wh[gi], bb[gi],
+			     ln ? "~" : "", (double)a[gi * H + j], b1);
+		}
+		const float *cp = lt->c + row * H, *cc = lt->c + (row + B) * H;
+		line(&o, hl, "c = f*c_t-1 + i*g = %.3f*%.3f + %.3f*%.3f = %.4f", (double)a[H + j], (double)cp[j],
+		     (double)a[j], (double)a[2 * H + j], (double)cc[j]);
+		line(&o, hl, "h = o*tanh(c) = %.3f*tanh(%.3f) = %.4f", (double)a[3 * H + j], (double)cc[j], (double)hc[j]);
+		break;
+	}
+	case CELL_GRU: {
+		const float *hn = lt->hn + row * H;
+		double wxn = wx[2] + v->b_ih[2 * H + j];
+		bar(b1, sizeof b1, a[j], 0, 1, 12, ascii);
+		line(&o, o.st, "r = %s(%.3f %+.3f %+.3f)%s = %7.4f %s", sig, wx[0], wh[0], bb[0], ln ? "~" : "",
+		     (double)a[j], b1);
+		bar(b1, sizeof b1, a[H + j], 0, 1, 12, ascii);
+		line(&o, o.st, "z = %s(%.3f %+.3f %+.3f)%s = %7.4f %s", sig, wx[1], wh[1], bb[1], ln ? "~" : "",
+		     (double)a[H + j], b1);
+		bar(b1, sizeof b1, a[2 * H + j], -1, 1, 12, ascii);
+		line(&o, o.st, "n = tanh(%.3f + r*%.3f) = tanh(%.3f %+.3f)%s = %7.4f %s", wxn, (double)hn[j], wxn,
+		     a[j] * (double)hn[j], ln ? "~" : "", (double)a[2 * H + j], b1);
+		line(&o, hl, "h = (1-z)*n + z*h_t-1 = %.3f*%.3f + %.3f*%.3f = %.4f", 1 - (double)a[H + j],
+		     (double)a[2 * H + j], (double)a[H + j], (double)hp[j], (double)hc[j]);
+		break;
+	}
+	default:
+		break;
+	}
+	o.row++;
+	/* every unit's gates as sparklines */
+	static const char *const lstm_n[] = { "i", "f", "g", "o" }, *const gru_n[] = { "r", "z", "n" };
+	for (int gi = 0; gi < G && mc->cell != CELL_RNN; gi++) {
+		int tanh_gate = gi == 2;
+		spark(b1, sizeof b1, a + gi * H, H, 1, tanh_gate ? -1 : 0, 1, w - 12, ascii);
+		line(&o, dim, "%s all  %s", mc->cell == CELL_LSTM ? lstm_n[gi] : gru_n[gi], b1);
+	}
+	spark(b1, sizeof b1, hc, H, 1, -1, 1, w - 12, ascii);
+	line(&o, dim, "h all  %s", b1);
+	o.row++;
+
+	/* backward: dL/dh_t for this sequence, and since t+1 */
+	const float *dh = lt->dh + row * H;
+	double nt = vnorm(dh, H);
+	line(&o, bold, "backward  ||dL/dh_t|| = %.3e  (this sequence; dL/dh_t[%d] = %.3e)", nt, j, (double)dh[j]);
+	if (c.t + 1 < T) {
+		double nn = vnorm(lt->dh + (row + B) * H, H);
+		double f = nn > 0 ? nt / nn : NAN;
+		line(&o, o.st, "  from t+1: ||dL/dh_t+1|| = %.3e: %s by x%.3g on this step", nn,
+		     f < 1 ? "shrank" : "grew", f);
+	} else {
+		line(&o, o.st, "  the last step: its gradient comes from the loss alone");
+	}
+	double n1 = vnorm(lt->dh + (size_t)c.sample * H, H), nT = vnorm(lt->dh + ((size_t)(T - 1) * B + c.sample) * H, H);
+	line(&o, o.st, "  over the sequence: ||dL/dh_1|| / ||dL/dh_%d|| = %.3e", T, nT > 0 ? n1 / nT : NAN);
+	float mx = 0;
+	for (int i = 0; i < H; i++)
+		mx = fmaxf(mx, fabsf(dh[i]));
+	spark(b2, sizeof b2, dh, H, 1, -mx, mx, w - 12, ascii);
+	line(&o, dim, "dh all %s", b2);
+	return 0;
+}
