@@ -95,6 +95,7 @@ static int lines_build(const Session *s, ViewKind v, const ViewOpts *o, Lines *L
 		L->nser = 1;
 		L->spec.title = "learning rate";
 		L->spec.xlabel = "step";
+		L->spec.ymin = 0;
 		return 0;
 	case VIEW_FLOW:
 	case VIEW_SAT: {
@@ -244,11 +245,11 @@ int view_draw(const Session *s, ViewKind v, const ViewOpts *o, Grid *g, int x, i
 		Maps M;
 		if ((rc = maps_build(s, v, o, &M, e)))
 			return rc;
-		/* as many columns as it takes for each map to get 8 rows */
+		/* as many columns as it takes for each map to get 12 rows */
 		for (int cols = 1; cols <= 3; cols++) {
 			int rows = (M.n + cols - 1) / cols;
 			int mw = w / cols, mh = h / rows;
-			if (mh < 8 || mw < 30)
+			if (mh < 12 || mw < 30)
 				continue;
 			for (int i = 0; i < M.n && !rc; i++) {
 				int c = i % cols, r = i / cols;

@@ -11,66 +11,10 @@
 #include <readline/readline.h>
 
 #include "cmd.h"
+#include "complete.h"
 #include "frontend.h"
 
 #define HISTORY_MAX 1000
-
-static const Session *complete_session;
-
-typedef struct Cands {
-	char **v;
-	int n, cap;
-} Cands;
-
-static void cand_add(void *ctx, const char *c)
-{
-	Cands *cs = ctx;
-	if (cs->n + 1 >= cs->cap) {
-		int cap = cs->cap ? cs->cap * 2 : 16;
-		char **v = realloc(cs->v, (size_t)cap * sizeof *v);
-		if (!v)
-			return;
-		cs->v = v;
-		cs->cap = cap;
-	}
-	char *d = strdup(c);
-	if (d)
-		cs->v[cs->n++] = d;
-}
-
-static Cands cands;
-static int cand_next;
-
-static char *generator(const char *text, int state)
-{
-	(void)text;
-	if (state == 0)
-		cand_next = 0;
-	if (cand_next < cands.n) {
-		char *c = cands.v[cand_next];
-		cands.v[cand_next++] = NULL;
-		return c;
-	}
-	return NULL;
-}
-
-static char **complete(const char *text, int start, int end)
-{
-	for (int i = 0; i < cands.n; i++)
-		free(cands.v[i]);
-	cands.n = 0;
-	cmd_complete(complete_session, rl_line_buffer, start, end, cand_add, &cands);
-	rl_attempted_completion_over = 1;	/* no filename fallback: we did paths */
-	/* Keys (hidden=) and directories (dir/) continue without a space. */
-	rl_completion_append_character = ' ';
-	if (cands.n == 1) {
-		size_t l = strlen(cands.v[0]);
-		if (l && (cands.v[0][l - 1] == '=' || cands.v[0][l - 1] == '/'))
-			rl_completion_append_character = '\0';
-	}
-	(void)text;
-	return cands.n ? rl_completion_matches(text, generator) : NULL;
-}
 
 static void out_line(void *ctx, const char *line)
 {
@@ -120,11 +64,8 @@ int repl_run(const char *script, const Options *o)
 		fprintf(stderr, "rnnlab: out of memory\n");
 		return 1;
 	}
-	complete_session = s;
+	complete_install(s);
 	frontend_install_sigint();
-	rl_readline_name = "rnnlab";
-	rl_attempted_completion_function = complete;
-	rl_basic_word_break_characters = " \t;";
 	char *hist = history_path();
 	using_history();
 	stifle_history(HISTORY_MAX);
@@ -155,9 +96,7 @@ int repl_run(const char *script, const Options *o)
 		write_history(hist);
 		free(hist);
 	}
-	for (int i = 0; i < cands.n; i++)
-		free(cands.v[i]);
-	free(cands.v);
+	complete_done();
 	session_free(s);
 	return 0;
 }

@@ -181,9 +181,9 @@ void rlb_history(const char *path, int save)
 	if (save) {
 		write_history(path);
 	} else {
-		using_history();
 		stifle_history(1000);
 		read_history(path);
+		using_history();	/* the history position: after the last entry */
 	}
 }
 

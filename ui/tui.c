@@ -27,6 +27,7 @@
 
 #include "blit.h"
 #include "cmd.h"
+#include "complete.h"
 #include "frontend.h"
 #include "probe.h"
 #include "rlbridge.h"
@@ -180,6 +181,10 @@ static void draw_status(Tui *t)
 	size_t n = 0;
 #define ADD(...) n += (size_t)snprintf(buf + n, n < sizeof buf ? sizeof buf - n : 0, __VA_ARGS__)
 	ADD(" rnnlab");
+	if (s->job.left > 0)
+		ADD(" │ %s %ld/%ld", t->paused ? "PAUSED" : "TRAINING", s->job.total - s->job.left, s->job.total);
+	else if (t->waiting_key)
+		ADD(" │ press a key");
 	if (s->model) {
 		const ModelConfig *c = &s->model->cfg;
 		ADD(" │ %s %dx%d", cell_names[c->cell], c->hidden, c->layers);
@@ -187,11 +192,8 @@ static void draw_status(Tui *t)
 		ADD(" │ no model");
 	}
 	ADD(" │ %s", s->data ? data_name(s->data) : "no data");
-	if (s->model) {
+	if (s->model)
 		ADD(" │ step %ld", s->trainer.step);
-		if (s->data)
-			ADD(" ep %ld", s->sampler.epoch);
-	}
 	double loss = history_last(&s->hist, HIST_LOSS), val = history_last(&s->hist, HIST_VAL);
 	if (!isnan(loss))
 		ADD(" │ loss %.4g", loss);
@@ -204,16 +206,11 @@ static void draw_status(Tui *t)
 		ADD(" │ |g| %.3g", g);
 	double tk = history_last(&s->hist, HIST_TOKS);
 	if (!isnan(tk))
-		ADD(" │ %.0f tok/s", tk);
-	if (s->job.left > 0)
-		ADD(" │ %s %ld/%ld", t->paused ? "PAUSED" : "TRAINING", s->job.total - s->job.left, s->job.total);
-	else if (t->waiting_key)
-		ADD(" │ press a key");
+		ADD(tk >= 1e4 ? " │ %.0fk tok/s" : " │ %.0f tok/s", tk >= 1e4 ? tk / 1e3 : tk);
 #undef ADD
 	werase(w);
 	wbkgd(w, A_REVERSE);
 	wattron(w, A_REVERSE);
-	mvwaddstr(w, 0, 0, t->ascii ? "" : "");
 	/* replace the box-drawing bar in ascii mode */
 	if (t->ascii)
 		for (char *p = buf; (p = strstr(p, "│"));)
@@ -376,8 +373,8 @@ static void draw_pane(Tui *t)
 				int top = h * 3 / 5;
 				rc = view_draw(s, VIEW_LOSS, &o, g, 0, 0, w, top, &e);
 				if (!rc) {
-					view_draw(s, VIEW_GRAD, &o, g, 0, top, w / 2, h - top, &e);
-					view_draw(s, VIEW_LR, &o, g, w / 2, top, w - w / 2, h - top, &e);
+					view_draw(s, VIEW_GRAD, &o, g, 0, top, w / 2 - 1, h - top, &e);
+					view_draw(s, VIEW_LR, &o, g, w / 2 + 1, top, w - w / 2 - 1, h - top, &e);
 				}
 			} else {
 				rc = view_draw(s, VIEW_LOSS, &o, g, 0, 0, w * 3 / 5, h, &e);
@@ -429,7 +426,10 @@ static void draw_log(Tui *t)
 	getmaxyx(w, h, wd);
 	werase(w);
 	wattron(w, A_DIM);
-	mvwhline(w, 0, 0, t->ascii ? '-' : ACS_HLINE, wd);
+	if (t->ascii)
+		mvwhline(w, 0, 0, '-', wd);
+	else
+		mvwhline_set(w, 0, 0, WACS_HLINE, wd);
 	wattroff(w, A_DIM);
 	/* the last h-1 visible lines, counting wrapped rows */
 	int rows = h - 1;
@@ -727,6 +727,10 @@ static void handle_input(Tui *t, int r, wint_t ch)
 	}
 	if (empty && !is_key && ch == 'p' && s->job.left > 0) {
 		t->paused = !t->paused;
+		if (!t->paused) {	/* the pause does not count against tok/s */
+			s->job.t_last = now();
+			s->job.tokens = 0;
+		}
 		log_add(t, t->paused ? "train: paused (p resumes, Esc stops)" : "train: resumed", 0);
 		return;
 	}
@@ -843,6 +847,7 @@ int tui_run(const char *script, const Options *opt)
 	t->rl.matches = show_matches;
 	t->rl.ctx = t;
 	rlb_init(&t->rl, "rnnlab> ");
+	complete_install(t->s);
 	char *hist = NULL;
 	const char *home = getenv("HOME");
 	if (home && *home) {
@@ -870,6 +875,7 @@ int tui_run(const char *script, const Options *opt)
 		int r = t->prompt ? wget_wch(t->prompt, &ch) : ERR;
 		if (r != ERR) {
 			handle_input(t, r, ch);
+			doupdate();	/* Readline's redisplay only stages the prompt */
 		} else if (training) {
 			session_train_slice(s, SLICE);
 			if (s->job.left <= 0)
@@ -891,6 +897,7 @@ int tui_run(const char *script, const Options *opt)
 	if (got_term)
 		log_add(t, "terminated", 1);
 	rlb_done();
+	complete_done();
 	endwin();
 	release_stderr();
 	if (got_term)

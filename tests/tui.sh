@@ -1,0 +1,147 @@
+#!/bin/sh
+# tui.sh — the workbench driven like a person uses it: the real binary in
+# tmux, keys sent with send-keys, the screen read with capture-pane.
+# Run by `make test` with RNNLAB_BIN set; skipped (loudly) without tmux.
+bin=$(cd "$(dirname "${RNNLAB_BIN:-./rnnlab}")" && pwd)/$(basename "${RNNLAB_BIN:-./rnnlab}")
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "tui.sh: tmux is not installed; 0 passed, 1 failed"
+	exit 1
+fi
+run=0
+sock=rnnlab-test-$$-$run
+tmp=$(mktemp -d)
+trap 'tmux -L $sock kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+
+screen() { tmux -L $sock capture-pane -p -t main; }
+# wait_for PATTERN [SECONDS]: poll the screen until grep finds PATTERN
+wait_for() {
+	i=0
+	limit=$(( ${2:-10} * 10 ))
+	while [ $i -lt $limit ]; do
+		screen >"$tmp/screen" 2>/dev/null
+		grep -q -- "$1" "$tmp/screen" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+check() {	# check NAME PATTERN [SECONDS]
+	if wait_for "$2" "${3:-10}"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL: $1: '$2' not on the screen:"
+		sed 's/^/    | /' "$tmp/screen"
+	fi
+}
+check_not() {	# check_not NAME PATTERN
+	screen >"$tmp/screen"
+	if grep -q -- "$2" "$tmp/screen"; then
+		fail=$((fail + 1))
+		echo "FAIL: $1: '$2' should not be on the screen"
+	else
+		pass=$((pass + 1))
+	fi
+}
+keys() { tmux -L $sock send-keys -t main "$@"; }
+start() {	# start COLS ROWS [ARGS]
+	cols=$1 rows=$2
+	shift 2
+	tmux -L $sock kill-server 2>/dev/null
+	run=$((run + 1))
+	sock=rnnlab-test-$$-$run	# a fresh server each time
+	# after rnnlab exits, show its status and whether the terminal is cooked again
+	tmux -L $sock new-session -d -x "$cols" -y "$rows" -s main \
+		"cd '$PWD' && HOME='$tmp' TERM=xterm-256color '$bin' $*; echo EXITED \$?; stty -a | tr ' ' '\n' | grep -x -- '-*icanon'; sleep 60"
+}
+
+# ---- 120x40: a first screen, a model, training, panes ----
+start 120 40
+check "first screen says how to start" "data adding T=50"
+check "status bar" "rnnlab │ no model"
+keys "data adding T=40 n=2000" Enter
+keys "model lstm hidden=24" Enter
+check "model built" "lstm hidden=24 in=2 layers=1 out=1: 2713 parameters"
+check "status shows the model" "│ lstm 24x1 │ adding"
+keys "set log_every=25" Enter "train 50" Enter
+check "training finished in the log" "step     50  loss .*done" 30
+check "status bar shows the step" "│ step 50 │ loss"
+check "train pane: loss plot" "mse loss"
+keys F3
+check "flow pane" "||dL/dh_t|| at step 50"
+check "flow pane: spectral radius" "spectral radius of W_hh"
+screen >"$tmp/flow50"
+keys "train 50" Enter
+check "more training" "│ step 100 │" 30
+check "flow pane follows training" "||dL/dh_t|| at step 100"
+screen >"$tmp/flow100"
+if cmp -s "$tmp/flow50" "$tmp/flow100"; then
+	fail=$((fail + 1)); echo "FAIL: the flow pane did not change after training"
+else
+	pass=$((pass + 1))
+fi
+keys F4
+check "gates pane" "f (forget gate)"
+keys F5
+check "step pane" "t=1 of 40"
+keys Right Right Right
+check "Right moves t" "t=4 of 40"
+check "the equation with numbers" "c = f\*c_t-1 + i\*g = "
+keys F1
+check "help overlay" "pause / resume training"
+keys x
+check_not "a key closes help" "pause / resume training"
+keys "view train" Enter
+check "view command switches panes" "mse loss"
+
+# ---- pause and stop ----
+keys "train 100000" Enter
+check "training runs" "TRAINING" 10
+keys p
+check "p pauses" "PAUSED"
+keys p
+check "p resumes" "TRAINING"
+keys Escape
+check "Esc stops after the current step" "train: stopped (Esc) at step"
+check_not "no longer training" "TRAINING"
+keys "train 100000" Enter
+check "training again" "TRAINING"
+keys C-c
+check "Ctrl-C stops too" "train: stopped at step"
+keys "model show" Enter
+check "the model is intact and the prompt answers" "rnn.weight_hh_l0"
+
+# ---- errors stay one line and change nothing ----
+keys "set optim=adma" Enter
+check "one-line error" "set: unknown optimizer 'adma' (choices: sgd, momentum"
+
+# ---- resize ----
+tmux -L $sock resize-window -t main -x 60 -y 20
+check "too small says so" "terminal too small: 60x20, rnnlab needs 80x24"
+tmux -L $sock resize-window -t main -x 80 -y 24
+check "recovers at 80x24" "F2 train"
+check "status at 80x24" "rnnlab │ lstm 24x1"
+tmux -L $sock resize-window -t main -x 120 -y 40
+
+# ---- history and completion ----
+keys "mod" Tab
+check "tab completes commands" "rnnlab> model"
+keys C-u "quit" Enter
+check "quit exits cleanly" "EXITED 0"
+check "terminal restored (canonical mode)" "^icanon$"
+
+# ---- 80x24 from the start, a breakpoint, history across runs ----
+start 80 24
+check "starts at 80x24" "F2 train"
+keys Up
+check "history persists across runs" "rnnlab> quit"
+keys C-u "data adding T=30 n=1000; model rnn hidden=16 radius=3; break grad > 10; train 200" Enter
+check "a breakpoint stops and shows the step pane" "break 1 (grad > 10) at step 1" 30
+check "the step pane is shown" "rnn  t=.* of 30"
+keys "quit" Enter
+check "quit at 80x24" "EXITED 0"
+
+echo "tui.sh: $pass passed, $fail failed"
+[ "$fail" = 0 ]
