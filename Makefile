@@ -47,6 +47,9 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wshadow -Wno-unused-parameter
 BASE    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -MMD -MP -DRNNLAB_VERSION='"$(VERSION)"'
+# The gate kernels are written to be vectorised (src/kernels.c); -O2 alone
+# does not vectorise in GCC 12, and errno-setting libm calls block it.
+OPT     := -ftree-vectorize -fvect-cost-model=dynamic -fno-math-errno
 
 ifeq ($(SAN),1)
 B        := build/san
@@ -58,7 +61,7 @@ SANFLAGS :=
 BIN      := rnnlab
 endif
 
-ALL_CFLAGS  := $(BASE) $(WARN) $(CFLAGS) $(SANFLAGS)
+ALL_CFLAGS  := $(BASE) $(OPT) $(WARN) $(CFLAGS) $(SANFLAGS)
 ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS)
 
 SRC_C   := $(wildcard src/*.c)

@@ -13,16 +13,13 @@
  */
 #include "cell.h"
 
+#include "kernels.h"
+
 #include <cblas.h>
 #include <math.h>
 #include <string.h>
 
 #define LN_EPS 1e-5f
-
-static inline float sigmoidf(float x)
-{
-	return 1.0f / (1.0f + expf(-x));
-}
 
 void ln_forward(float *a, const float *w, const float *b, float *xhat, float *rstd, int n)
 {
@@ -70,10 +67,9 @@ static void input_projection(const Model *m, int k, const LayerTrace *lt, int ro
 		    1.0f, lt->x, nin, v->w_ih, nin, 0.0f, lt->act, GH);
 	for (int r = 0; r < rows; r++) {
 		float *a = lt->act + (size_t)r * GH;
-		for (int j = 0; j < nhh; j++)
-			a[j] += v->b_ih[j] + v->b_hh[j];
-		for (int j = nhh; j < GH; j++)
-			a[j] += v->b_ih[j];
+		kern_add_bias(a, v->b_ih, v->b_hh, nhh);
+		if (nhh < GH)
+			kern_add_bias(a + nhh, v->b_ih + nhh, NULL, GH - nhh);
 	}
 }
 
@@ -107,8 +103,7 @@ void cell_forward(const Model *m, int k, LayerTrace *lt, int T, int B, float *tm
 			case CELL_RNN:
 				if (ln)
 					ln_forward(ab, v->ln_w, v->ln_b, xh, rs, H);
-				for (int j = 0; j < H; j++)
-					hb[j] = relu ? (ab[j] > 0 ? ab[j] : 0) : tanhf(ab[j]);
+				kern_rnn_fwd(ab, hb, relu, H);
 				break;
 			case CELL_LSTM: {
 				const float *cp = lt->c + (size_t)t * B * H + (size_t)b * H;
@@ -118,40 +113,22 @@ void cell_forward(const Model *m, int k, LayerTrace *lt, int T, int B, float *tm
 					for (int g = 0; g < 4; g++)
 						ln_forward(ab + g * H, v->ln_w + g * H, v->ln_b + g * H,
 							   xh + g * H, rs + g, H);
-				float *ig = ab, *fg = ab + H, *gg = ab + 2 * H, *og = ab + 3 * H;
-				for (int j = 0; j < H; j++) {
-					ig[j] = sigmoidf(ig[j]);
-					fg[j] = sigmoidf(fg[j]);
-					gg[j] = tanhf(gg[j]);
-					og[j] = sigmoidf(og[j]);
-					cc[j] = fg[j] * cp[j] + ig[j] * gg[j];
-					tc[j] = tanhf(cc[j]);
-					hb[j] = og[j] * tc[j];
-				}
+				kern_lstm_fwd(ab, ab + H, ab + 2 * H, ab + 3 * H, cp, cc, tc, hb, H);
 				break;
 			}
 			case CELL_GRU: {
 				const float *tb = tmp + (size_t)b * GH;
 				float *hn = lt->hn + row * H;
 				float *rg = ab, *zg = ab + H, *ng = ab + 2 * H;
-				for (int j = 0; j < 2 * H; j++)
-					ab[j] += tb[j];
+				kern_add(ab, tb, 2 * H);
 				if (ln) {
 					ln_forward(rg, v->ln_w, v->ln_b, xh, rs, H);
 					ln_forward(zg, v->ln_w + H, v->ln_b + H, xh + H, rs + 1, H);
 				}
-				for (int j = 0; j < H; j++) {
-					rg[j] = sigmoidf(rg[j]);
-					zg[j] = sigmoidf(zg[j]);
-					hn[j] = tb[2 * H + j] + v->b_hh[2 * H + j];
-					ng[j] += rg[j] * hn[j];
-				}
+				kern_gru_fwd_rz(rg, zg, ng, hn, tb + 2 * H, v->b_hh + 2 * H, H);
 				if (ln)
 					ln_forward(ng, v->ln_w + 2 * H, v->ln_b + 2 * H, xh + 2 * H, rs + 2, H);
-				for (int j = 0; j < H; j++) {
-					ng[j] = tanhf(ng[j]);
-					hb[j] = (1.0f - zg[j]) * ng[j] + zg[j] * hpb[j];
-				}
+				kern_gru_fwd_n(ng, zg, hpb, hb, H);
 				break;
 			}
 			default:
@@ -212,13 +189,10 @@ void cell_backward_state(Model *m, int k, LayerTrace *lt, int T, int B, const fl
 			float *d = da + row * GH, *dhh = dah + row * GH;
 			const float *xh = ln ? lt->xhat + row * GH : NULL;
 			const float *rs = ln ? lt->rstd + row * G : NULL;
-			for (int j = 0; j < H; j++)
-				dh[j] = dyb[j] + ch[j];
+			kern_dh(dh, dyb, ch, H);
 			switch (cell) {
 			case CELL_RNN:
-				for (int j = 0; j < H; j++)
-					d[j] = relu ? (hcur[j] > 0 ? dh[j] : 0.0f)
-						    : dh[j] * (1.0f - hcur[j] * hcur[j]);
+				kern_rnn_bwd(d, dh, hcur, relu, H);
 				if (ln)
 					ln_backward(d, xh, rs[0], v->ln_w, gv->ln_w, gv->ln_b, H);
 				break;
@@ -227,14 +201,7 @@ void cell_backward_state(Model *m, int k, LayerTrace *lt, int T, int B, const fl
 				const float *tc = lt->tc + row * H;
 				const float *cp = lt->c + row * H;	/* c_{t-1} */
 				float *cc = carry_c + (size_t)b * H;
-				for (int j = 0; j < H; j++) {
-					float dc = cc[j] + dh[j] * og[j] * (1.0f - tc[j] * tc[j]);
-					d[j] = dc * gg[j] * ig[j] * (1.0f - ig[j]);
-					d[H + j] = dc * cp[j] * fg[j] * (1.0f - fg[j]);
-					d[2 * H + j] = dc * ig[j] * (1.0f - gg[j] * gg[j]);
-					d[3 * H + j] = dh[j] * tc[j] * og[j] * (1.0f - og[j]);
-					cc[j] = dc * fg[j];
-				}
+				kern_lstm_bwd(d, d + H, d + 2 * H, d + 3 * H, ig, fg, gg, og, tc, cp, dh, cc, H);
 				if (ln)
 					for (int g = 0; g < 4; g++)
 						ln_backward(d + g * H, xh + g * H, rs[g], v->ln_w + g * H,
@@ -245,26 +212,18 @@ void cell_backward_state(Model *m, int k, LayerTrace *lt, int T, int B, const fl
 				const float *rg = ab, *zg = ab + H, *ng = ab + 2 * H;
 				const float *hn = lt->hn + row * H;
 				float *dn = d + 2 * H;
-				for (int j = 0; j < H; j++) {
-					dn[j] = dh[j] * (1.0f - zg[j]) * (1.0f - ng[j] * ng[j]);
-					d[H + j] = dh[j] * (hprv[j] - ng[j]) * zg[j] * (1.0f - zg[j]);
-				}
+				kern_gru_bwd_nz(dn, d + H, dh, zg, ng, hprv, H);
 				if (ln)
 					ln_backward(dn, xh + 2 * H, rs[2], v->ln_w + 2 * H,
 						    gv->ln_w + 2 * H, gv->ln_b + 2 * H, H);
-				for (int j = 0; j < H; j++) {
-					d[j] = dn[j] * hn[j] * rg[j] * (1.0f - rg[j]);
-					dhh[2 * H + j] = dn[j] * rg[j];
-				}
+				kern_gru_bwd_r(d, dhh + 2 * H, ch, dn, hn, rg, zg, dh, H);
 				if (ln) {
 					ln_backward(d, xh, rs[0], v->ln_w, gv->ln_w, gv->ln_b, H);
 					ln_backward(d + H, xh + H, rs[1], v->ln_w + H,
 						    gv->ln_w + H, gv->ln_b + H, H);
 				}
 				memcpy(dhh, d, 2 * (size_t)H * sizeof(float));
-				/* the direct path h_t = ... + z*h_{t-1} */
-				for (int j = 0; j < H; j++)
-					ch[j] = dh[j] * zg[j];
+				/* ch = dh*z: the direct path h_t = ... + z*h_{t-1} */
 				break;
 			}
 			default:
