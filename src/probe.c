@@ -29,6 +29,44 @@ static int is_sigmoid_gate(CellKind cell, int g)
 	}
 }
 
+/* Saturated units in n values: branch-free counts the compiler vectorises. */
+static long count_sigmoid(const float *restrict v, int n)
+{
+	int c = 0;
+	for (int j = 0; j < n; j++)
+		c += (v[j] < PROBE_SAT_SIGMOID) | (v[j] > 1 - PROBE_SAT_SIGMOID);
+	return c;
+}
+
+static long count_tanh(const float *restrict v, int n)
+{
+	int c = 0;
+	for (int j = 0; j < n; j++)
+		c += (v[j] > PROBE_SAT_TANH) | (v[j] < -PROBE_SAT_TANH);
+	return c;
+}
+
+static long count_dead(const float *restrict v, int n)
+{
+	int c = 0;
+	for (int j = 0; j < n; j++)
+		c += v[j] <= 0.0f;
+	return c;
+}
+
+/* Sum of squares in double, four lanes so it vectorises. */
+static double sumsq(const float *restrict v, size_t n)
+{
+	double s[4] = { 0, 0, 0, 0 };
+	size_t j = 0;
+	for (; j + 4 <= n; j += 4)
+		for (int l = 0; l < 4; l++)
+			s[l] += (double)v[j + l] * v[j + l];
+	for (; j < n; j++)
+		s[0] += (double)v[j] * v[j];
+	return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
 int probe_update(Probe *p, const Model *m, const Trace *tr, Err *e)
 {
 	const ModelConfig *c = &m->cfg;
@@ -49,28 +87,19 @@ int probe_update(Probe *p, const Model *m, const Trace *tr, Err *e)
 	for (int k = 0; k < L; k++) {
 		const LayerTrace *lt = &tr->lt[k];
 		for (int t = 0; t < T; t++) {
-			const float *dh = lt->dh + (size_t)t * B * H;
-			double s = 0;
-			for (int i = 0; i < B * H; i++)
-				s += (double)dh[i] * dh[i];
-			p->dh_norm[(size_t)k * p->Tcap + t] = sqrt(s);
+			p->dh_norm[(size_t)k * p->Tcap + t] = sqrt(sumsq(lt->dh + (size_t)t * B * H, (size_t)B * H));
 
 			long sat = 0, total = 0;
 			const float *a = lt->act + (size_t)t * B * G * H;
 			if (c->cell == CELL_RNN) {
 				const float *h = lt->h + (size_t)(t + 1) * B * H;
-				for (int i = 0; i < B * H; i++)
-					sat += c->act == ACT_RELU ? h[i] <= 0.0f
-								  : fabsf(h[i]) > PROBE_SAT_TANH;
+				sat = c->act == ACT_RELU ? count_dead(h, B * H) : count_tanh(h, B * H);
 				total = (long)B * H;
 			} else {
 				for (int b = 0; b < B; b++)
 					for (int g = 0; g < G; g++) {
 						const float *v = a + ((size_t)b * G + g) * H;
-						int sg = is_sigmoid_gate(c->cell, g);
-						for (int j = 0; j < H; j++)
-							sat += sg ? (v[j] < PROBE_SAT_SIGMOID || v[j] > 1 - PROBE_SAT_SIGMOID)
-								  : fabsf(v[j]) > PROBE_SAT_TANH;
+						sat += is_sigmoid_gate(c->cell, g) ? count_sigmoid(v, H) : count_tanh(v, H);
 					}
 				total = (long)B * G * H;
 			}
@@ -79,11 +108,7 @@ int probe_update(Probe *p, const Model *m, const Trace *tr, Err *e)
 	}
 	p->ntensors = m->ntensors;
 	for (int i = 0; i < m->ntensors; i++) {
-		const float *g = m->grads + m->tensors[i].offset;
-		double s = 0;
-		for (size_t j = 0; j < m->tensors[i].size; j++)
-			s += (double)g[j] * g[j];
-		p->grad_norm[i] = sqrt(s);
+		p->grad_norm[i] = sqrt(sumsq(m->grads + m->tensors[i].offset, m->tensors[i].size));
 	}
 	return 0;
 }
