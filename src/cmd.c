@@ -1,5 +1,6 @@
 /* cmd.c — the command table, dispatch, help and completion. */
 #include "cmd.h"
+#include "cmd_s2s.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -8,8 +9,10 @@
 
 const char *const model_keys[] = {
 	"hidden=", "in=", "vocab=", "embed=", "layers=", "out=", "act=", "init=", "radius=",
-	"forget_bias=", "layernorm=", "residual=", "dropout=", NULL
+	"forget_bias=", "layernorm=", "residual=", "dropout=", "cell=", "src_vocab=", "tgt_vocab=", "attention=", NULL
 };
+static const char *const cell_words[] = { "rnn", "lstm", "gru", NULL };
+static const char *const attention_words[] = { "none", "dot", "general", NULL };
 static const char *const model_words[] = { "rnn", "lstm", "gru", "seq2seq", "show", NULL };
 static const char *const data_words[] = { "list", "info", "show", NULL };
 static const char *const show_words[] = { "config", "model", "data", NULL };
@@ -25,7 +28,8 @@ static const char *const generate_words[] = { "temp=", "prime=", NULL };
 static const Command commands[] = {
 	{ "help", cmd_help, 0, 1, 0, "help [COMMAND]", "list the commands, or explain one",
 	  "`help set` also lists every setting, `help data` every dataset.", COMP_COMMAND, NULL },
-	{ "model", cmd_model, 1, -1, CMD_CHANGES, "model rnn|lstm|gru hidden=N [key=value...] | model show",
+	{ "model", cmd_model, 1, -1, CMD_CHANGES,
+	  "model rnn|lstm|gru hidden=N [key=value...] | model seq2seq cell=C hidden=N [key=value...] | model show",
 	  "build a model (replaces the current one), or show it",
 	  "keys: hidden=N (required), in=N, vocab=N embed=N (token input), layers=N (1),\n"
 	  "  out=N (head size; 0 = no head), act=tanh|relu (rnn), init=default|xavier|orthogonal|identity,\n"
@@ -33,7 +37,12 @@ static const Command commands[] = {
 	  "  residual=on|off, dropout=P (between layers).\n"
 	  "in=, out= and vocab= default to the selected dataset's sizes; embed= defaults to 32.\n"
 	  "A new model starts a new run: fresh weights, optimizer state and history.\n"
-	  "example: model lstm hidden=64 layers=2 dropout=0.2",
+	  "example: model lstm hidden=64 layers=2 dropout=0.2\n"
+	  "model seq2seq cell=rnn|lstm|gru hidden=N [embed=N] [src_vocab=N] [tgt_vocab=N] [layers=N]\n"
+	  "  [attention=none|dot|general]: an encoder-decoder for the seq2seq tasks (reverse, sort,\n"
+	  "  addition, dates); embed= defaults to 32, the vocabularies to the dataset's, attention to none.\n"
+	  "  Luong attention without input feeding: dot scores h_t . hbar_s, general h_t . W_a hbar_s.\n"
+	  "example: data reverse len=20; model seq2seq cell=lstm hidden=128 embed=32 attention=dot",
 	  COMP_WORDS, model_words },
 	{ "data", cmd_data, 1, -1, CMD_CHANGES, "data NAME [key=value...] | data list | data info | data show [N]",
 	  "select a dataset, list them, describe or preview the selected one",
@@ -46,14 +55,15 @@ static const Command commands[] = {
 	  COMP_SETTINGS, NULL },
 	{ "show", cmd_show, 0, 1, 0, "show [config|model|data]", "show the settings, the model or the dataset",
 	  NULL, COMP_WORDS, show_words },
-	{ "train", cmd_train, 0, 2, CMD_CHANGES | CMD_MODEL | CMD_DATA, "train [N] [steps|epochs]",
+	{ "train", cmd_train, 0, 2, CMD_CHANGES | CMD_MODEL | CMD_S2S | CMD_DATA, "train [N] [steps|epochs]",
 	  "train for N steps (default: one epoch) or N epochs",
 	  "Prints a progress line every log_every steps and validates every val_every steps.\n"
 	  "Ctrl-C stops after the current step; the model is kept as after that step.",
 	  COMP_WORDS, (const char *const[]){ "steps", "epochs", NULL } },
-	{ "eval", cmd_eval, 0, 0, CMD_MODEL | CMD_DATA, "eval", "loss (and accuracy) on the validation split",
-	  NULL, COMP_NONE, NULL },
-	{ "predict", cmd_predict, 0, 1, CMD_MODEL | CMD_DATA, "predict [N]",
+	{ "eval", cmd_eval, 0, 0, CMD_MODEL | CMD_S2S | CMD_DATA, "eval", "loss (and accuracy) on the validation split",
+	  "seq2seq: token accuracy (teacher-forced) and whole-sequence accuracy of greedy decoding.",
+	  COMP_NONE, NULL },
+	{ "predict", cmd_predict, 0, 1, CMD_MODEL | CMD_S2S | CMD_DATA, "predict [N]",
 	  "show the model's output next to the target for N validation examples (5)", NULL, COMP_NONE, NULL },
 	{ "generate", cmd_generate, 0, 3, CMD_CHANGES | CMD_MODEL | CMD_DATA, "generate [N] [temp=T] [prime=\"text\"]",
 	  "sample N tokens (200) from a language model", "temp=1 samples from the model's distribution;\n"
@@ -70,18 +80,19 @@ static const Command commands[] = {
 	  "sat: saturated fraction per timestep;  gates, h: heatmaps of the last step.\n"
 	  "--svg FILE writes the plot as SVG instead (for slides).",
 	  COMP_WORDS, plot_words },
-	{ "import", cmd_import, 1, 1, CMD_CHANGES | CMD_MODEL, "import FILE.npz",
+	{ "import", cmd_import, 1, 1, CMD_CHANGES | CMD_MODEL | CMD_S2S, "import FILE.npz",
 	  "load weights saved under PyTorch's state_dict names",
 	  "Every tensor of the model must be in the file with its shape; nothing changes otherwise.",
 	  COMP_FILE, NULL },
-	{ "export", cmd_export, 1, 1, CMD_MODEL, "export FILE.npz", "save the weights under PyTorch's state_dict names",
+	{ "export", cmd_export, 1, 1, CMD_MODEL | CMD_S2S, "export FILE.npz", "save the weights under PyTorch's state_dict names",
 	  NULL, COMP_FILE, NULL },
-	{ "probe", cmd_probe, 2, 2, CMD_MODEL, "probe IN.npz OUT.npz",
+	{ "probe", cmd_probe, 2, 2, CMD_MODEL | CMD_S2S, "probe IN.npz OUT.npz",
 	  "one forward+backward pass on the given batch: outputs, states, loss, dL/dh_t and gradients",
 	  "IN holds x, y and optionally h0, c0; OUT gets output, h_n, c_n, loss, dh, grad.<name>.\n"
+	  "seq2seq: IN holds src [S,B], tgt_in [T,B], tgt_out [T,B] (int ids); OUT also gets attn [T,B,S].\n"
 	  "Dropout is off and the weights do not change.  See README, 'Moving models to PyTorch'.",
 	  COMP_FILE, NULL },
-	{ "gradcheck", cmd_gradcheck, 0, 1, CMD_MODEL | CMD_DATA, "gradcheck [N]",
+	{ "gradcheck", cmd_gradcheck, 0, 1, CMD_MODEL | CMD_S2S | CMD_DATA, "gradcheck [N]",
 	  "compare backprop with finite differences on a training batch (N entries per tensor, 20)",
 	  NULL, COMP_NONE, NULL },
 	{ "save", cmd_save, 1, 2, 0, "save FILE [force]", "save the whole session (model, optimizer, data choice, history)",
@@ -115,6 +126,14 @@ static const Command commands[] = {
 	  "one timestep of the last training batch: every gate's equation with its numbers",
 	  "Shows x_t, h_t-1, the gates of unit J as equations, c_t and h_t, and dL/dh_t with the\n"
 	  "factor it shrank or grew by since t+1.", COMP_WORDS, step_words },
+	{ "translate", cmd_translate, 1, 3, CMD_DATA, "translate \"text\" [beam=W] [max=N]",
+	  "run a seq2seq model on a source text: greedy (beam=1) or beam search",
+	  "Stops at EOS or after max steps (default: the task's target length).  The attention\n"
+	  "weights of the output are kept for the attention pane (view attention).  A beam\n"
+	  "hypothesis scores the sum of its log-probabilities; the search stops when no live one\n"
+	  "can beat the best that ended with EOS.  Characters outside the vocabulary read as <unk>;\n"
+	  "the text is padded with PAD to the task's source length, as the training sources are.",
+	  COMP_WORDS, (const char *const[]){ "beam=", "max=", NULL } },
 	{ "run", cmd_run, 1, 1, 0, "run FILE.lab", "run the commands in a script file", NULL, COMP_FILE, NULL },
 	{ "say", cmd_say, 1, -1, 0, "say \"text\"", "print a line of narration (lessons)", NULL, COMP_NONE, NULL },
 	{ "pause", cmd_pause, 0, 1, 0, "pause [\"text\"]", "wait for a key in the workbench (skipped in batch mode)",
@@ -185,7 +204,9 @@ int cmd_dispatch(Session *s, const Stmt *st, Err *e)
 	if (nargs < c->min_args || (c->max_args >= 0 && nargs > c->max_args))
 		return err_set(e, ERR_INVAL, "%s (usage: %s)",
 			       nargs < c->min_args ? "missing arguments" : "too many arguments", c->usage);
-	if ((c->flags & CMD_MODEL) && !s->model)
+	if ((c->flags & CMD_MODEL) && !s->model && s->s2s && !(c->flags & CMD_S2S))
+		return err_set(e, ERR_STATE, "not for a seq2seq model (%s works on rnn, lstm and gru models)", name);
+	if ((c->flags & CMD_MODEL) && !s->model && !s->s2s)
 		return err_set(e, ERR_STATE, "no model yet (try: model lstm hidden=64)");
 	if ((c->flags & CMD_DATA) && !s->data)
 		return err_set(e, ERR_STATE, "no dataset yet (try: data list, then data NAME)");
@@ -384,6 +405,10 @@ void cmd_complete(const Session *s, const char *line, int start, int end,
 					vals = act_names;
 				else if (!strcmp(key, "init"))
 					vals = init_names;
+				else if (!strcmp(key, "cell"))
+					vals = cell_words;
+				else if (!strcmp(key, "attention"))
+					vals = attention_words;
 				else if (!strcmp(key, "layernorm") || !strcmp(key, "residual"))
 					vals = onoff;
 			}

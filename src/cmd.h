@@ -18,6 +18,7 @@ enum {
 	CMD_CHANGES = 1,	/* recorded in the journal when it succeeds */
 	CMD_MODEL = 2,		/* needs a model */
 	CMD_DATA = 4,		/* needs a dataset */
+	CMD_S2S = 8,		/* with CMD_MODEL: also takes a seq2seq model (cmd_s2s.h) */
 };
 
 typedef enum {

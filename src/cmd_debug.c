@@ -6,6 +6,7 @@
 
 #include "args.h"
 #include "cmd.h"
+#include "cmd_s2s.h"
 #include "stepview.h"
 #include "views.h"
 
@@ -59,16 +60,16 @@ int cmd_rewind(Session *s, int argc, const Word *argv, Err *e)
 	int i = 0, rc;
 	if (argc > 1 && (rc = arg_int("checkpoint", argv[1].text, 0, DEBUG_MAX_CHECKPOINTS - 1, &i, e)))
 		return rc;
-	if (!s->model)
+	if (!s->model && !s->s2s)
 		return err_set(e, ERR_STATE, "no model yet");
 	/* rewinding to the newest checkpoint when nothing happened since
 	 * means the one before */
 	const Checkpoint *c = checkpoints_get(&s->ckpt, i);
-	if (argc == 1 && c && c->step == s->trainer.step && s->ckpt.count > 1)
+	if (argc == 1 && c && c->step == session_step(s) && s->ckpt.count > 1)
 		i = 1;
 	if ((rc = session_rewind(s, i, e)))
 		return rc;
-	session_printf(s, "rewound to step %ld (%zu history rows kept)", s->trainer.step, s->hist.n);
+	session_printf(s, "rewound to step %ld (%zu history rows kept)", session_step(s), s->hist.n);
 	return 0;
 }
 
@@ -77,12 +78,12 @@ int cmd_runs(Session *s, int argc, const Word *argv, Err *e)
 	if (argc > 1) {
 		if (strcmp(argv[1].text, "name") || argc < 3)
 			return err_set(e, ERR_INVAL, "usage: runs | runs name TEXT");
-		if (!s->model)
+		if (!s->model && !s->s2s)
 			return err_set(e, ERR_STATE, "no model yet: the current run is the current model's");
 		snprintf(s->run_name, sizeof s->run_name, "%s", argv[2].text);
 		return 0;
 	}
-	int nr = s->nruns + (s->model != NULL);
+	int nr = s->nruns + (s->model != NULL || s->s2s != NULL);
 	if (!nr) {
 		session_printf(s, "no runs yet: each model starts one");
 		return 0;
@@ -92,7 +93,7 @@ int cmd_runs(Session *s, int argc, const Word *argv, Err *e)
 	for (int r = 0; r < nr; r++) {
 		const History *h = r < s->nruns ? &s->runs[r].hist : &s->hist;
 		const char *name = r < s->nruns ? s->runs[r].name : s->run_name[0] ? s->run_name : s->model_line + 6;
-		size_t np = r < s->nruns ? s->runs[r].nparam : s->model->nparam;
+		size_t np = r < s->nruns ? s->runs[r].nparam : s->model ? s->model->nparam : s->s2s->nparam;
 		double best = NAN, toks = r < s->nruns ? s->runs[r].tok_s : history_last(h, HIST_TOKS);
 		for (size_t i = 0; i < h->n; i++)
 			if (!isnan(h->col[HIST_VAL][i]) && (isnan(best) || h->col[HIST_VAL][i] < best))
@@ -139,8 +140,8 @@ int cmd_view(Session *s, int argc, const Word *argv, Err *e)
 	case 4:
 		w[1].text = "compare";
 		return cmd_plot(s, 2, w, e);
-	default:
-		return err_set(e, ERR_STATE, "the attention pane needs a seq2seq model and a translation");
+	default:	/* the last translation's attention heatmap */
+		return s2s_cmd_view_attention(s, e);
 	}
 }
 

@@ -20,6 +20,7 @@
 
 #include "args.h"
 #include "cmd.h"
+#include "cmd_s2s.h"
 #include "fileutil.h"
 #include "npz.h"
 
@@ -68,6 +69,8 @@ static int session_write(Session *s, const char *path, Err *e)
 	int rc = npz_writer_open(&w, path, NPZ_DEFLATED, e);
 	if (rc)
 		return rc;
+	ParamBlock pb;	/* the model's parameters, plain or seq2seq */
+	const int has_model = session_params(s, &pb);
 	Text t = { 0 };
 	text_addf(&t, "rnnlab session %d\n", SESSION_FORMAT);
 	if (s->data) {
@@ -75,11 +78,11 @@ static int session_write(Session *s, const char *path, Err *e)
 		text_addf(&t, "data_seed=%" PRIu64 "\n", s->data_seed);
 		text_addf(&t, "sampler=%" PRIu64 " %ld %ld\n", s->sampler.seed, s->sampler.epoch, s->sampler.pos);
 	}
-	if (s->model) {
+	if (has_model) {
 		text_addf(&t, "model=%s\n", s->model_line + 6);
 		text_addf(&t, "model_seed=%" PRIu64 "\n", s->model_seed);
-		text_addf(&t, "step=%ld\n", s->trainer.step);
-		text_addf(&t, "optim_t=%ld\n", s->trainer.opt.t);
+		text_addf(&t, "step=%ld\n", *pb.step);
+		text_addf(&t, "optim_t=%ld\n", pb.opt->t);
 	}
 	for (int i = 0; i < setting_count(); i++) {
 		const char *k = setting_at(i)->key;
@@ -98,9 +101,9 @@ static int session_write(Session *s, const char *path, Err *e)
 		rc = add_text(w, "session", &t, e);
 	if (!rc)
 		rc = npz_writer_add(w, "rng", NPY_I64, 1, &four, s->rng.s, e);
-	if (!rc && s->model) {
-		const Model *m = s->model;
-		rc = npz_writer_add(w, "trainer_rng", NPY_I64, 1, &four, s->trainer.rng.s, e);
+	if (!rc && has_model) {
+		const ParamBlock *m = &pb;
+		rc = npz_writer_add(w, "trainer_rng", NPY_I64, 1, &four, pb.rng->s, e);
 		for (int i = 0; i < m->ntensors && !rc; i++) {
 			const ParamInfo *p = &m->tensors[i];
 			char name[64];
@@ -109,10 +112,10 @@ static int session_write(Session *s, const char *path, Err *e)
 			rc = npz_writer_add(w, name, NPY_F32, p->ndim, shape, m->params + p->offset, e);
 		}
 		long n = (long)m->nparam;
-		if (!rc && s->trainer.opt.m)
-			rc = npz_writer_add(w, "optim.m", NPY_F32, 1, &n, s->trainer.opt.m, e);
-		if (!rc && s->trainer.opt.v)
-			rc = npz_writer_add(w, "optim.v", NPY_F32, 1, &n, s->trainer.opt.v, e);
+		if (!rc && pb.opt->m)
+			rc = npz_writer_add(w, "optim.m", NPY_F32, 1, &n, pb.opt->m, e);
+		if (!rc && pb.opt->v)
+			rc = npz_writer_add(w, "optim.v", NPY_F32, 1, &n, pb.opt->v, e);
 	}
 	for (int c = 0; c < HIST_COLS && !rc; c++) {
 		char name[64];
@@ -147,7 +150,7 @@ int cmd_save(Session *s, int argc, const Word *argv, Err *e)
 	if (rc || (rc = session_write(s, argv[1].text, e)))
 		return rc;
 	session_printf(s, "saved the session to %s (%s%s%zu history rows)", argv[1].text,
-		       s->model ? "model, optimizer state, " : "", s->data ? "data choice, " : "", s->hist.n);
+		       s->model || s->s2s ? "model, optimizer state, " : "", s->data ? "data choice, " : "", s->hist.n);
 	return 0;
 }
 
@@ -285,7 +288,12 @@ static int session_read(Session *n, const char *path, Err *e)
 			rc = err_set(e, ERR_FORMAT, "%s: damaged session: bad model line", path);
 			goto out;
 		}
-		rc = model_parse(lx.stmt[0].argc, lx.stmt[0].argv, n->data ? data_info(n->data) : NULL, &c, e);
+		/* a seq2seq model (s2s, s2st) or a plain one (model, trainer) */
+		const int seq = !strcmp(lx.stmt[0].argv[0].text, "seq2seq");
+		S2sConfig sc;
+		const DataInfo *ndi = n->data ? data_info(n->data) : NULL;
+		rc = seq ? s2s_model_parse(lx.stmt[0].argc, lx.stmt[0].argv, ndi, &sc, e)
+			 : model_parse(lx.stmt[0].argc, lx.stmt[0].argv, ndi, &c, e);
 		lex_free(&lx);
 		if (rc) {
 			err_prefix(e, path);
@@ -293,11 +301,34 @@ static int session_read(Session *n, const char *path, Err *e)
 		}
 		Rng dummy;
 		rng_seed(&dummy, 0);
-		if (!(n->model = model_new(&c, &dummy, e))) {
-			rc = ERR_NOMEM;
-			goto out;
+		TrainConfig tc = n->tcfg;
+		tc.loss = session_loss(n);
+		if (seq) {
+			S2s *sm = s2s_new(&sc, &dummy, e);
+			S2sTrainer st2;
+			if (!sm) {
+				rc = ERR_NOMEM;
+				goto out;
+			}
+			if ((rc = s2s_trainer_init(&st2, sm, &tc, 0, e))) {
+				s2s_free(sm);
+				goto out;
+			}
+			s2s_session_set(n, sm, &st2);
+		} else {
+			if (!(n->model = model_new(&c, &dummy, e))) {
+				rc = ERR_NOMEM;
+				goto out;
+			}
+			if ((rc = trainer_init(&n->trainer, n->model, &tc, 0, e))) {
+				model_free(n->model);
+				n->model = NULL;
+				goto out;
+			}
 		}
-		Model *m = n->model;
+		ParamBlock pb;
+		session_params(n, &pb);
+		const ParamBlock *m = &pb;
 		for (int i = 0; i < m->ntensors && !rc; i++) {
 			const ParamInfo *p = &m->tensors[i];
 			char name[64];
@@ -311,14 +342,7 @@ static int session_read(Session *n, const char *path, Err *e)
 		}
 		if (rc)
 			goto out;
-		TrainConfig tc = n->tcfg;
-		tc.loss = session_loss(n);
-		if ((rc = trainer_init(&n->trainer, m, &tc, 0, e))) {
-			model_free(n->model);
-			n->model = NULL;
-			goto out;
-		}
-		if ((rc = get_u64s(&z, "trainer_rng", n->trainer.rng.s, path, e)))
+		if ((rc = get_u64s(&z, "trainer_rng", pb.rng->s, path, e)))
 			goto out;
 		long step = 0, ot = 0;
 		if (!text_get(text, "step", num, sizeof num) || sscanf(num, "%ld", &step) != 1 || step < 0 ||
@@ -327,9 +351,9 @@ static int session_read(Session *n, const char *path, Err *e)
 			rc = err_set(e, ERR_FORMAT, "%s: damaged session: bad step counts", path);
 			goto out;
 		}
-		n->trainer.step = step;
-		n->trainer.opt.t = ot;
-		float *st[2] = { n->trainer.opt.m, n->trainer.opt.v };
+		*pb.step = step;
+		pb.opt->t = ot;
+		float *st[2] = { pb.opt->m, pb.opt->v };
 		const char *sn[2] = { "optim.m", "optim.v" };
 		for (int i = 0; i < 2 && !rc; i++) {
 			if (!st[i])
@@ -342,7 +366,10 @@ static int session_read(Session *n, const char *path, Err *e)
 		}
 		if (rc)
 			goto out;
-		model_describe(&c, n->model_line, sizeof n->model_line);
+		if (seq)
+			s2s_model_describe(&sc, n->model_line, sizeof n->model_line);
+		else
+			model_describe(&c, n->model_line, sizeof n->model_line);
 	}
 	/* history */
 	double *cols[HIST_COLS];
@@ -403,9 +430,9 @@ int cmd_load(Session *s, int argc, const Word *argv, Err *e)
 	s->depth = old.depth;
 	*n = old;
 	session_free(n);
-	session_printf(s, "loaded %s: %s%s%s%zu history rows, step %ld", argv[1].text, s->model ? s->model_line + 6 : "no model",
-		       s->data ? ", data " : "", s->data ? data_args(s->data) : "", s->hist.n,
-		       s->model ? s->trainer.step : 0L);
+	session_printf(s, "loaded %s: %s%s%s%zu history rows, step %ld", argv[1].text,
+		       s->model || s->s2s ? s->model_line + 6 : "no model",
+		       s->data ? ", data " : "", s->data ? data_args(s->data) : "", s->hist.n, session_step(s));
 	return 0;
 }
 

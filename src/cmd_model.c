@@ -6,6 +6,7 @@
 
 #include "args.h"
 #include "cmd.h"
+#include "cmd_s2s.h"
 #include "fileutil.h"
 #include "gradcheck.h"
 #include "npz.h"
@@ -147,11 +148,17 @@ int cmd_model(Session *s, int argc, const Word *argv, Err *e)
 	if (!argv[1].key && !strcmp(argv[1].text, "show")) {
 		if (argc > 2)
 			return err_set(e, ERR_INVAL, "model show takes no arguments");
+		if (s->s2s) {
+			s2s_cmd_show(s);
+			return 0;
+		}
 		if (!s->model)
 			return err_set(e, ERR_STATE, "no model yet (try: model lstm hidden=64)");
 		model_show(s);
 		return 0;
 	}
+	if (!argv[1].key && !strcmp(argv[1].text, "seq2seq"))
+		return s2s_cmd_model(s, argc, argv, e);
 	ModelConfig c;
 	int rc = model_parse(argc - 1, argv + 1, s->data ? data_info(s->data) : NULL, &c, e);
 	if (rc)
@@ -175,6 +182,7 @@ int cmd_model(Session *s, int argc, const Word *argv, Err *e)
 		trainer_done(&s->trainer);
 		model_free(s->model);
 	}
+	s2s_session_drop(s);	/* a seq2seq model it replaces */
 	checkpoints_clear(&s->ckpt);
 	s->model = m;
 	s->trainer = t;
@@ -190,7 +198,9 @@ int cmd_model(Session *s, int argc, const Word *argv, Err *e)
 int cmd_export(Session *s, int argc, const Word *argv, Err *e)
 {
 	const char *path = argv[1].text;
-	const Model *m = s->model;
+	ParamBlock pb;
+	session_params(s, &pb);	/* plain or seq2seq */
+	const ParamBlock *m = &pb;
 	int rc = file_may_write(path, FILE_NPZ, 0, e);
 	if (rc)
 		return rc;
@@ -237,7 +247,9 @@ static int check_tensor(const Npz *z, const char *path, const ParamInfo *p, cons
 int cmd_import(Session *s, int argc, const Word *argv, Err *e)
 {
 	const char *path = argv[1].text;
-	Model *m = s->model;
+	ParamBlock pb;
+	session_params(s, &pb);	/* plain or seq2seq */
+	const ParamBlock *m = &pb;
 	Npz z;
 	int rc = npz_read(&z, path, e);
 	if (rc)
@@ -256,7 +268,7 @@ int cmd_import(Session *s, int argc, const Word *argv, Err *e)
 			skipped++;
 			continue;
 		}
-		if (!model_find(m, nm)) {
+		if (!param_find(m, nm)) {
 			rc = err_set(e, ERR_FORMAT, "%s: '%s' is not a tensor of this model (%s; model show lists them)", path,
 				     nm, s->model_line);
 			goto out;
@@ -277,7 +289,7 @@ int cmd_import(Session *s, int argc, const Word *argv, Err *e)
 			rc = err_set(e, ERR_FORMAT, "%s: holds a non-finite weight (nan or inf)", path);
 	if (!rc) {
 		memcpy(m->params, tmp, m->nparam * sizeof *tmp);
-		optim_reset(&s->trainer.opt);
+		optim_reset(m->opt);
 		session_printf(s, "imported %d tensors from %s (optimizer state reset)%s", m->ntensors, path,
 			       skipped ? "; arrays that are not parameters were skipped" : "");
 	}
@@ -487,6 +499,8 @@ static int probe_write(Session *s, const char *path, const Trace *tr, const Prob
 
 int cmd_probe(Session *s, int argc, const Word *argv, Err *e)
 {
+	if (s->s2s)
+		return s2s_cmd_probe(s, argc, argv, e);
 	const char *in = argv[1].text, *out = argv[2].text;
 	Npz z;
 	int rc = file_may_write(out, FILE_NPZ, 0, e);
@@ -520,6 +534,8 @@ out:
 
 int cmd_gradcheck(Session *s, int argc, const Word *argv, Err *e)
 {
+	if (s->s2s)
+		return s2s_cmd_gradcheck(s, argc, argv, e);
 	int per = 20, rc;
 	if (argc > 1 && (rc = arg_int("N", argv[1].text, 1, 1 << 30, &per, e)))
 		return rc;

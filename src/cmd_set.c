@@ -33,6 +33,7 @@ static const SettingDef settings[] = {
 	{ "val_size", "validation examples per pass", NULL, 0 },
 	{ "threads", "OpenBLAS threads", NULL, 0 },
 	{ "checkpoint_every", "steps between checkpoints for rewind (0 = off)", NULL, 0 },
+	{ "teacher_forcing", "seq2seq: chance the decoder reads the true previous token, else its own guess", NULL, 0 },
 };
 
 int setting_count(void)
@@ -141,6 +142,8 @@ int setting_apply(const Session *s, Settings *set, TrainConfig *tc, const char *
 		rc = arg_int(key, v, 1, 64, &set->threads, e);
 	} else if (!strcmp(key, "checkpoint_every")) {
 		rc = arg_int(key, v, 0, 1 << 30, &set->checkpoint_every, e);
+	} else if (!strcmp(key, "teacher_forcing")) {
+		rc = arg_float(key, v, 0, 1, &tc->teacher_forcing, e);
 	} else {
 		char buf[600];
 		size_t n = 0;
@@ -210,6 +213,8 @@ void setting_value(const Session *s, const char *key, char *buf, size_t cap)
 		snprintf(buf, cap, "%d", set->threads);
 	else if (!strcmp(key, "checkpoint_every"))
 		snprintf(buf, cap, "%d", set->checkpoint_every);
+	else if (!strcmp(key, "teacher_forcing"))
+		snprintf(buf, cap, "%g", tc->teacher_forcing);
 	else
 		snprintf(buf, cap, "?");
 }
@@ -237,6 +242,8 @@ int cmd_set(Session *s, int argc, const Word *argv, Err *e)
 		return rc;
 	}
 	if (s->model && (rc = trainer_configure(&s->trainer, &check, e)))
+		return rc;
+	if (s->s2s && (rc = s2s_trainer_configure(&s->s2st, &check, e)))
 		return rc;
 	s->set = set;
 	s->tcfg = tc;

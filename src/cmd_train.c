@@ -6,6 +6,7 @@
 
 #include "args.h"
 #include "cmd.h"
+#include "cmd_s2s.h"
 
 static void emit_line(void *ctx, const char *line)
 {
@@ -202,6 +203,8 @@ static int evaluate(Session *s, long max, EvalResult *r, Err *e)
 
 int cmd_eval(Session *s, int argc, const Word *argv, Err *e)
 {
+	if (s->s2s)
+		return s2s_cmd_eval(s, argc, argv, e);
 	EvalResult r;
 	int rc = evaluate(s, 100000, &r, e);
 	if (rc)
@@ -215,6 +218,8 @@ int cmd_eval(Session *s, int argc, const Word *argv, Err *e)
 
 int cmd_predict(Session *s, int argc, const Word *argv, Err *e)
 {
+	if (s->s2s)
+		return s2s_cmd_predict(s, argc, argv, e);
 	int n = 5, rc;
 	if (argc > 1 && (rc = arg_int("N", argv[1].text, 1, 64, &n, e)))
 		return rc;

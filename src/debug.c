@@ -72,6 +72,8 @@ static double gate_mean(const BreakInput *in, int gate)
 	const Model *m = in->m;
 	const Trace *tr = in->tr;
 	const int H = m->cfg.hidden, G = m->gates;
+	if (gate > G || (gate == G && !tr->lt[0].c))
+		return NAN;	/* a gate of another cell: the model changed since `break` */
 	double s = 0;
 	long n = 0;
 	for (int k = 0; k < m->cfg.layers; k++) {

@@ -1,5 +1,6 @@
 /* seq2seq.c — the seq2seq model: its parameter block, trace, forward and
- * backward passes (the equations are in seq2seq.h). */
+ * backward passes (the equations are in seq2seq.h).  Decoding is in
+ * s2s_decode.c, training and evaluation in s2s_train.c. */
 #include "seq2seq.h"
 
 #include <cblas.h>
@@ -9,6 +10,8 @@
 #include <string.h>
 
 #include "cell.h"
+#include "s2s_priv.h"
+#include "vmath.h"
 
 const char *const attn_names[ATTN_COUNT] = { "none", "dot", "general" };
 
@@ -313,7 +316,7 @@ int s2s_trace_reserve(S2sTrace **tr, const S2s *m, int S, int T, int B, Err *e)
 	return 0;
 }
 
-static int check_ids(const int32_t *ids, int T, int B, int V, const char *what, Err *e)
+int s2s_check_ids(const int32_t *ids, int T, int B, int V, const char *what, Err *e)
 {
 	for (size_t i = 0; i < (size_t)T * B; i++)
 		if (ids[i] < 0 || ids[i] >= V)
@@ -330,17 +333,17 @@ int s2s_check_batch(const S2s *m, const S2sBatch *b, Err *e)
 			       "got S=%d, T=%d, B=%d", b->S, b->T, b->B);
 	if (!b->src || !b->tgt_in)
 		return err_set(e, ERR_INVAL, "a seq2seq batch needs src and tgt_in");
-	if ((rc = check_ids(b->src, b->S, b->B, m->cfg.src_vocab, "src", e)) ||
-	    (rc = check_ids(b->tgt_in, b->T, b->B, m->cfg.tgt_vocab, "tgt_in", e)))
+	if ((rc = s2s_check_ids(b->src, b->S, b->B, m->cfg.src_vocab, "src", e)) ||
+	    (rc = s2s_check_ids(b->tgt_in, b->T, b->B, m->cfg.tgt_vocab, "tgt_in", e)))
 		return rc;
-	if (b->tgt_out && (rc = check_ids(b->tgt_out, b->T, b->B, m->cfg.tgt_vocab, "tgt_out", e)))
+	if (b->tgt_out && (rc = s2s_check_ids(b->tgt_out, b->T, b->B, m->cfg.tgt_vocab, "tgt_out", e)))
 		return rc;
 	return 0;
 }
 
 /* ---- forward ---- */
 
-static int argmax(const float *v, int n)
+int s2s_argmax(const float *v, int n)
 {
 	int k = 0;
 	for (int j = 1; j < n; j++)
@@ -350,7 +353,7 @@ static int argmax(const float *v, int n)
 }
 
 /* out[r] = table[ids[r]] for n rows of E floats. */
-static void embed_rows(float *out, const float *table, const int32_t *ids, size_t n, int E)
+void s2s_embed_rows(float *out, const float *table, const int32_t *ids, size_t n, int E)
 {
 	for (size_t r = 0; r < n; r++)
 		memcpy(out + r * E, table + (size_t)ids[r] * E, (size_t)E * sizeof(float));
@@ -358,7 +361,7 @@ static void embed_rows(float *out, const float *table, const int32_t *ids, size_
 
 /* Encoder over src [S, B]; keys for general attention; the decoder's
  * initial state = the encoder's final state of every layer. */
-static void encode(const S2s *m, S2sTrace *tr, const int32_t *src, int S, int B)
+void s2s_encode(const S2s *m, S2sTrace *tr, const int32_t *src, int S, int B)
 {
 	const S2sConfig *c = &m->cfg;
 	const int H = c->hidden, L = c->layers;
@@ -366,7 +369,7 @@ static void encode(const S2s *m, S2sTrace *tr, const int32_t *src, int S, int B)
 	tr->S = S;
 	tr->B = B;
 	memcpy(tr->src, src, (size_t)S * B * sizeof *src);
-	embed_rows(tr->xe, m->p.src_embed, src, (size_t)S * B, c->embed);
+	s2s_embed_rows(tr->xe, m->p.src_embed, src, (size_t)S * B, c->embed);
 	for (int k = 0; k < L; k++) {
 		LayerTrace *lt = &tr->enc[k];
 		lt->x = k ? tr->enc[k - 1].h + BH : tr->xe;
@@ -437,12 +440,12 @@ static void attend(const S2s *m, S2sTrace *tr, int t0, int n)
 	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, H, H, 1.0f, ctx, H, W, 2 * H, 0.0f, ht, H);
 	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, H, H, 1.0f, h, H, W + H, 2 * H, 1.0f, ht, H);
 	for (size_t i = 0; i < (size_t)rows * H; i++)
-		ht[i] = tanhf(ht[i]);
+		ht[i] = vtanhf(ht[i]);
 }
 
 /* Decoder steps [t0, t0 + n) from the embedded inputs already in xd:
  * every layer, the attention, the head. */
-static void decode_steps(const S2s *m, S2sTrace *tr, int t0, int n)
+void s2s_decode_steps(const S2s *m, S2sTrace *tr, int t0, int n)
 {
 	const S2sConfig *c = &m->cfg;
 	const int B = tr->B, H = c->hidden, V = c->tgt_vocab;
@@ -482,7 +485,7 @@ static void score(const S2s *m, S2sTrace *tr, const int32_t *tgt_out)
 	tr->correct = 0;
 	for (size_t r = 0; r < rows; r++)
 		if (tgt_out[r] != S2S_PAD)
-			tr->correct += argmax(tr->logits + r * V, V) == tgt_out[r];
+			tr->correct += s2s_argmax(tr->logits + r * V, V) == tgt_out[r];
 }
 
 int s2s_forward(const S2s *m, S2sTrace *tr, const S2sBatch *b, float teacher, Rng *rng, Err *e)
@@ -494,22 +497,23 @@ int s2s_forward(const S2s *m, S2sTrace *tr, const S2sBatch *b, float teacher, Rn
 	if (!b->tgt_in)
 		return err_set(e, ERR_INVAL, "a seq2seq forward pass needs tgt_in");
 	tr->T = T;
-	encode(m, tr, b->src, S, B);
+	s2s_encode(m, tr, b->src, S, B);
 	if (teacher >= 1.0f || !rng) {
 		memcpy(tr->dtok, b->tgt_in, (size_t)T * B * sizeof *tr->dtok);
-		embed_rows(tr->xd, m->p.tgt_embed, tr->dtok, (size_t)T * B, E);
-		decode_steps(m, tr, 0, T);
+		s2s_embed_rows(tr->xd, m->p.tgt_embed, tr->dtok, (size_t)T * B, E);
+		s2s_decode_steps(m, tr, 0, T);
 	} else {
 		for (int t = 0; t < T; t++) {
 			for (int j = 0; j < B; j++) {
 				size_t r = (size_t)t * B + j;
 				int32_t tok = b->tgt_in[r];
 				if (t > 0 && rng_uniform(rng) >= teacher)
-					tok = argmax(tr->logits + (r - B) * V, V);
+					tok = s2s_argmax(tr->logits + (r - B) * V, V);
 				tr->dtok[r] = tok;
 			}
-			embed_rows(tr->xd + (size_t)t * B * E, m->p.tgt_embed, tr->dtok + (size_t)t * B, (size_t)B, E);
-			decode_steps(m, tr, t, 1);
+			s2s_embed_rows(tr->xd + (size_t)t * B * E, m->p.tgt_embed, tr->dtok + (size_t)t * B, (size_t)B,
+				       E);
+			s2s_decode_steps(m, tr, t, 1);
 		}
 	}
 	tr->loss = 0;
@@ -633,237 +637,4 @@ void s2s_backward(S2s *m, S2sTrace *tr)
 		w ^= 1;
 	}
 	embed_backward(m->g.src_embed, tr->src, dy, rs, E);
-}
-
-/* ---- greedy decoding ---- */
-
-int s2s_greedy(const S2s *m, S2sTrace **trp, const int32_t *src, int S, int B, int maxlen,
-	       int32_t *out, int *len, Err *e)
-{
-	int rc;
-	if (maxlen < 1)
-		return err_set(e, ERR_INVAL, "the length cap must be at least 1, got %d", maxlen);
-	if ((rc = check_ids(src, S, B, m->cfg.src_vocab, "src", e)) ||
-	    (rc = s2s_trace_reserve(trp, m, S, maxlen, B, e)))
-		return rc;
-	S2sTrace *tr = *trp;
-	const int E = m->cfg.embed, V = m->cfg.tgt_vocab;
-	encode(m, tr, src, S, B);
-	tr->T = maxlen;
-	for (int j = 0; j < B; j++)
-		len[j] = 0;	/* 0: still going */
-	for (int t = 0; t < maxlen; t++) {
-		int32_t *tok = tr->dtok + (size_t)t * B;
-		for (int j = 0; j < B; j++)
-			tok[j] = t == 0 ? S2S_BOS : out[(size_t)(t - 1) * B + j];
-		embed_rows(tr->xd + (size_t)t * B * E, m->p.tgt_embed, tok, (size_t)B, E);
-		decode_steps(m, tr, t, 1);
-		int live = 0;
-		for (int j = 0; j < B; j++) {
-			size_t r = (size_t)t * B + j;
-			if (len[j]) {
-				out[r] = S2S_PAD;
-				continue;
-			}
-			out[r] = argmax(tr->logits + r * V, V);
-			if (out[r] == S2S_EOS)
-				len[j] = t + 1;
-			else
-				live++;
-		}
-		if (!live) {
-			for (int u = t + 1; u < maxlen; u++)
-				for (int j = 0; j < B; j++)
-					out[(size_t)u * B + j] = S2S_PAD;
-			tr->T = t + 1;
-			break;
-		}
-	}
-	for (int j = 0; j < B; j++)
-		if (!len[j])
-			len[j] = maxlen;
-	tr->scored = tr->correct = 0;
-	tr->loss = 0;
-	return 0;
-}
-
-/* ---- beam search ---- */
-
-void s2s_output_free(S2sOutput *o)
-{
-	free(o->tok);
-	free(o->attn);
-	memset(o, 0, sizeof *o);
-}
-
-/* A candidate continuation: hypothesis p extended by token tok. */
-typedef struct Cand {
-	double score;
-	int p;
-	int32_t tok;
-} Cand;
-
-/* Keep the best cap candidates, sorted by descending score; among equal
- * scores the earlier offered stays first (so width 1 is greedy's argmax). */
-static void cand_offer(Cand *c, int *n, int cap, double score, int p, int32_t tok)
-{
-	if (*n == cap && !(score > c[cap - 1].score))
-		return;
-	int i = *n < cap ? (*n)++ : cap - 1;
-	while (i > 0 && c[i - 1].score < score) {
-		c[i] = c[i - 1];
-		i--;
-	}
-	c[i] = (Cand){ score, p, tok };
-}
-
-/* Rows of x ([W, H] blocks, row w) gathered by parent: x[i] = x[par[i]]. */
-static void gather_rows(float *x, const Cand *par, int n, int H, float *tmp)
-{
-	for (int i = 0; i < n; i++)
-		memcpy(tmp + (size_t)i * H, x + (size_t)par[i].p * H, (size_t)H * sizeof *x);
-	memcpy(x, tmp, (size_t)n * H * sizeof *x);
-}
-
-int s2s_beam(const S2s *m, const int32_t *src, int S, int W, int maxlen, S2sOutput *out, Err *e)
-{
-	memset(out, 0, sizeof *out);
-	int rc;
-	if (W < 1 || W > S2S_MAX_BEAM)
-		return err_set(e, ERR_INVAL, "beam must be from 1 to %d, got %d", S2S_MAX_BEAM, W);
-	if (maxlen < 1 || S < 1)
-		return err_set(e, ERR_INVAL, "the source and the length cap must be at least 1, got %d and %d", S, maxlen);
-	if ((rc = check_ids(src, S, 1, m->cfg.src_vocab, "src", e)))
-		return rc;
-	const S2sConfig *c = &m->cfg;
-	const int V = c->tgt_vocab, H = c->hidden, E = c->embed, L = c->layers;
-	const int attn = c->attn != ATTN_NONE, K = 2 * W;
-	const size_t TS = (size_t)maxlen * S;
-	/* Everything is allocated here, before the first step. */
-	S2sTrace *tr = s2s_trace_new(m, S, maxlen, W, e);
-	int32_t *srcw = malloc((size_t)S * W * sizeof *srcw);
-	int32_t *hist = malloc(2 * (size_t)W * maxlen * sizeof *hist), *nhist = hist + (size_t)W * maxlen;
-	int32_t *best_tok = malloc((size_t)maxlen * sizeof *best_tok);
-	float *ahist = attn ? malloc(2 * (size_t)W * TS * sizeof *ahist) : NULL;
-	float *nahist = ahist ? ahist + (size_t)W * TS : NULL;
-	float *best_attn = attn ? malloc(TS * sizeof *best_attn) : NULL;
-	float *tmp = malloc((size_t)W * H * sizeof *tmp);
-	double *score = malloc((size_t)W * sizeof *score), *logp = malloc((size_t)V * sizeof *logp);
-	Cand *cand = malloc((size_t)K * sizeof *cand), *live = malloc((size_t)W * sizeof *live);
-	if (!tr || !srcw || !hist || !best_tok || (attn && (!ahist || !best_attn)) || !tmp || !score || !logp ||
-	    !cand || !live) {
-		rc = tr ? err_set(e, ERR_NOMEM, "out of memory for the beam search") : ERR_NOMEM;
-		goto done;
-	}
-	for (int s = 0; s < S; s++)
-		for (int w = 0; w < W; w++)
-			srcw[(size_t)s * W + w] = src[s];
-	encode(m, tr, srcw, S, W);
-	tr->T = maxlen;
-	int nlive = 1, best_n = 0, t;
-	double best = -INFINITY;
-	score[0] = 0;
-	for (t = 0; t < maxlen; t++) {
-		int32_t *tok = tr->dtok + (size_t)t * W;
-		for (int w = 0; w < W; w++)
-			tok[w] = t == 0 ? S2S_BOS : w < nlive ? hist[(size_t)w * maxlen + t - 1] : S2S_PAD;
-		embed_rows(tr->xd + (size_t)t * W * E, m->p.tgt_embed, tok, (size_t)W, E);
-		decode_steps(m, tr, t, 1);
-		int nc = 0;
-		for (int w = 0; w < nlive; w++) {
-			const float *lg = tr->logits + ((size_t)t * W + w) * V;
-			double mx = lg[argmax(lg, V)], z = 0;
-			for (int v = 0; v < V; v++)
-				z += exp((double)lg[v] - mx);
-			const double lse = mx + log(z);
-			for (int v = 0; v < V; v++)
-				cand_offer(cand, &nc, K, score[w] + ((double)lg[v] - lse), w, v);
-		}
-		/* EOS among the best W: finished; the best W others live on */
-		int nl = 0;
-		for (int i = 0; i < nc; i++) {
-			const Cand *cd = &cand[i];
-			if (cd->tok != S2S_EOS) {
-				if (nl < W)
-					live[nl++] = *cd;
-				continue;
-			}
-			if (i >= W || !(cd->score > best))
-				continue;
-			best = cd->score;
-			best_n = t + 1;
-			memcpy(best_tok, hist + (size_t)cd->p * maxlen, (size_t)t * sizeof *best_tok);
-			best_tok[t] = S2S_EOS;
-			if (attn) {
-				memcpy(best_attn, ahist + (size_t)cd->p * TS, (size_t)t * S * sizeof *best_attn);
-				memcpy(best_attn + (size_t)t * S, tr->attn + ((size_t)t * W + cd->p) * S,
-				       (size_t)S * sizeof *best_attn);
-			}
-		}
-		if (!nl || best >= live[0].score || t == maxlen - 1) {
-			if (!nl || best >= live[0].score)
-				break;
-		}
-		/* the new beam: histories, scores and decoder states by parent */
-		for (int i = 0; i < nl; i++) {
-			const Cand *cd = &live[i];
-			memcpy(nhist + (size_t)i * maxlen, hist + (size_t)cd->p * maxlen, (size_t)t * sizeof *hist);
-			nhist[(size_t)i * maxlen + t] = cd->tok;
-			if (attn) {
-				memcpy(nahist + (size_t)i * TS, ahist + (size_t)cd->p * TS, (size_t)t * S * sizeof *ahist);
-				memcpy(nahist + (size_t)i * TS + (size_t)t * S, tr->attn + ((size_t)t * W + cd->p) * S,
-				       (size_t)S * sizeof *ahist);
-			}
-			score[i] = cd->score;
-		}
-		int32_t *ti = hist;
-		hist = nhist;
-		nhist = ti;
-		float *ta = ahist;
-		ahist = nahist;
-		nahist = ta;
-		nlive = nl;
-		for (int k = 0; k < L; k++) {
-			gather_rows(tr->dec[k].h + (size_t)(t + 1) * W * H, live, nl, H, tmp);
-			if (tr->dec[k].c)
-				gather_rows(tr->dec[k].c + (size_t)(t + 1) * W * H, live, nl, H, tmp);
-		}
-	}
-	if (best_n) {
-		out->n = best_n;
-		out->ended = 1;
-		out->logp = best;
-	} else {	/* nothing finished within maxlen: the best live one */
-		out->n = maxlen;
-		out->logp = score[0];
-		memcpy(best_tok, hist, (size_t)maxlen * sizeof *best_tok);
-		if (attn)
-			memcpy(best_attn, ahist, TS * sizeof *best_attn);
-	}
-	out->S = S;
-	out->tok = malloc((size_t)out->n * sizeof *out->tok);
-	out->attn = attn ? malloc((size_t)out->n * S * sizeof *out->attn) : NULL;
-	if (!out->tok || (attn && !out->attn)) {
-		s2s_output_free(out);
-		rc = err_set(e, ERR_NOMEM, "out of memory");
-		goto done;
-	}
-	memcpy(out->tok, best_tok, (size_t)out->n * sizeof *out->tok);
-	if (attn)
-		memcpy(out->attn, best_attn, (size_t)out->n * S * sizeof *out->attn);
-	rc = 0;
-done:
-	/* hist/ahist may have been swapped with their second halves */
-	free(hist < nhist ? hist : nhist);
-	free(ahist && nahist ? (ahist < nahist ? ahist : nahist) : NULL);
-	free(best_tok);
-	free(best_attn);
-	free(tmp);
-	free(score);
-	free(logp);
-	free(cand);
-	free(live);
-	free(srcw);
-	s2s_trace_free(tr);
-	return rc;
 }

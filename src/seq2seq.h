@@ -181,6 +181,7 @@ typedef struct S2sOutput {
 	int n;			/* tokens produced, EOS included when ended */
 	int ended;		/* 1: stopped at EOS, 0: at the length cap */
 	int S;			/* source length */
+	int32_t *src;		/* [S] the source */
 	double logp;		/* sum of log-probabilities of the n tokens */
 	int32_t *tok;		/* [n] */
 	float *attn;		/* [n, S] attention of each output step, or NULL */

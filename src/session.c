@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cmd.h"
+#include "cmd_s2s.h"
 
 static double now(void)
 {
@@ -53,6 +54,10 @@ void session_free(Session *s)
 	sampler_done(&s->sampler);
 	data_free(s->data);
 	history_done(&s->hist);
+	if (s->s2s)
+		s2s_trainer_done(&s->s2st);
+	s2s_free(s->s2s);
+	s2s_output_free(&s->translation);
 	checkpoints_done(&s->ckpt);
 	for (int i = 0; i < s->nruns; i++)
 		history_done(&s->runs[i].hist);
@@ -182,6 +187,8 @@ LossKind session_loss(const Session *s)
 /* Does the model fit the data?  Message says what differs and the fix. */
 static int check_fit(const Session *s, Err *e)
 {
+	if (s->s2s)
+		return s2s_session_fit(s, e);
 	if (!s->model)
 		return err_set(e, ERR_STATE, "no model yet (try: model lstm hidden=64)");
 	if (!s->data)
@@ -217,7 +224,7 @@ int session_prepare(Session *s, Err *e)
 		return rc;
 	TrainConfig tc = s->tcfg;
 	tc.loss = session_loss(s);
-	if ((rc = trainer_configure(&s->trainer, &tc, e)))
+	if ((rc = s->s2s ? s2s_trainer_configure(&s->s2st, &tc, e) : trainer_configure(&s->trainer, &tc, e)))
 		return rc;
 	if (s->train_db.Bcap != s->set.batch) {
 		DataBatch db;
@@ -232,16 +239,17 @@ int session_prepare(Session *s, Err *e)
 
 int session_checkpoint(Session *s, Err *e)
 {
-	if (!s->model)
+	ParamBlock pb;	/* plain or seq2seq */
+	if (!session_params(s, &pb))
 		return 0;
-	const Model *m = s->model;
+	const ParamBlock *m = &pb;
 	/* Keep checkpoints to a sane size: skip beyond 256 MiB each. */
 	if (m->nparam * 3 * sizeof(float) > ((size_t)256 << 20))
 		return 0;
 	Checkpoint cp = {
-		.step = s->trainer.step, .hist_n = s->hist.n, .opt_t = s->trainer.opt.t,
-		.trainer_rng = s->trainer.rng, .epoch = s->sampler.epoch, .pos = s->sampler.pos,
-		.params = m->params, .m = s->trainer.opt.m, .v = s->trainer.opt.v, .n = m->nparam,
+		.step = *pb.step, .hist_n = s->hist.n, .opt_t = pb.opt->t,
+		.trainer_rng = *pb.rng, .epoch = s->sampler.epoch, .pos = s->sampler.pos,
+		.params = m->params, .m = pb.opt->m, .v = pb.opt->v, .n = m->nparam,
 	};
 	/* the same state twice is kept once */
 	const Checkpoint *last = checkpoints_get(&s->ckpt, 0);
@@ -258,17 +266,17 @@ int session_rewind(Session *s, int i, Err *e)
 		return err_set(e, ERR_STATE, s->ckpt.count ? "no checkpoint %d (there are %d; rewind list shows them)"
 							    : "no checkpoints yet (one is taken when train starts)",
 			       i, s->ckpt.count);
-	Model *m = s->model;
-	if (!m || cp->n != m->nparam)
+	ParamBlock pb;	/* plain or seq2seq */
+	if (!session_params(s, &pb) || cp->n != pb.nparam)
 		return err_set(e, ERR_STATE, "the checkpoint belongs to another model");
-	memcpy(m->params, cp->params, cp->n * sizeof(float));
-	if (cp->m && s->trainer.opt.m)
-		memcpy(s->trainer.opt.m, cp->m, cp->n * sizeof(float));
-	if (cp->v && s->trainer.opt.v)
-		memcpy(s->trainer.opt.v, cp->v, cp->n * sizeof(float));
-	s->trainer.opt.t = cp->opt_t;
-	s->trainer.step = cp->step;
-	s->trainer.rng = cp->trainer_rng;
+	memcpy(pb.params, cp->params, cp->n * sizeof(float));
+	if (cp->m && pb.opt->m)
+		memcpy(pb.opt->m, cp->m, cp->n * sizeof(float));
+	if (cp->v && pb.opt->v)
+		memcpy(pb.opt->v, cp->v, cp->n * sizeof(float));
+	pb.opt->t = cp->opt_t;
+	*pb.step = cp->step;
+	*pb.rng = cp->trainer_rng;
 	s->trainer.probe.T = 0;
 	if (s->data)
 		sampler_seek(&s->sampler, cp->epoch, cp->pos);
@@ -281,7 +289,7 @@ int session_rewind(Session *s, int i, Err *e)
 
 void session_archive_run(Session *s)
 {
-	if (!s->model || !s->hist.n)
+	if ((!s->model && !s->s2s) || !s->hist.n)
 		return;
 	if (s->nruns == SESSION_MAX_RUNS) {	/* drop the oldest */
 		history_done(&s->runs[0].hist);
@@ -293,7 +301,7 @@ void session_archive_run(Session *s)
 	snprintf(r->name, sizeof r->name, "%s", s->run_name[0] ? s->run_name : s->model_line + 6);
 	snprintf(r->model, sizeof r->model, "%s", s->model_line);
 	snprintf(r->data, sizeof r->data, "%s", s->data ? data_args(s->data) : "");
-	r->nparam = s->model->nparam;
+	r->nparam = s->model ? s->model->nparam : s->s2s->nparam;
 	/* median throughput */
 	size_t n = s->hist.n;
 	double *t = malloc(n * sizeof *t);
@@ -326,7 +334,7 @@ int session_train_start(Session *s, long steps, Err *e)
 	s->job.total = steps;
 	s->job.tokens = 0;
 	s->job.t_start = s->job.t_last = now();
-	s->job.first_step = s->trainer.step;
+	s->job.first_step = session_step(s);
 	return 0;
 }
 
@@ -338,6 +346,8 @@ void session_train_cancel(Session *s)
 /* Mean validation loss over up to val_size examples. */
 static int validate(Session *s, double *out, Err *e)
 {
+	if (s->s2s)	/* also token and greedy sequence accuracy, into s->val_eval */
+		return s2s_session_validate(s, out, e);
 	const DataInfo *di = data_info(s->data);
 	long n = di->n_val < s->set.val_size ? di->n_val : s->set.val_size;
 	if (n <= 0) {
@@ -374,11 +384,18 @@ static void progress(Session *s, const StepStats *st, double val, int last)
 {
 	double t = now();
 	double tps = s->job.tokens / fmax(t - s->job.t_last, 1e-9);
-	char vbuf[32] = "";
+	char vbuf[96] = "", abuf[32] = "";
 	if (!isnan(val))
 		snprintf(vbuf, sizeof vbuf, "  val %.4f", val);
-	session_printf(s, "step %6ld  loss %.4f%s  grad %.3g%s  lr %.3g  %.0f tok/s%s", st->step, st->loss,
-		       vbuf, st->grad_norm, st->grad_norm_clipped < st->grad_norm ? " (clipped)" : "", st->lr,
+	if (s->s2s) {	/* token accuracy of the step; validation token and sequence accuracy */
+		snprintf(abuf, sizeof abuf, "  acc %.3f", s->tok_acc);
+		const S2sEval *v = &s->val_eval;
+		if (!isnan(val) && v->scored && v->seqs)
+			snprintf(vbuf, sizeof vbuf, "  val %.4f  val_acc %.3f  seq_acc %.3f", val,
+				 (double)v->correct / (double)v->scored, (double)v->seq_correct / (double)v->seqs);
+	}
+	session_printf(s, "step %6ld  loss %.4f%s%s  grad %.3g%s  lr %.3g  %.0f tok/s%s", st->step, st->loss,
+		       abuf, vbuf, st->grad_norm, st->grad_norm_clipped < st->grad_norm ? " (clipped)" : "", st->lr,
 		       tps, last ? "  done" : "");
 	s->job.tokens = 0;
 	s->job.t_last = t;
@@ -420,7 +437,7 @@ int session_train_slice(Session *s, double seconds)
 		data_fill(s->data, SPLIT_TRAIN, idx, B, &s->train_db);
 		StepStats st;
 		double ts = now();
-		int rc = train_step(&s->trainer, &s->train_db.b, &st, &e);
+		int rc = s->s2s ? s2s_session_step(s, &st, &e) : train_step(&s->trainer, &s->train_db.b, &st, &e);
 		if (rc) {
 			s->job.left = 0;
 			report(s, "train", &e);
@@ -433,7 +450,7 @@ int session_train_slice(Session *s, double seconds)
 		s->job.tokens += tokens;
 		s->job.left--;
 		int last = s->job.left == 0;
-		long done = s->trainer.step - s->job.first_step;
+		long done = st.step - s->job.first_step;
 		double val = NAN;
 		if ((s->set.val_every && st.step % s->set.val_every == 0) || last) {
 			if ((rc = validate(s, &val, &e))) {

@@ -21,6 +21,7 @@
 #include "history.h"
 #include "lex.h"
 #include "model.h"
+#include "seq2seq.h"
 #include "train.h"
 
 typedef struct Session Session;
@@ -99,6 +100,11 @@ struct Session {
 	uint64_t model_seed;
 	TrainConfig tcfg;
 	Trainer trainer;	/* valid when model != NULL */
+	S2s *s2s;		/* a seq2seq model instead (model is then NULL) */
+	S2sTrainer s2st;	/* valid when s2s != NULL */
+	double tok_acc;		/* seq2seq: token accuracy of the last step */
+	S2sEval val_eval;	/* seq2seq: the last validation pass */
+	S2sOutput translation;	/* seq2seq: the last `translate` (n = 0: none) */
 	History hist;
 	TrainJob job;
 
@@ -154,5 +160,25 @@ void session_printf(Session *s, const char *fmt, ...) __attribute__((format(prin
 
 /* The loss in force: explicit, else the dataset's, else mse. */
 LossKind session_loss(const Session *s);
+
+/* The current model's parameters as one flat block, plain or seq2seq:
+ * what save, load, import and export need (cmd_s2s.c). */
+typedef struct ParamBlock {
+	size_t nparam;
+	float *params, *grads;
+	int ntensors;
+	const ParamInfo *tensors;	/* names, shapes, offsets */
+	Optim *opt;		/* the trainer's optimizer */
+	long *step;		/* the trainer's update count */
+	Rng *rng;		/* the trainer's generator */
+} ParamBlock;
+/* Fill p for the current model: 1, or 0 (p zeroed) when there is none. */
+int session_params(Session *s, ParamBlock *p);
+const ParamInfo *param_find(const ParamBlock *p, const char *name);
+/* Updates applied to the current model (0 without one). */
+long session_step(const Session *s);
+/* The last `translate` of a seq2seq model: tokens, source and attention
+ * weights [n, S] (NULL without attention); NULL when there is none. */
+const S2sOutput *session_translation(const Session *s);
 
 #endif

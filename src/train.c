@@ -11,6 +11,7 @@ void train_config_default(TrainConfig *c)
 	c->loss = LOSS_MSE;
 	optim_config_default(&c->optim, OPTIM_ADAM);
 	sched_default(&c->sched, SCHED_CONSTANT);
+	c->teacher_forcing = 1.0f;
 }
 
 int train_config_check(const TrainConfig *c, const Model *m, Err *e)
@@ -30,6 +31,8 @@ int train_config_check(const TrainConfig *c, const Model *m, Err *e)
 		return err_set(e, ERR_INVAL, "tbptt: k2 (%d) must be at least k1 (%d)", c->tbptt_k2, c->tbptt_k1);
 	if (c->tbptt_k2 && !c->tbptt_k1)
 		return err_set(e, ERR_INVAL, "tbptt: k2 needs k1");
+	if (!(c->teacher_forcing >= 0.0f && c->teacher_forcing <= 1.0f))
+		return err_set(e, ERR_INVAL, "teacher_forcing must be in [0, 1], got %g", c->teacher_forcing);
 	(void)m;
 	return 0;
 }

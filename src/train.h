@@ -31,6 +31,7 @@ typedef struct TrainConfig {
 	float clip_value;	/* 0 = off */
 	int tbptt_k1;		/* 0 = full BPTT */
 	int tbptt_k2;		/* 0 = k1 */
+	float teacher_forcing;	/* seq2seq: probability of reading tgt_in at a step (1) */
 } TrainConfig;
 
 /* What one step did. */

@@ -32,6 +32,8 @@ static int need_history(const Session *s, Err *e)
 
 static int need_probe(const Session *s, Err *e)
 {
+	if (!s->model && s->s2s)
+		return err_set(e, ERR_STATE, "not for a seq2seq model (flow, sat, gates and h show rnn, lstm and gru models)");
 	if (!s->model)
 		return err_set(e, ERR_STATE, "no model yet (try: model lstm hidden=64)");
 	if (!s->trainer.probe.T)

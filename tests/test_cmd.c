@@ -149,7 +149,7 @@ static void test_help_and_errors(void **state)
 	ok(s, "help set");
 	assert_non_null(strstr(cap.out, "  optim         adam"));
 	fails(s, "help nosuch", "help: no command 'nosuch' (help lists them)");
-	fails(s, "trian 10", "trian: unknown command (did you mean train; help lists them)");
+	fails(s, "trian 10", "trian: unknown command (did you mean train, translate; help lists them)");
 	fails(s, "help a b", "help: too many arguments (usage: help [COMMAND])");
 	fails(s, "import", "import: missing arguments (usage: import FILE.npz)");
 	fails(s, "train 10", "train: no model yet (try: model lstm hidden=64)");
