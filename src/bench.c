@@ -89,7 +89,7 @@ static double now(void)
 int bench_run(const BenchConfig *c, BenchResult *r, Err *e)
 {
 	memset(r, 0, sizeof *r);
-	openblas_set_num_threads(c->threads);
+	openblas_set_num_threads(1);	/* the engine's workers split the batch instead */
 	ModelConfig mc;
 	model_config_default(&mc);
 	mc.cell = c->cell;
@@ -106,6 +106,7 @@ int bench_run(const BenchConfig *c, BenchResult *r, Err *e)
 	float *x = malloc(nx * sizeof *x), *y = malloc(ny * sizeof *y);
 	TrainConfig tc;
 	train_config_default(&tc);
+	tc.threads = c->threads;
 	Trainer t;
 	int rc = 0;
 	if (!x || !y) {

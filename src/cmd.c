@@ -15,7 +15,7 @@ static const char *const cell_words[] = { "rnn", "lstm", "gru", NULL };
 static const char *const attention_words[] = { "none", "dot", "general", NULL };
 static const char *const model_words[] = { "rnn", "lstm", "gru", "seq2seq", "show", NULL };
 static const char *const data_words[] = { "list", "info", "show", NULL };
-static const char *const show_words[] = { "config", "model", "data", NULL };
+static const char *const show_words[] = { "config", "model", "data", "memory", NULL };
 static const char *const plot_words[] = { "loss", "grad", "lr", "flow", "sat", "gates", "h", "compare", "--svg", NULL };
 static const char *const view_words[] = { "train", "flow", "gates", "step", "compare", "attention", NULL };
 static const char *const break_words[] = { "grad", "loss", "val", "gate", "sat", "flow", "list", "clear", NULL };
@@ -36,7 +36,8 @@ static const Command commands[] = {
 	  "  radius=R (scale each W_hh to spectral radius R), forget_bias=B (lstm), layernorm=on|off,\n"
 	  "  residual=on|off, dropout=P (between layers).\n"
 	  "in=, out= and vocab= default to the selected dataset's sizes; embed= defaults to 32.\n"
-	  "A new model starts a new run: fresh weights, optimizer state and history.\n"
+	  "A new model starts a new run: fresh weights, optimizer state and history, and it reads\n"
+	  "the data from the first batch again (runs compare on the same batches).\n"
 	  "example: model lstm hidden=64 layers=2 dropout=0.2\n"
 	  "model seq2seq cell=rnn|lstm|gru hidden=N [embed=N] [src_vocab=N] [tgt_vocab=N] [layers=N]\n"
 	  "  [attention=none|dot|general]: an encoder-decoder for the seq2seq tasks (reverse, sort,\n"
@@ -53,8 +54,8 @@ static const Command commands[] = {
 	{ "set", cmd_set, 1, -1, CMD_CHANGES, "set KEY=VALUE...", "change training settings (help set lists them)",
 	  "All pairs are checked before any is applied.  example: set optim=adam lr=3e-3 clip=1",
 	  COMP_SETTINGS, NULL },
-	{ "show", cmd_show, 0, 1, 0, "show [config|model|data]", "show the settings, the model or the dataset",
-	  NULL, COMP_WORDS, show_words },
+	{ "show", cmd_show, 0, 1, 0, "show [config|model|data|memory]",
+	  "show the settings, the model, the dataset, or what training holds in memory", NULL, COMP_WORDS, show_words },
 	{ "train", cmd_train, 0, 2, CMD_CHANGES | CMD_MODEL | CMD_S2S | CMD_DATA, "train [N] [steps|epochs]",
 	  "train for N steps (default: one epoch) or N epochs",
 	  "Prints a progress line every log_every steps and validates every val_every steps.\n"
@@ -135,6 +136,33 @@ static const Command commands[] = {
 	  "the text is padded with PAD to the task's source length, as the training sources are.",
 	  COMP_WORDS, (const char *const[]){ "beam=", "max=", NULL } },
 	{ "run", cmd_run, 1, 1, 0, "run FILE.lab", "run the commands in a script file", NULL, COMP_FILE, NULL },
+	{ "sweep", cmd_sweep, 2, 6, 0, "sweep KEY=V1,V2,... [KEY=...] steps=N [target=X]",
+	  "train the current experiment over a grid of values, one run each",
+	  "A key may be a parameter of the dataset (T, len, delay, ...), cell, a model key (hidden,\n"
+	  "layers, init, radius, ...) or a setting (lr, optim, clip, ...).  Each combination builds a\n"
+	  "fresh model and trains it; the table gives its best validation loss and, with target=X,\n"
+	  "the first step below X.  compare overlays the runs.\n"
+	  "example: sweep T=25,50,100 cell=rnn,gru,lstm steps=600 target=0.02",
+	  COMP_NONE, NULL },
+	{ "quantize", cmd_quantize, 1, 1, CMD_CHANGES, "quantize int8",
+	  "store every weight matrix in 8 bits (one scale per tensor); loss and size before and after",
+	  "A checkpoint is taken first: rewind undoes it.", COMP_WORDS, (const char *const[]){ "int8", NULL } },
+	{ "prune", cmd_prune, 1, 1, CMD_CHANGES, "prune P%",
+	  "zero the smallest P% of every weight matrix; loss and size before and after",
+	  "Biases are kept.  A checkpoint is taken first: rewind undoes it.", COMP_NONE, NULL },
+	{ "expect", cmd_expect, 2, 6, 0, "expect QUANTITY < VALUE | expect error \"text\" | expect ok",
+	  "check a lesson's claim; a claim that does not hold is an error",
+	  "quantities: loss (mean of the last 10 steps), val, best_val, acc, seq_acc, tok_acc,\n"
+	  "  grad, grad_first, grad_max, flow [layer=K] [ratio(t=1,t=T)], radius, steps, params,\n"
+	  "  finite (1 when no step of the run was refused), activations (MiB).  comparisons: < > <= >= ==\n"
+	  "example: expect best_val < 0.02;  expect flow ratio(t=1,t=T) < 1e-10",
+	  COMP_WORDS, (const char *const[]){ "loss", "val", "best_val", "acc", "seq_acc", "tok_acc", "grad",
+					    "grad_first", "grad_max", "flow", "radius", "steps", "params", "finite",
+					    "error", "ok", NULL } },
+	{ "try", cmd_try, 1, -1, 0, "try COMMAND ...", "run a command that may fail; the script goes on",
+	  "Then `expect error \"text\"` checks how it failed, `expect ok` that it did not.", COMP_COMMAND, NULL },
+	{ "full", cmd_full, 1, -1, 0, "full COMMAND ...", "run a command except in the fast mode of make test",
+	  "Lessons mark their long demonstrations with it; their checks never are.", COMP_COMMAND, NULL },
 	{ "say", cmd_say, 1, -1, 0, "say \"text\"", "print a line of narration (lessons)", NULL, COMP_NONE, NULL },
 	{ "pause", cmd_pause, 0, 1, 0, "pause [\"text\"]", "wait for a key in the workbench (skipped in batch mode)",
 	  NULL, COMP_NONE, NULL },
@@ -224,6 +252,8 @@ int cmd_dispatch(Session *s, const Stmt *st, Err *e)
 		}
 		if (changes)
 			journal_add(s, st);
+		if (changes && !strcmp(name, "model"))
+			s->lesson_nonfinite = 0;	/* a new run */
 	}
 	return rc;
 }

@@ -85,6 +85,12 @@ int cmd_runs(Session *s, int argc, const Word *argv, Err *e);
 int cmd_compare(Session *s, int argc, const Word *argv, Err *e);
 int cmd_view(Session *s, int argc, const Word *argv, Err *e);
 int cmd_step(Session *s, int argc, const Word *argv, Err *e);
+int cmd_expect(Session *s, int argc, const Word *argv, Err *e);
+int cmd_try(Session *s, int argc, const Word *argv, Err *e);
+int cmd_full(Session *s, int argc, const Word *argv, Err *e);
+int cmd_sweep(Session *s, int argc, const Word *argv, Err *e);
+int cmd_quantize(Session *s, int argc, const Word *argv, Err *e);
+int cmd_prune(Session *s, int argc, const Word *argv, Err *e);
 
 /* Settings (`set`), shared with `show config`, save/load and completion. */
 typedef struct SettingDef {
@@ -105,6 +111,10 @@ void setting_value(const Session *s, const char *key, char *buf, size_t cap);
 int model_parse(int argc, const Word *argv, const DataInfo *di, ModelConfig *c, Err *e);
 /* The canonical `model ...` command for c. */
 void model_describe(const ModelConfig *c, char *buf, size_t cap);
+
+/* The per-tensor table of a gradient check and its verdict. */
+struct GradcheckStat;
+void gradcheck_report(Session *s, const ParamInfo *tensors, int n, const struct GradcheckStat *st);
 
 /* Model keys for `model` (completion and help). */
 extern const char *const model_keys[];

@@ -184,6 +184,8 @@ int cmd_model(Session *s, int argc, const Word *argv, Err *e)
 	}
 	s2s_session_drop(s);	/* a seq2seq model it replaces */
 	checkpoints_clear(&s->ckpt);
+	if (s->data)	/* a new run reads the data from the start, as the last one did */
+		sampler_seek(&s->sampler, 0, 0);
 	s->model = m;
 	s->trainer = t;
 	s->rng = r;
@@ -532,6 +534,20 @@ out:
 	return rc;
 }
 
+void gradcheck_report(Session *s, const ParamInfo *tensors, int n, const GradcheckStat *st)
+{
+	session_printf(s, "  %-22s %8s %12s %12s", "tensor", "checked", "max abs err", "max rel err");
+	int bad = 0;
+	for (int i = 0; i < n; i++) {
+		session_printf(s, "  %-22s %8zu %12.2e %12.2e", tensors[i].name, st[i].checked, st[i].max_abs, st[i].max_rel);
+		bad += st[i].max_excess > 1e-4;
+	}
+	if (bad)
+		session_printf(s, "  %d tensor(s) beyond 1e-4 + %g x |gradient|: look closer", bad, GRADCHECK_RTOL);
+	else
+		session_printf(s, "  all within 1e-4 + %g x |gradient|: backprop agrees with finite differences", GRADCHECK_RTOL);
+}
+
 int cmd_gradcheck(Session *s, int argc, const Word *argv, Err *e)
 {
 	if (s->s2s)
@@ -565,18 +581,7 @@ int cmd_gradcheck(Session *s, int argc, const Word *argv, Err *e)
 	if (!rc) {
 		session_printf(s, "gradcheck: %d sequences of %d steps, eps 1e-3, central differences in float32",
 			       B, db.b.T);
-		session_printf(s, "  %-22s %8s %12s %12s", "tensor", "checked", "max abs err", "max rel err");
-		int bad = 0;
-		for (int i = 0; i < m->ntensors; i++) {
-			session_printf(s, "  %-22s %8zu %12.2e %12.2e", m->tensors[i].name, st[i].checked, st[i].max_abs,
-				       st[i].max_rel);
-			bad += st[i].max_excess > 1e-4;
-		}
-		if (bad)
-			session_printf(s, "  %d tensor(s) beyond 1e-4 + %g x |gradient|: look closer", bad, GRADCHECK_RTOL);
-		else
-			session_printf(s, "  all within 1e-4 + %g x |gradient|: backprop agrees with finite differences",
-				       GRADCHECK_RTOL);
+		gradcheck_report(s, m->tensors, m->ntensors, st);
 	}
 	model_zero_grad(m);
 	free(st);

@@ -154,6 +154,8 @@ int s2s_cmd_model(Session *s, int argc, const Word *argv, Err *e)
 	}
 	s2s_session_drop(s);
 	checkpoints_clear(&s->ckpt);
+	if (s->data)	/* a new run reads the data from the start, as the last one did */
+		sampler_seek(&s->sampler, 0, 0);
 	s2s_session_set(s, m, &t);
 	s->rng = r;
 	s->model_seed = seed;
@@ -261,6 +263,11 @@ static int evaluate(Session *s, long max, int B, S2sEval *r, Err *e)
 	free(idx);
 	data_batch_done(&db);
 	return rc;
+}
+
+int s2s_session_eval(Session *s, long max, Err *e)
+{
+	return evaluate(s, max, s->set.batch, &s->val_eval, e);
 }
 
 int s2s_session_validate(Session *s, double *loss, Err *e)
@@ -521,18 +528,7 @@ int s2s_cmd_gradcheck(Session *s, int argc, const Word *argv, Err *e)
 	if (!rc) {
 		session_printf(s, "gradcheck: %d sequence pairs (S=%d, T=%d), eps 1e-3, central differences in float32",
 			       B, b.S, b.T);
-		session_printf(s, "  %-22s %8s %12s %12s", "tensor", "checked", "max abs err", "max rel err");
-		int bad = 0;
-		for (int i = 0; i < m->ntensors; i++) {
-			session_printf(s, "  %-22s %8zu %12.2e %12.2e", m->tensors[i].name, st[i].checked, st[i].max_abs,
-				       st[i].max_rel);
-			bad += st[i].max_excess > 1e-4;
-		}
-		if (bad)
-			session_printf(s, "  %d tensor(s) beyond 1e-4 + %g x |gradient|: look closer", bad, GRADCHECK_RTOL);
-		else
-			session_printf(s, "  all within 1e-4 + %g x |gradient|: backprop agrees with finite differences",
-				       GRADCHECK_RTOL);
+		gradcheck_report(s, m->tensors, m->ntensors, st);
 	}
 	s2s_zero_grad(m);
 	free(st);

@@ -32,6 +32,8 @@ void s2s_session_set(Session *s, S2s *m, const S2sTrainer *t);
 int s2s_session_fit(const Session *s, Err *e);
 int s2s_session_step(Session *s, StepStats *st, Err *e);
 int s2s_session_validate(Session *s, double *loss, Err *e);
+/* A validation pass over up to max examples into s->val_eval. */
+int s2s_session_eval(Session *s, long max, Err *e);
 
 /* Handlers (the plain handler calls these when s->s2s is set). */
 int s2s_cmd_probe(Session *s, int argc, const Word *argv, Err *e);

@@ -7,6 +7,8 @@
 #include "args.h"
 #include "cmd.h"
 
+static const char *const bptt_names[] = { "full", "checkpoint" };
+
 static const SettingDef settings[] = {
 	{ "optim", "optimizer", optim_names, OPTIM_COUNT },
 	{ "lr", "base learning rate (the schedule scales it)", NULL, 0 },
@@ -15,6 +17,8 @@ static const SettingDef settings[] = {
 	{ "clip", "clip the gradient to this global L2 norm (0 = off)", NULL, 0 },
 	{ "clip_value", "clip each gradient entry to [-v, v] (0 = off)", NULL, 0 },
 	{ "tbptt", "truncated BPTT: K or K1,K2 (0 = full BPTT)", NULL, 0 },
+	{ "bptt", "full, or checkpoint: keep every k-th state, recompute the rest (exact)", bptt_names, 2 },
+	{ "k", "bptt=checkpoint: steps per segment (0 = about sqrt(T))", NULL, 0 },
 	{ "momentum", "momentum, nesterov: mu", NULL, 0 },
 	{ "beta1", "adam, adamw: first-moment decay", NULL, 0 },
 	{ "beta2", "adam, adamw: second-moment decay", NULL, 0 },
@@ -31,7 +35,7 @@ static const SettingDef settings[] = {
 	{ "log_every", "progress line every N steps (0 = only at the end)", NULL, 0 },
 	{ "val_every", "validation pass every N steps (0 = only at the end)", NULL, 0 },
 	{ "val_size", "validation examples per pass", NULL, 0 },
-	{ "threads", "OpenBLAS threads", NULL, 0 },
+	{ "threads", "threads splitting each training batch (1 = none)", NULL, 0 },
 	{ "checkpoint_every", "steps between checkpoints for rewind (0 = off)", NULL, 0 },
 	{ "teacher_forcing", "seq2seq: chance the decoder reads the true previous token, else its own guess", NULL, 0 },
 };
@@ -103,6 +107,12 @@ int setting_apply(const Session *s, Settings *set, TrainConfig *tc, const char *
 		rc = arg_float(key, v, 0, 1e30, &tc->clip_value, e);
 	} else if (!strcmp(key, "tbptt")) {
 		rc = parse_tbptt(v, &tc->tbptt_k1, &tc->tbptt_k2, e);
+	} else if (!strcmp(key, "bptt")) {
+		rc = arg_enum("bptt", v, bptt_names, 2, &x, e);
+		if (!rc)
+			tc->checkpoint = x;
+	} else if (!strcmp(key, "k")) {
+		rc = arg_int(key, v, 0, 1 << 20, &tc->checkpoint_k, e);
 	} else if (!strcmp(key, "momentum")) {
 		rc = arg_float(key, v, 0, 0.999999, &o->momentum, e);
 	} else if (!strcmp(key, "beta1")) {
@@ -177,7 +187,11 @@ void setting_value(const Session *s, const char *key, char *buf, size_t cap)
 			snprintf(buf, cap, "%d,%d", tc->tbptt_k1, tc->tbptt_k2);
 		else
 			snprintf(buf, cap, "%d", tc->tbptt_k1);
-	} else if (!strcmp(key, "momentum"))
+	} else if (!strcmp(key, "bptt"))
+		snprintf(buf, cap, "%s", bptt_names[tc->checkpoint != 0]);
+	else if (!strcmp(key, "k"))
+		snprintf(buf, cap, "%d", tc->checkpoint_k);
+	else if (!strcmp(key, "momentum"))
 		snprintf(buf, cap, "%g", o->momentum);
 	else if (!strcmp(key, "beta1"))
 		snprintf(buf, cap, "%g", o->beta1);
@@ -276,5 +290,23 @@ int cmd_show(Session *s, int argc, const Word *argv, Err *e)
 		Word w[2] = { { "data", NULL, NULL }, { "info", NULL, NULL } };
 		return cmd_data(s, 2, w, e);
 	}
-	return err_set(e, ERR_INVAL, "unknown '%s' (choices: config, model, data)", what);
+	if (!strcmp(what, "memory")) {
+		if (!s->model)
+			return err_set(e, ERR_STATE, "no rnn, lstm or gru model (show memory describes those)");
+		const Trainer *t = &s->trainer;
+		double kib = 1.0 / 1024, n = (double)s->model->nparam * 4;
+		double opt = ((t->opt.m ? 1 : 0) + (t->opt.v ? 1 : 0)) * n;
+		double act = t->tr ? (double)t->tr->memsize * 4 : 0, ck = (double)t->ckpt_cap * 4;
+		session_printf(s, "  parameters      %10.1f KiB", n * kib);
+		session_printf(s, "  gradients       %10.1f KiB", n * kib);
+		session_printf(s, "  optimizer state %10.1f KiB (%s)", opt * kib, optim_names[t->opt.cfg.kind]);
+		if (t->tr)
+			session_printf(s, "  activations     %10.1f KiB (the trace of the last step: T=%d, B=%d)", act * kib,
+				       t->tr->Tcap, t->tr->Bcap);
+		if (ck > 0)
+			session_printf(s, "  checkpoints     %10.1f KiB (boundary states of bptt=checkpoint)", ck * kib);
+		session_printf(s, "  total           %10.1f KiB", (2 * n + opt + act + ck) * kib);
+		return 0;
+	}
+	return err_set(e, ERR_INVAL, "unknown '%s' (choices: config, model, data, memory)", what);
 }

@@ -129,7 +129,7 @@ int cmd_train(Session *s, int argc, const Word *argv, Err *e)
 		return 0;
 	while ((rc = session_train_slice(s, 0)) > 0)
 		;
-	return rc < 0 ? err_set(e, rc, "stopped (see above)") : 0;
+	return rc < 0 ? err_set(e, rc, "%s", s->job_err.msg) : 0;
 }
 
 /* Loss and accuracy over up to max examples of the validation split. */
@@ -198,6 +198,40 @@ static int evaluate(Session *s, long max, EvalResult *r, Err *e)
 	}
 	data_batch_done(&db);
 	r->loss = r->n ? sum / (double)r->n : NAN;
+	return rc;
+}
+
+int session_evaluate(Session *s, long max, double *loss, double *acc, Err *e)
+{
+	if (!s->data)
+		return err_set(e, ERR_STATE, "no dataset yet (try: data list, then data NAME)");
+	if (s->s2s) {
+		int rc = s2s_session_eval(s, max, e);
+		if (rc)
+			return rc;
+		const S2sEval *v = &s->val_eval;
+		*loss = v->scored ? v->loss_sum / (double)v->scored : NAN;
+		*acc = v->seqs ? (double)v->seq_correct / (double)v->seqs : NAN;
+		return 0;
+	}
+	if (!s->model)
+		return err_set(e, ERR_STATE, "no model yet (try: model lstm hidden=64)");
+	EvalResult r;
+	int rc = evaluate(s, max, &r, e);
+	if (rc)
+		return rc;
+	*loss = r.loss;
+	*acc = r.scored ? (double)r.correct / (double)r.scored : NAN;
+	return 0;
+}
+
+int session_accuracy(Session *s, double *acc, Err *e)
+{
+	double loss;
+	int rc = session_evaluate(s, 100000, &loss, acc, e);
+	if (!rc && isnan(*acc))
+		return err_set(e, ERR_STATE, "accuracy needs classification targets (%s is %s)", data_name(s->data),
+			       data_kind_names[data_info(s->data)->kind]);
 	return rc;
 }
 

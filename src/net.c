@@ -250,6 +250,12 @@ int net_forward(const Model *m, Trace *tr, const Batch *b, LossKind loss,
 
 void net_backward(Model *m, Trace *tr, const Batch *b)
 {
+	net_backward_state(m, tr, b, NULL, NULL, NULL, NULL);
+}
+
+void net_backward_state(Model *m, Trace *tr, const Batch *b, const float *dh_T, const float *dc_T,
+			float *dh_0, float *dc_0)
+{
 	const ModelConfig *c = &m->cfg;
 	const int T = tr->T, B = tr->B, H = c->hidden, L = c->layers;
 	const size_t rows = (size_t)T * B;
@@ -270,8 +276,15 @@ void net_backward(Model *m, Trace *tr, const Batch *b)
 	for (int k = L - 1; k >= 0; k--) {
 		LayerTrace *lt = &tr->lt[k];
 		int need_dx = k > 0 || c->vocab;
-		cell_backward(m, k, lt, T, B, dy, need_dx ? dx : NULL, tr->da,
-			      tr->dah ? tr->dah : tr->da, tr->carry_h, tr->carry_c);
+		const size_t BH = (size_t)B * H;
+		cell_backward_state(m, k, lt, T, B, dy, dh_T ? dh_T + k * BH : NULL,
+				    dc_T && tr->carry_c ? dc_T + k * BH : NULL, need_dx ? dx : NULL, tr->da,
+				    tr->dah ? tr->dah : tr->da, tr->carry_h, tr->carry_c);
+		/* the carries now hold dL/dh_0 (and dL/dc_0) of this layer */
+		if (dh_0)
+			memcpy(dh_0 + k * BH, tr->carry_h, BH * sizeof(float));
+		if (dc_0 && tr->carry_c)
+			memcpy(dc_0 + k * BH, tr->carry_c, BH * sizeof(float));
 		if (k == 0)
 			break;
 		if (lt->ybuf)		/* y_k = h_k + x_k: dy reaches x_k directly too */
@@ -292,4 +305,12 @@ void net_backward(Model *m, Trace *tr, const Batch *b)
 			for (int j = 0; j < c->embed; j++)
 				de[j] += d[j];
 		}
+}
+
+void net_scale_dlogits(const Model *m, Trace *tr, float f)
+{
+	const size_t O = (size_t)(m->cfg.out ? m->cfg.out : m->cfg.hidden);
+	const size_t n = (size_t)tr->T * tr->B * O;
+	for (size_t i = 0; i < n; i++)
+		tr->dlogits[i] *= f;
 }

@@ -90,6 +90,15 @@ int net_forward(const Model *m, Trace *tr, const Batch *b, LossKind loss,
  * dL/dh_t of every layer in tr->lt[k].dh. */
 void net_backward(Model *m, Trace *tr, const Batch *b);
 
+/* net_backward with gradients flowing into the final states (dh_T, dc_T:
+ * [L, B, H], or NULL for none) and out of the initial ones (dh_0, dc_0:
+ * [L, B, H], or NULL), for a sequence split into segments. */
+void net_backward_state(Model *m, Trace *tr, const Batch *b, const float *dh_T, const float *dc_T,
+			float *dh_0, float *dc_0);
+/* Multiply d(loss)/d(output) of the last forward by f (a segment's share of
+ * a loss whose mean runs over a whole sequence). */
+void net_scale_dlogits(const Model *m, Trace *tr, float f);
+
 /* Loss and d(loss)/d(logits) on n rows of o logits; rows not listed are not
  * scored.  Returns the mean loss; writes dlogits for the scored rows only.
  * ce targets are class ids in [0, o) (ids equal to ignore, if >= 0, are not

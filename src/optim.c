@@ -393,3 +393,20 @@ float sched_lr(const Schedule *s, float base_lr, long step)
 			       (double)s->warmup);
 	return (float)sched_at(s, base_lr, step - s->warmup);
 }
+
+int optim_reconfigure(Optim *o, const OptimConfig *c, size_t n, Err *e)
+{
+	if (c->kind != o->cfg.kind) {
+		Optim fresh;
+		int rc = optim_init(&fresh, c, n, e);
+		if (rc)
+			return rc;
+		optim_done(o);
+		*o = fresh;
+		return 0;
+	}
+	int rc = optim_check(c, e);
+	if (!rc)
+		o->cfg = *c;
+	return rc;
+}

@@ -100,6 +100,9 @@ int  optim_init(Optim *o, const OptimConfig *c, size_t n, Err *e);
 void optim_done(Optim *o);
 /* Zero the state and t: the next step is a first step again. */
 void optim_reset(Optim *o);
+/* New settings: the state is kept when the kind is the same, else the
+ * optimizer starts afresh.  On error o is unchanged. */
+int optim_reconfigure(Optim *o, const OptimConfig *c, size_t n, Err *e);
 
 /* One update of param[n] from grad[n] with learning rate lr (usually
  * sched_lr(..., o->cfg.lr, o->t)); increments o->t.  param and grad must

@@ -69,8 +69,13 @@ static double sumsq(const float *restrict v, size_t n)
 
 int probe_update(Probe *p, const Model *m, const Trace *tr, Err *e)
 {
+	return probe_update_n(p, m, &tr, NULL, 1, e);
+}
+
+int probe_update_n(Probe *p, const Model *m, const Trace *const *trs, const double *scale, int ntr, Err *e)
+{
 	const ModelConfig *c = &m->cfg;
-	const int T = tr->T, B = tr->B, H = c->hidden, L = c->layers, G = m->gates;
+	const int T = trs[0]->T, H = c->hidden, L = c->layers, G = m->gates;
 	if (T > p->Tcap) {
 		double *dn = realloc(p->dh_norm, (size_t)MODEL_MAX_LAYERS * T * sizeof *dn);
 		if (dn)
@@ -85,32 +90,69 @@ int probe_update(Probe *p, const Model *m, const Trace *tr, Err *e)
 	p->T = T;
 	p->L = L;
 	for (int k = 0; k < L; k++) {
-		const LayerTrace *lt = &tr->lt[k];
 		for (int t = 0; t < T; t++) {
-			p->dh_norm[(size_t)k * p->Tcap + t] = sqrt(sumsq(lt->dh + (size_t)t * B * H, (size_t)B * H));
-
+			double ss = 0;
 			long sat = 0, total = 0;
-			const float *a = lt->act + (size_t)t * B * G * H;
-			if (c->cell == CELL_RNN) {
-				const float *h = lt->h + (size_t)(t + 1) * B * H;
-				sat = c->act == ACT_RELU ? count_dead(h, B * H) : count_tanh(h, B * H);
-				total = (long)B * H;
-			} else {
-				for (int b = 0; b < B; b++)
-					for (int g = 0; g < G; g++) {
-						const float *v = a + ((size_t)b * G + g) * H;
-						sat += is_sigmoid_gate(c->cell, g) ? count_sigmoid(v, H) : count_tanh(v, H);
-					}
-				total = (long)B * G * H;
+			for (int i = 0; i < ntr; i++) {
+				const Trace *tr = trs[i];
+				const int B = tr->B;
+				const LayerTrace *lt = &tr->lt[k];
+				double sc = scale ? scale[i] : 1.0;
+				ss += sc * sc * sumsq(lt->dh + (size_t)t * B * H, (size_t)B * H);
+				const float *a = lt->act + (size_t)t * B * G * H;
+				if (c->cell == CELL_RNN) {
+					const float *h = lt->h + (size_t)(t + 1) * B * H;
+					sat += c->act == ACT_RELU ? count_dead(h, B * H) : count_tanh(h, B * H);
+					total += (long)B * H;
+				} else {
+					for (int b = 0; b < B; b++)
+						for (int g = 0; g < G; g++) {
+							const float *v = a + ((size_t)b * G + g) * H;
+							sat += is_sigmoid_gate(c->cell, g) ? count_sigmoid(v, H) : count_tanh(v, H);
+						}
+					total += (long)B * G * H;
+				}
 			}
+			p->dh_norm[(size_t)k * p->Tcap + t] = sqrt(ss);
 			p->sat[(size_t)k * p->Tcap + t] = (float)((double)sat / (double)total);
 		}
 	}
 	p->ntensors = m->ntensors;
-	for (int i = 0; i < m->ntensors; i++) {
+	for (int i = 0; i < m->ntensors; i++)
 		p->grad_norm[i] = sqrt(sumsq(m->grads + m->tensors[i].offset, m->tensors[i].size));
-	}
 	return 0;
+}
+
+int probe_update_segment(Probe *p, const Model *m, const Trace *tr, int t0, int T, Err *e)
+{
+	/* fill a probe for a sequence of T steps from the segment at t0 */
+	Probe seg = { 0 };
+	int rc = probe_update(&seg, m, tr, e);
+	if (!rc && T > p->Tcap) {
+		double *dn = realloc(p->dh_norm, (size_t)MODEL_MAX_LAYERS * T * sizeof *dn);
+		if (dn)
+			p->dh_norm = dn;
+		float *st = realloc(p->sat, (size_t)MODEL_MAX_LAYERS * T * sizeof *st);
+		if (st)
+			p->sat = st;
+		if (!dn || !st)
+			rc = err_set(e, ERR_NOMEM, "out of memory for the probes");
+		else
+			p->Tcap = T;
+	}
+	if (!rc) {
+		p->T = T;
+		p->L = seg.L;
+		for (int k = 0; k < seg.L; k++)
+			for (int t = 0; t < seg.T && t0 + t < T; t++) {
+				p->dh_norm[(size_t)k * p->Tcap + t0 + t] = seg.dh_norm[(size_t)k * seg.Tcap + t];
+				p->sat[(size_t)k * p->Tcap + t0 + t] = seg.sat[(size_t)k * seg.Tcap + t];
+			}
+		p->ntensors = seg.ntensors;
+		memcpy(p->grad_norm, seg.grad_norm, sizeof p->grad_norm);
+	}
+	probe_done(&seg);
+	return rc;
 }
 
 double probe_flow_ratio(const Probe *p, int k, int t1, int t2)

@@ -31,6 +31,13 @@ void probe_init(Probe *p);
 void probe_done(Probe *p);
 /* Record the last backward pass in tr (allocates only when T grows). */
 int probe_update(Probe *p, const Model *m, const Trace *tr, Err *e);
+/* The same over a batch split into ntr traces (worker threads); scale[i]
+ * (or NULL: 1) multiplies trace i's dL/dh, whose loss was its own slice's
+ * mean: s_i / S makes it the whole batch's. */
+int probe_update_n(Probe *p, const Model *m, const Trace *const *trs, const double *scale, int ntr, Err *e);
+/* One segment [t0, t0 + tr->T) of a sequence of T steps (checkpointed
+ * BPTT): its timesteps' values, and the gradient norms as they stand. */
+int probe_update_segment(Probe *p, const Model *m, const Trace *tr, int t0, int T, Err *e);
 /* ||dL/dh_t1|| / ||dL/dh_t2|| of layer k, t 0-based; NAN when out of range. */
 double probe_flow_ratio(const Probe *p, int k, int t1, int t2);
 /* Spectral radius of every W_hh gate block: out [L, G]. */

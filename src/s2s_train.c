@@ -33,15 +33,8 @@ int s2s_trainer_configure(S2sTrainer *t, const TrainConfig *c, Err *e)
 	int rc = train_config_check(c, NULL, e);
 	if (rc)
 		return rc;
-	if (c->optim.kind != t->opt.cfg.kind) {
-		Optim n;
-		if ((rc = optim_init(&n, &c->optim, t->m->nparam, e)))
-			return rc;
-		optim_done(&t->opt);
-		t->opt = n;
-	} else {
-		t->opt.cfg = c->optim;
-	}
+	if ((rc = optim_reconfigure(&t->opt, &c->optim, t->m->nparam, e)))
+		return rc;
 	t->cfg = *c;
 	t->cfg.loss = LOSS_CE;
 	return 0;

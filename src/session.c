@@ -224,6 +224,7 @@ int session_prepare(Session *s, Err *e)
 		return rc;
 	TrainConfig tc = s->tcfg;
 	tc.loss = session_loss(s);
+	tc.threads = s->set.threads;
 	if ((rc = s->s2s ? s2s_trainer_configure(&s->s2st, &tc, e) : trainer_configure(&s->trainer, &tc, e)))
 		return rc;
 	if (s->train_db.Bcap != s->set.batch) {
@@ -233,7 +234,7 @@ int session_prepare(Session *s, Err *e)
 		data_batch_done(&s->train_db);
 		s->train_db = db;
 	}
-	openblas_set_num_threads(s->set.threads);
+	openblas_set_num_threads(1);	/* threads are the trainer's workers (workers.h) */
 	return 0;
 }
 
@@ -401,6 +402,15 @@ static void progress(Session *s, const StepStats *st, double val, int last)
 	s->job.t_last = t;
 }
 
+/* A training job failed: keep the error for the command that runs the job
+ * synchronously (it reports it as its own), or report it now. */
+static void job_fail(Session *s, const Err *e)
+{
+	s->job_err = *e;
+	if (s->host.async_train)
+		report(s, "train", e);
+}
+
 /* After a step: does a breakpoint hold?  Reports it and tells the host. */
 static int check_breaks(Session *s, const StepStats *st, double val, int finite)
 {
@@ -440,9 +450,11 @@ int session_train_slice(Session *s, double seconds)
 		int rc = s->s2s ? s2s_session_step(s, &st, &e) : train_step(&s->trainer, &s->train_db.b, &st, &e);
 		if (rc) {
 			s->job.left = 0;
-			report(s, "train", &e);
-			if (rc == ERR_NUMERIC)
+			job_fail(s, &e);
+			if (rc == ERR_NUMERIC) {
+				s->lesson_nonfinite = 1;
 				check_breaks(s, &st, NAN, 0);
+			}
 			return rc;
 		}
 		double dt = now() - ts;
@@ -455,7 +467,7 @@ int session_train_slice(Session *s, double seconds)
 		if ((s->set.val_every && st.step % s->set.val_every == 0) || last) {
 			if ((rc = validate(s, &val, &e))) {
 				s->job.left = 0;
-				report(s, "train", &e);
+				job_fail(s, &e);
 				return rc;
 			}
 		}
@@ -463,7 +475,7 @@ int session_train_slice(Session *s, double seconds)
 					  st.lr, tokens / fmax(dt, 1e-9) };
 		if (history_push(&s->hist, row, &e)) {
 			s->job.left = 0;
-			report(s, "train", &e);
+			job_fail(s, &e);
 			return ERR_NOMEM;
 		}
 		if ((s->set.log_every && done % s->set.log_every == 0) || last)
@@ -472,7 +484,7 @@ int session_train_slice(Session *s, double seconds)
 			s->host.step(s->host.ctx, s);
 		if (s->set.checkpoint_every && st.step % s->set.checkpoint_every == 0 && session_checkpoint(s, &e)) {
 			s->job.left = 0;
-			report(s, "train", &e);
+			job_fail(s, &e);
 			return ERR_NOMEM;
 		}
 		if (check_breaks(s, &st, val, 1)) {

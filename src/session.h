@@ -48,6 +48,8 @@ typedef struct Host {
 	/* The TUI trains in slices from its idle tick: when set, `train`
 	 * only starts the job and session_train_slice() runs it. */
 	int async_train;
+	/* Lessons' fast mode (make test): `full CMD` lines are skipped. */
+	int fast;
 	/* Plots: unicode (0) or ascii (1), colour on (1) or off (0). */
 	int ascii, color;
 	int width;		/* columns for plots in text output (default 78) */
@@ -107,6 +109,7 @@ struct Session {
 	S2sOutput translation;	/* seq2seq: the last `translate` (n = 0: none) */
 	History hist;
 	TrainJob job;
+	Err job_err;		/* why the last job stopped early */
 
 	int njournal;
 	char **journal;		/* commands that changed the session, canonical */
@@ -117,6 +120,10 @@ struct Session {
 	char run_name[64];	/* the current run's name (default: its model) */
 	int nruns;
 	Run runs[SESSION_MAX_RUNS];	/* earlier runs, oldest first */
+
+	char lesson_error[320];	/* the last `try`'s error, "" when it succeeded */
+	int lesson_checks;	/* `expect` lines that held */
+	int lesson_nonfinite;	/* a step of this run was refused as non-finite */
 
 	const char *src;	/* script being run (for messages), or NULL */
 	int line;		/* its current line */
@@ -157,6 +164,13 @@ void session_train_cancel(Session *s);
 
 /* Output helpers for commands. */
 void session_printf(Session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Validation loss and accuracy (NaN when not a classification) over up to
+ * max examples of the validation split. */
+int session_evaluate(Session *s, long max, double *loss, double *acc, Err *e);
+/* Validation accuracy: classification (argmax), binary (> 0), or seq2seq
+ * whole-sequence greedy accuracy. */
+int session_accuracy(Session *s, double *acc, Err *e);
 
 /* The loss in force: explicit, else the dataset's, else mse. */
 LossKind session_loss(const Session *s);

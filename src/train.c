@@ -1,6 +1,8 @@
 /* train.c — the training step, its guards, clipping and truncated BPTT. */
 #include "train.h"
 
+#include "workers.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,7 @@ void train_config_default(TrainConfig *c)
 	optim_config_default(&c->optim, OPTIM_ADAM);
 	sched_default(&c->sched, SCHED_CONSTANT);
 	c->teacher_forcing = 1.0f;
+	c->threads = 1;
 }
 
 int train_config_check(const TrainConfig *c, const Model *m, Err *e)
@@ -31,6 +34,10 @@ int train_config_check(const TrainConfig *c, const Model *m, Err *e)
 		return err_set(e, ERR_INVAL, "tbptt: k2 (%d) must be at least k1 (%d)", c->tbptt_k2, c->tbptt_k1);
 	if (c->tbptt_k2 && !c->tbptt_k1)
 		return err_set(e, ERR_INVAL, "tbptt: k2 needs k1");
+	if (c->checkpoint && c->tbptt_k1)
+		return err_set(e, ERR_INVAL, "tbptt and bptt=checkpoint are alternatives: set tbptt=0 or bptt=full");
+	if (c->checkpoint_k < 0)
+		return err_set(e, ERR_INVAL, "k must be >= 0 (0 = about sqrt(T)), got %d", c->checkpoint_k);
 	if (!(c->teacher_forcing >= 0.0f && c->teacher_forcing <= 1.0f))
 		return err_set(e, ERR_INVAL, "teacher_forcing must be in [0, 1], got %g", c->teacher_forcing);
 	(void)m;
@@ -46,17 +53,21 @@ int trainer_init(Trainer *t, Model *m, const TrainConfig *c, uint64_t seed, Err 
 	t->m = m;
 	t->cfg = *c;
 	rng_seed(&t->rng, seed);
+	t->seed = seed;
 	probe_init(&t->probe);
 	return optim_init(&t->opt, &c->optim, m->nparam, e);
 }
 
 void trainer_done(Trainer *t)
 {
+	workers_free(t->workers);
 	optim_done(&t->opt);
 	trace_free(t->tr);
 	trace_free(t->etr);
 	probe_done(&t->probe);
 	free(t->state);
+	free(t->ckpt);
+	free(t->ckpt_rng);
 	memset(t, 0, sizeof *t);
 }
 
@@ -65,14 +76,11 @@ int trainer_configure(Trainer *t, const TrainConfig *c, Err *e)
 	int rc = train_config_check(c, t->m, e);
 	if (rc)
 		return rc;
-	if (c->optim.kind != t->opt.cfg.kind) {
-		Optim n;
-		if ((rc = optim_init(&n, &c->optim, t->m->nparam, e)))
-			return rc;
-		optim_done(&t->opt);
-		t->opt = n;
-	} else {
-		t->opt.cfg = c->optim;
+	if ((rc = optim_reconfigure(&t->opt, &c->optim, t->m->nparam, e)))
+		return rc;
+	if (t->workers && workers_count(t->workers) != c->threads) {
+		workers_free(t->workers);
+		t->workers = NULL;
 	}
 	t->cfg = *c;
 	return 0;
@@ -153,6 +161,114 @@ static void save_state(Trainer *t, int i, float *h, float *c)
 	}
 }
 
+/* Full BPTT in segments of K steps, recomputing each segment's forward. */
+static int checkpoint_step(Trainer *t, const Batch *b, int K, StepStats *st, Err *e)
+{
+	Model *m = t->m;
+	const int T = b->T, B = b->B, L = m->cfg.layers, H = m->cfg.hidden;
+	const int lstm = m->cfg.cell == CELL_LSTM;
+	const int nseg = (T + K - 1) / K;
+	const size_t LBH = (size_t)L * B * H;
+	const int in_w = m->cfg.vocab ? 1 : m->cfg.in;
+	const int O = m->cfg.out ? m->cfg.out : H;
+	const int Y = t->cfg.loss == LOSS_CE ? 1 : O;
+	int rc;
+	/* boundary states [nseg][2][L,B,H], then four state-gradient buffers */
+	size_t need = (size_t)nseg * 2 * LBH + 4 * LBH;
+	if (need > t->ckpt_cap) {
+		float *p = realloc(t->ckpt, need * sizeof *p);
+		if (!p)
+			return err_set(e, ERR_NOMEM, "out of memory for checkpointed BPTT");
+		t->ckpt = p;
+		t->ckpt_cap = need;
+	}
+	if (nseg > t->ckpt_nrng) {
+		Rng *r = realloc(t->ckpt_rng, (size_t)nseg * sizeof *r);
+		if (!r)
+			return err_set(e, ERR_NOMEM, "out of memory for checkpointed BPTT");
+		t->ckpt_rng = r;
+		t->ckpt_nrng = nseg;
+	}
+	if ((rc = trace_reserve(&t->tr, m, K, B, e)))
+		return rc;
+	float *states = t->ckpt, *g = t->ckpt + (size_t)nseg * 2 * LBH;
+	float *dh_next = g, *dc_next = g + LBH, *dh_prev = g + 2 * LBH, *dc_prev = g + 3 * LBH;
+	/* the window of segment i, from its boundary state */
+#define SEG(i, w)                                                                               \
+	do {                                                                                    \
+		int s0_ = (i) * K, s1_ = s0_ + K < T ? s0_ + K : T;                             \
+		(w) = *b;                                                                       \
+		(w).T = s1_ - s0_;                                                              \
+		(w).x = b->x ? b->x + (size_t)s0_ * B * in_w : NULL;                            \
+		(w).tok = b->tok ? b->tok + (size_t)s0_ * B : NULL;                             \
+		(w).h0 = states + (size_t)(i) * 2 * LBH;                                        \
+		(w).c0 = lstm ? states + (size_t)(i) * 2 * LBH + LBH : NULL;                    \
+		if (b->y && b->y_per_step)                                                      \
+			(w).y = b->y + (size_t)s0_ * B * Y;                                     \
+		else if (b->y && s1_ < T)                                                       \
+			(w).y = NULL;	/* a per-sequence target: the last segment scores */    \
+	} while (0)
+	if (b->h0)
+		memcpy(states, b->h0, LBH * sizeof(float));
+	else
+		memset(states, 0, LBH * sizeof(float));
+	if (lstm) {
+		if (b->c0)
+			memcpy(states + LBH, b->c0, LBH * sizeof(float));
+		else
+			memset(states + LBH, 0, LBH * sizeof(float));
+	}
+	/* pass 1: forward, keeping the boundary states and the loss */
+	double loss_sum = 0;
+	long count = 0;
+	for (int i = 0; i < nseg; i++) {
+		Batch w;
+		SEG(i, w);
+		t->ckpt_rng[i] = t->rng;
+		if ((rc = net_forward(m, t->tr, &w, t->cfg.loss, 0, 1, &t->rng, e)))
+			return rc;
+		loss_sum += t->tr->loss * (double)t->tr->scored;
+		count += t->tr->scored;
+		if (i + 1 < nseg)
+			for (int k = 0; k < L; k++) {
+				float *nh = states + (size_t)(i + 1) * 2 * LBH;
+				memcpy(nh + (size_t)k * B * H, t->tr->lt[k].h + (size_t)w.T * B * H, (size_t)B * H * sizeof(float));
+				if (lstm)
+					memcpy(nh + LBH + (size_t)k * B * H, t->tr->lt[k].c + (size_t)w.T * B * H,
+					       (size_t)B * H * sizeof(float));
+			}
+	}
+	Rng after = t->rng;
+	/* pass 2: each segment again, last first, and back through it */
+	model_zero_grad(m);
+	memset(dh_next, 0, 2 * LBH * sizeof(float));
+	for (int i = nseg - 1; i >= 0; i--) {
+		Batch w;
+		SEG(i, w);
+		Rng r = t->ckpt_rng[i];
+		if ((rc = net_forward(m, t->tr, &w, t->cfg.loss, 0, 1, &r, e)))
+			return rc;
+		if (t->tr->scored && count)
+			net_scale_dlogits(m, t->tr, (float)((double)t->tr->scored / (double)count));
+		net_backward_state(m, t->tr, &w, dh_next, lstm ? dc_next : NULL, dh_prev, lstm ? dc_prev : NULL);
+		if ((rc = probe_update_segment(&t->probe, m, t->tr, i * K, T, e)))
+			return rc;
+		float *tmp = dh_next;
+		dh_next = dh_prev;
+		dh_prev = tmp;
+		tmp = dc_next;
+		dc_next = dc_prev;
+		dc_prev = tmp;
+	}
+#undef SEG
+	t->rng = after;
+	double loss = count ? loss_sum / (double)count : 0;
+	st->loss = loss;
+	rc = apply_update(t, loss, st, e);
+	st->step = t->step;
+	return rc;
+}
+
 int train_step(Trainer *t, const Batch *b, StepStats *st, Err *e)
 {
 	Model *m = t->m;
@@ -164,9 +280,36 @@ int train_step(Trainer *t, const Batch *b, StepStats *st, Err *e)
 	const int k1 = t->cfg.tbptt_k1 && t->cfg.tbptt_k1 < T ? t->cfg.tbptt_k1 : T;
 	const int k2 = t->cfg.tbptt_k2 > k1 ? t->cfg.tbptt_k2 : k1;
 	const int win = k2 < T ? k2 : T;
+	if (t->cfg.checkpoint && k1 >= T) {
+		int K = t->cfg.checkpoint_k;
+		if (K <= 0)
+			K = (int)ceil(sqrt((double)T));
+		if (K < T)
+			return checkpoint_step(t, b, K, st, e);
+	}
 	if ((rc = trace_reserve(&t->tr, m, win, B, e)))
 		return rc;
 
+	if (k1 >= T && t->cfg.threads > 1 && B >= 2 * t->cfg.threads && t->cfg.threads <= 64) {	/* full BPTT, split */
+		if (!t->workers && (rc = workers_new(&t->workers, m, t->cfg.threads, t->seed ^ 0x5eedULL, e)))
+			return rc;
+		double loss;
+		if ((rc = workers_step(t->workers, &t->tr, b, t->cfg.loss, &loss, e)))
+			return rc;
+		st->loss = loss;
+		const Trace *trs[64];
+		double wts[64];
+		int n = workers_count(t->workers);
+		for (int i = 0; i < n && i < 64; i++) {
+			trs[i] = workers_trace(t->workers, i);
+			wts[i] = workers_weight(t->workers, i);
+		}
+		if ((rc = probe_update_n(&t->probe, m, trs, wts, n, e)))
+			return rc;
+		rc = apply_update(t, loss, st, e);
+		st->step = t->step;
+		return rc;
+	}
 	if (k1 >= T) {		/* full BPTT */
 		model_zero_grad(m);
 		if ((rc = net_forward(m, t->tr, b, t->cfg.loss, 0, 1, &t->rng, e)))

@@ -15,6 +15,13 @@
  * the state stored when they were first visited, which is held constant.
  * The gradient is then the exact gradient of a well-defined loss, so the
  * finite-difference check applies to it too.
+ *
+ * Checkpointed BPTT (checkpoint = 1, segments of K steps) gives the exact
+ * full-BPTT gradient in O(T/K + K) activation memory: a first forward pass
+ * keeps only the states at segment boundaries; the backward sweep then
+ * recomputes each segment's forward from its boundary state (and the same
+ * dropout masks) and backpropagates through it, the state gradient flowing
+ * from segment to segment.  It costs about one extra forward pass.
  */
 #ifndef RNNLAB_TRAIN_H
 #define RNNLAB_TRAIN_H
@@ -32,6 +39,9 @@ typedef struct TrainConfig {
 	int tbptt_k1;		/* 0 = full BPTT */
 	int tbptt_k2;		/* 0 = k1 */
 	float teacher_forcing;	/* seq2seq: probability of reading tgt_in at a step (1) */
+	int threads;		/* worker threads splitting the batch (1 = none); see workers.h */
+	int checkpoint;		/* checkpointed BPTT: keep every K-th state, recompute the rest */
+	int checkpoint_k;	/* K; 0 = about sqrt(T) */
 } TrainConfig;
 
 /* What one step did. */
@@ -53,6 +63,12 @@ typedef struct Trainer {
 	Probe probe;
 	Rng rng;		/* dropout masks */
 	long step;		/* updates applied so far (the schedule's clock) */
+	struct Workers *workers;	/* threads > 1, full BPTT: the batch split across them */
+	uint64_t seed;
+	float *ckpt;		/* checkpointed BPTT: boundary states and state gradients */
+	size_t ckpt_cap;
+	Rng *ckpt_rng;		/* the dropout generator at each segment's start */
+	int ckpt_nrng;
 	float *state;		/* [2, L, Bcap, H] tbptt: h (and c) entering a window */
 	int state_b;		/* Bcap of state */
 } Trainer;

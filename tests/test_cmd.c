@@ -149,7 +149,7 @@ static void test_help_and_errors(void **state)
 	ok(s, "help set");
 	assert_non_null(strstr(cap.out, "  optim         adam"));
 	fails(s, "help nosuch", "help: no command 'nosuch' (help lists them)");
-	fails(s, "trian 10", "trian: unknown command (did you mean train, translate; help lists them)");
+	fails(s, "trian 10", "trian: unknown command (did you mean train, translate, try; help lists them)");
 	fails(s, "help a b", "help: too many arguments (usage: help [COMMAND])");
 	fails(s, "import", "import: missing arguments (usage: import FILE.npz)");
 	fails(s, "train 10", "train: no model yet (try: model lstm hidden=64)");
@@ -210,7 +210,7 @@ static void test_set_and_show(void **state)
 	ok(s, "show config");
 	assert_non_null(strstr(cap.out, "  optim         sgd"));
 	assert_non_null(strstr(cap.out, "  clip          1 "));
-	fails(s, "show nothing", "show: unknown 'nothing' (choices: config, model, data)");
+	fails(s, "show nothing", "show: unknown 'nothing' (choices: config, model, data, memory)");
 	session_free(s);
 }
 

@@ -315,6 +315,92 @@ static void test_loss_decreases(void **state)
 	teardown(&s);
 }
 
+/* Two worker threads split the batch: the update equals the single-thread
+ * one up to float summation order, and repeats bit for bit. */
+static void test_threads(void **state)
+{
+	(void)state;
+	for (int cell = 0; cell < CELL_COUNT; cell++) {
+		Setup a, b, c;
+		setup(&a, (CellKind)cell, 7, 9, 3, 6, 2, 0, 2, 44);
+		setup(&b, (CellKind)cell, 7, 9, 3, 6, 2, 0, 2, 44);
+		setup(&c, (CellKind)cell, 7, 9, 3, 6, 2, 0, 2, 44);
+		TrainConfig one = sgd(0.5f), two = sgd(0.5f);
+		two.threads = 2;
+		Trainer ta, tb, tc;
+		Err e;
+		assert_int_equal(trainer_init(&ta, a.m, &one, 1, &e), 0);
+		assert_int_equal(trainer_init(&tb, b.m, &two, 1, &e), 0);
+		assert_int_equal(trainer_init(&tc, c.m, &two, 1, &e), 0);
+		StepStats sa, sb, sc;
+		for (int i = 0; i < 3; i++) {
+			assert_int_equal(train_step(&ta, &a.b, &sa, &e), 0);
+			assert_int_equal(train_step(&tb, &b.b, &sb, &e), 0);
+			assert_int_equal(train_step(&tc, &c.b, &sc, &e), 0);
+		}
+		assert_float_equal(sa.loss, sb.loss, 1e-6 * fabs(sa.loss));
+		assert_float_equal(sa.grad_norm, sb.grad_norm, 1e-5 * sa.grad_norm);
+		for (size_t i = 0; i < a.m->nparam; i++)
+			assert_float_equal(a.m->params[i], b.m->params[i], 1e-5);
+		assert_memory_equal(b.m->params, c.m->params, b.m->nparam * sizeof(float));
+		/* the probes cover the whole batch: same flow as one thread */
+		for (int t = 0; t < 7; t++)
+			assert_float_equal(ta.probe.dh_norm[t], tb.probe.dh_norm[t], 1e-5 * ta.probe.dh_norm[t] + 1e-12);
+		trainer_done(&ta);
+		trainer_done(&tb);
+		trainer_done(&tc);
+		teardown(&a);
+		teardown(&b);
+		teardown(&c);
+	}
+}
+
+/* Checkpointed BPTT gives the full-BPTT gradient (K = 3 over T = 8, with
+ * h0/c0 and per-step and per-sequence targets). */
+static void test_checkpoint_bptt(void **state)
+{
+	(void)state;
+	for (int cell = 0; cell < CELL_COUNT; cell++)
+		for (int per_step = 0; per_step <= 1; per_step++) {
+			Setup a, b;
+			setup(&a, (CellKind)cell, 8, 3, 2, 5, 2, 0, 2, 55);
+			setup(&b, (CellKind)cell, 8, 3, 2, 5, 2, 0, 2, 55);
+			a.b.y_per_step = b.b.y_per_step = per_step;
+			float h0[2 * 3 * 5], c0[2 * 3 * 5];
+			for (int i = 0; i < 30; i++) {
+				h0[i] = 0.1f * (float)(i % 7) - 0.3f;
+				c0[i] = 0.05f * (float)(i % 5);
+			}
+			a.b.h0 = b.b.h0 = h0;
+			if (cell == CELL_LSTM)
+				a.b.c0 = b.b.c0 = c0;
+			TrainConfig full = sgd(0.3f), ck = sgd(0.3f);
+			ck.checkpoint = 1;
+			ck.checkpoint_k = 3;
+			Trainer ta, tb;
+			Err e;
+			assert_int_equal(trainer_init(&ta, a.m, &full, 1, &e), 0);
+			assert_int_equal(trainer_init(&tb, b.m, &ck, 1, &e), 0);
+			StepStats sa, sb;
+			for (int i = 0; i < 2; i++) {
+				assert_int_equal(train_step(&ta, &a.b, &sa, &e), 0);
+				assert_int_equal(train_step(&tb, &b.b, &sb, &e), 0);
+			}
+			assert_float_equal(sa.loss, sb.loss, 1e-6 * fabs(sa.loss));
+			assert_float_equal(sa.grad_norm, sb.grad_norm, 1e-5 * sa.grad_norm);
+			for (size_t i = 0; i < a.m->nparam; i++)
+				assert_float_equal(a.m->params[i], b.m->params[i], 1e-6);
+			assert_int_equal(tb.probe.T, 8);
+			for (int t = 0; t < 8; t++)
+				assert_float_equal(ta.probe.dh_norm[t], tb.probe.dh_norm[t], 1e-5 * ta.probe.dh_norm[t] + 1e-12);
+			assert_true(tb.tr->Tcap <= 3);	/* activations for one segment only */
+			trainer_done(&ta);
+			trainer_done(&tb);
+			teardown(&a);
+			teardown(&b);
+		}
+}
+
 static void test_config_check(void **state)
 {
 	(void)state;
@@ -343,6 +429,8 @@ int main(void)
 		cmocka_unit_test(test_tbptt_per_sequence_target),
 		cmocka_unit_test(test_determinism),
 		cmocka_unit_test(test_loss_decreases),
+		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_checkpoint_bptt),
 		cmocka_unit_test(test_config_check),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

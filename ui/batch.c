@@ -61,6 +61,7 @@ static Session *batch_session(const Options *o)
 	h.interrupted = frontend_interrupted;
 	h.ascii = o->ascii;
 	h.color = o->color;
+	h.fast = o->fast;
 	h.width = 78;
 	Session *s = session_new(&h);
 	if (!s)

@@ -21,7 +21,7 @@ static void usage(FILE *f)
 	      "Without arguments rnnlab starts the workbench when stdin and stdout are terminals,\n"
 	      "else it reads commands from stdin as --batch - does.  Inside, `help` lists the commands.\n"
 	      "--ascii draws plots with ASCII only (also chosen for a non-UTF-8 locale); NO_COLOR=1\n"
-	      "turns colour off.\n"
+	      "turns colour off.  --fast (or RNNLAB_FAST=1) skips the `full` lines of lessons.\n"
 	      "\n"
 	      "bench keys: cell=rnn|lstm|gru in=N hidden=N layers=N batch=N seq=N steps=N\n"
 	      "            warmup=N threads=N   (defaults: lstm 128 128 1 32 64 50 3 1)\n", f);
@@ -59,6 +59,8 @@ int main(int argc, char **argv)
 	const char *nc = getenv("NO_COLOR");
 	o.color = isatty(1) && !(nc && *nc);
 	int plain = 0;
+	const char *fast = getenv("RNNLAB_FAST");
+	o.fast = fast && *fast && strcmp(fast, "0");
 	const char *term = getenv("TERM");
 	if (!term || !strcmp(term, "dumb"))
 		plain = 1;
@@ -76,6 +78,8 @@ int main(int argc, char **argv)
 			return run_bench(argc - i - 1, argv + i + 1);
 		} else if (!strcmp(a, "--ascii")) {
 			o.ascii = 1;
+		} else if (!strcmp(a, "--fast")) {
+			o.fast = 1;
 		} else if (!strcmp(a, "--plain")) {
 			plain = 1;
 		} else if (!strcmp(a, "--batch")) {

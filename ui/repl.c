@@ -58,6 +58,7 @@ int repl_run(const char *script, const Options *o)
 	h.pause = on_pause;
 	h.ascii = o->ascii;
 	h.color = o->color;
+	h.fast = o->fast;
 	h.width = 78;
 	Session *s = session_new(&h);
 	if (!s) {

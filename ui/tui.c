@@ -27,6 +27,7 @@
 
 #include "blit.h"
 #include "cmd.h"
+#include "cmd_s2s.h"
 #include "complete.h"
 #include "frontend.h"
 #include "probe.h"
@@ -188,19 +189,21 @@ static void draw_status(Tui *t)
 	if (s->model) {
 		const ModelConfig *c = &s->model->cfg;
 		ADD(" │ %s %dx%d", cell_names[c->cell], c->hidden, c->layers);
+	} else if (s->s2s) {
+		ADD(" │ seq2seq");
 	} else {
 		ADD(" │ no model");
 	}
 	ADD(" │ %s", s->data ? data_name(s->data) : "no data");
-	if (s->model)
-		ADD(" │ step %ld", s->trainer.step);
+	if (s->model || s->s2s)
+		ADD(" │ step %ld", session_step(s));
 	double loss = history_last(&s->hist, HIST_LOSS), val = history_last(&s->hist, HIST_VAL);
 	if (!isnan(loss))
 		ADD(" │ loss %.4g", loss);
 	if (!isnan(val))
 		ADD(" val %.4g", val);
-	if (s->model)
-		ADD(" │ lr %.2g", (double)sched_lr(&s->tcfg.sched, s->tcfg.optim.lr, s->trainer.step));
+	if (s->model || s->s2s)
+		ADD(" │ lr %.2g", (double)sched_lr(&s->tcfg.sched, s->tcfg.optim.lr, session_step(s)));
 	double g = history_last(&s->hist, HIST_GRAD);
 	if (!isnan(g))
 		ADD(" │ |g| %.3g", g);
@@ -407,7 +410,7 @@ static void draw_pane(Tui *t)
 			rc = view_draw(s, VIEW_COMPARE, &o, g, 0, 0, w, h, &e);
 			break;
 		case PANE_ATTENTION:
-			rc = err_set(&e, ERR_STATE, "the attention pane shows a seq2seq model's translation");
+			rc = s2s_attention_draw(s, g, 0, 0, w, h, t->ascii, t->colors, &e);
 			break;
 		default:
 			break;
@@ -484,8 +487,10 @@ static Tui *the_tui;	/* for the SIGINT path only */
 static void host_step(void *ctx, Session *s)
 {
 	Tui *t = ctx;
-	(void)s;
 	t->dirty = 1;
+	/* training that runs inside a command (sweep) still redraws */
+	if (!s->host.async_train && now() - t->last_draw >= REDRAW_INTERVAL)
+		draw_all(t);
 }
 
 static int host_interrupted(void *ctx)
@@ -817,6 +822,7 @@ int tui_run(const char *script, const Options *opt)
 	h.pause = host_pause;
 	h.run_script = host_run_script;
 	h.async_train = 1;
+	h.fast = opt->fast;
 	h.ascii = opt->ascii;
 	h.color = 0;		/* the log shows plain text */
 	t->s = session_new(&h);

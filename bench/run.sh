@@ -1,0 +1,44 @@
+#!/bin/sh
+# run.sh — `make bench`: rnnlab against PyTorch on the same work, per row of the
+# performance table (one layer, in = hidden, batch 32, seq 64, head H->H, MSE,
+# Adam).  Each side runs at 1 and 2 threads and its best is kept.  Benchmarks are
+# measurements, not tests: run them on a quiet machine.
+bin=${RNNLAB_BIN:-./rnnlab}
+steps=${BENCH_STEPS:-40}
+py=/usr/bin/python3
+have_torch=0
+if [ -x $py ] && $py -c 'import torch' 2>/dev/null; then have_torch=1; fi
+best() {	# best "CMD..." over threads 1 and 2: prints "tokens threads"
+	b=0; bt=1
+	for th in 1 2; do
+		v=$(eval "$1 threads=$th" 2>/dev/null | sed -n 's/^tokens\/s: //p')
+		[ -n "$v" ] || continue
+		if [ "$(echo "$v > $b" | bc)" = 1 ]; then b=$v; bt=$th; fi
+	done
+	echo "$b $bt"
+}
+gflop() {	# gflop CELL H TOKENS: the GEMM work per token x tokens/s
+	g=1; [ "$1" = lstm ] && g=4; [ "$1" = gru ] && g=3
+	echo "3 * (2 * $g * $2 * ($2 + $2) + 2 * $2 * $2) * $3 / 1000000000" | bc -l
+}
+printf '%-10s %12s %4s %8s %12s %4s %8s %7s\n' config rnnlab thr GFLOP/s pytorch thr GFLOP/s ratio
+for c in lstm gru rnn; do
+	for h in 64 128 256; do
+		set -- $(best "$bin --bench cell=$c in=$h hidden=$h batch=32 seq=64 steps=$steps")
+		r=$1 rt=$2
+		if [ $have_torch = 1 ]; then
+			b=0; bt=1
+			for th in 1 2; do
+				v=$(OPENBLAS_NUM_THREADS=$th $py bench/torch_bench.py cell=$c hidden=$h steps=$steps threads=$th 2>/dev/null | sed -n 's/^tokens\/s: //p')
+				[ -n "$v" ] || continue
+				if [ "$(echo "$v > $b" | bc)" = 1 ]; then b=$v; bt=$th; fi
+			done
+			ratio=$(echo "scale=2; $r / $b" | bc)
+			printf '%-10s %12.0f %4s %8.1f %12.0f %4s %8.1f %6sx\n' "$c $h" "$r" "$rt" "$(gflop $c $h $r)" \
+				"$b" "$bt" "$(gflop $c $h $b)" "$ratio"
+		else
+			printf '%-10s %12.0f %4s %8.1f %12s %4s %8s %7s\n' "$c $h" "$r" "$rt" "$(gflop $c $h $r)" - - - -
+		fi
+	done
+done
+[ $have_torch = 1 ] || echo "(PyTorch not found: apt-get install python3-torch for the reference columns)"

@@ -1,0 +1,211 @@
+/* cmd_lesson.c — what lessons need: expect (a checked claim), try, full.
+ *
+ *   expect val < 0.12            the claim the lesson makes; a failed one is an
+ *                                error, so `make lessons` and CI fail loudly
+ *   try train 100                run a command that may fail; the script goes on
+ *   expect error "not finite"    ... and check how it failed (or: expect ok)
+ *   full train 2000              only outside the fast mode of `make test`
+ *
+ * Quantities (the probes and the history of the current run):
+ *   loss        mean training loss of the last 10 steps
+ *   val         the last validation loss;  best_val  the lowest
+ *   acc         validation accuracy (classification; runs an evaluation)
+ *   seq_acc, tok_acc   seq2seq: whole-sequence and token accuracy of the
+ *               last validation pass
+ *   grad        the last global gradient norm (before clipping)
+ *   grad_first  the first step's;  grad_max  the largest
+ *   flow        ||dL/dh_1|| / ||dL/dh_T|| of the top layer at the last step
+ *               (`flow ratio(t=1,t=T)` and `layer=K` are accepted)
+ *   radius      the largest spectral radius of a W_hh block
+ *   steps       updates applied;  params  parameter count
+ *   activations MiB the last step's trace holds (see `show memory`)
+ *   finite      1 when every step of the run had a finite loss and gradient
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+#include "cmd.h"
+#include "probe.h"
+
+static double hist_max(const History *h, HistCol c)
+{
+	double m = NAN;
+	for (size_t i = 0; i < h->n; i++)
+		if (!isnan(h->col[c][i]) && (isnan(m) || h->col[c][i] > m))
+			m = h->col[c][i];
+	return m;
+}
+
+static double hist_min(const History *h, HistCol c)
+{
+	double m = NAN;
+	for (size_t i = 0; i < h->n; i++)
+		if (!isnan(h->col[c][i]) && (isnan(m) || h->col[c][i] < m))
+			m = h->col[c][i];
+	return m;
+}
+
+/* t=1 and t=T inside "ratio(t=A,t=B)" (T = the last step). */
+static int parse_ratio(const char *w, int T, int *t1, int *t2)
+{
+	const char *p = strstr(w, "t=");
+	if (!p)
+		return -1;
+	char a[16], b[16];
+	if (sscanf(p, "t=%15[^,],t=%15[^)])", a, b) != 2)
+		return -1;
+	*t1 = !strcmp(a, "T") ? T : atoi(a);
+	*t2 = !strcmp(b, "T") ? T : atoi(b);
+	return *t1 >= 1 && *t2 >= 1 && *t1 <= T && *t2 <= T ? 0 : -1;
+}
+
+static const char *const quantities[] = {
+	"loss", "val", "best_val", "acc", "seq_acc", "tok_acc", "grad", "grad_first", "grad_max",
+	"flow", "radius", "steps", "params", "finite", "error", "ok", "activations",
+};
+#define NQ ((int)(sizeof quantities / sizeof *quantities))
+
+int cmd_expect(Session *s, int argc, const Word *argv, Err *e)
+{
+	int q, rc;
+	if ((rc = arg_enum("quantity", argv[1].text, quantities, NQ, &q, e)))
+		return rc;
+	const char *name = quantities[q];
+	if (!strcmp(name, "ok")) {
+		if (s->lesson_error[0])
+			return err_set(e, ERR_STATE, "the last `try` failed: %s", s->lesson_error);
+		session_printf(s, "  ok: the last `try` succeeded");
+		s->lesson_checks++;
+		return 0;
+	}
+	if (!strcmp(name, "error")) {
+		if (!s->lesson_error[0])
+			return err_set(e, ERR_STATE, "the last `try` did not fail");
+		if (argc > 2 && !strstr(s->lesson_error, argv[2].text))
+			return err_set(e, ERR_STATE, "the last `try` failed differently: %s", s->lesson_error);
+		session_printf(s, "  ok: the last `try` failed%s%s%s", argc > 2 ? " with \"" : "", argc > 2 ? argv[2].text : "",
+			       argc > 2 ? "\"" : "");
+		s->lesson_checks++;
+		return 0;
+	}
+	/* optional words between the quantity and the comparison */
+	int i = 2, layer = -1, t1 = 1, t2 = -1;
+	for (; i < argc && !(argv[i].text[0] == '<' || argv[i].text[0] == '>' || argv[i].text[0] == '='); i++) {
+		if (argv[i].key && !strcmp(argv[i].key, "layer")) {
+			if ((rc = arg_int("layer", argv[i].value, 0, MODEL_MAX_LAYERS - 1, &layer, e)))
+				return rc;
+		} else if (!strncmp(argv[i].text, "ratio(", 6)) {
+			int T = s->model ? s->trainer.probe.T : 0;
+			if (!T)
+				return err_set(e, ERR_STATE, "no backward pass yet for the flow (train a step or run grads)");
+			if (parse_ratio(argv[i].text, T, &t1, &t2))
+				return err_set(e, ERR_INVAL, "flow ratio must be ratio(t=A,t=B) with 1 <= A, B <= T=%d, got %s", T,
+					       argv[i].text);
+		} else {
+			return err_set(e, ERR_INVAL, "unexpected '%s' (usage: expect QUANTITY < VALUE)", argv[i].text);
+		}
+	}
+	if (i + 1 >= argc)
+		return err_set(e, ERR_INVAL, "expected a comparison (usage: expect %s < VALUE)", name);
+	const char *op = argv[i].text;
+	if (strcmp(op, "<") && strcmp(op, ">") && strcmp(op, "<=") && strcmp(op, ">=") && strcmp(op, "=="))
+		return err_set(e, ERR_INVAL, "unknown comparison '%s' (choices: <, >, <=, >=, ==)", op);
+	float want;
+	if ((rc = arg_float("the value", argv[i + 1].text, -1e38, 1e38, &want, e)))
+		return rc;
+	if (i + 2 < argc)
+		return err_set(e, ERR_INVAL, "unexpected '%s' at the end", argv[i + 2].text);
+
+	const History *h = &s->hist;
+	double v = NAN;
+	if (!strcmp(name, "loss")) {
+		size_t from = h->n > 10 ? h->n - 10 : 0;
+		double sum = 0;
+		for (size_t k = from; k < h->n; k++)
+			sum += h->col[HIST_LOSS][k];
+		v = h->n ? sum / (double)(h->n - from) : NAN;
+	} else if (!strcmp(name, "val")) {
+		v = history_last(h, HIST_VAL);
+	} else if (!strcmp(name, "best_val")) {
+		v = hist_min(h, HIST_VAL);
+	} else if (!strcmp(name, "acc")) {
+		double acc;
+		if ((rc = session_accuracy(s, &acc, e)))
+			return rc;
+		v = acc;
+	} else if (!strcmp(name, "seq_acc")) {
+		v = s->val_eval.seqs ? (double)s->val_eval.seq_correct / (double)s->val_eval.seqs : NAN;
+	} else if (!strcmp(name, "tok_acc")) {
+		v = s->val_eval.scored ? (double)s->val_eval.correct / (double)s->val_eval.scored : NAN;
+	} else if (!strcmp(name, "grad")) {
+		v = history_last(h, HIST_GRAD);
+	} else if (!strcmp(name, "grad_first")) {
+		v = h->n ? h->col[HIST_GRAD][0] : NAN;
+	} else if (!strcmp(name, "grad_max")) {
+		v = hist_max(h, HIST_GRAD);
+	} else if (!strcmp(name, "flow")) {
+		const Probe *p = s->model ? &s->trainer.probe : NULL;
+		if (!p || !p->T)
+			return err_set(e, ERR_STATE, "no backward pass yet for the flow (train a step or run grads)");
+		int k = layer >= 0 ? layer : p->L - 1;
+		if (k >= p->L)
+			return err_set(e, ERR_INVAL, "layer must be from 0 to %d", p->L - 1);
+		v = probe_flow_ratio(p, k, t1 - 1, (t2 < 0 ? p->T : t2) - 1);
+	} else if (!strcmp(name, "radius")) {
+		if (!s->model)
+			return err_set(e, ERR_STATE, "no model yet");
+		double r[MODEL_MAX_LAYERS * 4];
+		probe_spectral(s->model, r);
+		v = 0;
+		for (int k = 0; k < s->model->cfg.layers * s->model->gates; k++)
+			v = fmax(v, r[k]);
+	} else if (!strcmp(name, "steps")) {
+		v = (double)session_step(s);
+	} else if (!strcmp(name, "params")) {
+		ParamBlock pb;
+		v = session_params(s, &pb) ? (double)pb.nparam : 0;
+	} else if (!strcmp(name, "activations")) {
+		v = s->model && s->trainer.tr ? (double)s->trainer.tr->memsize * 4 / (1 << 20) : NAN;
+	} else if (!strcmp(name, "finite")) {
+		v = s->lesson_nonfinite ? 0 : 1;
+	}
+	if (isnan(v))
+		return err_set(e, ERR_STATE, "%s has no value yet (train first%s)", name,
+			       !strcmp(name, "val") || !strcmp(name, "best_val") ? " with validation" : "");
+	int holds = !strcmp(op, "<") ? v < want : !strcmp(op, ">") ? v > want : !strcmp(op, "<=") ? v <= want
+		  : !strcmp(op, ">=") ? v >= want : v == want;
+	if (!holds)
+		return err_set(e, ERR_STATE, "%s is %.4g, not %s %g: the lesson's claim does not hold", name, v, op, want);
+	session_printf(s, "  ok: %s = %.4g %s %g", name, v, op, want);
+	s->lesson_checks++;
+	return 0;
+}
+
+/* Run the rest of the words as a command; record its error instead of
+ * stopping the script. */
+int cmd_try(Session *s, int argc, const Word *argv, Err *e)
+{
+	Stmt st = { argc - 1, (Word *)argv + 1 };
+	Err inner;
+	s->lesson_error[0] = '\0';
+	int rc = cmd_dispatch(s, &st, &inner);
+	if (rc) {
+		snprintf(s->lesson_error, sizeof s->lesson_error, "%s: %s", argv[1].text, inner.msg);
+		session_printf(s, "  (as expected?) %s", s->lesson_error);
+	}
+	(void)e;
+	return 0;
+}
+
+int cmd_full(Session *s, int argc, const Word *argv, Err *e)
+{
+	if (s->host.fast) {
+		session_printf(s, "  (fast mode: skipped `%s`)", argv[1].text);
+		return 0;
+	}
+	Stmt st = { argc - 1, (Word *)argv + 1 };
+	return cmd_dispatch(s, &st, e);
+}
