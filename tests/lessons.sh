@@ -6,6 +6,7 @@
 # (never an `expect`).  Under the sanitizers (a build/san binary) they are
 # skipped: they exercise the code the unit tests cover, thirty times slower.
 bin=${RNNLAB_BIN:-./rnnlab}
+export RNNLAB_FAST=${RNNLAB_FAST:-1}	# make lessons sets 0
 case "$bin" in
 */san/*) echo "lessons.sh: skipped under SAN=1 (make lessons runs them); 0 passed, 0 failed"; exit 0 ;;
 esac
@@ -13,6 +14,7 @@ pass=0
 fail=0
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
+[ "$RNNLAB_FAST" = 1 ] && echo "(fast mode: lines marked \`full\` are skipped; make lessons runs everything)"
 printf '%-28s %8s %8s  %s\n' lesson checks seconds result
 for f in scenarios/[0-9]*.lab; do
 	[ -e "$f" ] || continue
