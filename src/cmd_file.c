@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "args.h"
 #include "cmd.h"
@@ -149,6 +150,7 @@ int cmd_save(Session *s, int argc, const Word *argv, Err *e)
 	int rc = file_may_write(argv[1].text, FILE_SESSION, force, e);
 	if (rc || (rc = session_write(s, argv[1].text, e)))
 		return rc;
+	snprintf(s->session_path, sizeof s->session_path, "%s", argv[1].text);
 	session_printf(s, "saved the session to %s (%s%s%zu history rows)", argv[1].text,
 		       s->model || s->s2s ? "model, optimizer state, " : "", s->data ? "data choice, " : "", s->hist.n);
 	return 0;
@@ -430,7 +432,8 @@ int cmd_load(Session *s, int argc, const Word *argv, Err *e)
 	s->depth = old.depth;
 	*n = old;
 	session_free(n);
-	session_printf(s, "loaded %s: %s%s%s%zu history rows, step %ld", argv[1].text,
+	snprintf(s->session_path, sizeof s->session_path, "%s", argv[1].text);
+	session_printf(s, "loaded %s: %s%s%s; %zu history rows, step %ld", argv[1].text,
 		       s->model || s->s2s ? s->model_line + 6 : "no model",
 		       s->data ? ", data " : "", s->data ? data_args(s->data) : "", s->hist.n, session_step(s));
 	return 0;
@@ -517,4 +520,20 @@ int cmd_history(Session *s, int argc, const Word *argv, Err *e)
 			       c[HIST_GRAD][i], c[HIST_GRAD_CLIPPED][i], c[HIST_LR][i]);
 	}
 	return 0;
+}
+
+int session_autosave(Session *s, char *path, size_t cap, Err *e)
+{
+	path[0] = '\0';
+	ParamBlock pb;
+	if (!session_params(s, &pb) && !s->data)
+		return 0;
+	if (s->session_path[0])
+		snprintf(path, cap, "%s.autosave", s->session_path);
+	else
+		snprintf(path, cap, "rnnlab-autosave-%ld.rnnlab", (long)getpid());
+	int rc = file_may_write(path, FILE_SESSION, 0, e);
+	if (!rc)
+		rc = session_write(s, path, e);
+	return rc;
 }

@@ -125,6 +125,8 @@ struct Session {
 	int lesson_checks;	/* `expect` lines that held */
 	int lesson_nonfinite;	/* a step of this run was refused as non-finite */
 
+	char session_path[1024];	/* the file last saved or loaded, "" if none */
+
 	const char *src;	/* script being run (for messages), or NULL */
 	int line;		/* its current line */
 	int depth;		/* `run` nesting */
@@ -161,6 +163,12 @@ int session_rewind(Session *s, int i, Err *e);
 int session_train_start(Session *s, long steps, Err *e);
 int session_train_slice(Session *s, double seconds);
 void session_train_cancel(Session *s);
+
+/* Save the session after SIGTERM or SIGHUP: beside the session file
+ * (FILE.autosave) when there is one, else rnnlab-autosave-PID.rnnlab in
+ * the current directory.  path gets where it went; 0 when saved (or when
+ * there is nothing to save: path is then ""). */
+int session_autosave(Session *s, char *path, size_t cap, Err *e);
 
 /* Output helpers for commands. */
 void session_printf(Session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -11,11 +11,19 @@
 #include "frontend.h"
 
 volatile int frontend_sigint;
+static volatile sig_atomic_t got_term;
 
 static void on_sigint(int sig)
 {
 	(void)sig;
 	frontend_sigint = 1;
+}
+
+static void on_term(int sig)
+{
+	(void)sig;
+	got_term = 1;
+	frontend_sigint = 1;	/* stop training after the current step */
 }
 
 void frontend_install_sigint(void)
@@ -67,11 +75,27 @@ static Session *batch_session(const Options *o)
 	if (!s)
 		fprintf(stderr, "rnnlab: out of memory\n");
 	frontend_install_sigint();
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_term;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	return s;
 }
 
-static int status(int rc)
+/* SIGTERM/SIGHUP: the session is saved before we go. */
+static int finish(Session *s, int rc)
 {
+	if (got_term) {
+		char path[1100];
+		Err e;
+		if (session_autosave(s, path, sizeof path, &e))
+			fprintf(stderr, "rnnlab: terminated; the autosave failed: %s\n", e.msg);
+		else if (path[0])
+			fprintf(stderr, "rnnlab: terminated; the session was saved to %s\n", path);
+		return 143;
+	}
 	if (frontend_sigint)
 		return 130;
 	return rc ? 1 : 0;
@@ -83,8 +107,9 @@ int batch_run_file(const char *path, const Options *o)
 	if (!s)
 		return 1;
 	int rc = strcmp(path, "-") ? session_run_file(s, path, 1) : session_run_stream(s, stdin, "stdin", 1);
+	rc = finish(s, rc);
 	session_free(s);
-	return status(rc);
+	return rc;
 }
 
 int batch_run_string(const char *cmds, const Options *o)
@@ -93,6 +118,7 @@ int batch_run_string(const char *cmds, const Options *o)
 	if (!s)
 		return 1;
 	int rc = session_exec(s, cmds);
+	rc = finish(s, rc);
 	session_free(s);
-	return status(rc);
+	return rc;
 }

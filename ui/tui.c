@@ -793,16 +793,12 @@ static void release_stderr(void)
 
 static void autosave(Tui *t)
 {
-	Session *s = t->s;
-	if (!s->model)
-		return;
-	char path[64];
-	snprintf(path, sizeof path, "rnnlab-autosave-%ld.rnnlab", (long)getpid());
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "save %s", path);
-	s->host.error = NULL;
-	session_exec(s, cmd);
-	fprintf(stderr, "rnnlab: terminated; the session was saved to %s\n", path);
+	char path[1100];
+	Err e;
+	if (session_autosave(t->s, path, sizeof path, &e))
+		fprintf(stderr, "rnnlab: terminated; the autosave failed: %s\n", e.msg);
+	else if (path[0])
+		fprintf(stderr, "rnnlab: terminated; the session was saved to %s\n", path);
 }
 
 int tui_run(const char *script, const Options *opt)
