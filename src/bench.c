@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "train.h"
+#include "workers.h"
 
 void bench_config_default(BenchConfig *c)
 {
@@ -35,7 +36,7 @@ static int parse_int(const char *key, const char *v, int lo, int hi, int *out, E
 
 int bench_parse(BenchConfig *c, int argc, char **argv, Err *e)
 {
-	static const char *const keys = "cell, in, hidden, layers, batch, seq, steps, warmup, threads";
+	static const char *const keys = "cell, in, hidden, layers, batch, seq, steps, warmup, threads, checkpoint";
 	for (int i = 0; i < argc; i++) {
 		const char *eq = strchr(argv[i], '=');
 		if (!eq)
@@ -68,7 +69,9 @@ int bench_parse(BenchConfig *c, int argc, char **argv, Err *e)
 		} else if (KEY("warmup")) {
 			rc = parse_int("warmup", v, 0, 1 << 20, &c->warmup, e);
 		} else if (KEY("threads")) {
-			rc = parse_int("threads", v, 1, 256, &c->threads, e);
+			rc = parse_int("threads", v, 1, 64, &c->threads, e);
+		} else if (KEY("checkpoint")) {
+			rc = parse_int("checkpoint", v, 0, 1 << 20, &c->checkpoint, e);
 		} else {
 			return err_set(e, ERR_INVAL, "bench: unknown key '%.*s' (keys: %s)", (int)kl, argv[i], keys);
 		}
@@ -107,6 +110,8 @@ int bench_run(const BenchConfig *c, BenchResult *r, Err *e)
 	TrainConfig tc;
 	train_config_default(&tc);
 	tc.threads = c->threads;
+	tc.checkpoint = c->checkpoint > 0;
+	tc.checkpoint_k = c->checkpoint;
 	Trainer t;
 	int rc = 0;
 	if (!x || !y) {
@@ -138,6 +143,11 @@ int bench_run(const BenchConfig *c, BenchResult *r, Err *e)
 		f += 2 * H * H;
 		r->gflops = 3 * f * r->tokens_per_s * 1e-9;
 		r->final_loss = st.loss;
+		r->param_bytes = 4.0 * (double)m->nparam * (2 + (t.opt.m != NULL) + (t.opt.v != NULL));
+		r->act_bytes = (t.tr ? 4.0 * (double)t.tr->memsize : 0) + 4.0 * (double)t.ckpt_cap;
+		if (t.workers)
+			for (int i = 1; i < workers_count(t.workers); i++)
+				r->act_bytes += 4.0 * (double)workers_trace(t.workers, i)->memsize;
 	}
 	trainer_done(&t);
 out_free:

@@ -12,6 +12,7 @@
 typedef struct BenchConfig {
 	CellKind cell;
 	int in, hidden, layers, batch, seq, steps, warmup, threads;
+	int checkpoint;		/* > 0: bptt=checkpoint with segments of this many steps */
 } BenchConfig;
 
 typedef struct BenchResult {
@@ -19,10 +20,12 @@ typedef struct BenchResult {
 	double tokens_per_s;	/* seq * batch * steps / seconds */
 	double gflops;		/* estimated useful GFLOP/s (GEMM work) */
 	double final_loss;
+	double param_bytes;	/* parameters + gradients + optimizer state */
+	double act_bytes;	/* the activations training keeps (every worker's trace) */
 } BenchResult;
 
 void bench_config_default(BenchConfig *c);
-/* Parse "key=value" words: cell in hidden layers batch seq steps warmup threads. */
+/* Parse "key=value" words: cell in hidden layers batch seq steps warmup threads checkpoint. */
 int bench_parse(BenchConfig *c, int argc, char **argv, Err *e);
 int bench_run(const BenchConfig *c, BenchResult *r, Err *e);
 

@@ -24,7 +24,7 @@ static void usage(FILE *f)
 	      "turns colour off.  --fast (or RNNLAB_FAST=1) skips the `full` lines of lessons.\n"
 	      "\n"
 	      "bench keys: cell=rnn|lstm|gru in=N hidden=N layers=N batch=N seq=N steps=N\n"
-	      "            warmup=N threads=N   (defaults: lstm 128 128 1 32 64 50 3 1)\n", f);
+	      "            warmup=N threads=N checkpoint=K   (defaults: lstm 128 128 1 32 64 50 3 1 0)\n", f);
 }
 
 static int run_bench(int argc, char **argv)
@@ -45,6 +45,8 @@ static int run_bench(int argc, char **argv)
 	}
 	printf("time: %.3f s for %d steps (%.2f ms/step), final loss %.4f\n", r.seconds, c.steps,
 	       1e3 * r.seconds / c.steps, r.final_loss);
+	printf("memory: parameters, gradients and optimizer state %.1f MiB, activations %.1f MiB\n",
+	       r.param_bytes / (1 << 20), r.act_bytes / (1 << 20));
 	printf("GFLOP/s: %.1f\n", r.gflops);
 	printf("tokens/s: %.0f\n", r.tokens_per_s);
 	return 0;
