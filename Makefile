@@ -1,8 +1,9 @@
-# rnnlab — build, run, test, bench, install.
+# rnnlab — build, run, test, fuzz, bench, install.
 #
 #   make            build ./rnnlab
 #   make run        build and start rnnlab
 #   make test       build and run every test (SAN=1: with ASan + UBSan)
+#   make fuzz       run each libFuzzer target FUZZ_SECONDS (60); FUZZ=npz runs one
 #   make bench      training throughput at the reference configurations
 #   make install    install to $(PREFIX)/bin (PREFIX=/usr/local)
 #
@@ -72,6 +73,8 @@ UI_O    := $(UI_C:%.c=$(B)/%.o)
 TEST_O  := $(TEST_C:%.c=$(B)/%.o)
 TESTS   := $(TEST_C:tests/%.c=$(B)/tests/%)
 CORE_A  := $(B)/librnnlab.a
+FUZZ_NAMES := cmd npy npz session csv text lab
+REPLAYS := $(FUZZ_NAMES:%=$(B)/fuzz/replay_%)
 
 ifeq ($(V),1)
 Q :=
@@ -116,7 +119,8 @@ run: $(BIN)
 
 # Every test binary runs from the top of the tree (fixtures are read from tests/).
 # OpenBLAS is held to one thread so results are reproducible and small GEMMs fast.
-test: $(BIN) $(TESTS)
+# The fuzz replay runs each target's seed corpus and crash inputs.
+test: $(BIN) $(TESTS) $(REPLAYS)
 	$(Q)fail=0; for t in $(TESTS); do \
 	  echo "== $$t"; \
 	  OPENBLAS_NUM_THREADS=1 RNNLAB_BIN=./$(BIN) $$t || fail=1; \
@@ -124,6 +128,13 @@ test: $(BIN) $(TESTS)
 	for s in tests/*.sh; do [ -e "$$s" ] || continue; \
 	  echo "== $$s"; RNNLAB_BIN=./$(BIN) sh $$s || fail=1; \
 	done; \
+	echo "== fuzz replay"; fp=0; ff=0; \
+	for n in $(FUZZ_NAMES); do \
+	  r=$$(OPENBLAS_NUM_THREADS=1 $(B)/fuzz/replay_$$n tests/fuzz/corpus/$$n tests/fuzz/crashes/$$n | tail -1); \
+	  echo "$$r"; set -- $$r; fp=$$((fp + $$2)); ff=$$((ff + $$4)); \
+	  case "$$r" in *" 0 failed") ;; *) fail=1 ;; esac; \
+	done; \
+	echo "fuzz replay: $$fp passed, $$ff failed"; \
 	if [ $$fail = 0 ]; then echo "make test: all passed"; else echo "make test: FAILED"; exit 1; fi
 
 bench: $(BIN)
@@ -139,7 +150,84 @@ clean:
 	rm -rf build rnnlab
 
 help:
-	@sed -n '2,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,13p' Makefile | sed 's/^# \{0,1\}//'
+
+# ---- fuzzing -----------------------------------------------------------
+# One libFuzzer target per input surface: tests/fuzz/fuzz_<name>.c.  `make fuzz`
+# builds them with clang (build/fuzz) and runs each for FUZZ_SECONDS; new corpus
+# entries go to build/fuzz/corpus/<name> (seeds: tests/fuzz/corpus/<name>), crash
+# inputs to tests/fuzz/crashes/<name>, kept forever.  `make test` replays the
+# seeds and every crash input through each target linked with tests/fuzz/replay.c
+# by the normal compiler (ASan + UBSan under SAN=1); no clang needed there.
+FUZZ         ?= $(FUZZ_NAMES)
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_ARGS    ?=
+FZ           := build/fuzz
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS  := $(BASE) $(WARN) $(CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link
+FUZZ_SRC_O   := $(SRC_C:%.c=$(FZ)/%.o)
+FUZZ_LIBA    := $(FZ)/librnnlab.a
+# the longest input libFuzzer makes for each target
+FUZZ_LEN_cmd := 2048
+FUZZ_LEN_lab := 4096
+FUZZ_LEN_npy := 4096
+FUZZ_LEN_npz := 65536
+FUZZ_LEN_session := 65536
+FUZZ_LEN_csv := 8192
+FUZZ_LEN_text := 8192
+FUZZ_DICT_cmd := -dict=$(CURDIR)/tests/fuzz/cmd.dict
+FUZZ_DICT_lab := -dict=$(CURDIR)/tests/fuzz/cmd.dict
+FUZZ_DICT_session := -dict=$(CURDIR)/tests/fuzz/cmd.dict
+
+.PHONY: fuzz fuzz-build
+fuzz: $(FUZZ:%=fuzz-run-%)
+fuzz-build: $(FUZZ:%=$(FZ)/fuzz_%)
+
+$(FZ)/src/%.o: src/%.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  FUZZCC  $<")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(CORE_CFLAGS) -c -o $@ $<
+
+$(FZ)/tests/fuzz/%.o: tests/fuzz/%.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  FUZZCC  $<")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -DFUZZ_LIBFUZZER -Isrc $(CORE_CFLAGS) -c -o $@ $<
+
+$(FUZZ_LIBA): $(FUZZ_SRC_O)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(FZ)/fuzz_%: $(FZ)/tests/fuzz/fuzz_%.o $(FUZZ_LIBA)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(FUZZ_CC) $(LDFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIBA) $(CORE_LIBS)
+
+# Absolute paths: the targets work in a private directory under build/fuzz/tmp.
+# The log is build/fuzz/fuzz_<name>.log; the summary is libFuzzer's last status
+# line.  FUZZ_ARGS adds libFuzzer options, e.g. to go on past known crashes:
+#   make fuzz FUZZ=cmd FUZZ_ARGS='-fork=1 -ignore_crashes=1'
+fuzz-run-%: $(FZ)/fuzz_%
+	@mkdir -p $(FZ)/corpus/$* tests/fuzz/crashes/$*
+	@rm -rf $(FZ)/tmp/$* && mkdir -p $(FZ)/tmp/$*
+	@echo "  FUZZ    $* for $(FUZZ_SECONDS)s (log: $(FZ)/fuzz_$*.log)"
+	$(Q)OPENBLAS_NUM_THREADS=1 RNNLAB_DATA=$(CURDIR)/scenarios/data TMPDIR=$(CURDIR)/$(FZ)/tmp/$* \
+	  $(CURDIR)/$< -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_LEN_$*) -timeout=30 -rss_limit_mb=3072 \
+	  -print_final_stats=1 $(FUZZ_DICT_$*) -artifact_prefix=$(CURDIR)/tests/fuzz/crashes/$*/ $(FUZZ_ARGS) \
+	  $(CURDIR)/$(FZ)/corpus/$* $(CURDIR)/tests/fuzz/corpus/$* >$(FZ)/fuzz_$*.log 2>&1; rc=$$?; \
+	  grep -a -E '^#[0-9]+' $(FZ)/fuzz_$*.log | tail -1 | sed 's/^/  fuzz_$*: /'; \
+	  grep -a -E '^stat::number_of_executed_units' $(FZ)/fuzz_$*.log | sed 's/^/  fuzz_$*: /'; \
+	  if [ $$rc != 0 ]; then echo "  fuzz_$*: FOUND A CRASH (exit $$rc): see $(FZ)/fuzz_$*.log and tests/fuzz/crashes/$*/"; exit 1; fi
+
+# The replay: normal compiler, $(B) (so SAN=1 builds it with the sanitizers).
+$(B)/fuzz/%.o: tests/fuzz/%.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc $(CORE_CFLAGS) -c -o $@ $<
+
+$(B)/fuzz/replay_%: $(B)/fuzz/replay.o $(B)/fuzz/fuzz_%.o $(CORE_A)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(B)/fuzz/replay.o $(B)/fuzz/fuzz_$*.o $(CORE_A) $(CORE_LIBS)
 
 -include $(SRC_O:.o=.d) $(UI_O:.o=.d) $(TEST_O:.o=.d)
+-include $(FUZZ_SRC_O:.o=.d) $(wildcard $(FZ)/tests/fuzz/*.d $(B)/fuzz/*.d)
 .SECONDARY:

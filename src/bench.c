@@ -21,6 +21,7 @@ void bench_config_default(BenchConfig *c)
 	c->steps = 50;
 	c->warmup = 3;
 	c->threads = 1;
+	c->checkpoint = 0;
 }
 
 static int parse_int(const char *key, const char *v, int lo, int hi, int *out, Err *e)

@@ -40,9 +40,11 @@ int file_may_write(const char *path, FileKind kind, int force, Err *e)
 		if (ok && kind == FILE_SESSION) {
 			Npz z;
 			Err ignore;
-			ok = npz_read(&z, path, &ignore) == 0 && npz_find(&z, "rnnlab_format") != NULL;
-			if (ok)
+			ok = npz_read(&z, path, &ignore) == 0;
+			if (ok) {
+				ok = npz_find(&z, "rnnlab_format") != NULL;
 				npz_free(&z);
+			}
 		}
 	} else {
 		ok = has_ext(path, kind_ext[kind]);

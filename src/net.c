@@ -29,8 +29,7 @@ static size_t trace_layout(const Model *m, int T, int B, Trace *tr)
 	} while (0)
 	float *unused = NULL;
 	(void)unused;
-	if (c->vocab)
-		TAKE(tr->x0, rows * (size_t)c->embed);
+	TAKE(tr->x0, rows * (size_t)m->in0);	/* the layer-0 input, owned: step and gates read it later */
 	for (int k = 0; k < c->layers; k++) {
 		LayerTrace *lt = tr ? &tr->lt[k] : NULL;
 		TAKE(lt->act, rows * GH);
@@ -175,6 +174,9 @@ int net_forward(const Model *m, Trace *tr, const Batch *b, LossKind loss,
 		for (size_t r = 0; r < rows; r++)
 			memcpy(tr->x0 + r * c->embed, m->p.embed + (size_t)b->tok[r] * c->embed,
 			       (size_t)c->embed * sizeof(float));
+		x0 = tr->x0;
+	} else {
+		memcpy(tr->x0, b->x, rows * (size_t)c->in * sizeof(float));
 		x0 = tr->x0;
 	}
 	for (int k = 0; k < L; k++) {

@@ -52,7 +52,7 @@ typedef struct Trace {
 	int train;		/* dropout on */
 	float *mem;		/* one allocation holding every buffer below */
 	size_t memsize;		/* floats */
-	float *x0;		/* [T*B, in0] embedded tokens; NULL for float input */
+	float *x0;		/* [T*B, in0] the layer-0 input: embedded tokens, or a copy of x */
 	LayerTrace lt[MODEL_MAX_LAYERS];
 	const float *top;	/* [T*B, H] the top layer's output, the head's input */
 	float *logits;		/* [T*B, O] head output; NULL when out = 0 */

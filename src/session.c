@@ -95,6 +95,9 @@ static void report(Session *s, const char *cmd, const Err *e)
 		snprintf(buf, sizeof buf, "%s:%d: %s%s%s", s->src, s->line, cmd ? cmd : "", cmd ? ": " : "", e->msg);
 	else
 		snprintf(buf, sizeof buf, "%s%s%s", cmd ? cmd : "", cmd ? ": " : "", e->msg);
+	for (char *p = buf; *p; p++)	/* one line, whatever of the user's text it quotes */
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	if (s->host.error)
 		s->host.error(s->host.ctx, buf);
 	else if (s->host.print)

@@ -34,7 +34,7 @@ static inline float vexpf(float x)
 	p = p * r + 1.6666665459e-1f;
 	p = p * r + 5.0000001201e-1f;
 	p = p * z + r + 1.0f;
-	int32_t bits = ((int32_t)n + 127) << 23;
+	int32_t bits = ((int32_t)(n == n ? n : 0.0f) + 127) << 23;	/* NaN: p is NaN already */
 	float s;
 	memcpy(&s, &bits, sizeof s);
 	return p * s;
