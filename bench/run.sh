@@ -2,7 +2,9 @@
 # run.sh — `make bench`: rnnlab against PyTorch on the same work, per row of the
 # performance table (one layer, in = hidden, batch 32, seq 64, head H->H, MSE,
 # Adam).  Each side runs at 1 and 2 threads and its best is kept.  Benchmarks are
-# measurements, not tests: run them on a quiet machine.
+# measurements, not tests: run them on a quiet machine.  PyTorch runs with
+# OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (this machine sets them for old
+# OpenBLAS builds; they slow PyTorch's); rnnlab keeps the environment it is given.
 bin=${RNNLAB_BIN:-./rnnlab}
 steps=${BENCH_STEPS:-40}
 py=/usr/bin/python3
@@ -29,7 +31,7 @@ for c in lstm gru rnn; do
 		if [ $have_torch = 1 ]; then
 			b=0; bt=1
 			for th in 1 2; do
-				v=$(OPENBLAS_NUM_THREADS=$th $py bench/torch_bench.py cell=$c hidden=$h steps=$steps threads=$th 2>/dev/null | sed -n 's/^tokens\/s: //p')
+				v=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=$th $py bench/torch_bench.py cell=$c hidden=$h steps=$steps threads=$th 2>/dev/null | sed -n 's/^tokens\/s: //p')
 				[ -n "$v" ] || continue
 				if [ "$(echo "$v > $b" | bc)" = 1 ]; then b=$v; bt=$th; fi
 			done

@@ -1,5 +1,6 @@
 /* args.c — value parsing with messages that say what is allowed. */
 #include "args.h"
+#include "lex.h"
 
 #include <errno.h>
 #include <math.h>
@@ -77,4 +78,15 @@ int arg_enum(const char *what, const char *v, const char *const *names, int n, i
 		}
 	char buf[200];
 	return err_set(e, ERR_INVAL, "unknown %s '%s' (choices: %s)", what, v, arg_choices(names, n, buf, sizeof buf));
+}
+
+int arg_force(int argc, const Word *argv, int at, const char *usage, int *force, Err *e)
+{
+	*force = 0;
+	if (at >= argc)
+		return 0;
+	if (strcmp(argv[at].text, "force") || at + 1 < argc)
+		return err_set(e, ERR_INVAL, "unexpected '%s' (usage: %s)", argv[at].text, usage);
+	*force = 1;
+	return 0;
 }

@@ -21,6 +21,10 @@ int arg_float(const char *key, const char *v, double lo, double hi, float *out, 
 int arg_bool(const char *key, const char *v, int *out, Err *e);
 /* One of names[0..n); what names the kind in the message ("optimizer"). */
 int arg_enum(const char *what, const char *v, const char *const *names, int n, int *out, Err *e);
+/* Is argv[at] (if any) the word "force"?  Anything else there is an error
+ * naming the usage. */
+struct Word;
+int arg_force(int argc, const struct Word *argv, int at, const char *usage, int *force, Err *e);
 /* "a, b, c" into buf (for messages and help). */
 const char *arg_choices(const char *const *names, int n, char *buf, size_t cap);
 

@@ -74,7 +74,7 @@ static const Command commands[] = {
 	  COMP_NONE, NULL },
 	{ "gates", cmd_gates, 0, 2, CMD_MODEL, "gates [layer=K] [sample=B]",
 	  "gate activations of the last step as heatmaps (units x time)", NULL, COMP_WORDS, gates_words },
-	{ "plot", cmd_plot, 1, 3, 0, "plot loss|grad|lr|flow|sat|gates|h [--svg FILE]",
+	{ "plot", cmd_plot, 1, 5, 0, "plot loss|grad|lr|flow|sat|gates|h|compare [log] [--svg FILE [force]]",
 	  "plot a training curve, the gradient flow or the gates", 
 	  "loss: train and validation loss;  grad: global gradient norm and the clip threshold;\n"
 	  "lr: the learning rate;  flow: ||dL/dh_t|| against t (log scale), one curve per layer;\n"
@@ -85,9 +85,9 @@ static const Command commands[] = {
 	  "load weights saved under PyTorch's state_dict names",
 	  "Every tensor of the model must be in the file with its shape; nothing changes otherwise.",
 	  COMP_FILE, NULL },
-	{ "export", cmd_export, 1, 1, CMD_MODEL | CMD_S2S, "export FILE.npz", "save the weights under PyTorch's state_dict names",
+	{ "export", cmd_export, 1, 2, CMD_MODEL | CMD_S2S, "export FILE.npz [force]", "save the weights under PyTorch's state_dict names",
 	  NULL, COMP_FILE, NULL },
-	{ "probe", cmd_probe, 2, 2, CMD_MODEL | CMD_S2S, "probe IN.npz OUT.npz",
+	{ "probe", cmd_probe, 2, 3, CMD_MODEL | CMD_S2S, "probe IN.npz OUT.npz [force]",
 	  "one forward+backward pass on the given batch: outputs, states, loss, dL/dh_t and gradients",
 	  "IN holds x, y and optionally h0, c0; OUT gets output, h_n, c_n, loss, dh, grad.<name>.\n"
 	  "seq2seq: IN holds src [S,B], tgt_in [T,B], tgt_out [T,B] (int ids); OUT also gets attn [T,B,S].\n"
@@ -312,8 +312,10 @@ int cmd_run(Session *s, int argc, const Word *argv, Err *e)
 	s->depth++;
 	int rc = session_run_file(s, argv[1].text, 1);
 	s->depth--;
-	if (rc)	/* already reported with its file and line */
-		return err_set(e, rc, "%s stopped at its first error", argv[1].text);
+	if (rc) {	/* already reported with its file and line */
+		e->msg[0] = '\0';
+		return rc;
+	}
 	return 0;
 }
 
@@ -323,6 +325,9 @@ int cmd_say(Session *s, int argc, const Word *argv, Err *e)
 	size_t len = 0;
 	for (int i = 1; i < argc && len < sizeof buf; i++)
 		len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", i > 1 ? " " : "", argv[i].text);
+	for (char *p = buf; *p; p++)	/* a lesson's text, not terminal escapes */
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	session_printf(s, "%s", buf);
 	return 0;
 }

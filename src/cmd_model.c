@@ -203,8 +203,8 @@ int cmd_export(Session *s, int argc, const Word *argv, Err *e)
 	ParamBlock pb;
 	session_params(s, &pb);	/* plain or seq2seq */
 	const ParamBlock *m = &pb;
-	int rc = file_may_write(path, FILE_NPZ, 0, e);
-	if (rc)
+	int force, rc = arg_force(argc, argv, 2, "export FILE.npz [force]", &force, e);
+	if (rc || (rc = file_may_write(path, FILE_NPZ, force, e)))
 		return rc;
 	NpzWriter *w;
 	if ((rc = npz_writer_open(&w, path, NPZ_STORED, e)))
@@ -505,8 +505,8 @@ int cmd_probe(Session *s, int argc, const Word *argv, Err *e)
 		return s2s_cmd_probe(s, argc, argv, e);
 	const char *in = argv[1].text, *out = argv[2].text;
 	Npz z;
-	int rc = file_may_write(out, FILE_NPZ, 0, e);
-	if (rc || (rc = npz_read(&z, in, e)))
+	int force, rc = arg_force(argc, argv, 3, "probe IN.npz OUT.npz [force]", &force, e);
+	if (rc || (rc = file_may_write(out, FILE_NPZ, force, e)) || (rc = npz_read(&z, in, e)))
 		return rc;
 	ProbeIn p;
 	memset(&p, 0, sizeof p);

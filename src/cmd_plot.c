@@ -61,7 +61,7 @@ int cmd_plot(Session *s, int argc, const Word *argv, Err *e)
 	ViewOpts o;
 	opts_init(s, &o);
 	const char *svg = NULL;
-	int i = 2;
+	int i = 2, force = 0;
 	Word rest[4] = { { 0 } };
 	int nrest = 0;
 	for (; i < argc; i++) {
@@ -69,6 +69,8 @@ int cmd_plot(Session *s, int argc, const Word *argv, Err *e)
 			if (i + 1 >= argc)
 				return err_set(e, ERR_INVAL, "--svg needs a file (usage: plot NAME --svg FILE)");
 			svg = argv[++i].text;
+		} else if (!strcmp(argv[i].text, "force") && svg) {
+			force = 1;
 		} else if (!strcmp(argv[i].text, "log") && v == VIEW_LOSS) {
 			o.logy = 1;
 		} else {
@@ -78,7 +80,7 @@ int cmd_plot(Session *s, int argc, const Word *argv, Err *e)
 	if ((rc = parse_pick(nrest, rest, 0, &o, e)))
 		return rc;
 	if (svg) {
-		if ((rc = file_may_write(svg, FILE_SVG, 0, e)) || (rc = view_svg(s, (ViewKind)v, &o, svg, e)))
+		if ((rc = file_may_write(svg, FILE_SVG, force, e)) || (rc = view_svg(s, (ViewKind)v, &o, svg, e)))
 			return rc;
 		session_printf(s, "wrote %s", svg);
 		return 0;

@@ -363,7 +363,7 @@ int s2s_cmd_probe(Session *s, int argc, const Word *argv, Err *e)
 	const char *in = argv[1].text, *out = argv[2].text;
 	S2s *m = s->s2s;
 	Npz z;
-	int rc = file_may_write(out, FILE_NPZ, 0, e);
+	int rc = file_may_write(out, FILE_NPZ, argc > 3 && !strcmp(argv[3].text, "force"), e);
 	if (rc || (rc = npz_read(&z, in, e)))
 		return rc;
 	int32_t *src = NULL, *tin = NULL, *tout = NULL;

@@ -13,10 +13,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fileutil.h"
+
 int data_read_file(const char *path, const char *what, char **buf, size_t *len, Err *e)
 {
 	*buf = NULL;
 	*len = 0;
+	int rc0 = file_check_regular(path, DATA_MAX_FILE, e);
+	if (rc0)
+		return rc0;
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return err_set(e, ERR_IO, "%s: %s", path, strerror(errno));

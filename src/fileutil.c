@@ -10,7 +10,7 @@
 #include "npz.h"
 
 static const char *const kind_names[FILE_KIND_COUNT] = {
-	".npz file", "rnnlab session", ".lab script", ".csv file", ".svg file"
+	".npz file", "rnnlab session", "rnnlab journal", "rnnlab history (.csv)", ".svg file"
 };
 static const char *const kind_ext[FILE_KIND_COUNT] = { ".npz", NULL, ".lab", ".csv", ".svg" };
 
@@ -47,7 +47,16 @@ int file_may_write(const char *path, FileKind kind, int force, Err *e)
 			}
 		}
 	} else {
-		ok = has_ext(path, kind_ext[kind]);
+		/* the extension, and the first bytes rnnlab writes in such a file */
+		static const char *const head[FILE_KIND_COUNT] = { NULL, NULL, "# rnnlab journal", "step,loss,", "<svg" };
+		char first[32] = "";
+		FILE *f = fopen(path, "rb");
+		if (f) {
+			size_t n = fread(first, 1, sizeof first - 1, f);
+			first[n] = '\0';
+			fclose(f);
+		}
+		ok = has_ext(path, kind_ext[kind]) && !strncmp(first, head[kind], strlen(head[kind]));
 	}
 	if (!ok)
 		return err_set(e, ERR_IO, "%s exists and is not an %s; not overwriting it (add force to replace it)",
@@ -55,8 +64,26 @@ int file_may_write(const char *path, FileKind kind, int force, Err *e)
 	return 0;
 }
 
+int file_check_regular(const char *path, size_t max, Err *e)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return err_set(e, ERR_IO, "%s: %s", path, strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return err_set(e, ERR_IO, "%s is a directory", path);
+	if (!S_ISREG(st.st_mode))
+		return err_set(e, ERR_IO, "%s is not a regular file (a device, a pipe or a socket)", path);
+	if ((unsigned long long)st.st_size > (unsigned long long)max)
+		return err_set(e, ERR_FORMAT, "%s: %lld bytes is more than the %zu MiB allowed", path,
+			       (long long)st.st_size, max >> 20);
+	return 0;
+}
+
 int file_read_all(const char *path, size_t max, char **out, size_t *len, Err *e)
 {
+	int rc0 = file_check_regular(path, max, e);
+	if (rc0)
+		return rc0;
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return err_set(e, ERR_IO, "%s: %s", path, strerror(errno));

@@ -10,10 +10,15 @@ typedef enum { FILE_NPZ, FILE_SESSION, FILE_LAB, FILE_CSV, FILE_SVG, FILE_KIND_C
 
 /* May `path` be written as a file of this kind?  A path that does not
  * exist may; an existing one only when it already is a file of that kind
- * (an .npz for FILE_NPZ, an rnnlab session for FILE_SESSION, a text file
- * with the right extension otherwise), or when force is set.  Directories
- * never. */
+ * (an .npz for FILE_NPZ, an rnnlab session for FILE_SESSION, a journal,
+ * history or SVG that rnnlab wrote: the extension and the first bytes), or
+ * when force is set.  Directories never. */
 int file_may_write(const char *path, FileKind kind, int force, Err *e);
+
+/* Is path a regular file of at most max bytes?  A FIFO, a device
+ * (/dev/zero, /dev/stdin) or a directory would block, never end, or mean
+ * nothing: they are refused, as are files larger than max. */
+int file_check_regular(const char *path, size_t max, Err *e);
 
 /* Read a whole file (at most max bytes) into a malloc'd, NUL-terminated buffer. */
 int file_read_all(const char *path, size_t max, char **out, size_t *len, Err *e);

@@ -70,8 +70,9 @@ int model_config_check(const ModelConfig *c, Err *e)
 		return err_set(e, ERR_INVAL, "forget_bias must be between -100 and 100, got %g", c->forget_bias);
 	size_t n = model_config_nparam(c);
 	if (n == 0 || n > MODEL_MAX_PARAMS)
-		return err_set(e, ERR_NOMEM, "the model would need %.1f GiB for parameters and gradients (limit %.0f GiB)",
-			       (double)(n ? n : SIZE_MAX / 8) * 8.0 / (1 << 30), (double)MODEL_MAX_PARAMS * 8.0 / (1 << 30));
+		return err_set(e, ERR_NOMEM, "the model would need %.1f GiB for parameters, gradients and Adam's state "
+			       "(limit %.0f GiB)", (double)(n ? n : SIZE_MAX / 16) * 16.0 / (1 << 30),
+			       (double)MODEL_MAX_PARAMS * 16.0 / (1 << 30));
 	return 0;
 }
 

@@ -43,7 +43,7 @@ extern const char *const init_names[INIT_COUNT];
 #define MODEL_MAX_HIDDEN  65536
 #define MODEL_MAX_LAYERS  16
 #define MODEL_MAX_VOCAB   1000000
-#define MODEL_MAX_PARAMS  ((size_t)1 << 31)
+#define MODEL_MAX_PARAMS  ((size_t)1 << 28)	/* 1 GiB of weights; 4 with gradients and Adam */
 
 typedef struct ModelConfig {
 	CellKind cell;

@@ -81,6 +81,12 @@ Trace *trace_new(const Model *m, int T, int B, Err *e)
 		return NULL;
 	}
 	size_t n = trace_size(m, T, B);
+	if (n > TRACE_MAX_FLOATS) {
+		err_set(e, ERR_NOMEM, "training T=%d, B=%d would keep %.1f GiB of activations (limit %.0f GiB): "
+			"shorten the sequences, lower batch, or set bptt=checkpoint", T, B,
+			(double)n * 4 / (1 << 30), (double)TRACE_MAX_FLOATS * 4 / (1 << 30));
+		return NULL;
+	}
 	Trace *tr = calloc(1, sizeof *tr);
 	float *mem = tr ? malloc(n * sizeof(float)) : NULL;
 	if (!mem) {

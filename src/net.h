@@ -70,6 +70,9 @@ typedef struct Trace {
 	long scored;		/* positions (ce) or elements (mse, bce) scored */
 } Trace;
 
+/* A trace larger than this is refused before allocating (8 GiB). */
+#define TRACE_MAX_FLOATS ((size_t)2 << 30)
+
 /* Trace holding up to T x B for model m; NULL on failure. */
 Trace *trace_new(const Model *m, int T, int B, Err *e);
 void trace_free(Trace *tr);

@@ -11,6 +11,7 @@
  * any whitespace, Python 2's "3L") and nothing else.
  */
 #include "npz.h"
+#include "fileutil.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -589,6 +590,9 @@ int npz_read(Npz *z, const char *path, Err *e)
 	size_t len = 0, cap = 0;
 
 	memset(z, 0, sizeof *z);
+	int rc0 = file_check_regular(path, NPZ_MAX_FILE, e);
+	if (rc0)
+		return rc0;
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return err_set(e, ERR_IO, "%s: %s", path, strerror(errno));

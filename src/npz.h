@@ -30,6 +30,8 @@ typedef enum {
 extern const char *const npy_dtype_names[NPY_DTYPE_COUNT];
 
 #define NPY_MAXDIM 8
+/* npz_read refuses files larger than this (and anything but a regular file). */
+#define NPZ_MAX_FILE ((size_t)8 << 30)
 
 typedef struct NpyArray {
 	char *name;		/* member name without ".npy"; owned; NULL from npy_parse */

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cmd.h"
+#include "fileutil.h"
 #include "cmd_s2s.h"
 
 static double now(void)
@@ -91,6 +92,8 @@ void session_printf(Session *s, const char *fmt, ...)
 static void report(Session *s, const char *cmd, const Err *e)
 {
 	char buf[1024];
+	if (!e->msg[0])		/* already reported where it happened (a script's line) */
+		return;
 	if (s->src)
 		snprintf(buf, sizeof buf, "%s:%d: %s%s%s", s->src, s->line, cmd ? cmd : "", cmd ? ": " : "", e->msg);
 	else
@@ -126,8 +129,12 @@ int session_exec(Session *s, const char *line)
 
 int session_run_file(Session *s, const char *path, int stop_on_error)
 {
-	FILE *f = fopen(path, "r");
 	Err e;
+	if (file_check_regular(path, SCRIPT_MAX_FILE, &e)) {
+		report(s, "run", &e);
+		return ERR_IO;
+	}
+	FILE *f = fopen(path, "r");
 	if (!f) {
 		err_set(&e, ERR_IO, "%s: %s", path, strerror(errno));
 		report(s, "run", &e);
@@ -150,6 +157,13 @@ int session_run_stream(Session *s, FILE *f, const char *path, int stop_on_error)
 	s->line = 0;
 	while (!s->quit && (len = getline(&line, &cap, f)) >= 0) {
 		s->line++;
+		if (len > SCRIPT_MAX_LINE) {
+			err_set(&e, ERR_FORMAT, "a line of %ld bytes (at most %d): is this a .lab file?", (long)len,
+				SCRIPT_MAX_LINE);
+			report(s, NULL, &e);
+			rc = ERR_FORMAT;
+			break;
+		}
 		if (memchr(line, '\0', (size_t)len)) {
 			err_set(&e, ERR_FORMAT, "binary data in a script (a NUL byte); is this a .lab file?");
 			report(s, NULL, &e);

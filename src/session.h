@@ -141,6 +141,10 @@ void session_free(Session *s);
  * 0 or the first error's code, after which the line's later statements
  * are not run. */
 int session_exec(Session *s, const char *line);
+/* Scripts: a regular file of at most 16 MiB, lines of at most 64 KiB. */
+#define SCRIPT_MAX_FILE ((size_t)16 << 20)
+#define SCRIPT_MAX_LINE 65536
+
 /* Run a script file line by line; stop at the first error when stop_on_error. */
 int session_run_file(Session *s, const char *path, int stop_on_error);
 /* The same over an open stream; label names it in messages ("stdin"). */

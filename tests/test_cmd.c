@@ -154,6 +154,9 @@ static void test_help_and_errors(void **state)
 	fails(s, "import", "import: missing arguments (usage: import FILE.npz)");
 	fails(s, "train 10", "train: no model yet (try: model lstm hidden=64)");
 	fails(s, "say \"unterminated", "unterminated quote (close it with \")");
+	/* devices and pipes would block or never end: refused before reading */
+	fails(s, "run /dev/zero", "run: /dev/zero is not a regular file (a device, a pipe or a socket)");
+	fails(s, "data csv /dev/stdin", "data: /dev/stdin is not a regular file (a device, a pipe or a socket)");
 	session_free(s);
 }
 
@@ -178,7 +181,7 @@ static void test_model_command(void **state)
 	/* an error leaves the model as it was */
 	fails(s, "model lstm hidden=100000000 in=8", "model: hidden must be an integer from 1 to 65536, got '100000000'");
 	fails(s, "model lstm hidden=60000 in=60000 layers=16",
-	      "model: the model would need 3433.3 GiB for parameters and gradients (limit 16 GiB)");
+	      "model: the model would need 6866.6 GiB for parameters, gradients and Adam's state (limit 4 GiB)");
 	assert_ptr_equal(s->model, m);
 	assert_true(s->model->params[0] == w0);
 	ok(s, "model show");

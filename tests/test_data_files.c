@@ -243,7 +243,7 @@ static void test_csv_refusals(void **state)
 	char missing[128];
 	snprintf(missing, sizeof missing, "%s/nope.csv", dir);
 	assert_has(csv_err(missing, NULL), "nope.csv: No such file or directory");
-	assert_has(csv_err(dir, NULL), "Is a directory");
+	assert_has(csv_err(dir, NULL), "is a directory");
 	assert_has(csv_err(put("w.csv", "1\n2\n", -1), "window=0"), "csv: window must be an integer from 1 to 100000, got '0'");
 }
 

@@ -648,8 +648,8 @@ static void test_no_overwrite_without_force(void **state)
 	static const char *const forms[][2] = {
 		{ "save %s", "not an rnnlab session" },
 		{ "export %s", "not an .npz file" },
-		{ "journal save %s", "not an .lab script" },
-		{ "history save %s", "not an .csv file" },
+		{ "journal save %s", "not an rnnlab journal" },
+		{ "history save %s", "not an rnnlab history (.csv)" },
 		{ "plot loss --svg %s", "not an .svg file" },
 		{ "compare --svg %s", "not an .svg file" },
 	};
@@ -684,11 +684,17 @@ static void test_no_overwrite_without_force(void **state)
 	/* a file of the right kind is replaced without force */
 	snprintf(line, sizeof line, "save %s", rc_);	/* now a session */
 	ok(s, line);
+	/* a user's own .csv data and .lab lesson are not rnnlab's to replace */
 	spit(csv, "a,b\n1,2\n", 8);
 	spit(lab, "say hi\n", 7);
 	snprintf(line, sizeof line, "history save %s", csv);
-	ok(s, line);
+	fails_with(s, line, "data.csv", "not an rnnlab history (.csv)");
 	snprintf(line, sizeof line, "journal save %s", lab);
+	fails_with(s, line, "lesson.lab", "not an rnnlab journal");
+	/* ... but the history and journal rnnlab wrote are */
+	snprintf(line, sizeof line, "history save %s force; history save %s", csv, csv);
+	ok(s, line);
+	snprintf(line, sizeof line, "journal save %s force; journal save %s", lab, lab);
 	ok(s, line);
 	snprintf(line, sizeof line, "export %s", npz);
 	ok(s, line);

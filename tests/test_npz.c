@@ -324,7 +324,7 @@ static void test_read_bad_archives(void **state)
 			  "member 'a.npy': compression method 12 is not supported");
 	expect_read_error(FIX "dup.npz", ERR_FORMAT, FIX "dup.npz: two members have the same name");
 	expect_read_error(FIX "does-not-exist.npz", ERR_IO, "does-not-exist.npz: No such file");
-	expect_read_error(FIX, ERR_IO, FIX ": Is a directory");
+	expect_read_error(FIX, ERR_IO, FIX " is a directory");
 	expect_read_error("tests/test_npz.c", ERR_FORMAT, "tests/test_npz.c: not a valid .npz archive");
 }
 

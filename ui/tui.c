@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <locale.h>
 #include <math.h>
 #include <signal.h>
@@ -28,6 +29,7 @@
 #include "blit.h"
 #include "cmd.h"
 #include "cmd_s2s.h"
+#include "fileutil.h"
 #include "complete.h"
 #include "frontend.h"
 #include "probe.h"
@@ -82,6 +84,8 @@ typedef struct Tui {
 	double rho_time;
 	int quit;
 	RlBridge rl;
+	double draw_seconds, train_seconds;	/* RNNLAB_STATS: the live view's cost */
+	long draws;
 } Tui;
 
 static volatile sig_atomic_t got_term;
@@ -258,20 +262,12 @@ static void grid_message(Grid *g, int w, int h, const char *msg, const char *hin
 /* The lessons found beside us, for the first screen. */
 static int list_lessons(char names[][160], int max)
 {
-	static const char *const dirs[] = { "scenarios", NULL };
+	glob_t g;
 	int n = 0;
-	for (int d = 0; dirs[d] && !n; d++) {
-		char cmd[300];
-		snprintf(cmd, sizeof cmd, "ls %s/*.lab 2>/dev/null", dirs[d]);
-		FILE *p = popen(cmd, "r");
-		if (!p)
-			continue;
-		char path[160];
-		while (n < max && fgets(path, sizeof path, p)) {
-			path[strcspn(path, "\n")] = '\0';
-			snprintf(names[n++], 160, "%s", path);
-		}
-		pclose(p);
+	if (glob("scenarios/*.lab", 0, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc && n < max; i++)
+			snprintf(names[n++], 160, "%s", g.gl_pathv[i]);
+		globfree(&g);
 	}
 	return n;
 }
@@ -456,7 +452,17 @@ static void draw_log(Tui *t)
 	wnoutrefresh(w);
 }
 
+static void draw_all_inner(Tui *t);
+
 static void draw_all(Tui *t)
+{
+	double t0 = now();
+	draw_all_inner(t);
+	t->draw_seconds += now() - t0;
+	t->draws++;
+}
+
+static void draw_all_inner(Tui *t)
 {
 	if (t->too_small) {
 		erase();
@@ -538,6 +544,9 @@ static int host_run_script(void *ctx, Session *s, const char *path, Err *e)
 	(void)s;
 	if (t->nscripts >= SCRIPT_DEPTH)
 		return err_set(e, ERR_STATE, "scripts nested more than %d deep (does a script run itself?)", SCRIPT_DEPTH);
+	int rc = file_check_regular(path, SCRIPT_MAX_FILE, e);
+	if (rc)
+		return rc;
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return err_set(e, ERR_IO, "%s: %s", path, strerror(errno));
@@ -579,6 +588,14 @@ static void script_step(Tui *t)
 		return;
 	}
 	sc->line++;
+	if (len > SCRIPT_MAX_LINE || memchr(line, '\0', (size_t)len)) {
+		char msg[1200];
+		snprintf(msg, sizeof msg, "%s:%d: %s: is this a .lab file?", sc->path, sc->line,
+			 len > SCRIPT_MAX_LINE ? "a line longer than 64 KiB" : "binary data (a NUL byte)");
+		free(line);
+		scripts_abort(t, msg);
+		return;
+	}
 	Session *s = t->s;
 	const char *osrc = s->src;
 	int oline = s->line;
@@ -879,7 +896,9 @@ int tui_run(const char *script, const Options *opt)
 			handle_input(t, r, ch);
 			doupdate();	/* Readline's redisplay only stages the prompt */
 		} else if (training) {
+			double t0 = now();
 			session_train_slice(s, SLICE);
+			t->train_seconds += now() - t0;
 			if (s->job.left <= 0)
 				t->dirty = 1;
 		} else if (script_ready) {
@@ -904,6 +923,11 @@ int tui_run(const char *script, const Options *opt)
 	release_stderr();
 	if (got_term)
 		autosave(t);
+	const char *stats = getenv("RNNLAB_STATS");
+	if (stats && *stats)
+		fprintf(stderr, "rnnlab: %ld redraws took %.3f s; training slices %.3f s (%.2f%% of it)\n", t->draws,
+			t->draw_seconds, t->train_seconds,
+			t->train_seconds > 0 ? 100.0 * t->draw_seconds / t->train_seconds : 0.0);
 	if (hist) {
 		rlb_history(hist, 1);
 		free(hist);
