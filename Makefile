@@ -4,7 +4,8 @@
 #   make run        build and start rnnlab
 #   make test       build and run every test (SAN=1: with ASan + UBSan)
 #   make fuzz       run each libFuzzer target FUZZ_SECONDS (60); FUZZ=npz runs one
-#   make bench      training throughput at the reference configurations
+#   make bench      training throughput against PyTorch (bench/run.sh)
+#   make lessons    every lesson in full, with a table of checks and seconds
 #   make install    install to $(PREFIX)/bin (PREFIX=/usr/local)
 #
 # Libraries are found with pkg-config. When one is missing on a Debian/Ubuntu
@@ -138,9 +139,11 @@ test: $(BIN) $(TESTS) $(REPLAYS)
 	if [ $$fail = 0 ]; then echo "make test: all passed"; else echo "make test: FAILED"; exit 1; fi
 
 bench: $(BIN)
-	@for c in lstm gru rnn; do for h in 64 128 256; do \
-	  printf '%s hidden=%s: ' $$c $$h; ./$(BIN) --bench cell=$$c in=$$h hidden=$$h batch=32 seq=64 steps=30 | tail -1; \
-	done; done
+	RNNLAB_BIN=./$(BIN) sh bench/run.sh
+
+# Every lesson in full, with a table: lesson, checks passed, seconds.
+lessons: $(BIN)
+	RNNLAB_FAST=0 RNNLAB_BIN=./$(BIN) sh tests/lessons.sh
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin
