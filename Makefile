@@ -153,7 +153,7 @@ clean:
 	rm -rf build rnnlab
 
 help:
-	@sed -n '2,13p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,14p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---- fuzzing -----------------------------------------------------------
 # One libFuzzer target per input surface: tests/fuzz/fuzz_<name>.c.  `make fuzz`
