@@ -112,6 +112,8 @@ int model_parse(int argc, const Word *argv, const DataInfo *di, ModelConfig *c, 
 /* The canonical `model ...` command for c. */
 void model_describe(const ModelConfig *c, char *buf, size_t cap);
 
+/* `model show`'s header and table of tensors, shapes and sizes. */
+void tensor_table(Session *s, const ParamInfo *tensors, int n);
 /* The per-tensor table of a gradient check and its verdict. */
 struct GradcheckStat;
 void gradcheck_report(Session *s, const ParamInfo *tensors, int n, const struct GradcheckStat *st);

@@ -46,17 +46,7 @@ static void model_show(Session *s)
 {
 	const Model *m = s->model;
 	const ModelConfig *c = &m->cfg;
-	session_printf(s, "%s", s->model_line);
-	session_printf(s, "  %-22s %-14s %10s", "tensor", "shape", "parameters");
-	for (int i = 0; i < m->ntensors; i++) {
-		const ParamInfo *p = &m->tensors[i];
-		char shape[40];
-		if (p->ndim == 2)
-			snprintf(shape, sizeof shape, "[%d, %d]", p->shape[0], p->shape[1]);
-		else
-			snprintf(shape, sizeof shape, "[%d]", p->shape[0]);
-		session_printf(s, "  %-22s %-14s %10zu", p->name, shape, p->size);
-	}
+	tensor_table(s, m->tensors, m->ntensors);
 	size_t opt = s->trainer.opt.m ? m->nparam : 0;
 	opt += s->trainer.opt.v ? m->nparam : 0;
 	session_printf(s, "  %zu parameters (%.1f KiB); with gradients and %s state %.1f KiB", m->nparam,
@@ -532,6 +522,21 @@ out:
 	probe_in_free(&p);
 	npz_free(&z);
 	return rc;
+}
+
+void tensor_table(Session *s, const ParamInfo *tensors, int n)
+{
+	session_printf(s, "%s", s->model_line);
+	session_printf(s, "  %-22s %-14s %10s", "tensor", "shape", "parameters");
+	for (int i = 0; i < n; i++) {
+		const ParamInfo *p = &tensors[i];
+		char shape[40];
+		if (p->ndim == 2)
+			snprintf(shape, sizeof shape, "[%d, %d]", p->shape[0], p->shape[1]);
+		else
+			snprintf(shape, sizeof shape, "[%d]", p->shape[0]);
+		session_printf(s, "  %-22s %-14s %10zu", p->name, shape, p->size);
+	}
 }
 
 void gradcheck_report(Session *s, const ParamInfo *tensors, int n, const GradcheckStat *st)

@@ -170,17 +170,7 @@ void s2s_cmd_show(Session *s)
 {
 	const S2s *m = s->s2s;
 	const S2sConfig *c = &m->cfg;
-	session_printf(s, "%s", s->model_line);
-	session_printf(s, "  %-22s %-14s %10s", "tensor", "shape", "parameters");
-	for (int i = 0; i < m->ntensors; i++) {
-		const ParamInfo *p = &m->tensors[i];
-		char shape[40];
-		if (p->ndim == 2)
-			snprintf(shape, sizeof shape, "[%d, %d]", p->shape[0], p->shape[1]);
-		else
-			snprintf(shape, sizeof shape, "[%d]", p->shape[0]);
-		session_printf(s, "  %-22s %-14s %10zu", p->name, shape, p->size);
-	}
+	tensor_table(s, m->tensors, m->ntensors);
 	size_t opt = (s->s2st.opt.m ? m->nparam : 0) + (s->s2st.opt.v ? m->nparam : 0);
 	session_printf(s, "  %zu parameters (%.1f KiB); with gradients and %s state %.1f KiB", m->nparam,
 		       m->nparam * 4.0 / 1024, optim_names[s->s2st.opt.cfg.kind],
