@@ -150,7 +150,7 @@ static const Command commands[] = {
 	{ "prune", cmd_prune, 1, 1, CMD_CHANGES, "prune P%",
 	  "zero the smallest P% of every weight matrix; loss and size before and after",
 	  "Biases are kept.  A checkpoint is taken first: rewind undoes it.", COMP_NONE, NULL },
-	{ "expect", cmd_expect, 2, 6, 0, "expect QUANTITY < VALUE | expect error \"text\" | expect ok",
+	{ "expect", cmd_expect, 1, 6, 0, "expect QUANTITY < VALUE | expect error \"text\" | expect ok",
 	  "check a lesson's claim; a claim that does not hold is an error",
 	  "quantities: loss (mean of the last 10 steps), val, best_val, acc, seq_acc, tok_acc,\n"
 	  "  grad, grad_first, grad_max, flow [layer=K] [ratio(t=1,t=T)], radius, steps, params,\n"

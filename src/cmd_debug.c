@@ -65,7 +65,10 @@ int cmd_rewind(Session *s, int argc, const Word *argv, Err *e)
 	/* rewinding to the newest checkpoint when nothing happened since
 	 * means the one before */
 	const Checkpoint *c = checkpoints_get(&s->ckpt, i);
-	if (argc == 1 && c && c->step == session_step(s) && s->ckpt.count > 1)
+	ParamBlock pb;
+	int same = c && session_params(s, &pb) && c->n == pb.nparam && c->step == session_step(s) &&
+		   !memcmp(c->params, pb.params, c->n * sizeof(float));
+	if (argc == 1 && same && s->ckpt.count > 1)	/* (quantize and prune change weights, not steps) */
 		i = 1;
 	if ((rc = session_rewind(s, i, e)))
 		return rc;

@@ -569,6 +569,31 @@ static void test_history_csv_and_generate(void **state)
 	session_free(s);
 }
 
+/* The lesson and debugger commands: a success path and their one-line errors. */
+static void test_lesson_commands(void **state)
+{
+	(void)state;
+	Session *s = new_session();
+	ok(s, "data adding T=5 n=50; model gru hidden=3; set log_every=0");
+	fails(s, "rewind", "rewind: no checkpoints yet (one is taken when train starts)");
+	fails(s, "expect loss", "expect: expected a comparison (usage: expect loss < VALUE)");
+	fails(s, "expect", "expect: missing arguments (usage: expect QUANTITY < VALUE | expect error \"text\" | expect ok)");
+	fails(s, "expect loss ~ 1", "expect: unexpected '~' (usage: expect QUANTITY < VALUE)");
+	fails(s, "quantize int4", "quantize: unknown format 'int4' (choices: int8)");
+	fails(s, "prune 120%", "prune: the fraction to prune (percent) must be from 0 to 99.9, got 120");
+	fails(s, "break grad", "break: expected '> VALUE' or '< VALUE' after grad (e.g. break grad > 1e3)");
+	fails(s, "break foo > 1", "break: unknown condition 'foo' (choices: grad, loss, val, gate, sat, flow)");
+	fails(s, "step t=abc", "step: t must be an integer from 1 to 1073741824, got 'abc'");
+	fails(s, "runs name", "runs: usage: runs | runs name TEXT");
+	fails(s, "view nowhere", "view: unknown view 'nowhere' (choices: train, flow, gates, step, compare, attention)");
+	fails(s, "sweep T=1,2", "sweep: missing arguments (usage: sweep KEY=V1,V2,... [KEY=...] steps=N [target=X])");
+	ok(s, "train 3; expect steps == 3; expect finite == 1; step t=2 unit=1; rewind list; quantize int8; rewind");
+	fails(s, "expect steps > 3", "expect: steps is 3, not > 3: the lesson's claim does not hold");
+	ok(s, "try set optim=adma; expect error \"unknown optimizer\"; try set lr=0.1; expect ok");
+	ok(s, "sweep hidden=2,3 steps=2; runs; prune 50%");
+	session_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -583,6 +608,7 @@ int main(void)
 		cmocka_unit_test(test_save_load),
 		cmocka_unit_test(test_journal_replay),
 		cmocka_unit_test(test_history_csv_and_generate),
+		cmocka_unit_test(test_lesson_commands),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, remove_dir);
 }
