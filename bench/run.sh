@@ -15,13 +15,13 @@ best() {	# best "CMD..." over threads 1 and 2: prints "tokens threads"
 	for th in 1 2; do
 		v=$(eval "$1 threads=$th" 2>/dev/null | sed -n 's/^tokens\/s: //p')
 		[ -n "$v" ] || continue
-		if [ "$(echo "$v > $b" | bc)" = 1 ]; then b=$v; bt=$th; fi
+		if awk "BEGIN { exit !($v > $b) }"; then b=$v; bt=$th; fi
 	done
 	echo "$b $bt"
 }
 gflop() {	# gflop CELL H TOKENS: the GEMM work per token x tokens/s
 	g=1; [ "$1" = lstm ] && g=4; [ "$1" = gru ] && g=3
-	echo "3 * (2 * $g * $2 * ($2 + $2) + 2 * $2 * $2) * $3 / 1000000000" | bc -l
+	awk "BEGIN { print 3 * (2 * $g * $2 * ($2 + $2) + 2 * $2 * $2) * $3 / 1000000000 }"
 }
 printf '%-10s %12s %4s %8s %12s %4s %8s %7s\n' config rnnlab thr GFLOP/s pytorch thr GFLOP/s ratio
 for c in lstm gru rnn; do
@@ -33,9 +33,9 @@ for c in lstm gru rnn; do
 			for th in 1 2; do
 				v=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=$th $py bench/torch_bench.py cell=$c hidden=$h steps=$steps threads=$th 2>/dev/null | sed -n 's/^tokens\/s: //p')
 				[ -n "$v" ] || continue
-				if [ "$(echo "$v > $b" | bc)" = 1 ]; then b=$v; bt=$th; fi
+				if awk "BEGIN { exit !($v > $b) }"; then b=$v; bt=$th; fi
 			done
-			ratio=$(echo "scale=2; $r / $b" | bc)
+			ratio=$(awk "BEGIN { printf \"%.2f\", $r / $b }")
 			printf '%-10s %12.0f %4s %8.1f %12.0f %4s %8.1f %6sx\n' "$c $h" "$r" "$rt" "$(gflop $c $h $r)" \
 				"$b" "$bt" "$(gflop $c $h $b)" "$ratio"
 		else
