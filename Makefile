@@ -6,6 +6,8 @@
 #   make fuzz       run each libFuzzer target FUZZ_SECONDS (60); FUZZ=npz runs one
 #   make bench      training throughput against PyTorch (bench/run.sh)
 #   make lessons    every lesson in full, with a table of checks and seconds
+#   make soak       30 min of batch training and 10 min of the workbench in
+#                   tmux; resident memory must stay flat (bench/soak.sh)
 #   make install    install to $(PREFIX)/bin (PREFIX=/usr/local)
 #
 # Libraries are found with pkg-config. When one is missing on a Debian/Ubuntu
@@ -83,7 +85,7 @@ else
 Q := @
 endif
 
-.PHONY: all run test bench install clean help lessons
+.PHONY: all run test bench install clean help lessons soak
 all: $(BIN)
 
 # src/ sees only the core libraries: a stray curses or readline include fails here.
@@ -145,6 +147,13 @@ bench: $(BIN)
 lessons: $(BIN)
 	RNNLAB_FAST=0 RNNLAB_BIN=./$(BIN) sh tests/lessons.sh
 
+# Long runs: resident memory sampled every 10 s must stay flat.
+SOAK_MINUTES ?= 30
+SOAK_TUI_MINUTES ?= 10
+soak: $(BIN)
+	RNNLAB_BIN=./$(BIN) sh bench/soak.sh batch $(SOAK_MINUTES)
+	RNNLAB_BIN=./$(BIN) sh bench/soak.sh tui $(SOAK_TUI_MINUTES)
+
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/rnnlab
@@ -153,7 +162,7 @@ clean:
 	rm -rf build rnnlab
 
 help:
-	@sed -n '2,14p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,16p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---- fuzzing -----------------------------------------------------------
 # One libFuzzer target per input surface: tests/fuzz/fuzz_<name>.c.  `make fuzz`

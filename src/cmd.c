@@ -105,7 +105,11 @@ static const Command commands[] = {
 	  "the commands that changed this session; save writes a script that replays it", NULL,
 	  COMP_WORDS, journal_words },
 	{ "history", cmd_history, 0, 3, 0, "history [N] | history save FILE.csv [force]",
-	  "the last N training steps (10), or all of them as CSV", NULL, COMP_WORDS, history_words },
+	  "the last N training steps (10), or all of them as CSV",
+	  "A run keeps every step up to 65,536 rows.  Longer runs are thinned evenly: one row per\n"
+	  "  2, 4, 8 ... steps over the whole run, with the newest step, the best validation loss\n"
+	  "  and the largest gradient norm always kept.  Memory stays bounded however long it trains.",
+	  COMP_WORDS, history_words },
 	{ "break", cmd_break, 0, 6, 0, "break CONDITION | break [list] | break clear [N]",
 	  "stop training when a condition holds, and show that step",
 	  "conditions: grad > X, loss nan, loss < X, val < X, gate f mean < X (lstm i f g o c,\n"

@@ -97,12 +97,10 @@ int cmd_runs(Session *s, int argc, const Word *argv, Err *e)
 		const History *h = r < s->nruns ? &s->runs[r].hist : &s->hist;
 		const char *name = r < s->nruns ? s->runs[r].name : s->run_name[0] ? s->run_name : s->model_line + 6;
 		size_t np = r < s->nruns ? s->runs[r].nparam : s->model ? s->model->nparam : s->s2s->nparam;
-		double best = NAN, toks = r < s->nruns ? s->runs[r].tok_s : history_last(h, HIST_TOKS);
-		for (size_t i = 0; i < h->n; i++)
-			if (!isnan(h->col[HIST_VAL][i]) && (isnan(best) || h->col[HIST_VAL][i] < best))
-				best = h->col[HIST_VAL][i];
-		session_printf(s, "  %-26.26s %10zu %7zu %10.4g %10.4g %9.0f%s", name, np, h->n,
-			       h->n ? h->col[HIST_LOSS][h->n - 1] : NAN, best, toks, r == s->nruns ? "  (current)" : "");
+		double toks = r < s->nruns ? s->runs[r].tok_s : history_last(h, HIST_TOKS);
+		session_printf(s, "  %-26.26s %10zu %7.0f %10.4g %10.4g %9.0f%s", name, np,
+			       h->n ? h->col[HIST_STEP][h->n - 1] : 0.0, h->n ? h->col[HIST_LOSS][h->n - 1] : NAN,
+			       h->best_val, toks, r == s->nruns ? "  (current)" : "");
 	}
 	return 0;
 }

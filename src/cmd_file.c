@@ -519,6 +519,9 @@ int cmd_history(Session *s, int argc, const Word *argv, Err *e)
 		session_printf(s, "  %7.0f %10.5f %10s %10.3e %10.3e %9.2e", c[HIST_STEP][i], c[HIST_LOSS][i], val,
 			       c[HIST_GRAD][i], c[HIST_GRAD_CLIPPED][i], c[HIST_LR][i]);
 	}
+	if (s->hist.gap > 1)
+		session_printf(s, "(a long run: one row per %ld steps is kept, %zu rows; help history)", s->hist.gap,
+			       s->hist.n);
 	return 0;
 }
 

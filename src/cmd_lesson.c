@@ -30,24 +30,6 @@
 #include "cmd.h"
 #include "probe.h"
 
-static double hist_max(const History *h, HistCol c)
-{
-	double m = NAN;
-	for (size_t i = 0; i < h->n; i++)
-		if (!isnan(h->col[c][i]) && (isnan(m) || h->col[c][i] > m))
-			m = h->col[c][i];
-	return m;
-}
-
-static double hist_min(const History *h, HistCol c)
-{
-	double m = NAN;
-	for (size_t i = 0; i < h->n; i++)
-		if (!isnan(h->col[c][i]) && (isnan(m) || h->col[c][i] < m))
-			m = h->col[c][i];
-	return m;
-}
-
 /* t=1 and t=T inside "ratio(t=A,t=B)" (T = the last step). */
 static int parse_ratio(const char *w, int T, int *t1, int *t2)
 {
@@ -130,7 +112,7 @@ int cmd_expect(Session *s, int argc, const Word *argv, Err *e)
 	} else if (!strcmp(name, "val")) {
 		v = history_last(h, HIST_VAL);
 	} else if (!strcmp(name, "best_val")) {
-		v = hist_min(h, HIST_VAL);
+		v = h->best_val;
 	} else if (!strcmp(name, "acc")) {
 		double acc;
 		if ((rc = session_accuracy(s, &acc, e)))
@@ -145,7 +127,7 @@ int cmd_expect(Session *s, int argc, const Word *argv, Err *e)
 	} else if (!strcmp(name, "grad_first")) {
 		v = h->n ? h->col[HIST_GRAD][0] : NAN;
 	} else if (!strcmp(name, "grad_max")) {
-		v = hist_max(h, HIST_GRAD);
+		v = h->max_grad;
 	} else if (!strcmp(name, "flow")) {
 		const Probe *p = s->model ? &s->trainer.probe : NULL;
 		if (!p || !p->T)

@@ -2,6 +2,8 @@
 #include "history.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,9 @@ const char *const hist_col_names[HIST_COLS] = {
 void history_init(History *h)
 {
 	memset(h, 0, sizeof *h);
+	h->gap = 1;
+	h->tail_kept = 1;
+	h->best_val = h->max_grad = NAN;
 }
 
 void history_done(History *h)
@@ -26,7 +31,14 @@ void history_done(History *h)
 
 void history_clear(History *h)
 {
-	h->n = 0;
+	size_t limit = h->limit;
+	double *col[HIST_COLS];
+	size_t cap = h->cap;
+	memcpy(col, h->col, sizeof col);
+	history_init(h);
+	memcpy(h->col, col, sizeof col);
+	h->cap = cap;
+	h->limit = limit;
 }
 
 static int reserve(History *h, size_t n, Err *e)
@@ -46,14 +58,113 @@ static int reserve(History *h, size_t n, Err *e)
 	return 0;
 }
 
+static size_t limit_of(const History *h)
+{
+	return h->limit ? h->limit : HISTORY_LIMIT;
+}
+
+static long long bucket(const History *h, double step)
+{
+	return (long long)floor(step / (double)h->gap);
+}
+
+static int lower(double v, double best)
+{
+	return !isnan(v) && (isnan(best) || v < best);
+}
+
+static int higher(double v, double best)
+{
+	return !isnan(v) && (isnan(best) || v > best);
+}
+
+/* best_val and max_grad over the rows, after rows went away */
+static void recount(History *h)
+{
+	h->best_val = h->max_grad = NAN;
+	for (size_t i = 0; i < h->n; i++) {
+		if (lower(h->col[HIST_VAL][i], h->best_val))
+			h->best_val = h->col[HIST_VAL][i];
+		if (higher(h->col[HIST_GRAD][i], h->max_grad))
+			h->max_grad = h->col[HIST_GRAD][i];
+	}
+}
+
+/* Double the gap and keep, in one pass: the first row of each gap, the
+ * first validation row of each gap, the best validation and largest
+ * gradient rows, and the newest row. */
+static void thin(History *h)
+{
+	size_t imin = SIZE_MAX, imax = SIZE_MAX;
+	for (size_t i = 0; i < h->n; i++) {
+		if (imin == SIZE_MAX ? !isnan(h->col[HIST_VAL][i]) : h->col[HIST_VAL][i] < h->col[HIST_VAL][imin])
+			imin = i;
+		if (imax == SIZE_MAX ? !isnan(h->col[HIST_GRAD][i]) : h->col[HIST_GRAD][i] > h->col[HIST_GRAD][imax])
+			imax = i;
+	}
+	h->gap *= 2;
+	long long last = LLONG_MIN, last_val = LLONG_MIN;
+	size_t k = 0;
+	int tail_kept = 0;
+	for (size_t i = 0; i < h->n; i++) {
+		long long b = bucket(h, h->col[HIST_STEP][i]);
+		int is_val = !isnan(h->col[HIST_VAL][i]);
+		int rule = b != last || (is_val && b != last_val) || i == imin || i == imax;
+		if (!rule && i + 1 < h->n)
+			continue;
+		last = b;
+		if (is_val)
+			last_val = b;
+		tail_kept = rule;
+		if (k != i)
+			for (int c = 0; c < HIST_COLS; c++)
+				h->col[c][k] = h->col[c][i];
+		k++;
+	}
+	h->n = k;
+	h->tail_kept = tail_kept;
+}
+
+static void bound(History *h)
+{
+	size_t limit = limit_of(h);
+	if (h->n <= limit)
+		return;
+	while (h->n > limit - limit / 4 && h->gap < (1L << 40))
+		thin(h);
+}
+
 int history_push(History *h, const double *row, Err *e)
 {
+	if (!h->tail_kept)
+		h->n--;	/* the newest step only: this one replaces it */
+	int keep = h->n == 0;
+	if (!keep) {
+		long long b = bucket(h, row[HIST_STEP]);
+		keep = b != bucket(h, h->col[HIST_STEP][h->n - 1]) || lower(row[HIST_VAL], h->best_val) ||
+		       higher(row[HIST_GRAD], h->max_grad);
+		if (!keep && !isnan(row[HIST_VAL])) {	/* the gap's first validation row? */
+			size_t i = h->n;
+			while (i-- > 0 && isnan(h->col[HIST_VAL][i]))
+				;
+			keep = i == SIZE_MAX || bucket(h, h->col[HIST_STEP][i]) != b;
+		}
+	}
 	int rc = reserve(h, h->n + 1, e);
-	if (rc)
+	if (rc) {
+		if (!h->tail_kept)
+			h->n++;	/* the replaced row is still there */
 		return rc;
+	}
 	for (int c = 0; c < HIST_COLS; c++)
 		h->col[c][h->n] = row[c];
 	h->n++;
+	h->tail_kept = keep;
+	if (lower(row[HIST_VAL], h->best_val))
+		h->best_val = row[HIST_VAL];
+	if (higher(row[HIST_GRAD], h->max_grad))
+		h->max_grad = row[HIST_GRAD];
+	bound(h);
 	return 0;
 }
 
@@ -66,7 +177,23 @@ int history_set(History *h, size_t n, double *const *cols, Err *e)
 		if (n)
 			memcpy(h->col[c], cols[c], n * sizeof(double));
 	h->n = n;
+	h->gap = 1;
+	h->tail_kept = 1;
+	recount(h);
+	bound(h);
 	return 0;
+}
+
+void history_truncate(History *h, double step)
+{
+	size_t n = h->n;
+	while (n > 0 && h->col[HIST_STEP][n - 1] > step)
+		n--;
+	if (n == h->n)
+		return;
+	h->n = n;
+	h->tail_kept = 1;
+	recount(h);
 }
 
 double history_last(const History *h, HistCol c)

@@ -298,11 +298,16 @@ int session_rewind(Session *s, int i, Err *e)
 	s->trainer.probe.T = 0;
 	if (s->data)
 		sampler_seek(&s->sampler, cp->epoch, cp->pos);
-	if (s->hist.n > cp->hist_n)
-		s->hist.n = cp->hist_n;
+	history_truncate(&s->hist, (double)cp->step);
 	session_train_cancel(s);
 	checkpoints_drop_newer(&s->ckpt, i);
 	return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
 }
 
 void session_archive_run(Session *s)
@@ -325,12 +330,7 @@ void session_archive_run(Session *s)
 	double *t = malloc(n * sizeof *t);
 	if (t) {
 		memcpy(t, s->hist.col[HIST_TOKS], n * sizeof *t);
-		for (size_t i = 1; i < n; i++)	/* insertion sort: runs are short */
-			for (size_t j = i; j > 0 && t[j - 1] > t[j]; j--) {
-				double x = t[j];
-				t[j] = t[j - 1];
-				t[j - 1] = x;
-			}
+		qsort(t, n, sizeof *t, cmp_double);
 		r->tok_s = t[n / 2];
 		free(t);
 	}

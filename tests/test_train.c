@@ -1,8 +1,9 @@
 /* test_train.c — the training step: the non-finite guard, clipping by norm
  * and by value, truncated BPTT against windows computed by hand, and
- * determinism (same seed, same bytes). */
+ * determinism (same seed, same bytes); the bounded training history. */
 #include "testutil.h"
 
+#include "history.h"
 #include "train.h"
 
 typedef struct Setup {
@@ -418,6 +419,90 @@ static void test_config_check(void **state)
 	teardown(&s);
 }
 
+/* A step's row for the history tests: val every 100 steps with its one
+ * minimum at step 31,400; the gradient norm peaks once, at step 77,777. */
+static void hist_row(long step, double *row)
+{
+	row[HIST_STEP] = (double)step;
+	row[HIST_LOSS] = 1.0 / (double)step;
+	row[HIST_VAL] = step % 100 == 0 ? 0.5 + fabs((double)step - 31400.0) / 1e5 : NAN;
+	row[HIST_GRAD] = step == 77777 ? 1e6 : 1.0 + (double)(step % 7);
+	row[HIST_GRAD_CLIPPED] = 1.0;
+	row[HIST_LR] = 1e-3;
+	row[HIST_TOKS] = 1e5;
+}
+
+static void test_history_keeps_every_step_below_the_limit(void **state)
+{
+	(void)state;
+	History h;
+	history_init(&h);
+	h.limit = 64;
+	Err e;
+	double row[HIST_COLS];
+	for (long t = 1; t <= 64; t++) {
+		hist_row(t, row);
+		assert_int_equal(history_push(&h, row, &e), 0);
+	}
+	assert_int_equal(h.n, 64);
+	for (size_t i = 0; i < h.n; i++)
+		assert_true(h.col[HIST_STEP][i] == (double)(i + 1));
+	history_done(&h);
+}
+
+static void test_history_bounded(void **state)
+{
+	(void)state;
+	History h;
+	history_init(&h);
+	h.limit = 64;
+	Err e;
+	double row[HIST_COLS], best = NAN, worst = NAN;
+	const long steps = 100000;
+	for (long t = 1; t <= steps; t++) {
+		hist_row(t, row);
+		if (!isnan(row[HIST_VAL]) && !(row[HIST_VAL] >= best))
+			best = row[HIST_VAL];
+		if (!(row[HIST_GRAD] <= worst))
+			worst = row[HIST_GRAD];
+		assert_int_equal(history_push(&h, row, &e), 0);
+		assert_true(h.n <= 64);
+		assert_true(h.col[HIST_STEP][h.n - 1] == (double)t);	/* the newest step is there */
+	}
+	assert_true(h.gap > 1);
+	assert_true(h.col[HIST_STEP][0] == 1.0);
+	/* steps increase; every gap of the run has a row; the extremes stayed */
+	int found_best = 0, found_worst = 0;
+	long long covered = -1;
+	for (size_t i = 0; i < h.n; i++) {
+		if (i)
+			assert_true(h.col[HIST_STEP][i] > h.col[HIST_STEP][i - 1]);
+		long long b = (long long)(h.col[HIST_STEP][i] / (double)h.gap);
+		assert_true(b <= covered + 1);
+		covered = b > covered ? b : covered;
+		found_best |= h.col[HIST_VAL][i] == best;
+		found_worst |= h.col[HIST_GRAD][i] == worst;
+	}
+	assert_true(covered == steps / h.gap);
+	assert_true(found_best && found_worst);
+	assert_true(h.best_val == best && h.max_grad == worst);
+	assert_true(h.best_val == 0.5 && h.max_grad == 1e6);
+	/* thinned, not starved: at least a third of the limit is left */
+	assert_true(h.n >= 64 / 3);
+
+	/* rewind to step 50,000: later rows go, the extremes are those left */
+	history_truncate(&h, 50000.0);
+	assert_true(h.col[HIST_STEP][h.n - 1] <= 50000.0);
+	assert_true(h.best_val == 0.5);
+	assert_true(h.max_grad < 1e6);
+	for (long t = 50001; t <= 50100; t++) {
+		hist_row(t, row);
+		assert_int_equal(history_push(&h, row, &e), 0);
+	}
+	assert_true(h.col[HIST_STEP][h.n - 1] == 50100.0 && h.n <= 64);
+	history_done(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -432,6 +517,8 @@ int main(void)
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_checkpoint_bptt),
 		cmocka_unit_test(test_config_check),
+		cmocka_unit_test(test_history_keeps_every_step_below_the_limit),
+		cmocka_unit_test(test_history_bounded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
