@@ -8,6 +8,7 @@
 #   make lessons    every lesson in full, with a table of checks and seconds
 #   make soak       30 min of batch training and 10 min of the workbench in
 #                   tmux; resident memory must stay flat (bench/soak.sh)
+#   make valgrind   memcheck over every suite, a batch and a workbench session
 #   make install    install to $(PREFIX)/bin (PREFIX=/usr/local)
 #
 # Libraries are found with pkg-config. When one is missing on a Debian/Ubuntu
@@ -85,7 +86,7 @@ else
 Q := @
 endif
 
-.PHONY: all run test bench install clean help lessons soak
+.PHONY: all run test bench install clean help lessons soak valgrind
 all: $(BIN)
 
 # src/ sees only the core libraries: a stray curses or readline include fails here.
@@ -154,6 +155,9 @@ soak: $(BIN)
 	RNNLAB_BIN=./$(BIN) sh bench/soak.sh batch $(SOAK_MINUTES)
 	RNNLAB_BIN=./$(BIN) sh bench/soak.sh tui $(SOAK_TUI_MINUTES)
 
+valgrind: $(BIN) $(TESTS)
+	RNNLAB_BIN=./$(BIN) sh bench/valgrind.sh
+
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/rnnlab
@@ -162,7 +166,7 @@ clean:
 	rm -rf build rnnlab
 
 help:
-	@sed -n '2,16p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,17p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---- fuzzing -----------------------------------------------------------
 # One libFuzzer target per input surface: tests/fuzz/fuzz_<name>.c.  `make fuzz`

@@ -8,6 +8,9 @@
 #   sh bench/soak.sh tui MINUTES     the workbench in tmux, trained while a
 #                                    script presses keys, switches panes, types
 #                                    commands and resizes the window
+#   sh bench/soak.sh script ROUNDS   print the batch soak's commands for ROUNDS
+#                                    rounds with SOAK_STEPS (1500) steps a round
+#                                    (bench/valgrind.sh runs 8 short ones)
 #
 # VmRSS is sampled every 10 seconds into soak-MODE.rss (seconds, KiB).  The
 # report gives the RSS at the end of the first minute (allocations that are
@@ -22,11 +25,14 @@ set -u
 mode=${1:-batch}
 minutes=${2:-30}
 bin=${RNNLAB_BIN:-./rnnlab}
-dir=$(mktemp -d)
+if [ "$mode" = script ]; then	# the files go to SOAK_DIR, kept
+	dir=${SOAK_DIR:?soak.sh script: set SOAK_DIR to a directory for its files}
+else
+	dir=$(mktemp -d)
+	trap 'tmux -L rnnlab-soak kill-server 2>/dev/null; rm -rf "$dir"' EXIT
+fi
 out=${SOAK_OUT:-.}
 rss_log=$out/soak-$mode.rss
-trap 'tmux kill-session -t rnnlab-soak 2>/dev/null; rm -rf "$dir"' EXIT
-: >"$rss_log"
 
 rss() {	# rss PID: resident set in KiB, empty when gone
 	sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' /proc/"$1"/status 2>/dev/null
@@ -52,7 +58,7 @@ batch_round() {
 	6) echo "data sine; model lstm hidden=32 layers=2 layernorm=on" ;;
 	7) echo "data parity; model gru hidden=32; set optim=rmsprop lr=1e-3" ;;
 	esac
-	echo "train 1500"
+	echo "train ${SOAK_STEPS:-1500}"
 	echo "eval"
 	echo "try grads"
 	echo "try gates"
@@ -64,7 +70,7 @@ batch_round() {
 	echo "load $dir/soak.npz"
 	echo "try export $dir/w.npz force"
 	echo "try import $dir/w.npz"
-	echo "train 500"
+	echo "train $(((${SOAK_STEPS:-1500} + 2) / 3))"
 	echo "rewind"
 	echo "try quantize int8"
 	echo "try generate 50"
@@ -101,12 +107,12 @@ soak_batch() {
 
 soak_tui() {
 	command -v tmux >/dev/null || { echo "soak.sh: tmux is needed"; return 1; }
-	tmux kill-session -t rnnlab-soak 2>/dev/null
-	HOME=$dir tmux new-session -d -s rnnlab-soak -x 120 -y 40 "$bin"
+	tmux -L rnnlab-soak kill-server 2>/dev/null
+	HOME=$dir tmux -L rnnlab-soak new-session -d -s rnnlab-soak -x 120 -y 40 "$bin"
 	sleep 2
-	pid=$(tmux list-panes -t rnnlab-soak -F '#{pane_pid}')
+	pid=$(tmux -L rnnlab-soak list-panes -t rnnlab-soak -F '#{pane_pid}')
 	sampler "$pid" &
-	keys() { tmux send-keys -t rnnlab-soak "$@"; }
+	keys() { tmux -L rnnlab-soak send-keys -t rnnlab-soak "$@"; }
 	cmd() { keys "$1" Enter; }
 	cmd "data adding T=50; model lstm hidden=64; set log_every=100 val_every=200"
 	end=$(($(date +%s) + minutes * 60))
@@ -127,7 +133,7 @@ soak_tui() {
 		# resizes, including one below the minimum size
 		for sz in "80 24" "150 50" "40 10" "100 30" "120 40"; do
 			set -- $sz
-			tmux resize-window -t rnnlab-soak -x "$1" -y "$2" 2>/dev/null
+			tmux -L rnnlab-soak resize-window -t rnnlab-soak -x "$1" -y "$2" 2>/dev/null
 			sleep 0.5
 		done
 		keys p; sleep 1; keys p	# pause and go on
@@ -137,7 +143,7 @@ soak_tui() {
 		sleep 5
 		n=$((n + 1))
 	done
-	tmux capture-pane -p -t rnnlab-soak >"$dir/screen"
+	tmux -L rnnlab-soak capture-pane -p -t rnnlab-soak >"$dir/screen"
 	cmd quit
 	sleep 2
 	alive=0
@@ -148,9 +154,15 @@ soak_tui() {
 }
 
 case $mode in
-batch) soak_batch; rc=$? ;;
-tui) soak_tui; rc=$? ;;
-*) echo "usage: sh bench/soak.sh batch|tui MINUTES"; exit 2 ;;
+script)
+	n=0
+	while [ $n -lt "$minutes" ]; do batch_round $n; n=$((n + 1)); done
+	exit 0 ;;
+batch)
+	: >"$rss_log"; soak_batch; rc=$? ;;
+tui)
+	: >"$rss_log"; soak_tui; rc=$? ;;
+*) echo "usage: sh bench/soak.sh batch|tui MINUTES | script ROUNDS"; exit 2 ;;
 esac
 sleep 1
 awk -v mode="$mode" '

@@ -863,7 +863,10 @@ int npz_writer_add(NpzWriter *w, const char *name, NpyDtype dtype,
 			       zip_strerror(w->za));
 	}
 	zip_int32_t method = w->comp == NPZ_DEFLATED ? ZIP_CM_DEFLATE : ZIP_CM_STORE;
-	if (zip_set_file_compression(w->za, (zip_uint64_t)idx, method, 0) != 0) {
+	/* A fixed date (1980-01-01, the first a zip can say), so the same
+	 * arrays make the same bytes: saved weights compare with cmp. */
+	if (zip_file_set_dostime(w->za, (zip_uint64_t)idx, 0, (0 << 9) | (1 << 5) | 1, 0) != 0 ||
+	    zip_set_file_compression(w->za, (zip_uint64_t)idx, method, 0) != 0) {
 		int rc = err_set(e, write_code(zip_error_code_zip(zip_get_error(w->za))),
 				 "%s: array '%s': %s", w->path, name, zip_strerror(w->za));
 		zip_delete(w->za, (zip_uint64_t)idx);
