@@ -12,7 +12,8 @@
 #                                    rounds with SOAK_STEPS (1500) steps a round
 #                                    (bench/valgrind.sh runs 8 short ones)
 #
-# VmRSS is sampled every 10 seconds into soak-MODE.rss (seconds, KiB).  The
+# VmRSS is sampled every 10 seconds into build/soak-MODE.rss (seconds, KiB;
+# SOAK_OUT=DIR puts it elsewhere).  The
 # report gives the RSS at the end of the first minute (allocations that are
 # made once: OpenBLAS buffers, the datasets, the largest model), at the end,
 # the maximum, and the peaks of the second and the last quarter of the run.
@@ -31,7 +32,8 @@ else
 	dir=$(mktemp -d)
 	trap 'tmux -L rnnlab-soak kill-server 2>/dev/null; rm -rf "$dir"' EXIT
 fi
-out=${SOAK_OUT:-.}
+out=${SOAK_OUT:-build}
+mkdir -p "$out"
 rss_log=$out/soak-$mode.rss
 
 rss() {	# rss PID: resident set in KiB, empty when gone
