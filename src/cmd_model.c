@@ -167,21 +167,10 @@ int cmd_model(Session *s, int argc, const Word *argv, Err *e)
 		model_free(m);
 		return rc;
 	}
-	if (s->model) {
-		session_archive_run(s);
-		trainer_done(&s->trainer);
-		model_free(s->model);
-	}
-	s2s_session_drop(s);	/* a seq2seq model it replaces */
-	checkpoints_clear(&s->ckpt);
-	if (s->data)	/* a new run reads the data from the start, as the last one did */
-		sampler_seek(&s->sampler, 0, 0);
+	session_end_model(s);
 	s->model = m;
 	s->trainer = t;
-	s->rng = r;
-	s->model_seed = seed;
-	session_train_cancel(s);
-	history_clear(&s->hist);
+	session_start_run(s, &r, seed);
 	model_describe(&c, s->model_line, sizeof s->model_line);
 	session_printf(s, "%s: %zu parameters", s->model_line + 6, m->nparam);
 	return 0;

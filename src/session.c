@@ -341,6 +341,28 @@ void session_archive_run(Session *s)
 	s->run_name[0] = '\0';
 }
 
+void session_end_model(Session *s)
+{
+	if (s->model) {
+		session_archive_run(s);
+		trainer_done(&s->trainer);
+		model_free(s->model);
+		s->model = NULL;
+	}
+	s2s_session_drop(s);
+	checkpoints_clear(&s->ckpt);
+	if (s->data)
+		sampler_seek(&s->sampler, 0, 0);
+}
+
+void session_start_run(Session *s, const Rng *rng, uint64_t model_seed)
+{
+	s->rng = *rng;
+	s->model_seed = model_seed;
+	session_train_cancel(s);
+	history_clear(&s->hist);
+}
+
 int session_train_start(Session *s, long steps, Err *e)
 {
 	int rc = session_prepare(s, e);

@@ -157,6 +157,13 @@ int session_prepare(Session *s, Err *e);
 /* Archive the current run (its history) for `compare`; called before a new
  * model replaces it.  A run without steps is not kept. */
 void session_archive_run(Session *s);
+/* A new model (plain or seq2seq, already built) is about to go in: the
+ * current one ends its run and is freed, the checkpoints go, and the data
+ * is read from the start again, as the last run read it. */
+void session_end_model(Session *s);
+/* The new model is in: its run starts, with the master generator after
+ * the draws that built it and the model's seed. */
+void session_start_run(Session *s, const Rng *rng, uint64_t model_seed);
 /* Take a checkpoint of the model now (for rewind). */
 int session_checkpoint(Session *s, Err *e);
 /* Go back to the i-th newest checkpoint. */

@@ -2,7 +2,7 @@
  * it: every command's success path and a bad-input path, errors that leave
  * the session as it was, import/export round trips, probe against the
  * PyTorch fixtures, save/load (and damaged files), the journal replay. */
-#include "testutil.h"
+#include "sessionutil.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,74 +10,6 @@
 #include "cmd.h"
 #include "lex.h"
 #include "session.h"
-
-typedef struct Capture {
-	char out[1 << 16];
-	char err[1 << 12];
-	size_t no, ne;
-} Capture;
-
-static void cap_print(void *ctx, const char *line)
-{
-	Capture *c = ctx;
-	c->no += (size_t)snprintf(c->out + c->no, c->no < sizeof c->out ? sizeof c->out - c->no : 0, "%s\n", line);
-	if (c->no > sizeof c->out)
-		c->no = sizeof c->out;
-}
-
-static void cap_error(void *ctx, const char *line)
-{
-	Capture *c = ctx;
-	c->ne += (size_t)snprintf(c->err + c->ne, c->ne < sizeof c->err ? sizeof c->err - c->ne : 0, "%s\n", line);
-	if (c->ne > sizeof c->err)
-		c->ne = sizeof c->err;
-}
-
-static Capture cap;
-static char tmpdir[64];
-
-static Session *new_session(void)
-{
-	memset(&cap, 0, sizeof cap);
-	Host h = { 0 };
-	h.ctx = &cap;
-	h.print = cap_print;
-	h.error = cap_error;
-	h.width = 78;
-	Session *s = session_new(&h);
-	assert_non_null(s);
-	return s;
-}
-
-static void clear(void)
-{
-	cap.no = cap.ne = 0;
-	cap.out[0] = cap.err[0] = '\0';
-}
-
-/* Run a line that must succeed. */
-static void ok(Session *s, const char *line)
-{
-	clear();
-	if (session_exec(s, line) != 0)
-		fail_msg("'%s' failed: %s", line, cap.err);
-}
-
-/* Run a line that must fail with this exact error line. */
-static void fails(Session *s, const char *line, const char *want)
-{
-	clear();
-	assert_int_not_equal(session_exec(s, line), 0);
-	char w[600];
-	snprintf(w, sizeof w, "%s\n", want);
-	if (strcmp(cap.err, w) != 0)
-		fail_msg("'%s': got error\n  %s  want\n  %s", line, cap.err, w);
-}
-
-static void path(char *buf, size_t n, const char *name)
-{
-	snprintf(buf, n, "%s/%s", tmpdir, name);
-}
 
 static int setup_dir(void **state)
 {

@@ -12,7 +12,7 @@
  * path whose parent is a regular file: tests run as root in CI, and root
  * ignores directory permissions.
  */
-#include "testutil.h"
+#include "sessionutil.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -42,57 +42,6 @@ const char *__asan_default_options(void)
 }
 #endif
 
-typedef struct Capture {
-	char out[1 << 16];
-	char err[1 << 12];
-	size_t no, ne;
-} Capture;
-
-static void cap_print(void *ctx, const char *line)
-{
-	Capture *c = ctx;
-	c->no += (size_t)snprintf(c->out + c->no, c->no < sizeof c->out ? sizeof c->out - c->no : 0, "%s\n", line);
-	if (c->no > sizeof c->out)
-		c->no = sizeof c->out;
-}
-
-static void cap_error(void *ctx, const char *line)
-{
-	Capture *c = ctx;
-	c->ne += (size_t)snprintf(c->err + c->ne, c->ne < sizeof c->err ? sizeof c->err - c->ne : 0, "%s\n", line);
-	if (c->ne > sizeof c->err)
-		c->ne = sizeof c->err;
-}
-
-static Capture cap;
-static char tmpdir[64];
-
-static Session *new_session(void)
-{
-	memset(&cap, 0, sizeof cap);
-	Host h = { 0 };
-	h.ctx = &cap;
-	h.print = cap_print;
-	h.error = cap_error;
-	h.width = 78;
-	Session *s = session_new(&h);
-	assert_non_null(s);
-	return s;
-}
-
-static void clear(void)
-{
-	cap.no = cap.ne = 0;
-	cap.out[0] = cap.err[0] = '\0';
-}
-
-static void ok(Session *s, const char *line)
-{
-	clear();
-	if (session_exec(s, line) != 0)
-		fail_msg("'%s' failed: %s", line, cap.err);
-}
-
 /* Run a line that must fail with exactly one error line that contains
  * each of the (up to two) given texts. */
 static void fails_with(Session *s, const char *line, const char *has1, const char *has2)
@@ -106,11 +55,6 @@ static void fails_with(Session *s, const char *line, const char *has1, const cha
 	if ((has1 && !strstr(cap.err, has1)) || (has2 && !strstr(cap.err, has2)))
 		fail_msg("'%s': the error\n  %s  does not say '%s'%s%s", line, cap.err, has1 ? has1 : "",
 			 has2 ? " and " : "", has2 ? has2 : "");
-}
-
-static void path(char *buf, size_t n, const char *name)
-{
-	snprintf(buf, n, "%s/%s", tmpdir, name);
 }
 
 static char *slurp(const char *p, size_t *len)
