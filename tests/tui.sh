@@ -123,6 +123,8 @@ check "too small says so" "terminal too small: 60x20, rnnlab needs 80x24"
 tmux -L $sock resize-window -t main -x 80 -y 24
 check "recovers at 80x24" "F2 train"
 check "status at 80x24" "rnnlab │ lstm 24x1"
+# too narrow for every field: lr and tok/s give way, no field is cut
+check "status drops whole fields" "^ rnnlab │ lstm 24x1 │ adding │ step [0-9]* │ loss [^│]* │ |g| [0-9.e+-]* *$"
 tmux -L $sock resize-window -t main -x 120 -y 40
 
 # ---- history and completion ----

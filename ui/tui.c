@@ -182,39 +182,57 @@ static void draw_status(Tui *t)
 {
 	Session *s = t->s;
 	WINDOW *w = t->status;
-	char buf[512];
-	size_t n = 0;
-#define ADD(...) n += (size_t)snprintf(buf + n, n < sizeof buf ? sizeof buf - n : 0, __VA_ARGS__)
-	ADD(" rnnlab");
+	/* Fields in the order shown; when the line is wider than the
+	 * terminal the least important go first (higher drop number). */
+	enum { NF = 10 };
+	char f[NF][96];
+	int drop[NF], nf = 0;
+#define FIELD(pri, ...) (snprintf(f[nf], sizeof f[nf], __VA_ARGS__), drop[nf++] = (pri))
+	FIELD(0, " rnnlab");
 	if (s->job.left > 0)
-		ADD(" │ %s %ld/%ld", t->paused ? "PAUSED" : "TRAINING", s->job.total - s->job.left, s->job.total);
+		FIELD(0, " │ %s %ld/%ld", t->paused ? "PAUSED" : "TRAINING", s->job.total - s->job.left,
+		      s->job.total);
 	else if (t->waiting_key)
-		ADD(" │ press a key");
+		FIELD(0, " │ press a key");
 	if (s->model) {
 		const ModelConfig *c = &s->model->cfg;
-		ADD(" │ %s %dx%d", cell_names[c->cell], c->hidden, c->layers);
-	} else if (s->s2s) {
-		ADD(" │ seq2seq");
+		FIELD(1, " │ %s %dx%d", cell_names[c->cell], c->hidden, c->layers);
 	} else {
-		ADD(" │ no model");
+		FIELD(1, " │ %s", s->s2s ? "seq2seq" : "no model");
 	}
-	ADD(" │ %s", s->data ? data_name(s->data) : "no data");
+	FIELD(4, " │ %s", s->data ? data_name(s->data) : "no data");
 	if (s->model || s->s2s)
-		ADD(" │ step %ld", session_step(s));
+		FIELD(3, " │ step %ld", session_step(s));
 	double loss = history_last(&s->hist, HIST_LOSS), val = history_last(&s->hist, HIST_VAL);
-	if (!isnan(loss))
-		ADD(" │ loss %.4g", loss);
-	if (!isnan(val))
-		ADD(" val %.4g", val);
+	if (!isnan(loss) && !isnan(val))
+		FIELD(2, " │ loss %.4g val %.4g", loss, val);
+	else if (!isnan(loss))
+		FIELD(2, " │ loss %.4g", loss);
 	if (s->model || s->s2s)
-		ADD(" │ lr %.2g", (double)sched_lr(&s->tcfg.sched, s->tcfg.optim.lr, session_step(s)));
+		FIELD(7, " │ lr %.2g", (double)sched_lr(&s->tcfg.sched, s->tcfg.optim.lr, session_step(s)));
 	double g = history_last(&s->hist, HIST_GRAD);
 	if (!isnan(g))
-		ADD(" │ |g| %.3g", g);
+		FIELD(5, " │ |g| %.3g", g);
 	double tk = history_last(&s->hist, HIST_TOKS);
 	if (!isnan(tk))
-		ADD(tk >= 1e4 ? " │ %.0fk tok/s" : " │ %.0f tok/s", tk >= 1e4 ? tk / 1e3 : tk);
-#undef ADD
+		FIELD(6, tk >= 1e4 ? " │ %.0fk tok/s" : " │ %.0f tok/s", tk >= 1e4 ? tk / 1e3 : tk);
+#undef FIELD
+	int width = 0, w_of[NF];
+	for (int i = 0; i < nf; i++) {
+		w_of[i] = (int)strlen(f[i]) - 2 * (strstr(f[i], "│") != NULL);	/* │ is 3 bytes, 1 column */
+		width += w_of[i];
+	}
+	for (int pri = 7; pri > 0 && width > t->cols; pri--)
+		for (int i = 0; i < nf; i++)
+			if (drop[i] == pri && w_of[i]) {
+				width -= w_of[i];
+				w_of[i] = 0;
+			}
+	char buf[NF * 96];
+	size_t n = 0;
+	for (int i = 0; i < nf; i++)
+		if (w_of[i])
+			n += (size_t)snprintf(buf + n, sizeof buf - n, "%s", f[i]);
 	werase(w);
 	wbkgd(w, A_REVERSE);
 	wattron(w, A_REVERSE);
