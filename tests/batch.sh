@@ -61,6 +61,36 @@ tail -1 "$tmp/out" | grep -q "^tokens/s: " && pass=$((pass + 1)) || { fail=$((fa
 "$bin" --bench cell=lstm hidden=abc >"$tmp/out" 2>&1; st=$?
 check "bench bad value" 2 "hidden must be an integer from 1 to 65536, got 'abc'" "$tmp/out"
 
+# SIGTERM and SIGHUP during training: the current step ends, the session is
+# saved beside its file (FILE.autosave) or, with no file, to
+# rnnlab-autosave-PID.rnnlab in the working directory; the status is 128+N.
+abs_bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+sig_run() {	# sig_run SIGNAL SCRIPT: start it in $tmp/w, signal it once it trains
+	rm -rf "$tmp/w"; mkdir "$tmp/w"
+	(cd "$tmp/w" && exec "$abs_bin" --batch "$2") >"$tmp/out" 2>&1 &
+	pid=$!
+	i=0
+	while ! grep -q "^step" "$tmp/out" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	kill -"$1" $pid
+	wait $pid; st=$?
+}
+cat >"$tmp/long.lab" <<LAB
+data adding T=20 n=400
+set log_every=10
+model gru hidden=16
+save $tmp/w/run.rnnlab
+train 100000000
+LAB
+sig_run TERM "$tmp/long.lab"
+check "SIGTERM: status 143, saved beside the session" 143 "terminated; the session was saved to $tmp/w/run.rnnlab.autosave" "$tmp/out"
+"$bin" -c "load $tmp/w/run.rnnlab.autosave; runs" >"$tmp/out" 2>&1; st=$?
+check "the autosave loads, with the steps trained" 0 "gru hidden=16 .* [1-9][0-9]* " "$tmp/out"
+grep -v '^save' "$tmp/long.lab" >"$tmp/long2.lab"
+sig_run HUP "$tmp/long2.lab"
+check "SIGHUP: status 129, saved in the working directory" 129 "saved to rnnlab-autosave-$pid.rnnlab" "$tmp/out"
+ls "$tmp/w" >"$tmp/out"; st=$?
+check "the autosave is there" 0 "^rnnlab-autosave-$pid.rnnlab$" "$tmp/out"
+
 # Determinism: the same script and seed give the same weights, byte for byte
 # (exports use a fixed zip date, so cmp compares them), whatever
 # OPENBLAS_NUM_THREADS says: rnnlab holds OpenBLAS to one thread.  `set

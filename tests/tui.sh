@@ -145,5 +145,18 @@ check "the step pane is shown" "rnn  t=.* of 30"
 keys "quit" Enter
 check "quit at 80x24" "EXITED 0"
 
+# ---- SIGTERM while training: terminal restored, the session saved ----
+start 100 30
+keys "data adding T=20 n=400; model gru hidden=16; save $tmp/tui.rnnlab; train 100000000" Enter
+check "training before SIGTERM" "TRAINING" 20
+pane=$(tmux -L $sock list-panes -t main -F '#{pane_pid}')
+for p in /proc/[0-9]*; do	# rnnlab is the pane shell's child
+	[ "$(awk '{print $4}' "$p/stat" 2>/dev/null)" = "$pane" ] && kill -TERM "${p#/proc/}"
+done
+check "SIGTERM: status 128+15" "EXITED 143"
+check "SIGTERM: terminal restored (canonical mode)" "^icanon$"
+if [ -s "$tmp/tui.rnnlab.autosave" ]; then pass=$((pass + 1)); else
+	fail=$((fail + 1)); echo "FAIL: SIGTERM: no autosave beside the session ($tmp/tui.rnnlab.autosave)"; fi
+
 echo "tui.sh: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -21,8 +21,7 @@ static void on_sigint(int sig)
 
 static void on_term(int sig)
 {
-	(void)sig;
-	got_term = 1;
+	got_term = sig;	/* the exit status is 128 + sig, as the shell's */
 	frontend_sigint = 1;	/* stop training after the current step */
 }
 
@@ -94,7 +93,7 @@ static int finish(Session *s, int rc)
 			fprintf(stderr, "rnnlab: terminated; the autosave failed: %s\n", e.msg);
 		else if (path[0])
 			fprintf(stderr, "rnnlab: terminated; the session was saved to %s\n", path);
-		return 143;
+		return 128 + got_term;
 	}
 	if (frontend_sigint)
 		return 130;

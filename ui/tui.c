@@ -793,8 +793,7 @@ static void handle_input(Tui *t, int r, wint_t ch)
 
 static void on_term(int sig)
 {
-	(void)sig;
-	got_term = 1;
+	got_term = sig;	/* the exit status is 128 + sig, as the shell's */
 }
 
 static int stderr_fd = -1;
@@ -958,5 +957,5 @@ int tui_run(const char *script, const Options *opt)
 	destroy_windows(t);
 	session_free(t->s);
 	free(t);
-	return got_term ? 143 : 0;
+	return got_term ? 128 + got_term : 0;
 }
