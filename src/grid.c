@@ -214,6 +214,17 @@ int grid_text_width(const char *utf8)
 	return n;
 }
 
+size_t grid_text_prefix(const char *utf8, int cols)
+{
+	const unsigned char *s = (const unsigned char *)utf8;
+	for (int n = 0; *s && n < cols; n++) {
+		int len;
+		utf8_next(s, &len);
+		s += len;
+	}
+	return (size_t)(s - (const unsigned char *)utf8);
+}
+
 int grid_utf8_encode(uint32_t cp, char *out)
 {
 	if (cp < 0x80) {

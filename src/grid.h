@@ -136,6 +136,9 @@ int grid_text_fit(Grid *g, int x, int y, int maxw, const char *utf8, Style st, i
 
 /* The number of code points in a UTF-8 string: its width in cells. */
 int grid_text_width(const char *utf8);
+/* The length in bytes of the longest prefix of utf8 at most cols cells
+ * wide: where a line is wrapped without cutting a character in two. */
+size_t grid_text_prefix(const char *utf8, int cols);
 
 /* Row y as UTF-8 text (flags: GRID_OUT_*), NUL-terminated, written into buf
  * (cap bytes; buf may be NULL when cap is 0).  Returns the length the whole

@@ -138,6 +138,10 @@ double plot_nice_step(double span, int want, int integer)
 	return step;
 }
 
+/* Data are float32 (6e-8 relative): an end within a millionth of a step of
+ * a multiple is on it, not a whole step short (lr 0.001 is 0.00100000005). */
+#define SNAP 1e-6
+
 /* Multiples of step in [lo, hi] into a->tick. */
 static void make_ticks(PlotAxis *a)
 {
@@ -179,8 +183,8 @@ static int even_ticks(PlotAxis *a, double lo, double hi, int fixlo, int fixhi, i
 	double target = rows / 3.0 < 1 ? 1 : rows / 3.0;
 	for (int w = 1; w <= 12; w++) {
 		double st = a->log ? decade_step(span, w) : plot_nice_step(span, w, 0);
-		double l = fixlo ? lo : floor(lo / st + 1e-9) * st;
-		double h = fixhi ? hi : ceil(hi / st - 1e-9) * st;
+		double l = fixlo ? lo : floor(lo / st + SNAP) * st;
+		double h = fixhi ? hi : ceil(hi / st - SNAP) * st;
 		double nn = (h - l) / st;
 		int n = (int)floor(nn + 0.5);
 		if (fabs(nn - n) > 1e-6 || n < 1)
@@ -279,13 +283,23 @@ int plot_axis_y(PlotAxis *a, const PlotSpec *s, const PlotSeries *series,
 		 * waste more than a fifth of the height. */
 		for (int tries = 0; tries < 3; tries++, want *= 2) {
 			a->step = plot_nice_step(hi - lo, want - 1, 0);
-			a->lo = fixlo ? lo : floor(lo / a->step + 1e-9) * a->step;
-			a->hi = fixhi ? hi : ceil(hi / a->step - 1e-9) * a->step;
+			a->lo = fixlo ? lo : floor(lo / a->step + SNAP) * a->step;
+			a->hi = fixhi ? hi : ceil(hi / a->step - SNAP) * a->step;
 			if (a->hi - a->lo <= 1.25 * (hi - lo))
 				break;
 		}
 	}
-	even_ticks(a, lo, hi, fixlo, fixhi, rows);
+	if (!even_ticks(a, lo, hi, fixlo, fixhi, rows) && !logy && rows >= 2) {
+		/* No evenly spaced ticks for this height: at most one every
+		 * other row, so the labels shown are consecutive multiples of
+		 * the step (not a few of many, picked by row). */
+		int most = rows >= 4 ? (rows + 1) / 2 : 2;
+		for (int w = want - 1; (a->hi - a->lo) / a->step + 1 > most + 1e-9 && w >= 1; w--) {
+			a->step = plot_nice_step(hi - lo, w, 0);
+			a->lo = fixlo ? lo : floor(lo / a->step + SNAP) * a->step;
+			a->hi = fixhi ? hi : ceil(hi / a->step - SNAP) * a->step;
+		}
+	}
 	make_ticks(a);
 	return count;
 }

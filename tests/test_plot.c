@@ -116,6 +116,12 @@ static void test_grid_basics(void **state)
 	assert_int_equal(cp_at(g, 1, 0), 0xe9);
 	assert_int_equal(cp_at(g, 5, 0), 0x2192);
 	assert_int_equal(grid_text_width("h\xc3\xa9llo\xe2\x86\x92x"), 7);
+	/* wrapping by cells: a prefix never ends inside a character */
+	assert_int_equal(grid_text_prefix("h\xc3\xa9llo\xe2\x86\x92x", 2), 3);
+	assert_int_equal(grid_text_prefix("h\xc3\xa9llo\xe2\x86\x92x", 6), 9);
+	assert_int_equal(grid_text_prefix("h\xc3\xa9llo\xe2\x86\x92x", 99), 10);
+	assert_int_equal(grid_text_prefix("\xe2\xa0\x81\xe2\xa0\x82", 1), 3);	/* braille */
+	assert_int_equal(grid_text_prefix("abc", 0), 0);
 	assert_int_equal(grid_text(g, 8, 2, "abc", grid_style(0, 0)), 3);	/* clipped */
 	assert_int_equal(cp_at(g, 8, 2), 'a');
 	assert_int_equal(cp_at(g, 9, 2), 'b');
@@ -414,6 +420,44 @@ static void test_tick_rows_even(void **state)
 	}
 	assert_string_equal(cells(g, f.x - 3, f.y + 5, 1), "2");
 	grid_free(g);
+}
+
+/* A constant learning rate from 0 (the lr view) on short plots, where the
+ * rows cannot be split evenly: the labels shown are evenly spaced values,
+ * not a few of many ticks picked by row (was 0.0011, 0.0008, 0.0006,
+ * 0.0005, 0.0003, 0 on 6 rows). */
+static void test_tick_labels_short_plot(void **state)
+{
+	(void)state;
+	double steps[100], y[100];
+	for (int i = 0; i < 100; i++) {
+		steps[i] = i + 1;
+		y[i] = (double)1e-3f;	/* as the history holds it: 0.00100000005 */
+	}
+	PlotSeries ser = { "lr", steps, y, 100, GRID_DEFAULT };
+	for (int h = 8; h <= 20; h++) {
+		Grid *g = new_grid(48, h);
+		PlotSpec s = spec();
+		s.ymin = 0;
+		s.title = "learning rate";
+		s.xlabel = "step";
+		PlotFrame f;
+		draw_ok(g, 0, 0, 48, h, &s, &ser, 1, &f);
+		double v[20];
+		int n = 0;
+		for (int r = 0; r < f.h; r++) {
+			double x;
+			if (sscanf(cells(g, 0, f.y + r, f.x - 2), "%lf", &x) == 1)
+				v[n++] = x;
+		}
+		if (n < 2)
+			fail_msg("height %d: %d labels", h, n);
+		for (int i = 2; i < n; i++)
+			if (fabs((v[i - 1] - v[i]) - (v[0] - v[1])) > 1e-12)
+				fail_msg("height %d: labels %g %g %g are not evenly spaced", h, v[i - 2], v[i - 1], v[i]);
+		assert_true(v[n - 1] == 0 && v[0] >= 0.001);
+		grid_free(g);
+	}
 }
 
 static void test_nan_gaps(void **state)
@@ -1194,6 +1238,7 @@ int main(void)
 		cmocka_unit_test(test_log_axis),
 		cmocka_unit_test(test_number_format),
 		cmocka_unit_test(test_tick_rows_even),
+		cmocka_unit_test(test_tick_labels_short_plot),
 		cmocka_unit_test(test_nan_gaps),
 		cmocka_unit_test(test_downsampling_keeps_extremes),
 		cmocka_unit_test(test_reference_line),

@@ -448,25 +448,32 @@ static void draw_log(Tui *t)
 	else
 		mvwhline_set(w, 0, 0, WACS_HLINE, wd);
 	wattroff(w, A_DIM);
-	/* the last h-1 visible lines, counting wrapped rows */
-	int rows = h - 1;
+	/* the last h-1 visible lines, wrapped at wd cells (not bytes: the
+	 * plots and heatmaps in the log are box-drawing and braille) */
 	int idx = t->nlines - 1 - t->scroll;
 	int y = h - 1;
-	while (idx >= 0 && y >= 1) {
+	while (idx >= 0 && y >= 1 && wd > 0) {
 		const LogLine *l = &t->lines[(t->first + idx) % LOG_MAX];
-		int len = (int)strlen(l->text);
-		int wrap = len > wd ? (len + wd - 1) / wd : 1;
-		for (int k = wrap - 1; k >= 0 && y >= 1; k--, y--) {
-			if (l->error)
-				wattron(w, t->colors == GRID_MONO ? A_BOLD : COLOR_PAIR(1 + GRID_RED * GRID_COLOR_COUNT) | A_BOLD);
-			mvwaddnstr(w, y, 0, l->text + k * wd, wd);
-			wattroff(w, A_BOLD | COLOR_PAIR(1 + GRID_RED * GRID_COLOR_COUNT));
+		int rows = (grid_text_width(l->text) + wd - 1) / wd;
+		rows = rows < 1 ? 1 : rows;
+		const char *p = l->text;
+		for (int k = 0; k < rows; k++) {	/* top row first: y counts down */
+			size_t n = grid_text_prefix(p, wd);
+			int row = y - (rows - 1 - k);
+			if (row >= 1) {
+				if (l->error)
+					wattron(w, t->colors == GRID_MONO ? A_BOLD
+									 : COLOR_PAIR(1 + GRID_RED * GRID_COLOR_COUNT) | A_BOLD);
+				mvwaddnstr(w, row, 0, p, (int)n);
+				wattroff(w, A_BOLD | COLOR_PAIR(1 + GRID_RED * GRID_COLOR_COUNT));
+			}
+			p += n;
 		}
+		y -= rows;
 		idx--;
 	}
 	if (t->scroll)
 		mvwprintw(w, 0, wd - 24 > 0 ? wd - 24 : 0, " scrolled up %d (PgDn) ", t->scroll);
-	(void)rows;
 	wnoutrefresh(w);
 }
 
