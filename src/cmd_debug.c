@@ -148,7 +148,7 @@ int cmd_view(Session *s, int argc, const Word *argv, Err *e)
 
 int cmd_step(Session *s, int argc, const Word *argv, Err *e)
 {
-	StepCursor c = { 0, 0, 0, 0 };
+	StepCursor c = s->cur;	/* keys not given stay where they were */
 	int rc, t = -1;
 	for (int i = 1; i < argc; i++) {
 		const char *k = argv[i].key, *v = argv[i].value;
@@ -167,12 +167,23 @@ int cmd_step(Session *s, int argc, const Word *argv, Err *e)
 		if (rc)
 			return rc;
 	}
-	c.t = t > 0 ? t - 1 : 0;
+	if (t > 0)
+		c.t = t - 1;
+	StepCursor want = c;
 	if (stepview_clamp(s, &c))
 		return err_set(e, ERR_STATE, "nothing to step through yet: train a step first (or run grads)");
 	const Trace *tr = s->trainer.tr;
-	if ((t > 0 && t - 1 != c.t) || (c.layer >= s->model->cfg.layers) )
+	if (want.t != c.t && t > 0)
 		return err_set(e, ERR_INVAL, "t must be from 1 to %d", tr->T);
+	if (want.layer != c.layer)
+		return err_set(e, ERR_INVAL, "layer must be from 0 to %d", s->model->cfg.layers - 1);
+	if (want.sample != c.sample && want.sample >= tr->B)
+		return err_set(e, ERR_INVAL, "sample must be from 0 to %d (the batch)", tr->B - 1);
+	if (want.unit != c.unit && want.unit >= s->model->cfg.hidden)
+		return err_set(e, ERR_INVAL, "unit must be from 0 to %d", s->model->cfg.hidden - 1);
+	s->cur = c;
+	if (s->host.view)	/* the workbench shows it in the step pane */
+		return s->host.view(s->host.ctx, s, "step", e);
 	int w = s->host.width > 40 ? s->host.width : 78, h = 26;
 	Grid *g = grid_new(w, h, e);
 	if (!g)

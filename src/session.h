@@ -66,6 +66,12 @@ typedef struct Settings {
 	int checkpoint_every;	/* steps between checkpoints for rewind (0 = off) */
 } Settings;
 
+/* Where the stepper looks: `step t=N ...` sets it, the step pane and its
+ * keys move it, a breakpoint puts it on the step that fired. */
+typedef struct StepCursor {
+	int layer, sample, t, unit;	/* t 0-based */
+} StepCursor;
+
 /* A finished run, kept for `compare`. */
 typedef struct Run {
 	char name[64];
@@ -116,6 +122,7 @@ struct Session {
 
 	Breakpoint brk[DEBUG_MAX_BREAKS];
 	int nbrk;
+	StepCursor cur;		/* the stepper's position */
 	Checkpoints ckpt;
 	char run_name[64];	/* the current run's name (default: its model) */
 	int nruns;

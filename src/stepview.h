@@ -12,9 +12,7 @@
 #include "grid.h"
 #include "session.h"
 
-typedef struct StepCursor {
-	int layer, sample, t, unit;	/* t 0-based */
-} StepCursor;
+/* StepCursor is in session.h: the session keeps where `step` looked. */
 
 /* Clamp the cursor into the last trace's ranges; 0 when there is a trace. */
 int stepview_clamp(const Session *s, StepCursor *c);

@@ -521,6 +521,17 @@ static void test_lesson_commands(void **state)
 	fails(s, "sweep T=1,2", "sweep: missing arguments (usage: sweep KEY=V1,V2,... [KEY=...] steps=N [target=X])");
 	ok(s, "train 3; expect steps == 3; expect finite == 1; step t=2 unit=1; rewind list; quantize int8; rewind");
 	fails(s, "expect steps > 3", "expect: steps is 3, not > 3: the lesson's claim does not hold");
+	/* the stepper keeps its place: view step shows where step t= left it */
+	ok(s, "train 1; step t=4");
+	has("gru  t=4 of 5  layer 0  sequence 0/");
+	ok(s, "step unit=2; view step");
+	has("gru  t=4 of 5  layer 0  sequence 0/");
+	has("unit 2/3");
+	fails(s, "step t=6", "step: t must be from 1 to 5");
+	fails(s, "step layer=1", "step: layer must be from 0 to 0");
+	fails(s, "step unit=3", "step: unit must be from 0 to 2");
+	ok(s, "view step");
+	has("t=4 of 5");
 	ok(s, "try set optim=adma; expect error \"unknown optimizer\"; try set lr=0.1; expect ok");
 	ok(s, "sweep hidden=2,3 steps=2; runs; prune 50%");
 	session_free(s);

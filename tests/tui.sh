@@ -112,6 +112,11 @@ keys C-c
 check "Ctrl-C stops too" "train: stopped at step"
 keys "model show" Enter
 check "the model is intact and the prompt answers" "rnn.weight_hh_l0"
+keys "step t=5 unit=2" Enter
+check "step t=N opens the step pane there" "lstm  t=5 of .*unit 2/24"
+keys Right
+check "and the arrows go on from there" "lstm  t=6 of .*unit 2/24"
+keys F2
 
 # ---- errors stay one line and change nothing ----
 keys "set optim=adma" Enter

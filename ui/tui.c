@@ -75,7 +75,6 @@ typedef struct Tui {
 	int waiting_key;	/* a lesson's pause */
 	int dirty;
 	double last_draw;
-	StepCursor cur;
 	int gate_pick;		/* gates pane on a small screen: which map */
 	Script scripts[SCRIPT_DEPTH];
 	int nscripts;
@@ -411,14 +410,14 @@ static void draw_pane(Tui *t)
 			break;
 		}
 		case PANE_GATES: {
-			o.layer = t->cur.layer;
-			o.sample = t->cur.sample;
+			o.layer = s->cur.layer;
+			o.sample = s->cur.sample;
 			o.pick = t->gate_pick;
 			rc = view_draw(s, VIEW_GATES, &o, g, 0, 0, w, h, &e);
 			break;
 		}
 		case PANE_STEP:
-			rc = stepview_draw(s, &t->cur, t->ascii, t->colors, g, 1, 0, w - 1, h, &e);
+			rc = stepview_draw(s, &s->cur, t->ascii, t->colors, g, 1, 0, w - 1, h, &e);
 			break;
 		case PANE_COMPARE:
 			rc = view_draw(s, VIEW_COMPARE, &o, g, 0, 0, w, h, &e);
@@ -533,10 +532,9 @@ static int host_interrupted(void *ctx)
 static void host_on_break(void *ctx, Session *s, int tt)
 {
 	Tui *t = ctx;
-	(void)s;
 	t->pane_kind = PANE_STEP;
 	t->welcome = 0;
-	t->cur.t = tt;
+	s->cur.t = tt;
 	t->dirty = 1;
 }
 
@@ -695,7 +693,7 @@ static void stop_training(Tui *t, const char *why)
 
 static int step_keys(Tui *t, int key, wint_t ch, int is_key)
 {
-	StepCursor *c = &t->cur;
+	StepCursor *c = &t->s->cur;
 	if (is_key) {
 		switch (key) {
 		case KEY_LEFT: c->t--; break;
