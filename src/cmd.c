@@ -168,8 +168,10 @@ static const Command commands[] = {
 	{ "full", cmd_full, 1, -1, 0, "full COMMAND ...", "run a command except in the fast mode of make test",
 	  "Lessons mark their long demonstrations with it; their checks never are.", COMP_COMMAND, NULL },
 	{ "say", cmd_say, 1, -1, 0, "say \"text\"", "print a line of narration (lessons)", NULL, COMP_NONE, NULL },
-	{ "pause", cmd_pause, 0, 1, 0, "pause [\"text\"]", "wait for a key in the workbench (skipped in batch mode)",
-	  NULL, COMP_NONE, NULL },
+	{ "pause", cmd_pause, 0, 1, 0, "pause [\"text\"]", "wait for Space in the workbench (skipped in batch mode)",
+	  "The lesson stops until Space or Enter.  Meanwhile F2..F7 switch panes, F1 shows help,\n"
+	  "  PgUp scrolls the log, and the step and gates panes' keys work; typing is ignored.",
+	  COMP_NONE, NULL },
 	{ "quit", cmd_quit, 0, 0, 0, "quit", "leave rnnlab", NULL, COMP_NONE, NULL },
 	{ "exit", cmd_quit, 0, 0, 0, "exit", "leave rnnlab (same as quit)", NULL, COMP_NONE, NULL },
 };
@@ -339,7 +341,7 @@ int cmd_say(Session *s, int argc, const Word *argv, Err *e)
 int cmd_pause(Session *s, int argc, const Word *argv, Err *e)
 {
 	if (s->host.pause)
-		s->host.pause(s->host.ctx, argc > 1 ? argv[1].text : "press a key to go on");
+		s->host.pause(s->host.ctx, argc > 1 ? argv[1].text : "");
 	return 0;
 }
 

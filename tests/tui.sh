@@ -150,6 +150,23 @@ check "the step pane is shown" "rnn  t=.* of 30"
 keys "quit" Enter
 check "quit at 80x24" "EXITED 0"
 
+# ---- a lesson's pause: the panes can be looked at, Space goes on ----
+cat >"$tmp/pause.lab" <<LAB
+data adding T=20 n=400
+model gru hidden=8
+train 5
+pause "look at the flow"
+say "after the pause"
+LAB
+start 100 30 "$tmp/pause.lab"
+check "the pause says how to go on" "Space goes on; F2..F7"
+keys F3
+check "F3 at a pause shows the flow pane" "dL/dh_t"
+check_not "a pane key does not go on" "after the pause"
+keys x Enter
+check "Enter goes on" "after the pause"
+check_not "typing at a pause started no command" "x: unknown command"
+
 # ---- SIGTERM while training: terminal restored, the session saved ----
 start 100 30
 keys "data adding T=20 n=400; model gru hidden=16; save $tmp/tui.rnnlab; train 100000000" Enter

@@ -192,7 +192,7 @@ static void draw_status(Tui *t)
 		FIELD(0, " │ %s %ld/%ld", t->paused ? "PAUSED" : "TRAINING", s->job.total - s->job.left,
 		      s->job.total);
 	else if (t->waiting_key)
-		FIELD(0, " │ press a key");
+		FIELD(0, " │ Space goes on");
 	if (s->model) {
 		const ModelConfig *c = &s->model->cfg;
 		FIELD(1, " │ %s %dx%d", cell_names[c->cell], c->hidden, c->layers);
@@ -328,6 +328,7 @@ static void draw_help(Tui *t, int w, int h)
 		"p (empty line)        pause / resume training",
 		"Esc, Ctrl-C           stop training after the current step (the model is kept)",
 		"PgUp, PgDn            scroll the log",
+		"Space, Enter          go on at a lesson's pause (the keys above still work there)",
 		"step pane             Left/Right: timestep   Up/Down: unit   [ ]: layer   < >: sequence",
 		"gates pane            [ ]: layer   < >: sequence   g: next gate (small screens)",
 		"Tab                   complete commands, keys, values, datasets and paths",
@@ -556,8 +557,9 @@ static int host_view(void *ctx, Session *s, const char *name, Err *e)
 static void host_pause(void *ctx, const char *text)
 {
 	Tui *t = ctx;
-	log_add(t, text && *text ? text : "press a key to go on", 0);
-	log_add(t, "-- press a key to go on --", 0);
+	if (text && *text)
+		log_add(t, text, 0);
+	log_add(t, "-- Space goes on; F2..F7 and PgUp look around first --", 0);
 	t->waiting_key = 1;
 }
 
@@ -725,10 +727,16 @@ static void handle_input(Tui *t, int r, wint_t ch)
 		layout(t);
 		return;
 	}
-	if (t->waiting_key) {	/* a lesson's pause: any key goes on */
-		t->waiting_key = 0;
-		t->dirty = 1;
-		return;
+	if (t->waiting_key) {	/* a lesson's pause: Space or Enter goes on */
+		if (!is_key && (ch == ' ' || ch == '\n' || ch == '\r')) {
+			t->waiting_key = 0;
+			t->dirty = 1;
+			return;
+		}
+		/* the panes, help, scrolling and the panes' own keys work as
+		 * usual (below); typing does not start a command */
+		if (!is_key && (!ch || !strchr("g[]<>?", (int)ch)))
+			return;
 	}
 	if (t->help && !(is_key && key >= KEY_F(2) && key <= KEY_F(7))) {
 		t->help = 0;
@@ -788,6 +796,8 @@ static void handle_input(Tui *t, int r, wint_t ch)
 		if ((t->pane_kind == PANE_STEP || !is_key) && step_keys(t, key, ch, is_key))
 			return;
 	}
+	if (t->waiting_key)
+		return;
 	if (is_key)
 		rlb_feed_key(key);
 	else
