@@ -418,7 +418,12 @@ int cmd_generate(Session *s, int argc, const Word *argv, Err *e)
 		b.T = 1;
 	}
 	s->rng = r;
-	session_printf(s, "%s%s", prime, out);
+	session_printf(s, "-- %d tokens at temp=%g%s%s%s --", n, (double)temp, *prime ? ", prime \"" : "", prime,
+		       *prime ? "\"" : "");
+	size_t pl = strlen(prime);
+	memmove(out + pl, out, ol + 1);	/* the prime, then what the model wrote */
+	memcpy(out, prime, pl);
+	session_print_text(s, out);
 	rc = 0;
 done:
 	trace_free(tr);

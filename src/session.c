@@ -89,6 +89,36 @@ void session_printf(Session *s, const char *fmt, ...)
 	}
 }
 
+void session_print_text(Session *s, const char *text)
+{
+	char small[256], *line = small;
+	size_t cap = sizeof small;
+	for (const char *p = text;;) {
+		size_t n = strcspn(p, "\n");
+		if (n + 1 > cap) {
+			char *big = malloc(n + 1);
+			if (!big) {	/* print what fits rather than nothing */
+				n = cap - 1;
+			} else {
+				if (line != small)
+					free(line);
+				line = big;
+				cap = n + 1;
+			}
+		}
+		memcpy(line, p, n);
+		line[n] = '\0';
+		if (s->host.print)
+			s->host.print(s->host.ctx, line);
+		p += strcspn(p, "\n");
+		if (!*p)
+			break;
+		p++;
+	}
+	if (line != small)
+		free(line);
+}
+
 static void report(Session *s, const char *cmd, const Err *e)
 {
 	char buf[1024];

@@ -190,6 +190,8 @@ int session_autosave(Session *s, char *path, size_t cap, Err *e);
 
 /* Output helpers for commands. */
 void session_printf(Session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Text of any length, one host line per line of it (text is not kept). */
+void session_print_text(Session *s, const char *text);
 
 /* Validation loss and accuracy (NaN when not a classification) over up to
  * max examples of the validation split. */

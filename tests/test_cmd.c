@@ -493,8 +493,12 @@ static void test_history_csv_and_generate(void **state)
 	fclose(f);
 	assert_int_equal(rows, 3);
 	ok(s, "generate 40 temp=0.8 prime=\"ROMEO:\"");
-	assert_true(strncmp(cap.out, "ROMEO:", 6) == 0);
-	assert_true(strlen(cap.out) >= 6 + 40);
+	assert_true(strncmp(cap.out, "-- 40 tokens at temp=0.8, prime \"ROMEO:\" --\nROMEO:", 47) == 0);
+	assert_true(strlen(cap.out) >= 47 + 40);
+	/* longer than any one formatted line: all of it arrives (was cut at 1 KiB) */
+	ok(s, "generate 5000 temp=0");
+	assert_true(strncmp(cap.out, "-- 5000 tokens at temp=0 --\n", 28) == 0);
+	assert_true(strlen(cap.out + 28) >= 5000);	/* a token is a byte or more; newlines stay */
 	fails(s, "generate 10 temp=-1", "generate: temp must be from 0 to 10, got -1");
 	ok(s, "data adding T=5 n=100");
 	fails(s, "generate 10", "generate: adding is not a language model dataset (try: data shakespeare)");
