@@ -286,7 +286,7 @@ int cmd_help(Session *s, int argc, const Word *argv, Err *e)
 			const SettingDef *d = setting_at(i);
 			char val[128];
 			setting_value(s, d->key, val, sizeof val);
-			session_printf(s, "  %-13s %-10s %s", d->key, val, d->help);
+			session_printf(s, "  %-16s %-10s %s", d->key, val, d->help);
 		}
 	}
 	if (!strcmp(c->name, "data")) {

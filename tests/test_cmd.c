@@ -79,7 +79,9 @@ static void test_help_and_errors(void **state)
 		assert_non_null(strstr(cap.out, "usage: "));
 	}
 	ok(s, "help set");
-	assert_non_null(strstr(cap.out, "  optim         adam"));
+	assert_non_null(strstr(cap.out, "  optim            adam       optimizer"));
+	/* the longest key keeps the columns */
+	assert_non_null(strstr(cap.out, "  checkpoint_every 100        steps between"));
 	fails(s, "help nosuch", "help: no command 'nosuch' (help lists them)");
 	fails(s, "trian 10", "trian: unknown command (did you mean train, translate, try; help lists them)");
 	fails(s, "help a b", "help: too many arguments (usage: help [COMMAND])");
