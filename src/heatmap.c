@@ -387,20 +387,21 @@ int heatmap_draw(Grid *g, int x0, int y0, int w, int h, const HeatmapSpec *s,
 		if (widest + (widest > 1) > cw)
 			names_c = 0;
 	}
-	int cstep = 1;
+	int cstep = 1, c0 = 0;
 	if (!names_c) {
 		char buf[32];
-		widest = snprintf(buf, sizeof buf, "%d", C - 1);
+		widest = snprintf(buf, sizeof buf, "%d", C - 1 + s->col_base);
 		cstep = nice_int_at_least((widest + 2.0) * fc / cw);
+		c0 = (cstep - s->col_base % cstep) % cstep;	/* labels on multiples */
 	}
 	int prev_end = x0 - 2;
-	for (int c = 0; c < C; c += cstep) {
+	for (int c = c0; c < C; c += cstep) {
 		char buf[32];
 		const char *t = buf;
 		if (names_c)
 			t = s->col_names[c] ? s->col_names[c] : "";
 		else
-			snprintf(buf, sizeof buf, "%d", c);
+			snprintf(buf, sizeof buf, "%d", c + s->col_base);
 		int n = grid_text_width(t);
 		int mid = px + (c / fc) * cw + (cw - 1) / 2;
 		int x = mid - (n - 1) / 2;

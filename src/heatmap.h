@@ -75,6 +75,8 @@ typedef struct HeatmapSpec {
 	const char *const *row_names;	/* rows labels (e.g. tokens), or NULL:
 					   indices from 0; borrowed */
 	const char *const *col_names;	/* cols labels, or NULL */
+	int col_base;			/* without names: column c is labelled
+					   c + col_base (timesteps count from 1) */
 	int ascii;			/* only ASCII characters */
 	GridColors colors;
 } HeatmapSpec;

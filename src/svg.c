@@ -459,13 +459,14 @@ int svg_heatmap(char **out, size_t *len, const HeatmapSpec *s, const HeatmapMatr
 			buf_printf(&b, "%d", r);
 		buf_printf(&b, "</text>\n");
 	}
-	for (int c = 0; c < C; c += cstep) {
+	int c0 = names_c && cstep == 1 ? 0 : (cstep - s->col_base % cstep) % cstep;
+	for (int c = c0; c < C; c += cstep) {
 		buf_printf(&b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
 			   ax + (c + 0.5) * cpx, ay + ah + 18);
 		if (names_c && cstep == 1)
 			buf_text(&b, s->col_names[c]);
 		else
-			buf_printf(&b, "%d", c);
+			buf_printf(&b, "%d", c + s->col_base);
 		buf_printf(&b, "</text>\n");
 	}
 	buf_printf(&b, "</g>\n");

@@ -229,6 +229,7 @@ static int maps_build(const Session *s, ViewKind v, const ViewOpts *o, Maps *M, 
 		sp->title = M->title[i];
 		sp->ylabel = i == 0 ? "unit" : NULL;
 		sp->xlabel = i == M->n - 1 ? "t" : NULL;
+		sp->col_base = 1;	/* t counts from 1, as step, grads and flow do */
 		/* sigmoid gates on [0, 1]; tanh values and pre-activations signed */
 		int sig = m->cfg.cell != CELL_RNN && v == VIEW_GATES && i < G && i != 2;
 		sp->scale = sig ? HEATMAP_SEQUENTIAL : HEATMAP_DIVERGING;

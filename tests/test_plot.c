@@ -879,6 +879,20 @@ static void test_heatmap_labels(void **state)
 	int under = f.y + 3 * f.rh;
 	for (int c = 0; c < 4; c++)
 		assert_string_equal(cells(g, f.x + c * f.cw + (f.cw - 1) / 2, under, 1), cols[c]);
+
+	/* Timesteps count from 1 (col_base): 30 columns are labelled on
+	 * multiples, up to 30, and no column is called 0. */
+	float v2[2 * 30] = { 0 };
+	HeatmapMatrix m2 = { v2, 2, 30, 30, 1 };
+	heatmap_spec_init(&s);
+	s.col_base = 1;
+	assert_int_equal(heatmap_draw(g, 0, 0, 40, 12, &s, &m2, &f, &e), 0);
+	const char *labels = row(g, f.y + 2 * f.rh);
+	assert_non_null(strstr(labels, "30"));
+	assert_null(strstr(labels, " 0 "));
+	int first;
+	assert_int_equal(sscanf(labels, "%d", &first), 1);
+	assert_true(first > 1 && 30 % first == 0);
 	grid_free(g);
 }
 
