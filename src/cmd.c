@@ -158,11 +158,11 @@ static const Command commands[] = {
 	  "check a lesson's claim; a claim that does not hold is an error",
 	  "quantities: loss (mean of the last 10 steps), val, best_val, acc, seq_acc, tok_acc,\n"
 	  "  grad, grad_first, grad_max, flow [layer=K] [ratio(t=1,t=T)], radius, steps, params,\n"
-	  "  finite (1 when no step of the run was refused), activations (MiB).  comparisons: < > <= >= ==\n"
-	  "example: expect best_val < 0.02;  expect flow ratio(t=1,t=T) < 1e-10",
-	  COMP_WORDS, (const char *const[]){ "loss", "val", "best_val", "acc", "seq_acc", "tok_acc", "grad",
-					    "grad_first", "grad_max", "flow", "radius", "steps", "params", "finite",
-					    "error", "ok", NULL } },
+	  "  finite (1 when no step of the run was refused), activations (MiB), gate G mean|max (the\n"
+	  "  last step's mean of a gate: lstm i f g o c, gru r z n; max: the most open unit's mean).\n"
+	  "  comparisons: < > <= >= ==\n"
+	  "example: expect best_val < 0.02;  expect flow ratio(t=1,t=T) < 1e-10;  expect gate f mean > 0.7",
+	  COMP_WORDS, expect_quantities },
 	{ "try", cmd_try, 1, -1, 0, "try COMMAND ...", "run a command that may fail; the script goes on",
 	  "Then `expect error \"text\"` checks how it failed, `expect ok` that it did not.", COMP_COMMAND, NULL },
 	{ "full", cmd_full, 1, -1, 0, "full COMMAND ...", "run a command except in the fast mode of make test",

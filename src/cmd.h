@@ -86,6 +86,7 @@ int cmd_compare(Session *s, int argc, const Word *argv, Err *e);
 int cmd_view(Session *s, int argc, const Word *argv, Err *e);
 int cmd_step(Session *s, int argc, const Word *argv, Err *e);
 int cmd_expect(Session *s, int argc, const Word *argv, Err *e);
+extern const char *const expect_quantities[];	/* NULL-terminated */
 int cmd_try(Session *s, int argc, const Word *argv, Err *e);
 int cmd_full(Session *s, int argc, const Word *argv, Err *e);
 int cmd_sweep(Session *s, int argc, const Word *argv, Err *e);

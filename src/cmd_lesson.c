@@ -20,6 +20,9 @@
  *   steps       updates applied;  params  parameter count
  *   activations MiB the last step's trace holds (see `show memory`)
  *   finite      1 when every step of the run had a finite loss and gradient
+ *   gate f mean a gate's mean over the last step (every layer, timestep,
+ *               sequence and unit; lstm i f g o c, gru r z n)
+ *   gate f max  the most open unit's: the largest of the units' means
  */
 #include <math.h>
 #include <stdio.h>
@@ -28,6 +31,7 @@
 
 #include "args.h"
 #include "cmd.h"
+#include "debug.h"
 #include "probe.h"
 
 /* t=1 and t=T inside "ratio(t=A,t=B)" (T = the last step). */
@@ -44,18 +48,18 @@ static int parse_ratio(const char *w, int T, int *t1, int *t2)
 	return *t1 >= 1 && *t2 >= 1 && *t1 <= T && *t2 <= T ? 0 : -1;
 }
 
-static const char *const quantities[] = {
+const char *const expect_quantities[] = {
 	"loss", "val", "best_val", "acc", "seq_acc", "tok_acc", "grad", "grad_first", "grad_max",
-	"flow", "radius", "steps", "params", "finite", "error", "ok", "activations",
+	"flow", "radius", "steps", "params", "finite", "error", "ok", "activations", "gate", NULL
 };
-#define NQ ((int)(sizeof quantities / sizeof *quantities))
+#define NQ ((int)(sizeof expect_quantities / sizeof *expect_quantities) - 1)
 
 int cmd_expect(Session *s, int argc, const Word *argv, Err *e)
 {
 	int q, rc;
-	if ((rc = arg_enum("quantity", argv[1].text, quantities, NQ, &q, e)))
+	if ((rc = arg_enum("quantity", argv[1].text, expect_quantities, NQ, &q, e)))
 		return rc;
-	const char *name = quantities[q];
+	const char *name = expect_quantities[q];
 	if (!strcmp(name, "ok")) {
 		if (s->lesson_error[0])
 			return err_set(e, ERR_STATE, "the last `try` failed: %s", s->lesson_error);
@@ -74,9 +78,17 @@ int cmd_expect(Session *s, int argc, const Word *argv, Err *e)
 		return 0;
 	}
 	/* optional words between the quantity and the comparison */
-	int i = 2, layer = -1, t1 = 1, t2 = -1;
+	int i = 2, layer = -1, t1 = 1, t2 = -1, gate = -1;
+	GateStat gstat = GATE_MEAN;
 	for (; i < argc && !(argv[i].text[0] == '<' || argv[i].text[0] == '>' || argv[i].text[0] == '='); i++) {
-		if (argv[i].key && !strcmp(argv[i].key, "layer")) {
+		if (!strcmp(name, "gate") && i == 2) {
+			if (!s->model)
+				return err_set(e, ERR_STATE, "no model yet");
+			if ((rc = gate_index(s->model->cfg.cell, argv[i].text, &gate, e)))
+				return rc;
+		} else if (!strcmp(name, "gate") && i == 3 && (!strcmp(argv[i].text, "mean") || !strcmp(argv[i].text, "max"))) {
+			gstat = argv[i].text[1] == 'e' ? GATE_MEAN : GATE_UNIT_MAX;
+		} else if (argv[i].key && !strcmp(argv[i].key, "layer")) {
 			if ((rc = arg_int("layer", argv[i].value, 0, MODEL_MAX_LAYERS - 1, &layer, e)))
 				return rc;
 		} else if (!strncmp(argv[i].text, "ratio(", 6)) {
@@ -153,7 +165,18 @@ int cmd_expect(Session *s, int argc, const Word *argv, Err *e)
 		v = s->model && s->trainer.tr ? (double)s->trainer.tr->memsize * 4 / (1 << 20) : NAN;
 	} else if (!strcmp(name, "finite")) {
 		v = s->lesson_nonfinite ? 0 : 1;
+	} else if (!strcmp(name, "gate")) {
+		if (gate < 0)
+			return err_set(e, ERR_INVAL, "which gate? (usage: expect gate f mean > 0.5)");
+		if (!s->trainer.tr || !s->trainer.probe.T)
+			return err_set(e, ERR_STATE, "no forward pass yet for the gates (train a step or run grads)");
+		v = gate_stat(s->model, s->trainer.tr, gate, gstat);
 	}
+	char label[32];
+	snprintf(label, sizeof label, "%s%s%s", name, gate >= 0 ? " " : "", gate >= 0 ? argv[2].text : "");
+	if (gate >= 0)
+		strcat(label, gstat == GATE_MEAN ? " mean" : " max");
+	name = label;
 	if (isnan(v))
 		return err_set(e, ERR_STATE, "%s has no value yet (train first%s)", name,
 			       !strcmp(name, "val") || !strcmp(name, "best_val") ? " with validation" : "");

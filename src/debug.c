@@ -29,9 +29,8 @@ int break_parse(int argc, const Word *argv, CellKind cell, Breakpoint *b, Err *e
 			return err_set(e, ERR_INVAL, "an rnn has no gates (try: break sat > 0.9)");
 		if (argc < 2)
 			return err_set(e, ERR_INVAL, "which gate? (%s)", cell == CELL_LSTM ? "i, f, g, o, c" : "r, z, n");
-		const char *const *names = cell == CELL_LSTM ? lstm_gates : gru_gates;
-		int n = cell == CELL_LSTM ? 5 : 3, g;
-		if ((rc = arg_enum("gate", argv[1].text, names, n, &g, e)))
+		int g;
+		if ((rc = gate_index(cell, argv[1].text, &g, e)))
 			return rc;
 		b->gate = g;
 		i = 2;
@@ -67,26 +66,38 @@ int break_parse(int argc, const Word *argv, CellKind cell, Breakpoint *b, Err *e
 	return 0;
 }
 
-static double gate_mean(const BreakInput *in, int gate)
+int gate_index(CellKind cell, const char *name, int *gate, Err *e)
 {
-	const Model *m = in->m;
-	const Trace *tr = in->tr;
+	if (cell == CELL_RNN)
+		return err_set(e, ERR_INVAL, "an rnn has no gates");
+	const char *const *names = cell == CELL_LSTM ? lstm_gates : gru_gates;
+	return arg_enum("gate", name, names, cell == CELL_LSTM ? 5 : 3, gate, e);
+}
+
+double gate_stat(const Model *m, const Trace *tr, int gate, GateStat stat)
+{
 	const int H = m->cfg.hidden, G = m->gates;
 	if (gate > G || (gate == G && !tr->lt[0].c))
 		return NAN;	/* a gate of another cell: the model changed since `break` */
-	double s = 0;
+	double all = 0, most = -INFINITY;
 	long n = 0;
 	for (int k = 0; k < m->cfg.layers; k++) {
 		const LayerTrace *lt = &tr->lt[k];
-		for (long r = 0; r < (long)tr->T * tr->B; r++) {
-			const float *v = gate < G ? lt->act + (size_t)r * G * H + (size_t)gate * H
-						  : lt->c + (size_t)(r + tr->B) * H;
-			for (int j = 0; j < H; j++)
+		for (int j = 0; j < H; j++) {	/* unit j's mean over time and batch */
+			double s = 0;
+			for (long r = 0; r < (long)tr->T * tr->B; r++) {
+				const float *v = gate < G ? lt->act + (size_t)r * G * H + (size_t)gate * H
+							  : lt->c + (size_t)(r + tr->B) * H;
 				s += v[j];
-			n += H;
+			}
+			all += s;
+			most = fmax(most, s / (double)((long)tr->T * tr->B));
 		}
+		n += (long)tr->T * tr->B * H;
 	}
-	return n ? s / (double)n : NAN;
+	if (!n)
+		return NAN;
+	return stat == GATE_MEAN ? all / (double)n : most;
 }
 
 int break_test(const Breakpoint *b, const BreakInput *in, double *seen)
@@ -104,7 +115,7 @@ int break_test(const Breakpoint *b, const BreakInput *in, double *seen)
 		v = in->val;
 		break;
 	case BRK_GATE:
-		v = in->tr && in->finite ? gate_mean(in, b->gate) : NAN;
+		v = in->tr && in->finite ? gate_stat(in->m, in->tr, b->gate, GATE_MEAN) : NAN;
 		break;
 	case BRK_SAT:
 		if (p && p->T) {

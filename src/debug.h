@@ -56,6 +56,15 @@ typedef struct BreakInput {
 int break_parse(int argc, const Word *argv, CellKind cell, Breakpoint *b, Err *e);
 /* Does b hold?  *seen gets the observed value (for the message). */
 int break_test(const Breakpoint *b, const BreakInput *in, double *seen);
+/* A gate over the trace: its mean over every layer, timestep, sequence and
+ * unit (GATE_MEAN), or the largest of the units' means over time and
+ * sequences (GATE_UNIT_MAX: the unit that stays most open).  gate is an
+ * index into the cell's gates (lstm i f g o, then c; gru r z n); NaN when
+ * the trace has no such gate.  `gate_index` finds the index of a gate's
+ * name (ERR_INVAL naming the choices). */
+typedef enum { GATE_MEAN, GATE_UNIT_MAX } GateStat;
+double gate_stat(const Model *m, const struct Trace *tr, int gate, GateStat stat);
+int gate_index(CellKind cell, const char *name, int *gate, Err *e);
 /* The timestep worth showing when b fired (largest or smallest flow). */
 int break_focus(const Breakpoint *b, const BreakInput *in);
 

@@ -538,6 +538,28 @@ static void test_lesson_commands(void **state)
 	fails(s, "step unit=3", "step: unit must be from 0 to 2");
 	ok(s, "view step");
 	has("t=4 of 5");
+	/* expect gate z mean|max against the trace, computed here */
+	{
+		const Trace *tr = s->trainer.tr;
+		const int H = 3, G = 3, R = tr->T * tr->B;
+		double all = 0, most = -1;
+		for (int j = 0; j < H; j++) {
+			double u = 0;
+			for (int r = 0; r < R; r++)
+				u += tr->lt[0].act[(size_t)r * G * H + 1 * H + j];
+			all += u;
+			most = u / R > most ? u / R : most;
+		}
+		char line[160];
+		snprintf(line, sizeof line, "expect gate z mean > %.9g; expect gate z mean < %.9g", all / (R * H) - 1e-6,
+			 all / (R * H) + 1e-6);
+		ok(s, line);
+		has("ok: gate z mean = ");
+		snprintf(line, sizeof line, "expect gate z max > %.9g; expect gate z max < %.9g", most - 1e-6, most + 1e-6);
+		ok(s, line);
+		has("ok: gate z max = ");
+	}
+	fails(s, "expect gate q mean > 0", "expect: unknown gate 'q' (choices: r, z, n)");
 	ok(s, "try set optim=adma; expect error \"unknown optimizer\"; try set lr=0.1; expect ok");
 	ok(s, "sweep hidden=2,3 steps=2; runs; prune 50%");
 	session_free(s);
