@@ -122,7 +122,7 @@ static const Command commands[] = {
 	  COMP_WORDS, (const char *const[]){ "list", NULL } },
 	{ "runs", cmd_runs, 0, 2, 0, "runs | runs name TEXT", "the runs of this session (each model starts one)",
 	  NULL, COMP_WORDS, (const char *const[]){ "name", NULL } },
-	{ "compare", cmd_compare, 0, 3, 0, "compare [log] [--svg FILE]", "every run's loss curve in one plot",
+	{ "compare", cmd_compare, 0, 3, 0, "compare [log] [--svg FILE]", "the loss curves of the runs on the current data, in one plot",
 	  "Validation loss where it was measured, else training loss.", COMP_WORDS,
 	  (const char *const[]){ "log", "--svg", NULL } },
 	{ "view", cmd_view, 1, 1, 0, "view train|flow|gates|step|compare|attention",

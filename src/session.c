@@ -353,7 +353,7 @@ void session_archive_run(Session *s)
 	memset(r, 0, sizeof *r);
 	snprintf(r->name, sizeof r->name, "%s", s->run_name[0] ? s->run_name : s->model_line + 6);
 	snprintf(r->model, sizeof r->model, "%s", s->model_line);
-	snprintf(r->data, sizeof r->data, "%s", s->data ? data_args(s->data) : "");
+	snprintf(r->data, sizeof r->data, "%s", s->run_data[0] || !s->data ? s->run_data : data_args(s->data));
 	r->nparam = s->model ? s->model->nparam : s->s2s->nparam;
 	/* median throughput */
 	size_t n = s->hist.n;
@@ -369,6 +369,7 @@ void session_archive_run(Session *s)
 	history_init(&s->hist);
 	s->nruns++;
 	s->run_name[0] = '\0';
+	s->run_data[0] = '\0';
 }
 
 void session_end_model(Session *s)
@@ -405,6 +406,7 @@ int session_train_start(Session *s, long steps, Err *e)
 	s->job.tokens = 0;
 	s->job.t_start = s->job.t_last = now();
 	s->job.first_step = session_step(s);
+	snprintf(s->run_data, sizeof s->run_data, "%s", s->data ? data_args(s->data) : "");
 	return 0;
 }
 

@@ -125,6 +125,7 @@ struct Session {
 	StepCursor cur;		/* the stepper's position */
 	Checkpoints ckpt;
 	char run_name[64];	/* the current run's name (default: its model) */
+	char run_data[160];	/* the data it last trained on ("": none yet) */
 	int nruns;
 	Run runs[SESSION_MAX_RUNS];	/* earlier runs, oldest first */
 

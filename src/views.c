@@ -131,24 +131,34 @@ static int lines_build(const Session *s, ViewKind v, const ViewOpts *o, Lines *L
 		return 0;
 	}
 	case VIEW_COMPARE: {
-		/* each run: its validation curve when it has one, else train loss */
+		/* each run on the current data (losses on other data do not
+		 * compare): its validation curve when it has one, else train loss */
 		int nr = s->nruns + (s->hist.n > 0);
 		if (!nr)
 			return err_set(e, ERR_STATE, "no runs yet: train a model (each new model starts a run)");
+		const char *here = s->data ? data_args(s->data) : NULL;
+		int use[SESSION_MAX_RUNS + 1], nuse = 0, other = 0;
+		for (int r = 0; r < nr; r++) {
+			if (r < s->nruns && here && strcmp(s->runs[r].data, here) != 0)
+				other++;
+			else
+				use[nuse++] = r;
+		}
 		size_t total = 0;
-		for (int r = 0; r < nr; r++)
-			total += r < s->nruns ? s->runs[r].hist.n : s->hist.n;
+		for (int u = 0; u < nuse; u++)
+			total += use[u] < s->nruns ? s->runs[use[u]].hist.n : s->hist.n;
 		L->buf = malloc(2 * total * sizeof(double) + 1);
 		if (!L->buf)
 			return err_set(e, ERR_NOMEM, "out of memory");
 		double *p = L->buf;
 		int any_val = 0;
-		for (int r = 0; r < nr; r++) {
-			const History *hh = r < s->nruns ? &s->runs[r].hist : &s->hist;
+		for (int u = 0; u < nuse; u++) {
+			const History *hh = use[u] < s->nruns ? &s->runs[use[u]].hist : &s->hist;
 			for (size_t i = 0; i < hh->n; i++)
 				any_val |= !isnan(hh->col[HIST_VAL][i]);
 		}
-		for (int r = 0; r < nr; r++) {
+		for (int u = 0; u < nuse; u++) {
+			int r = use[u];
 			const History *hh = r < s->nruns ? &s->runs[r].hist : &s->hist;
 			double *xs = p, *ys = p + hh->n;
 			int k = 0;
@@ -160,11 +170,15 @@ static int lines_build(const Session *s, ViewKind v, const ViewOpts *o, Lines *L
 				ys[k++] = yv;
 			}
 			p += 2 * hh->n;
-			snprintf(L->names[r], sizeof L->names[r], "%s",
+			snprintf(L->names[u], sizeof L->names[u], "%s",
 				 r < s->nruns ? s->runs[r].name : s->run_name[0] ? s->run_name : s->model_line + 6);
-			L->ser[L->nser++] = (PlotSeries){ L->names[r], xs, ys, k, GRID_DEFAULT };
+			L->ser[L->nser++] = (PlotSeries){ L->names[u], xs, ys, k, GRID_DEFAULT };
 		}
-		L->spec.title = any_val ? "validation loss of every run" : "training loss of every run";
+		int n = snprintf(L->title, sizeof L->title, "%s loss of the runs%s%s", any_val ? "validation" : "training",
+				 here ? " on " : "", here ? data_name(s->data) : "");
+		if (other && n > 0 && (size_t)n < sizeof L->title)
+			snprintf(L->title + n, sizeof L->title - (size_t)n, " (%d on other data not shown)", other);
+		L->spec.title = L->title;
 		L->spec.xlabel = "step";
 		L->spec.logy = o->logy;
 		return 0;

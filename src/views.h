@@ -11,7 +11,8 @@
  *   sat    saturated fraction of units against t, per layer
  *   gates  heatmaps (units x time) of each gate of one layer and sample
  *   h      heatmap of h_t (units x time)
- *   compare   every run's loss (validation where measured), overlaid
+ *   compare   the loss of every run on the current data (validation where
+ *             measured), overlaid
  */
 #ifndef RNNLAB_VIEWS_H
 #define RNNLAB_VIEWS_H

@@ -560,6 +560,17 @@ static void test_lesson_commands(void **state)
 		has("ok: gate z max = ");
 	}
 	fails(s, "expect gate q mean > 0", "expect: unknown gate 'q' (choices: r, z, n)");
+	/* compare overlays the runs on the current data; a run belongs to the
+	 * data it trained on, even when the data changed before the next model */
+	ok(s, "runs name \"first\"; model rnn hidden=2; runs name \"second\"; train 2");
+	ok(s, "data adding T=6 n=50; model gru hidden=2; runs name \"third\"; train 2; compare");
+	has("loss of the runs on adding (2 on other data not shown)");
+	has("third");
+	assert_null(strstr(cap.out, "second"));
+	ok(s, "data adding T=5 n=50; model gru hidden=2; compare");
+	has("(1 on other data not shown)");
+	has("first");
+	has("second");
 	ok(s, "try set optim=adma; expect error \"unknown optimizer\"; try set lr=0.1; expect ok");
 	ok(s, "sweep hidden=2,3 steps=2; runs; prune 50%");
 	session_free(s);
