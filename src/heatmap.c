@@ -258,20 +258,26 @@ int heatmap_draw(Grid *g, int x0, int y0, int w, int h, const HeatmapSpec *s,
 		goto out;
 	}
 
-	/* Rows: title, header (ylabel, scale), map, column labels, xlabel. */
-	int top = y0;
-	int title_y = nonempty(s->title) ? top++ : -1;
-	int head_y = top++;
-	int xl = nonempty(s->xlabel);
-	int ph = h - (top - y0) - 1 - xl;
-	if (ph < 4 && xl) {
+	/* Rows: title, header (ylabel, scale), map, column labels, xlabel.
+	 * When a row or two short of one text row per matrix row, the xlabel
+	 * and then the title give theirs up (pooling would halve the map). */
+	int R = m->rows, C = m->cols;
+	int has_title = nonempty(s->title), xl = nonempty(s->xlabel);
+	int ph = h - has_title - 1 - 1 - xl;
+	if (xl && (ph < 4 || (R > ph && R <= ph + 1 + has_title))) {
 		xl = 0;
 		ph++;
 	}
+	if (has_title && R > ph && R <= ph + 1) {
+		has_title = 0;
+		ph++;
+	}
+	int top = y0;
+	int title_y = has_title ? top++ : -1;
+	int head_y = top++;
 	int py = top;
 
 	/* Whole-number pooling or scaling of rows. */
-	int R = m->rows, C = m->cols;
 	int fr = (R + ph - 1) / ph, rh = 1;
 	if (fr == 1) {
 		rh = ph / R;

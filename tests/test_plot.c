@@ -894,6 +894,21 @@ static void test_heatmap_labels(void **state)
 	assert_int_equal(sscanf(labels, "%d", &first), 1);
 	assert_true(first > 1 && 30 % first == 0);
 	grid_free(g);
+
+	/* One or two text rows short of a row each: the xlabel, then the
+	 * title, give way before the rows are pooled in pairs. */
+	float v3[19 * 5] = { 0 };
+	HeatmapMatrix m3 = { v3, 19, 5, 5, 1 };
+	heatmap_spec_init(&s);
+	s.title = "attention";
+	s.xlabel = "source";
+	for (int h = 20; h <= 23; h++) {
+		g = new_grid(40, h);
+		assert_int_equal(heatmap_draw(g, 0, 0, 40, h, &s, &m3, &f, &e), 0);
+		assert_int_equal(f.fr, h >= 21 ? 1 : 2);
+		assert_int_equal(strstr(row(g, 0), "attention") != NULL, h != 21);	/* 20: pooled anyway, nothing given up */
+		grid_free(g);
+	}
 }
 
 /* ---- rectangles ---------------------------------------------------------- */
