@@ -36,8 +36,9 @@ $vg "$bin" --batch "$dir/short.lab" >"$dir/out" 2>"$dir/vg"
 check "batch session (8 models)" $? "$dir/vg"
 
 if command -v tmux >/dev/null; then
+	abs_bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 	HOME=$dir tmux -L rnnlab-vg new-session -d -s rnnlab-vg -x 120 -y 40 \
-		"$vg --log-file=$dir/tui.vg $bin; echo \$? >$dir/tui.rc"
+		"cd $dir && $vg --log-file=$dir/tui.vg $abs_bin; echo \$? >$dir/tui.rc"
 	keys() { tmux -L rnnlab-vg send-keys -t rnnlab-vg "$@"; }
 	sleep 15
 	keys "data adding T=20; model lstm hidden=32; train 30" Enter

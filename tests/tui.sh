@@ -46,6 +46,9 @@ check_not() {	# check_not NAME PATTERN
 	fi
 }
 keys() { tmux -L $sock send-keys -t main "$@"; }
+# rnnlab runs in $tmp: ending a session with kill-server is a SIGHUP, and its
+# autosave (rnnlab-autosave-PID.rnnlab) must not land in the source tree.
+abs_bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 start() {	# start COLS ROWS [ARGS]
 	cols=$1 rows=$2
 	shift 2
@@ -54,7 +57,7 @@ start() {	# start COLS ROWS [ARGS]
 	sock=rnnlab-test-$$-$run	# a fresh server each time
 	# after rnnlab exits, show its status and whether the terminal is cooked again
 	tmux -L $sock new-session -d -x "$cols" -y "$rows" -s main \
-		"cd '$PWD' && HOME='$tmp' TERM=xterm-256color '$bin' $*; echo EXITED \$?; stty -a | tr ' ' '\n' | grep -x -- '-*icanon'; sleep 60"
+		"cd '$tmp' && HOME='$tmp' TERM=xterm-256color '$abs_bin' $*; echo EXITED \$?; stty -a | tr ' ' '\n' | grep -x -- '-*icanon'; sleep 60"
 }
 
 # ---- 120x40: a first screen, a model, training, panes ----
