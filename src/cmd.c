@@ -73,7 +73,9 @@ static const Command commands[] = {
 	  "From the last training step (or one forward+backward on a training batch when there was none).",
 	  COMP_NONE, NULL },
 	{ "gates", cmd_gates, 0, 2, CMD_MODEL, "gates [layer=K] [sample=B]",
-	  "gate activations of the last step as heatmaps (units x time)", NULL, COMP_WORDS, gates_words },
+	  "gate activations of the last step as heatmaps (units x time)",
+	  "In the workbench it opens the gates pane (F4) on that layer and sequence; elsewhere it prints.",
+	  COMP_WORDS, gates_words },
 	{ "plot", cmd_plot, 1, 5, 0, "plot loss|grad|lr|flow|sat|gates|h|compare [log] [--svg FILE [force]]",
 	  "plot a training curve, the gradient flow or the gates", 
 	  "loss: train and validation loss;  grad: global gradient norm and the clip threshold;\n"
@@ -123,14 +125,16 @@ static const Command commands[] = {
 	{ "runs", cmd_runs, 0, 2, 0, "runs | runs name TEXT", "the runs of this session (each model starts one)",
 	  NULL, COMP_WORDS, (const char *const[]){ "name", NULL } },
 	{ "compare", cmd_compare, 0, 3, 0, "compare [log] [--svg FILE]", "the loss curves of the runs on the current data, in one plot",
-	  "Validation loss where it was measured, else training loss.", COMP_WORDS,
+	  "Validation loss where it was measured, else training loss.  In the workbench it opens the\n"
+	  "  compare pane (F6); --svg FILE writes the plot instead.", COMP_WORDS,
 	  (const char *const[]){ "log", "--svg", NULL } },
 	{ "view", cmd_view, 1, 1, 0, "view train|flow|gates|step|compare|attention",
 	  "switch the workbench pane (in batch mode: print it)", NULL, COMP_WORDS, view_words },
 	{ "step", cmd_step, 0, 4, CMD_MODEL, "step [t=N] [layer=K] [sample=B] [unit=J]",
 	  "one timestep of the last training batch: every gate's equation with its numbers",
 	  "Shows x_t, h_t-1, the gates of unit J as equations, c_t and h_t, and dL/dh_t with the\n"
-	  "factor it shrank or grew by since t+1.", COMP_WORDS, step_words },
+	  "factor it shrank or grew by since t+1.  In the workbench it opens the step pane (F5) there,\n"
+	  "  where Left/Right, Up/Down, [ ] and < > move on.", COMP_WORDS, step_words },
 	{ "translate", cmd_translate, 1, 3, CMD_DATA, "translate \"text\" [beam=W] [max=N]",
 	  "run a seq2seq model on a source text: greedy (beam=1) or beam search",
 	  "Stops at EOS or after max steps (default: the task's target length).  The attention\n"

@@ -27,6 +27,26 @@ static int print_view(Session *s, ViewKind v, const ViewOpts *o, int rows, Err *
 	return rc;
 }
 
+/* In the workbench a view that has a pane opens it, once it is known to
+ * draw (the same checks and errors as printing it); elsewhere it prints. */
+static int show_view(Session *s, ViewKind v, const ViewOpts *o, int rows, const char *pane, Err *e)
+{
+	if (!s->host.view)
+		return print_view(s, v, o, rows, e);
+	Grid *g = grid_new(s->host.width > 20 ? s->host.width : 78, rows, e);
+	if (!g)
+		return ERR_NOMEM;
+	int rc = view_draw(s, v, o, g, 0, 0, g->w, rows, e);
+	grid_free(g);
+	if (rc)
+		return rc;
+	if (v == VIEW_GATES) {	/* the pane shows the layer and sequence asked for */
+		s->cur.layer = o->layer;
+		s->cur.sample = o->sample;
+	}
+	return s->host.view(s->host.ctx, s, pane, e);
+}
+
 static void opts_init(const Session *s, ViewOpts *o)
 {
 	memset(o, 0, sizeof *o);
@@ -88,6 +108,8 @@ int cmd_plot(Session *s, int argc, const Word *argv, Err *e)
 	int rows = v == VIEW_GATES ? 12 * 5 : v == VIEW_H ? 16 : 20;
 	if (v == VIEW_GATES && s->model)
 		rows = 12 * (s->model->gates + (s->model->cfg.cell == CELL_LSTM)) + (s->model->cfg.cell == CELL_RNN ? 12 : 0);
+	if (v == VIEW_COMPARE)	/* compare has a pane (F6) */
+		return show_view(s, VIEW_COMPARE, &o, rows, "compare", e);
 	return print_view(s, (ViewKind)v, &o, rows, e);
 }
 
@@ -99,5 +121,5 @@ int cmd_gates(Session *s, int argc, const Word *argv, Err *e)
 	if (rc)
 		return rc;
 	int n = s->model->gates + (s->model->cfg.cell == CELL_LSTM) + (s->model->cfg.cell == CELL_RNN);
-	return print_view(s, VIEW_GATES, &o, 12 * n, e);
+	return show_view(s, VIEW_GATES, &o, 12 * n, "gates", e);
 }

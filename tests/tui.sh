@@ -115,6 +115,12 @@ keys C-c
 check "Ctrl-C stops too" "train: stopped at step"
 keys "model show" Enter
 check "the model is intact and the prompt answers" "rnn.weight_hh_l0"
+keys "gates" Enter
+check "gates opens the gates pane" "i (input gate)"
+check_not "in place of the train pane (not printed into the log)" "mse loss"
+keys "compare" Enter
+check "compare opens the compare pane" "loss of the runs on adding"
+check_not "in place of the gates pane" "i (input gate)"
 keys "step t=5 unit=2" Enter
 check "step t=N opens the step pane there" "lstm  t=5 of .*unit 2/24"
 keys Right
