@@ -225,6 +225,18 @@ size_t grid_text_prefix(const char *utf8, int cols)
 	return (size_t)(s - (const unsigned char *)utf8);
 }
 
+size_t grid_text_wrap(const char *utf8, int cols)
+{
+	size_t n = grid_text_prefix(utf8, cols);
+	if (!utf8[n] || utf8[n] == ' ' || n == 0 || utf8[n - 1] == ' ')
+		return n;	/* the end, or the cut falls between words */
+	size_t floor = grid_text_prefix(utf8, cols - cols / 3);
+	for (size_t k = n; k > floor; k--)
+		if (utf8[k - 1] == ' ')
+			return k;
+	return n;
+}
+
 int grid_utf8_encode(uint32_t cp, char *out)
 {
 	if (cp < 0x80) {

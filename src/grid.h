@@ -139,6 +139,10 @@ int grid_text_width(const char *utf8);
 /* The length in bytes of the longest prefix of utf8 at most cols cells
  * wide: where a line is wrapped without cutting a character in two. */
 size_t grid_text_prefix(const char *utf8, int cols);
+/* The same, for prose: when the cut would fall inside a word, it moves
+ * back to the last space in the last third of the row (the space stays on
+ * this row); a line with no such space is cut at cols. */
+size_t grid_text_wrap(const char *utf8, int cols);
 
 /* Row y as UTF-8 text (flags: GRID_OUT_*), NUL-terminated, written into buf
  * (cap bytes; buf may be NULL when cap is 0).  Returns the length the whole

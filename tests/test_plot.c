@@ -122,6 +122,13 @@ static void test_grid_basics(void **state)
 	assert_int_equal(grid_text_prefix("h\xc3\xa9llo\xe2\x86\x92x", 99), 10);
 	assert_int_equal(grid_text_prefix("\xe2\xa0\x81\xe2\xa0\x82", 1), 3);	/* braille */
 	assert_int_equal(grid_text_prefix("abc", 0), 0);
+	/* prose wraps between words, when a space is near the end of the row */
+	assert_int_equal(grid_text_wrap("plot the validation loss", 12), 9);	/* "plot the " */
+	assert_int_equal(grid_text_wrap("the validation", 10), 10);	/* no space late enough */
+	assert_int_equal(grid_text_wrap("ab cd", 3), 3);	/* the cut is at a space */
+	assert_int_equal(grid_text_wrap("short", 12), 5);
+	/* four braille cells and a space fit 6 columns; the word after does not */
+	assert_int_equal(grid_text_wrap("\xe2\xa0\x81\xe2\xa0\x81\xe2\xa0\x81\xe2\xa0\x81 \xe2\xa0\x82\xe2\xa0\x82", 6), 13);
 	assert_int_equal(grid_text(g, 8, 2, "abc", grid_style(0, 0)), 3);	/* clipped */
 	assert_int_equal(cp_at(g, 8, 2), 'a');
 	assert_int_equal(cp_at(g, 9, 2), 'b');

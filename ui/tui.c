@@ -449,16 +449,18 @@ static void draw_log(Tui *t)
 		mvwhline_set(w, 0, 0, WACS_HLINE, wd);
 	wattroff(w, A_DIM);
 	/* the last h-1 visible lines, wrapped at wd cells (not bytes: the
-	 * plots and heatmaps in the log are box-drawing and braille) */
+	 * plots and heatmaps in the log are box-drawing and braille), and
+	 * between words where a line has spaces */
 	int idx = t->nlines - 1 - t->scroll;
 	int y = h - 1;
 	while (idx >= 0 && y >= 1 && wd > 0) {
 		const LogLine *l = &t->lines[(t->first + idx) % LOG_MAX];
-		int rows = (grid_text_width(l->text) + wd - 1) / wd;
-		rows = rows < 1 ? 1 : rows;
+		int rows = 0;	/* wrapped at word breaks where there are any */
+		for (const char *p = l->text; rows == 0 || *p; rows++)
+			p += grid_text_wrap(p, wd);
 		const char *p = l->text;
 		for (int k = 0; k < rows; k++) {	/* top row first: y counts down */
-			size_t n = grid_text_prefix(p, wd);
+			size_t n = grid_text_wrap(p, wd);
 			int row = y - (rows - 1 - k);
 			if (row >= 1) {
 				if (l->error)
