@@ -31,7 +31,7 @@ for t in $tests; do
 	check "$(basename "$t")" $? "$dir/vg"
 done
 
-SOAK_DIR=$dir SOAK_STEPS=20 sh bench/soak.sh script 8 >"$dir/short.lab"
+{ echo "set val_size=32"; SOAK_DIR=$dir SOAK_STEPS=10 sh bench/soak.sh script 8; } >"$dir/short.lab"
 $vg "$bin" --batch "$dir/short.lab" >"$dir/out" 2>"$dir/vg"
 check "batch session (8 models)" $? "$dir/vg"
 
