@@ -387,6 +387,13 @@ static int session_read(Session *n, const char *path, Err *e)
 		rows = a->count;
 		cols[c] = a->data;
 	}
+	for (size_t i = 0; i < rows; i++)	/* steps are whole, from 0, increasing */
+		if (!(cols[HIST_STEP][i] >= 0 && cols[HIST_STEP][i] <= 1e15 &&
+		      cols[HIST_STEP][i] == floor(cols[HIST_STEP][i]) && (i == 0 || cols[HIST_STEP][i] > cols[HIST_STEP][i - 1]))) {
+			rc = err_set(e, ERR_FORMAT, "%s: damaged session: history.step is not increasing whole steps (row %zu)",
+				     path, i);
+			goto out;
+		}
 	if ((rc = history_set(&n->hist, rows, cols, e)))
 		goto out;
 	/* journal */

@@ -2,7 +2,6 @@
 #include "history.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdint.h>
 #include <math.h>
 #include <stdio.h>
@@ -63,9 +62,10 @@ static size_t limit_of(const History *h)
 	return h->limit ? h->limit : HISTORY_LIMIT;
 }
 
-static long long bucket(const History *h, double step)
+/* The gap a step falls in (a double: a step from a file may be anything) */
+static double bucket(const History *h, double step)
 {
-	return (long long)floor(step / (double)h->gap);
+	return floor(step / (double)h->gap);
 }
 
 static int lower(double v, double best)
@@ -103,11 +103,11 @@ static void thin(History *h)
 			imax = i;
 	}
 	h->gap *= 2;
-	long long last = LLONG_MIN, last_val = LLONG_MIN;
+	double last = -INFINITY, last_val = -INFINITY;
 	size_t k = 0;
 	int tail_kept = 0;
 	for (size_t i = 0; i < h->n; i++) {
-		long long b = bucket(h, h->col[HIST_STEP][i]);
+		double b = bucket(h, h->col[HIST_STEP][i]);
 		int is_val = !isnan(h->col[HIST_VAL][i]);
 		int rule = b != last || (is_val && b != last_val) || i == imin || i == imax;
 		if (!rule && i + 1 < h->n)
@@ -140,7 +140,7 @@ int history_push(History *h, const double *row, Err *e)
 		h->n--;	/* the newest step only: this one replaces it */
 	int keep = h->n == 0;
 	if (!keep) {
-		long long b = bucket(h, row[HIST_STEP]);
+		double b = bucket(h, row[HIST_STEP]);
 		keep = b != bucket(h, h->col[HIST_STEP][h->n - 1]) || lower(row[HIST_VAL], h->best_val) ||
 		       higher(row[HIST_GRAD], h->max_grad);
 		if (!keep && !isnan(row[HIST_VAL])) {	/* the gap's first validation row? */
