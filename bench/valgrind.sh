@@ -3,15 +3,16 @@
 # batch session (one round of each of the soak's eight models: training,
 # seq2seq, save/load, import/export, rewind, plots, quantize) and a short
 # workbench session in tmux.  Any memcheck error, or memory definitely or
-# indirectly lost, fails it.  (Still-reachable blocks are ncurses', readline's
-# and OpenBLAS's own, made once; they are not counted.)  It takes a while:
+# indirectly lost, fails it.  (Still-reachable and possibly-lost blocks are
+# ncurses', readline's and OpenBLAS's own caches, made once; they are not
+# counted.)  It takes a while:
 # memcheck runs the code some 30 times slower.
 set -u
 bin=${RNNLAB_BIN:-./rnnlab}
 tests=${VALGRIND_TESTS:-$(ls build/rel/tests/test_* 2>/dev/null | grep -v '\.[od]$')}
 dir=$(mktemp -d)
 trap 'tmux -L rnnlab-vg kill-server 2>/dev/null; rm -rf "$dir"' EXIT
-vg="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99"
+vg="valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=99"
 export OPENBLAS_NUM_THREADS=1
 # OpenBLAS's SSE3 kernels: memcheck runs its AVX2/FMA ones ten times slower
 # still, and it is rnnlab's code under test, not OpenBLAS's.
