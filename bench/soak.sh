@@ -140,7 +140,7 @@ soak_tui() {
 		done
 		keys p; sleep 1; keys p	# pause and go on
 		keys Up Down Tab Tab C-u
-		cmd "step 3"
+		cmd "step t=3"; cmd "gates"; cmd "compare"
 		cmd "rewind"
 		sleep 5
 		n=$((n + 1))
