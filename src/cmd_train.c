@@ -257,19 +257,10 @@ int cmd_predict(Session *s, int argc, const Word *argv, Err *e)
 	int n = 5, rc;
 	if (argc > 1 && (rc = arg_int("N", argv[1].text, 1, 64, &n, e)))
 		return rc;
-	const DataInfo *di = data_info(s->data);
-	if (n > di->n_val)
-		n = (int)di->n_val;
-	Err fit;
-	if (session_prepare(s, &fit))
-		return err_set(e, ERR_STATE, "%s", fit.msg);
 	DataBatch db;
-	if ((rc = data_batch_init(&db, s->data, n, e)))
+	if ((rc = session_val_head(s, &n, &db, e)))
 		return rc;
-	long idx[64];
-	for (int j = 0; j < n; j++)
-		idx[j] = j;
-	data_fill(s->data, SPLIT_VAL, idx, n, &db);
+	const DataInfo *di = data_info(s->data);
 	double l;
 	if ((rc = train_eval(&s->trainer, &db.b, &l, e))) {
 		data_batch_done(&db);

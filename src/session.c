@@ -394,6 +394,28 @@ void session_start_run(Session *s, const Rng *rng, uint64_t model_seed)
 	history_clear(&s->hist);
 }
 
+int session_val_head(Session *s, int *n, DataBatch *db, Err *e)
+{
+	Err fit;
+	if (session_prepare(s, &fit))
+		return err_set(e, ERR_STATE, "%s", fit.msg);
+	const DataInfo *di = data_info(s->data);
+	long idx[64];
+	if (*n > 64)
+		*n = 64;
+	if (*n > di->n_val)
+		*n = (int)di->n_val;
+	if (*n <= 0)
+		return err_set(e, ERR_STATE, "%s has no validation examples", data_name(s->data));
+	int rc = data_batch_init(db, s->data, *n, e);
+	if (rc)
+		return rc;
+	for (int j = 0; j < *n; j++)
+		idx[j] = j;
+	data_fill(s->data, SPLIT_VAL, idx, *n, db);
+	return 0;
+}
+
 int session_train_start(Session *s, long steps, Err *e)
 {
 	int rc = session_prepare(s, e);

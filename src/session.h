@@ -161,6 +161,9 @@ int session_run_stream(Session *s, FILE *f, const char *label, int stop_on_error
 /* The checks and configuration `train` does before it starts (the model
  * fits the data, the trainer has the current settings, batch buffers). */
 int session_prepare(Session *s, Err *e);
+/* For predict: session_prepare, then the first *n validation examples
+ * (fewer when the split is smaller: *n says how many) in a new batch. */
+int session_val_head(Session *s, int *n, DataBatch *db, Err *e);
 
 /* Archive the current run (its history) for `compare`; called before a new
  * model replaces it.  A run without steps is not kept. */
