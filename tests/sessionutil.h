@@ -85,6 +85,22 @@ static inline void has(const char *text)
 		fail_msg("output lacks '%s':\n%s", text, cap.out);
 }
 
+/* cmocka group setup and teardown: a fresh tmpdir, removed after. */
+static inline int setup_dir(void **state)
+{
+	(void)state;
+	strcpy(tmpdir, "/tmp/rnnlab_test_XXXXXX");
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static inline int remove_dir(void **state)
+{
+	(void)state;
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	return system(cmd);
+}
+
 /* tmpdir/name into buf */
 static inline void path(char *buf, size_t n, const char *name)
 {

@@ -11,21 +11,6 @@
 #include "lex.h"
 #include "session.h"
 
-static int setup_dir(void **state)
-{
-	(void)state;
-	strcpy(tmpdir, "/tmp/rnnlab_test_XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int remove_dir(void **state)
-{
-	(void)state;
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-	return system(cmd);
-}
-
 static void test_lexer(void **state)
 {
 	(void)state;

@@ -12,21 +12,6 @@
 #include "cmd_s2s.h"
 #include "session.h"
 
-static int setup_dir(void **state)
-{
-	(void)state;
-	strcpy(tmpdir, "/tmp/rnnlab_s2s_XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int remove_dir(void **state)
-{
-	(void)state;
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-	return system(cmd);
-}
-
 #define SMALL "data reverse len=5 min=2 n=800; set batch=32 log_every=0 val_every=0 optim=adam lr=1e-2"
 
 static void test_model_and_errors(void **state)

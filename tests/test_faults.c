@@ -211,20 +211,16 @@ static void snap_free(Snap *sn)
 
 /* ---- setup ---- */
 
-static int setup_dir(void **state)
+static int faults_setup(void **state)
 {
-	(void)state;
-	strcpy(tmpdir, "/tmp/rnnlab_faults_XXXXXX");
 	signal(SIGXFSZ, SIG_IGN);	/* a write past RLIMIT_FSIZE fails with EFBIG instead */
-	return mkdtemp(tmpdir) ? 0 : -1;
+	return setup_dir(state);
 }
 
-static int remove_dir(void **state)
+static int faults_teardown(void **state)
 {
-	(void)state;
 	chmod(tmpdir, 0700);
-	empty_dir();
-	return rmdir(tmpdir);
+	return remove_dir(state);
 }
 
 /* Run one line with the file size limit set to limit bytes. */
@@ -825,5 +821,5 @@ int main(void)
 		cmocka_unit_test(test_lesson_binary_refused),
 		cmocka_unit_test(test_lesson_cannot_clobber),
 	};
-	return cmocka_run_group_tests(tests, setup_dir, remove_dir);
+	return cmocka_run_group_tests(tests, faults_setup, faults_teardown);
 }
