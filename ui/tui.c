@@ -140,6 +140,9 @@ static void layout(Tui *t)
 	destroy_windows(t);
 	getmaxyx(stdscr, t->rows, t->cols);
 	t->too_small = t->rows < MIN_ROWS || t->cols < MIN_COLS;
+	/* what the session prints into the log (plots, tables) fits its width */
+	if (t->s)
+		t->s->host.width = t->cols > MIN_COLS ? t->cols : MIN_COLS;
 	werase(stdscr);
 	wnoutrefresh(stdscr);
 	if (t->too_small) {
@@ -877,7 +880,6 @@ int tui_run(const char *script, const Options *opt)
 		free(t);
 		return 1;
 	}
-	t->s->host.width = 100;
 	t->ascii = opt->ascii;
 	t->welcome = 1;
 
