@@ -156,6 +156,9 @@ check "history persists across runs" "rnnlab> quit"
 keys C-u "data adding T=30 n=1000; model rnn hidden=16 radius=3; break grad > 10; train 200" Enter
 check "a breakpoint stops and shows the step pane" "break 1 (grad > 10) at step 1" 30
 check "the step pane is shown" "rnn  t=.* of 30"
+keys F2 "plot loss" Enter
+check "a plot in the log" "^ *└─"
+check_not "fits 80 columns (no piece of its axis wrapped onto a row of its own)" "^[─┬]\{1,60\} *$"
 keys "quit" Enter
 check "quit at 80x24" "EXITED 0"
 
