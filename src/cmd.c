@@ -15,7 +15,7 @@ static const char *const cell_words[] = { "rnn", "lstm", "gru", NULL };
 static const char *const attention_words[] = { "none", "dot", "general", NULL };
 static const char *const model_words[] = { "rnn", "lstm", "gru", "seq2seq", "show", NULL };
 static const char *const data_words[] = { "list", "info", "show", NULL };
-static const char *const show_words[] = { "config", "model", "data", "memory", NULL };
+static const char *const show_words[] = { "config", "model", "data", "memory", "engine", NULL };
 static const char *const plot_words[] = { "loss", "grad", "lr", "flow", "sat", "gates", "h", "compare", "--svg", NULL };
 static const char *const view_words[] = { "train", "flow", "gates", "step", "compare", "attention", NULL };
 static const char *const break_words[] = { "grad", "loss", "val", "gate", "sat", "flow", "list", "clear", NULL };
@@ -54,8 +54,12 @@ static const Command commands[] = {
 	{ "set", cmd_set, 1, -1, CMD_CHANGES, "set KEY=VALUE...", "change training settings (help set lists them)",
 	  "All pairs are checked before any is applied.  example: set optim=adam lr=3e-3 clip=1",
 	  COMP_SETTINGS, NULL },
-	{ "show", cmd_show, 0, 1, 0, "show [config|model|data|memory]",
-	  "show the settings, the model, the dataset, or what training holds in memory", NULL, COMP_WORDS, show_words },
+	{ "show", cmd_show, 0, 1, 0, "show [config|model|data|memory|engine]",
+	  "show the settings, the model, the dataset, what training holds in memory, or the engine",
+	  "show alone: the settings, then the engine.  engine: the BLAS library, its version and the\n"
+	  "kernels (core) in use and who chose them; the CPU's instruction set; whether subnormal\n"
+	  "floats are flushed to zero (they are, on every computing thread: see README, Portability).",
+	  COMP_WORDS, show_words },
 	{ "train", cmd_train, 0, 2, CMD_CHANGES | CMD_MODEL | CMD_S2S | CMD_DATA, "train [N] [steps|epochs]",
 	  "train for N steps (default: one epoch) or N epochs",
 	  "Prints a progress line every log_every steps and validates every val_every steps.\n"

@@ -6,6 +6,7 @@
 
 #include "args.h"
 #include "cmd.h"
+#include "platform.h"
 
 static const char *const bptt_names[] = { "full", "checkpoint" };
 
@@ -31,7 +32,7 @@ static const SettingDef settings[] = {
 	{ "t_max", "schedule=cosine: steps from lr to lr_min", NULL, 0 },
 	{ "lr_min", "schedule=cosine: the floor", NULL, 0 },
 	{ "warmup", "linear warm-up steps before the schedule (0 = none)", NULL, 0 },
-	{ "seed", "seed of every random choice from here on", NULL, 0 },
+	{ "seed", "seed of every random choice from here on (plus --seed-shift)", NULL, 0 },
 	{ "log_every", "progress line every N steps (0 = only at the end)", NULL, 0 },
 	{ "val_every", "validation pass every N steps (0 = only at the end)", NULL, 0 },
 	{ "val_size", "validation examples per pass", NULL, 0 },
@@ -141,7 +142,7 @@ int setting_apply(const Session *s, Settings *set, TrainConfig *tc, const char *
 		rc = arg_long(key, v, 0, 1L << 40, &tc->sched.warmup, e);
 	} else if (!strcmp(key, "seed")) {
 		if (!(rc = arg_long(key, v, 0, 0x7fffffffffffffffL, &l, e)))
-			set->seed = (uint64_t)l;
+			set->seed = (uint64_t)l + s->host.seed_shift;
 	} else if (!strcmp(key, "log_every")) {
 		rc = arg_int(key, v, 0, 1 << 30, &set->log_every, e);
 	} else if (!strcmp(key, "val_every")) {
@@ -275,11 +276,29 @@ static void show_config(Session *s)
 	}
 }
 
+/* The machine under the numbers (platform.h). */
+static void show_engine(Session *s)
+{
+	BlasInfo bi;
+	char blas[160];
+	platform_blas_info(&bi);
+	platform_blas_describe(&bi, blas, sizeof blas);
+	session_printf(s, "  BLAS          %s", blas);
+	session_printf(s, "  CPU           %s", cpu_level_names[platform_cpu_level()]);
+	session_printf(s, "  floats        %s", platform_flush_describe());
+}
+
 int cmd_show(Session *s, int argc, const Word *argv, Err *e)
 {
 	const char *what = argc > 1 ? argv[1].text : "config";
 	if (!strcmp(what, "config")) {
 		show_config(s);
+		if (argc == 1)
+			show_engine(s);
+		return 0;
+	}
+	if (!strcmp(what, "engine")) {
+		show_engine(s);
 		return 0;
 	}
 	if (!strcmp(what, "model")) {
@@ -308,5 +327,5 @@ int cmd_show(Session *s, int argc, const Word *argv, Err *e)
 		session_printf(s, "  total           %10.1f KiB", (2 * n + opt + act + ck) * kib);
 		return 0;
 	}
-	return err_set(e, ERR_INVAL, "unknown '%s' (choices: config, model, data, memory)", what);
+	return err_set(e, ERR_INVAL, "unknown '%s' (choices: config, model, data, memory, engine)", what);
 }

@@ -30,7 +30,7 @@ Session *session_new(const Host *host)
 	if (!s->host.width)
 		s->host.width = 78;
 	s->set.batch = 32;
-	s->set.seed = 1;
+	s->set.seed = 1 + s->host.seed_shift;
 	s->set.log_every = 100;
 	s->set.val_every = 100;
 	s->set.val_size = 512;

@@ -50,6 +50,10 @@ typedef struct Host {
 	int async_train;
 	/* Lessons' fast mode (make test): `full CMD` lines are skipped. */
 	int fast;
+	/* Added to every seed (`set seed=S` means S + seed_shift, and the
+	 * default seed 1 is 1 + seed_shift): runs a lesson on other seeds
+	 * without editing it (rnnlab --seed-shift N, make lessons-matrix). */
+	uint64_t seed_shift;
 	/* Plots: unicode (0) or ascii (1), colour on (1) or off (0). */
 	int ascii, color;
 	int width;		/* columns for plots in text output (default 78) */

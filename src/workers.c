@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "platform.h"
+
 typedef struct Worker {
 	struct Workers *pool;
 	int id;
@@ -116,6 +118,7 @@ static void *thread_main(void *arg)
 	Worker *k = arg;
 	Workers *p = k->pool;
 	long seen = 0;
+	platform_flush_subnormals();
 	for (;;) {
 		pthread_mutex_lock(&p->mu);
 		while (p->generation == seen && !p->quit)

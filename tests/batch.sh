@@ -23,6 +23,31 @@ check "--help" 0 "rnnlab --batch FILE" "$tmp/out"
 "$bin" --version >"$tmp/out" 2>&1; st=$?
 check "--version" 0 "^rnnlab [0-9]" "$tmp/out"
 
+# The engine: BLAS core and subnormal mode (platform.h).  RNNLAB_BLAS_PRETEND
+# makes rnnlab take OpenBLAS's pick to be the generic Prescott core, as
+# Debian's 0.3.21 does on CPUs newer than itself: rnnlab restarts once with
+# the core of the CPU's instruction set, arguments and stdin intact.
+( unset OPENBLAS_CORETYPE RNNLAB_BLAS_DETECTED
+  "$bin" --version >"$tmp/out" 2>&1; st=$?
+  grep -q "^floats: subnormals flushed to zero" "$tmp/out" && grep -q "^BLAS:   OpenBLAS [0-9]" "$tmp/out" || st=9
+  if [ "$(sed -n 's/^CPU: *//p' "$tmp/out")" = SSE ]; then exit "$st"; fi	# nothing better to choose
+  RNNLAB_BLAS_PRETEND=Prescott "$bin" -c 'set seed=5; show config; show engine' >"$tmp/out2" 2>&1 || st=8
+  grep -q "^  seed  *5 " "$tmp/out2" && grep -q "OpenBLAS had picked Prescott" "$tmp/out2" || st=7
+  grep -q "core Prescott" "$tmp/out2" && st=6
+  printf 'show engine\n' | RNNLAB_BLAS_PRETEND=Prescott "$bin" --batch - >"$tmp/out3" 2>&1 || st=5
+  grep -q "chosen by rnnlab for this CPU; OpenBLAS had picked Prescott" "$tmp/out3" || st=4
+  exit "$st" ) >"$tmp/out" 2>&1; st=$?
+cat "$tmp/out2" "$tmp/out3" >>"$tmp/out" 2>/dev/null
+check "--version and a restart onto the CPU's BLAS core" 0 "" "$tmp/out"
+
+OPENBLAS_CORETYPE=Prescott RNNLAB_BLAS_PRETEND=Prescott "$bin" --version >"$tmp/out" 2>&1; st=$?
+check "OPENBLAS_CORETYPE from the user is kept" 0 "core Prescott (set by OPENBLAS_CORETYPE)" "$tmp/out"
+
+"$bin" --seed-shift 3 -c 'show config' >"$tmp/out" 2>&1; st=$?
+check "--seed-shift moves the default seed" 0 "^  seed  *4 " "$tmp/out"
+"$bin" --seed-shift -1 -c 'show' >"$tmp/out" 2>&1; st=$?
+check "--seed-shift refuses a negative" 2 "seed-shift needs a whole number from 0 to 1000000, got '-1'" "$tmp/out"
+
 "$bin" --frobnicate >"$tmp/out" 2>&1; st=$?
 check "unknown option" 2 "unknown option '--frobnicate'" "$tmp/out"
 

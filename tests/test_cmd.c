@@ -132,7 +132,7 @@ static void test_set_and_show(void **state)
 	ok(s, "show config");
 	assert_non_null(strstr(cap.out, "  optim         sgd"));
 	assert_non_null(strstr(cap.out, "  clip          1 "));
-	fails(s, "show nothing", "show: unknown 'nothing' (choices: config, model, data, memory)");
+	fails(s, "show nothing", "show: unknown 'nothing' (choices: config, model, data, memory, engine)");
 	session_free(s);
 }
 
@@ -561,8 +561,9 @@ static void test_lesson_commands(void **state)
 	session_free(s);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	tu_start(argc, argv);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lexer),
 		cmocka_unit_test(test_help_and_errors),

@@ -444,8 +444,9 @@ static void test_save_load_journal(void **state)
 	session_free(s);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	tu_start(argc, argv);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_model_and_errors),
 		cmocka_unit_test(test_train_eval_translate),

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "testutil.h"
 #include "data.h"
 
 static Err err;
@@ -938,8 +939,9 @@ static void test_shakespeare(void **state)
 	data_free(d);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	tu_start(argc, argv);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_registry),
 		cmocka_unit_test(test_bad_parameters),

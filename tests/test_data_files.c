@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "testutil.h"
 #include "data.h"
 
 static Err err;
@@ -427,8 +428,9 @@ static void test_data_find(void **state)
 	data_free(d);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	tu_start(argc, argv);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_csv_quotes),
 		cmocka_unit_test(test_csv_crlf_header_or_none),

@@ -680,7 +680,11 @@ static void test_no_shell_escape(void **state)
 					const char *eol = strchr(hit, '\n');
 					int fixed_ls = !strcmp(p, "ui/tui.c") && !strcmp(spawn[k], "popen(") &&
 						       strstr(text, "\"ls %s/*.lab 2>/dev/null\"");
-					if (!fixed_ls)
+					/* platform_start restarts rnnlab itself, once,
+					 * with the same arguments (the BLAS core). */
+					int self = !strcmp(p, "src/platform.c") && !strcmp(spawn[k], "execv(") &&
+						   !strncmp(hit, "execv(\"/proc/self/exe\", ", 24);
+					if (!fixed_ls && !self)
 						fail_msg("%s starts a program: %.*s", p, (int)(eol ? eol - hit : 60), hit);
 				}
 			free(text);
@@ -807,8 +811,9 @@ static void test_lesson_cannot_clobber(void **state)
 	session_free(s);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	tu_start(argc, argv);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_save_disk_full),
 		cmocka_unit_test(test_other_writes_disk_full),

@@ -228,8 +228,9 @@ static void test_layernorm_values(void **state)
 	assert_float_equal(a[3], 3 * s, 1e-6);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	tu_start(argc, argv);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_all_cases),
 		cmocka_unit_test(test_detects_wrong_gradient),

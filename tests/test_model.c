@@ -266,8 +266,9 @@ static void test_probe_values(void **state)
 	model_free(m);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	tu_start(argc, argv);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_layout_names),
 		cmocka_unit_test(test_config_errors),

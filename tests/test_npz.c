@@ -24,6 +24,7 @@
 
 #include <zip.h>
 
+#include "testutil.h"
 #include "npz.h"
 
 #define FIX "tests/fixtures/npz/"
@@ -1055,8 +1056,9 @@ static void test_write_replaces_file(void **state)
 	unlink(path);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	tu_start(argc, argv);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read_savez),
 		cmocka_unit_test(test_read_savez_compressed),

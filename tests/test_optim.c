@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "testutil.h"
 #include "optim.h"
 #include "fixtures/optim_ref.h"
 
@@ -500,8 +501,9 @@ static void test_sched_validation(void **state)
 	expect_sched_bad(&s, "schedule kind 7 is not valid");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	tu_start(argc, argv);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_torch_reference),
 		cmocka_unit_test(test_long_block),

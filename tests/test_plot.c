@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "testutil.h"
 #include "grid.h"
 #include "heatmap.h"
 #include "plot.h"
@@ -1265,8 +1266,9 @@ static void test_svg(void **state)
 	free(y);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	tu_start(argc, argv);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_grid_basics),
 		cmocka_unit_test(test_braille_lines),

@@ -174,8 +174,9 @@ static void test_comparison_detects_error(void **state)
 	assert_true(tu_max_excess(a, a, 3, GRAD_RTOL, NULL) <= GRAD_ATOL);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	tu_start(argc, argv);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_all_cases),
 		cmocka_unit_test(test_comparison_detects_error),

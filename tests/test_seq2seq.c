@@ -687,8 +687,9 @@ static void test_train_step(void **state)
 	s2s_free(m);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	tu_start(argc, argv);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_layout_and_names),
 		cmocka_unit_test(test_pytorch_fixtures),

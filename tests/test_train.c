@@ -503,8 +503,9 @@ static void test_history_bounded(void **state)
 	history_done(&h);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	tu_start(argc, argv);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nonfinite_loss_not_applied),
 		cmocka_unit_test(test_nonfinite_gradient_not_applied),

@@ -13,6 +13,17 @@
 #include <cmocka.h>
 
 #include "npz.h"
+#include "platform.h"
+
+/* First thing in every test main(): the BLAS core and the subnormal mode
+ * that rnnlab itself runs with (platform_start may re-execute once). */
+static inline void tu_start(int argc, char **argv)
+{
+	Err e;
+	(void)argc;
+	if (platform_start(argv, &e))
+		fprintf(stderr, "%s\n", e.msg);
+}
 
 /* Worst |a-b| / (atol/rtol + |b|) style error: returns the largest
  * |a - b| - rtol*|b| excess, so <= atol means every element passes. */

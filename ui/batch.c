@@ -69,6 +69,7 @@ static Session *batch_session(const Options *o)
 	h.ascii = o->ascii;
 	h.color = o->color;
 	h.fast = o->fast;
+	h.seed_shift = o->seed_shift;
 	h.width = 78;
 	Session *s = session_new(&h);
 	if (!s)

@@ -8,6 +8,7 @@
 
 #include "bench.h"
 #include "frontend.h"
+#include "platform.h"
 
 static void usage(FILE *f)
 {
@@ -22,6 +23,8 @@ static void usage(FILE *f)
 	      "else it reads commands from stdin as --batch - does.  Inside, `help` lists the commands.\n"
 	      "--ascii draws plots with ASCII only (also chosen for a non-UTF-8 locale); NO_COLOR=1\n"
 	      "turns colour off.  --fast (or RNNLAB_FAST=1) skips the `full` lines of lessons.\n"
+	      "--seed-shift N adds N to every seed (`set seed=S` becomes S+N): a lesson on other seeds.\n"
+	      "--version names the BLAS library and core in use and the subnormal mode.\n"
 	      "\n"
 	      "bench keys: cell=rnn|lstm|gru in=N hidden=N layers=N batch=N seq=N steps=N\n"
 	      "            warmup=N threads=N checkpoint=K   (defaults: lstm 128 128 1 32 64 50 3 1 0)\n", f);
@@ -52,8 +55,26 @@ static int run_bench(int argc, char **argv)
 	return 0;
 }
 
+/* --version: the program, and the machine under its numbers. */
+static void version(void)
+{
+	BlasInfo bi;
+	char blas[160];
+	platform_blas_info(&bi);
+	platform_blas_describe(&bi, blas, sizeof blas);
+	printf("rnnlab %s\n", RNNLAB_VERSION);
+	printf("BLAS:   %s\n", blas);
+	printf("CPU:    %s\n", cpu_level_names[platform_cpu_level()]);
+	printf("floats: %s\n", platform_flush_describe());
+}
+
 int main(int argc, char **argv)
 {
+	/* First: the right BLAS kernels (may restart the program once) and
+	 * subnormals flushed on this thread, which every other inherits. */
+	Err pe;
+	if (platform_start(argv, &pe))
+		fprintf(stderr, "rnnlab: %s\n", pe.msg);
 	setlocale(LC_ALL, "");
 	Options o = { 0 };
 	const char *codeset = nl_langinfo(CODESET);
@@ -74,7 +95,7 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		} else if (!strcmp(a, "--version")) {
-			printf("rnnlab %s\n", RNNLAB_VERSION);
+			version();
 			return 0;
 		} else if (!strcmp(a, "--bench")) {
 			return run_bench(argc - i - 1, argv + i + 1);
@@ -82,6 +103,16 @@ int main(int argc, char **argv)
 			o.ascii = 1;
 		} else if (!strcmp(a, "--fast")) {
 			o.fast = 1;
+		} else if (!strcmp(a, "--seed-shift")) {
+			char *end = NULL;
+			long n = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : -1;
+			if (!end || *end || end == argv[i + 1] || n < 0 || n > 1000000) {
+				fprintf(stderr, "rnnlab: --seed-shift needs a whole number from 0 to 1000000, got '%s'\n",
+					i + 1 < argc ? argv[i + 1] : "");
+				return 2;
+			}
+			o.seed_shift = (unsigned long)n;
+			i++;
 		} else if (!strcmp(a, "--plain")) {
 			plain = 1;
 		} else if (!strcmp(a, "--batch")) {

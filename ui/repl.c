@@ -59,6 +59,7 @@ int repl_run(const char *script, const Options *o)
 	h.ascii = o->ascii;
 	h.color = o->color;
 	h.fast = o->fast;
+	h.seed_shift = o->seed_shift;
 	h.width = 78;
 	Session *s = session_new(&h);
 	if (!s) {

@@ -873,6 +873,7 @@ int tui_run(const char *script, const Options *opt)
 	h.run_script = host_run_script;
 	h.async_train = 1;
 	h.fast = opt->fast;
+	h.seed_shift = opt->seed_shift;
 	h.ascii = opt->ascii;
 	h.color = 0;		/* the log shows plain text */
 	t->s = session_new(&h);
