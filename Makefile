@@ -6,6 +6,7 @@
 #   make fuzz       run each libFuzzer target FUZZ_SECONDS (60); FUZZ=npz runs one
 #   make bench      training throughput against PyTorch (bench/run.sh)
 #   make lessons    every lesson in full, with a table of checks and seconds
+#   make lessons-matrix  every lesson's claims on 4 OpenBLAS cores x 5 seeds
 #   make soak       30 min of batch training and 10 min of the workbench in
 #                   tmux; resident memory must stay flat (bench/soak.sh)
 #   make valgrind   memcheck over every suite, a batch and a workbench session
@@ -86,7 +87,7 @@ else
 Q := @
 endif
 
-.PHONY: all run test bench install clean help lessons soak valgrind
+.PHONY: all run test bench install clean help lessons lessons-matrix soak valgrind
 all: $(BIN)
 
 # src/ sees only the core libraries: a stray curses or readline include fails here.
@@ -121,25 +122,13 @@ $(B)/tests/%: $(B)/tests/%.o $(CORE_A)
 run: $(BIN)
 	./$(BIN)
 
-# Every test binary runs from the top of the tree (fixtures are read from tests/).
-# OpenBLAS is held to one thread so results are reproducible and small GEMMs fast.
-# The fuzz replay runs each target's seed corpus and crash inputs.
+# Every part runs from the top of the tree (fixtures are read from tests/),
+# two at a time on two cores (TEST_JOBS=N to change): tests/run.sh prints each
+# part's output whole, then the total time and the five slowest parts.
+# OpenBLAS is held to one thread so results are reproducible and small GEMMs
+# fast.  The fuzz replay runs each target's seed corpus and crash inputs.
 test: $(BIN) $(TESTS) $(REPLAYS)
-	$(Q)fail=0; for t in $(TESTS); do \
-	  echo "== $$t"; \
-	  OPENBLAS_NUM_THREADS=1 RNNLAB_BIN=./$(BIN) $$t || fail=1; \
-	done; \
-	for s in tests/*.sh; do [ -e "$$s" ] || continue; \
-	  echo "== $$s"; RNNLAB_BIN=./$(BIN) sh $$s || fail=1; \
-	done; \
-	echo "== fuzz replay"; fp=0; ff=0; \
-	for n in $(FUZZ_NAMES); do \
-	  r=$$(OPENBLAS_NUM_THREADS=1 $(B)/fuzz/replay_$$n tests/fuzz/corpus/$$n tests/fuzz/crashes/$$n | tail -1); \
-	  echo "$$r"; set -- $$r; fp=$$((fp + $$2)); ff=$$((ff + $$4)); \
-	  case "$$r" in *" 0 failed") ;; *) fail=1 ;; esac; \
-	done; \
-	echo "fuzz replay: $$fp passed, $$ff failed"; \
-	if [ $$fail = 0 ]; then echo "make test: all passed"; else echo "make test: FAILED"; exit 1; fi
+	$(Q)bash tests/run.sh $(B) ./$(BIN)
 
 bench: $(BIN)
 	RNNLAB_BIN=./$(BIN) sh bench/run.sh
@@ -147,6 +136,11 @@ bench: $(BIN)
 # Every lesson in full, with a table: lesson, checks passed, seconds.
 lessons: $(BIN)
 	RNNLAB_FAST=0 RNNLAB_BIN=./$(BIN) sh tests/lessons.sh
+
+# Every lesson's claims on four OpenBLAS cores x five seeds, with a table of
+# measured values against the claims (tests/lessons-matrix.sh; ~40 minutes).
+lessons-matrix: $(BIN)
+	RNNLAB_BIN=./$(BIN) bash tests/lessons-matrix.sh
 
 # Long runs: resident memory sampled every 10 s must stay flat.
 SOAK_MINUTES ?= 30
@@ -166,7 +160,7 @@ clean:
 	rm -rf build rnnlab
 
 help:
-	@sed -n '2,17p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,18p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---- fuzzing -----------------------------------------------------------
 # One libFuzzer target per input surface: tests/fuzz/fuzz_<name>.c.  `make fuzz`
