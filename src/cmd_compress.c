@@ -45,7 +45,7 @@ int cmd_quantize(Session *s, int argc, const Word *argv, Err *e)
 	if ((rc = session_checkpoint(s, e)))
 		return rc;
 	size_t q = 0, f = 0;
-	double err = 0;
+	float err = 0;
 	for (int i = 0; i < pb.ntensors; i++) {
 		const ParamInfo *p = &pb.tensors[i];
 		float *w = pb.params + p->offset;
@@ -57,9 +57,13 @@ int cmd_quantize(Session *s, int argc, const Word *argv, Err *e)
 		for (size_t j = 0; j < p->size; j++)
 			mx = fmaxf(mx, fabsf(w[j]));
 		float scale = mx > 0 ? mx / 127.0f : 1.0f;
+		/* The error in float: |v - w| <= scale/2 and v, w are within a
+		 * factor of two of each other or v = 0, so the difference is exact.
+		 * (A double fmax reduction here crashes GCC 12's aarch64
+		 * vectoriser: internal compiler error in vect_transform_reduction.) */
 		for (size_t j = 0; j < p->size; j++) {
 			float v = rintf(w[j] / scale) * scale;
-			err = fmax(err, fabs((double)v - w[j]));
+			err = fmaxf(err, fabsf(v - w[j]));
 			w[j] = v;
 		}
 		q += p->size;
@@ -69,7 +73,7 @@ int cmd_quantize(Session *s, int argc, const Word *argv, Err *e)
 	if (have_data && (rc = before_after(s, &l1, e)))
 		return rc;
 	session_printf(s, "quantize int8: %zu weights to 8 bits (max rounding error %.3g); size %.1f KiB -> %.1f KiB (%.1fx)",
-		       q, err, before / 1024.0, after / 1024.0, (double)before / (double)after);
+		       q, (double)err, before / 1024.0, after / 1024.0, (double)before / (double)after);
 	if (have_data)
 		session_printf(s, "  validation loss %.5g -> %.5g (%+.2f%%)", l0, l1, 100.0 * (l1 - l0) / l0);
 	return 0;
