@@ -162,7 +162,7 @@ void platform_blas_describe(const BlasInfo *bi, char *buf, size_t cap)
 	char how[96];
 	switch (bi->how) {
 	case BLAS_CORE_RNNLAB:
-		snprintf(how, sizeof how, "chosen by rnnlab for this CPU; OpenBLAS had picked %s", bi->detected);
+		snprintf(how, sizeof how, "chosen by rnnlab; OpenBLAS picked %s", bi->detected);
 		break;
 	case BLAS_CORE_USER:
 		snprintf(how, sizeof how, "set by OPENBLAS_CORETYPE");

@@ -57,7 +57,7 @@ start() {	# start COLS ROWS [ARGS]
 	sock=rnnlab-test-$$-$run	# a fresh server each time
 	# after rnnlab exits, show its status and whether the terminal is cooked again
 	tmux -L $sock new-session -d -x "$cols" -y "$rows" -s main \
-		"cd '$tmp' && HOME='$tmp' TERM=xterm-256color '$abs_bin' $*; echo EXITED \$?; stty -a | tr ' ' '\n' | grep -x -- '-*icanon'; sleep 60"
+		"cd '$tmp' && HOME='$tmp' TERM=xterm-256color ${START_ENV:-} '$abs_bin' $*; echo EXITED \$?; stty -a | tr ' ' '\n' | grep -x -- '-*icanon'; sleep 60"
 }
 
 # ---- 120x40: a first screen, a model, training, panes ----
@@ -191,6 +191,13 @@ check "SIGTERM: status 128+15" "EXITED 143"
 check "SIGTERM: terminal restored (canonical mode)" "^icanon$"
 if [ -s "$tmp/tui.rnnlab.autosave" ]; then pass=$((pass + 1)); else
 	fail=$((fail + 1)); echo "FAIL: SIGTERM: no autosave beside the session ($tmp/tui.rnnlab.autosave)"; fi
+
+# ---- the engine, after a restart onto the CPU's BLAS core (platform.h) ----
+START_ENV="RNNLAB_BLAS_PRETEND=Prescott" start 100 30
+check "the workbench starts after the restart" "rnnlab │ no model"
+keys "show engine" Enter
+check "show engine: the core rnnlab chose" "(chosen by rnnlab; OpenBLAS picked Prescott)\\|CPU  *SSE"
+check "show engine: the flush mode" "floats  *subnormals flushed to zero"
 
 echo "tui.sh: $pass passed, $fail failed"
 [ "$fail" = 0 ]
