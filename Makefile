@@ -139,7 +139,7 @@ lessons: $(BIN)
 	RNNLAB_FAST=0 RNNLAB_BIN=./$(BIN) sh tests/lessons.sh
 
 # Every lesson's claims on four OpenBLAS cores x five seeds, with a table of
-# measured values against the claims (tests/lessons-matrix.sh; ~40 minutes).
+# measured values against the claims (tests/lessons-matrix.sh; ~55 minutes).
 lessons-matrix: $(BIN)
 	RNNLAB_BIN=./$(BIN) bash tests/lessons-matrix.sh
 

@@ -11,10 +11,13 @@
 # Prints one row per lesson x core x seed (every claim's measured value), then
 # one row per claim: runs passed, the worst measured value against the claim,
 # and its margin (the worst value's distance from the threshold, as a ratio).
-# The rows are also written to build/lessons-matrix.txt.
+# The rows are also written to build/lessons-matrix.txt, the claims to
+# build/lessons-matrix-claims.txt.
 #
 #   MATRIX_CORES="Haswell SkylakeX"  MATRIX_SHIFTS="0 1"  MATRIX_LESSONS="02 09"
 #   MATRIX_JOBS=2 (default: the number of CPUs)
+#   MATRIX_REPORT_ONLY=1: no runs, the report of the runs already in
+#   build/lessons-matrix/ (a partial re-run keeps the other lessons' runs)
 set -u
 bin=${RNNLAB_BIN:-./rnnlab}
 cores=${MATRIX_CORES:-Haswell SkylakeX Cooperlake Zen}
@@ -22,7 +25,6 @@ shifts=${MATRIX_SHIFTS:-0 1 2 3 4}
 jobs=${MATRIX_JOBS:-$(nproc 2>/dev/null || echo 2)}
 outdir=build/lessons-matrix
 mkdir -p "$outdir"
-rm -f "$outdir"/*.out
 
 lessons=()
 for f in scenarios/[0-9]*.lab; do
@@ -49,6 +51,7 @@ run_one() {	# LESSON CORE SHIFT
 	local f=$1 c=$2 k=$3 n
 	n=$(basename "$f" .lab)
 	local out="$outdir/$n.$c.$k.out" t0 t1
+	rm -f "$out"
 	t0=$(date +%s.%N)
 	OPENBLAS_CORETYPE=$c OPENBLAS_NUM_THREADS=1 RNNLAB_FAST=1 "$bin" --seed-shift "$k" --batch "$f" >"$out" 2>&1
 	echo "exit $?" >>"$out"
@@ -58,6 +61,7 @@ run_one() {	# LESSON CORE SHIFT
 
 start=$(date +%s)
 running=0
+[ -n "${MATRIX_REPORT_ONLY:-}" ] && runlist=()
 for r in "${runlist[@]}"; do
 	set -- $r
 	run_one "$1" "$2" "$3" &
@@ -79,6 +83,7 @@ for f in "${lessons[@]}"; do
 	for c in $cores; do
 		for k in $shifts; do
 			out="$outdir/$n.$c.$k.out"
+			[ -e "$out" ] || continue
 			awk -v lesson="$n" -v core="$c" -v shift="$k" -v lab="$f" '
 			BEGIN {
 				while ((getline line < lab) > 0) {
@@ -108,6 +113,7 @@ done
 
 echo
 echo "Per claim, over cores {$cores} x seed shifts {$shifts}:"
+claims=build/lessons-matrix-claims.txt
 awk '
 NR == 1 { next }
 {
@@ -120,23 +126,37 @@ NR == 1 { next }
 		key = lesson "#" i
 		if (!(key in runs)) { order[++nk] = key; name[key] = lesson }
 		runs[key]++
+		sub(/^ +/, "", part[i])
 		p = part[i]
-		if (p ~ /^FAILED|^\(not reached/) { fails[key]++; if (!(key in failtext)) failtext[key] = p; continue }
-		pass[key]++
-		# "best_val = 0.1532 > 0.12": value, op, threshold
-		if (match(p, / = [-+0-9.eE]+ (<|<=|>|>=|==) [-+0-9.eE]+$/)) {
+		# "best_val = 0.1532 > 0.12" (held) or "FAILED: best_val is 0.1552, not < 0.12"
+		held = 1; v = ""
+		if (p ~ /^FAILED/) {
+			held = 0; fails[key]++; if (!(key in failtext)) failtext[key] = p
+			if (match(p, / is [-+0-9.eE]+, not (<|<=|>|>=|==) [-+0-9.eE]+/)) {
+				m = substr(p, RSTART + 4); gsub(/,/, "", m); split(m, w, " ")
+				v = w[1]; op = w[3]; th = w[4]
+				nm = substr(p, 9, RSTART - 9)
+			}
+		} else if (p ~ /^\(not reached/) {
+			fails[key]++; if (!(key in failtext)) failtext[key] = p
+			if (!(key in what)) { what[key] = p; sub(/^\(not reached: /, "", what[key]); sub(/\)$/, "", what[key]) }
+			continue
+		} else if (match(p, / = [-+0-9.eE]+ (<|<=|>|>=|==) [-+0-9.eE]+$/)) {
 			m = substr(p, RSTART + 3); split(m, w, " ")
-			v = w[1] + 0; op = w[2]; th = w[3] + 0
-			what[key] = substr(p, 1, RSTART - 1) " " op " " w[3]
-			# the worst run: closest to (or past) the threshold
-			if (op ~ /</) bad = v; else bad = -v
-			if (!(key in worst) || bad > worstkey[key]) { worstkey[key] = bad; worst[key] = v; wop[key] = op; wth[key] = th }
-		} else if (!(key in what)) what[key] = p
-		sub(/^ +/, "", what[key])
+			v = w[1]; op = w[2]; th = w[3]
+			nm = substr(p, 1, RSTART - 1)
+		}
+		if (held) pass[key]++
+		if (v == "") { if (!(key in what)) what[key] = p; continue }
+		what[key] = nm " " op " " th
+		v += 0; th += 0
+		# the worst run: closest to (or past) the threshold
+		bad = (op ~ /</) ? v : -v
+		if (!(key in worst) || bad > worstkey[key]) { worstkey[key] = bad; worst[key] = v; wop[key] = op; wth[key] = th }
 	}
 }
 END {
-	printf "%-18s %-34s %7s %12s %10s\n", "lesson", "claim", "passed", "worst", "margin"
+	printf "%-18s %-34s %7s %12s %10s\n", "lesson", "claim", "held", "worst", "margin"
 	for (i = 1; i <= nk; i++) {
 		k = order[i]
 		mg = "-"; wv = "-"
@@ -150,7 +170,7 @@ END {
 		printf "%-18s %-34s %3d/%-3d %12s %10s%s\n", name[k], substr(what[k], 1, 34), pass[k], runs[k], wv, mg,
 			(k in failtext) ? "  first failure: " failtext[k] : ""
 	}
-}' "$table"
+}' "$table" | tee "$claims"
 fails=$(awk 'NR > 1 && $4 == "FAIL"' "$table" | wc -l)
 total=$(( $(wc -l <"$table") - 1 ))
 echo "lessons-matrix: $((total - fails)) passed, $fails failed ($(( $(date +%s) - start )) s)"
