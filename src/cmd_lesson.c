@@ -197,10 +197,10 @@ int cmd_try(Session *s, int argc, const Word *argv, Err *e)
 	Err inner;
 	s->lesson_error[0] = '\0';
 	int rc = cmd_dispatch(s, &st, &inner);
-	if (rc) {
-		snprintf(s->lesson_error, sizeof s->lesson_error, "%s: %s", argv[1].text, inner.msg);
-		session_printf(s, "  (as expected?) %s", s->lesson_error);
-	}
+	if (rc)
+		session_try_failed(s, argv[1].text, &inner);
+	else if (s->job.left > 0)	/* the workbench trains later: its failure is the try's */
+		s->job.tried = 1;
 	(void)e;
 	return 0;
 }

@@ -425,6 +425,7 @@ int session_train_start(Session *s, long steps, Err *e)
 		return rc;
 	s->job.left = steps;
 	s->job.total = steps;
+	s->job.tried = 0;
 	s->job.tokens = 0;
 	s->job.t_start = s->job.t_last = now();
 	s->job.first_step = session_step(s);
@@ -495,13 +496,23 @@ static void progress(Session *s, const StepStats *st, double val, int last)
 	s->job.t_last = t;
 }
 
+void session_try_failed(Session *s, const char *cmd, const Err *inner)
+{
+	snprintf(s->lesson_error, sizeof s->lesson_error, "%s: %s", cmd, inner->msg);
+	session_printf(s, "  (as expected?) %s", s->lesson_error);
+}
+
 /* A training job failed: keep the error for the command that runs the job
  * synchronously (it reports it as its own), or report it now. */
 static void job_fail(Session *s, const Err *e)
 {
 	s->job_err = *e;
-	if (s->host.async_train)
+	if (s->host.async_train && s->job.tried) {
+		session_try_failed(s, "train", e);
+		s->job.tried = 0;
+	} else if (s->host.async_train) {
 		report(s, "train", e);
+	}
 }
 
 /* After a step: does a breakpoint hold?  Reports it and tells the host. */

@@ -95,6 +95,10 @@ typedef struct TrainJob {
 	double t_last;		/* time of the last progress line */
 	double t_start;
 	long first_step;
+	/* Started by `try train` in the workbench (async_train): a failure of
+	 * the job is the try's error, recorded for `expect error`, not a
+	 * report that stops nothing and that expect cannot see. */
+	int tried;
 } TrainJob;
 
 struct Session {
@@ -198,6 +202,10 @@ int session_autosave(Session *s, char *path, size_t cap, Err *e);
 
 /* Output helpers for commands. */
 void session_printf(Session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A lesson's `try CMD` failed with inner: record it for `expect error`
+ * and say so ("  (as expected?) train: step 2: ..."). */
+void session_try_failed(Session *s, const char *cmd, const Err *inner);
 /* Text of any length, one host line per line of it (text is not kept). */
 void session_print_text(Session *s, const char *text);
 

@@ -192,12 +192,30 @@ check "SIGTERM: terminal restored (canonical mode)" "^icanon$"
 if [ -s "$tmp/tui.rnnlab.autosave" ]; then pass=$((pass + 1)); else
 	fail=$((fail + 1)); echo "FAIL: SIGTERM: no autosave beside the session ($tmp/tui.rnnlab.autosave)"; fi
 
+# ---- a lesson's `try train` in the workbench: the job's failure is the try's ----
+cat >"$tmp/try.lab" <<'LAB'
+data adding T=50 n=500
+set seed=1 batch=32 log_every=0 val_every=0
+model rnn hidden=32 act=relu radius=3
+set optim=sgd lr=0.1 clip=0
+try train 50
+expect error "not finite"
+say "after the try"
+LAB
+start 100 30 "$tmp/try.lab"
+check "try train: the failure recorded as the try's" "(as expected?) train: step [0-9]*: the"
+check "expect error sees the workbench job's failure" "ok: the last .try. failed with \"not finite\""
+check "the script went on" "after the try"
+check_not "the script did not stop" "script stopped"
+
 # ---- the engine, after a restart onto the CPU's BLAS core (platform.h) ----
 START_ENV="RNNLAB_BLAS_PRETEND=Prescott" start 100 30
 check "the workbench starts after the restart" "rnnlab │ no model"
 keys "show engine" Enter
 check "show engine: the core rnnlab chose" "(chosen by rnnlab; OpenBLAS picked Prescott)\\|CPU  *SSE"
 check "show engine: the flush mode" "floats  *subnormals flushed to zero"
+keys "quit" Enter
+check "quit after the restart: status 0" "EXITED 0"
 
 echo "tui.sh: $pass passed, $fail failed"
 [ "$fail" = 0 ]
