@@ -13,7 +13,7 @@ jobs=${TEST_JOBS:-$(nproc 2>/dev/null || echo 2)}
 logs=$B/test-logs
 times=$B/test-times.txt
 mkdir -p "$logs"
-rm -f "$logs"/*.log "$logs"/*.st
+rm -f "$logs"/*.log "$logs"/*.st "$logs"/*.sec "$logs"/*.done	# a new run prints every part again
 
 # name<TAB>command, one per part
 parts=()
