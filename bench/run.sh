@@ -56,7 +56,11 @@ printf '%-28s %12s %12s %8s\n' "" "step 100" "step 1000" slowdown
 v=$("$bin" -c "data adding T=100; set seed=1 optim=adam lr=1e-2 batch=64 clip=1 log_every=100 val_every=0 val_size=0; model rnn hidden=64; train 1000" 2>&1)
 a=$(echo "$v" | awk '$1 == "step" && $2 == 100 { for (i = 1; i <= NF; i++) if ($(i+1) == "tok/s") print $i }')
 b=$(echo "$v" | awk '$1 == "step" && $2 == 1000 { for (i = 1; i <= NF; i++) if ($(i+1) == "tok/s") print $i }')
-printf '%-28s %12.0f %12.0f %7.1fx\n' "rnnlab (flushed)" "$a" "$b" "$(awk "BEGIN { print $a / $b }")"
+if [ -n "$a" ] && [ -n "$b" ]; then
+	printf '%-28s %12.0f %12.0f %7.1fx\n' "rnnlab (flushed)" "$a" "$b" "$(awk "BEGIN { print $a / $b }")"
+else
+	echo "rnnlab: the run printed no tokens/s at step 100 and 1000:"; echo "$v" | tail -3
+fi
 if [ $have_torch = 1 ]; then
 	for f in 0 1; do
 		v=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 $py bench/torch_bench.py vanishing flush=$f 2>/dev/null)

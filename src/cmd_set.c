@@ -280,10 +280,12 @@ static void show_config(Session *s)
 static void show_engine(Session *s)
 {
 	BlasInfo bi;
-	char blas[160];
+	char how[96];
 	platform_blas_info(&bi);
-	platform_blas_describe(&bi, blas, sizeof blas);
-	session_printf(s, "  BLAS          %s", blas);
+	platform_blas_how(&bi, how, sizeof how);
+	/* Two lines, so that the longest fits 80 columns. */
+	session_printf(s, "  BLAS          %s %s", bi.library, bi.version);
+	session_printf(s, "  core          %s (%s)", bi.core, how);
 	session_printf(s, "  CPU           %s", cpu_level_names[platform_cpu_level()]);
 	session_printf(s, "  floats        %s", platform_flush_describe());
 }

@@ -149,7 +149,8 @@ void platform_blas_info(BlasInfo *bi)
 	const char *user = getenv("OPENBLAS_CORETYPE"), *was = getenv(ENV_DETECTED);
 	if (user && *user && was && *was) {
 		bi->how = BLAS_CORE_RNNLAB;
-		copy(bi->detected, sizeof bi->detected, was);
+		/* The environment is printed: only a core name rnnlab knows. */
+		copy(bi->detected, sizeof bi->detected, platform_core_level(was) != CPU_LEVEL_UNKNOWN ? was : "?");
 	} else if (user && *user) {
 		bi->how = BLAS_CORE_USER;
 	} else {
@@ -157,20 +158,25 @@ void platform_blas_info(BlasInfo *bi)
 	}
 }
 
+void platform_blas_how(const BlasInfo *bi, char *buf, size_t cap)
+{
+	switch (bi->how) {
+	case BLAS_CORE_RNNLAB:
+		snprintf(buf, cap, "chosen by rnnlab; OpenBLAS picked %s", bi->detected);
+		break;
+	case BLAS_CORE_USER:
+		snprintf(buf, cap, "set by OPENBLAS_CORETYPE");
+		break;
+	default:
+		snprintf(buf, cap, "detected by OpenBLAS");
+		break;
+	}
+}
+
 void platform_blas_describe(const BlasInfo *bi, char *buf, size_t cap)
 {
 	char how[96];
-	switch (bi->how) {
-	case BLAS_CORE_RNNLAB:
-		snprintf(how, sizeof how, "chosen by rnnlab; OpenBLAS picked %s", bi->detected);
-		break;
-	case BLAS_CORE_USER:
-		snprintf(how, sizeof how, "set by OPENBLAS_CORETYPE");
-		break;
-	default:
-		snprintf(how, sizeof how, "detected by OpenBLAS");
-		break;
-	}
+	platform_blas_how(bi, how, sizeof how);
 	snprintf(buf, cap, "%s %s, core %s (%s)", bi->library, bi->version[0] ? bi->version : "?", bi->core,
 		 how);
 }

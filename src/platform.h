@@ -78,7 +78,11 @@ const char *platform_core_choice(const char *detected, CpuLevel cpu, int dynamic
 /* Fill bi from the running library and the environment. */
 void platform_blas_info(BlasInfo *bi);
 
-/* "OpenBLAS 0.3.21, core SkylakeX (detected), 1 thread" into buf. */
+/* Who chose the core: "detected by OpenBLAS", "set by OPENBLAS_CORETYPE",
+ * "chosen by rnnlab; OpenBLAS picked Prescott". */
+void platform_blas_how(const BlasInfo *bi, char *buf, size_t cap);
+
+/* "OpenBLAS 0.3.21, core SkylakeX (detected by OpenBLAS)" into buf. */
 void platform_blas_describe(const BlasInfo *bi, char *buf, size_t cap);
 
 /* "subnormals flushed to zero (FTZ+DAZ)" or "subnormals kept". */

@@ -201,6 +201,11 @@ static void test_blas_info(void **state)
 	assert_string_equal(bi.detected, "Prescott");
 	platform_blas_describe(&bi, buf, sizeof buf);
 	assert_non_null(strstr(buf, "chosen by rnnlab; OpenBLAS picked Prescott"));
+	/* A marker that is not a core name is not printed (it came from the
+	 * environment, perhaps with escape sequences). */
+	setenv("RNNLAB_BLAS_DETECTED", "\033]0;pwned\a", 1);
+	platform_blas_info(&bi);
+	assert_string_equal(bi.detected, "?");
 	if (su[0])
 		setenv("OPENBLAS_CORETYPE", su, 1);
 	else
