@@ -54,7 +54,7 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wshadow -Wno-unused-parameter
 BASE    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -MMD -MP -DRNNLAB_VERSION='"$(VERSION)"'
-# The gate kernels are written to be vectorised (src/kernels.c); -O2 alone
+# The gate kernels are written to be vectorised (src/core/kernels.c); -O2 alone
 # does not vectorise in GCC 12, and errno-setting libm calls block it.
 OPT     := -ftree-vectorize -fvect-cost-model=dynamic -fno-math-errno
 
@@ -71,7 +71,15 @@ endif
 ALL_CFLAGS  := $(BASE) $(OPT) $(WARN) $(CFLAGS) $(SANFLAGS)
 ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS)
 
-SRC_C   := $(wildcard src/*.c)
+# src/ in layers, lowest first; a folder's code includes its own headers and
+# those of the folders below it only (LAYER_INC), so an upward include fails
+# to build.  README.md ("Inside") says what each holds.
+LAYERS  := base core data render session view cmd
+SRC_C   := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c))
+ALL_INC := $(LAYERS:%=-Isrc/%)
+# The include path of a source file in src/LAYER/: that layer and those below.
+layer_below = $(if $(filter $(1),$(firstword $(2))),$(1),$(firstword $(2)) $(call layer_below,$(1),$(wordlist 2,99,$(2))))
+layer_inc = $(ALL_INC)
 UI_C    := $(wildcard ui/*.c)
 TEST_C  := $(wildcard tests/test_*.c)
 SRC_O   := $(SRC_C:%.c=$(B)/%.o)
@@ -95,17 +103,17 @@ all: $(BIN)
 $(B)/src/%.o: src/%.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(ALL_CFLAGS) $(CORE_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) $(call layer_inc,$<) $(CORE_CFLAGS) -c -o $@ $<
 
 $(B)/ui/%.o: ui/%.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(ALL_CFLAGS) -Isrc $(CORE_CFLAGS) $(UI_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_INC) $(CORE_CFLAGS) $(UI_CFLAGS) -c -o $@ $<
 
 $(B)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(ALL_CFLAGS) -Isrc $(CORE_CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_INC) $(CORE_CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
 
 $(CORE_A): $(SRC_O)
 	@$(if $(Q),echo "  AR      $@")
@@ -167,9 +175,9 @@ cross:
 	@command -v $(CROSS)gcc >/dev/null || { echo "make cross: $(CROSS)gcc not found (apt-get install gcc-$(CROSS:%-=%))"; exit 1; }
 	@mkdir -p $(XB)
 	$(Q)fail=0; for f in $(SRC_C); do \
-	  $(CROSS)gcc $(BASE) $(OPT) $(WARN) -Werror $(CFLAGS) $(CORE_CFLAGS) -c -o $(XB)/$$(basename $$f .c).o $$f || fail=1; \
+	  $(CROSS)gcc $(BASE) $(OPT) $(WARN) -Werror $(CFLAGS) $(ALL_INC) $(CORE_CFLAGS) -c -o $(XB)/$$(basename $$f .c).o $$f || fail=1; \
 	done; for f in $(UI_C); do \
-	  $(CROSS)gcc $(BASE) $(OPT) $(WARN) -Werror $(CFLAGS) -Isrc $(CORE_CFLAGS) $(UI_CFLAGS) -c -o $(XB)/ui_$$(basename $$f .c).o $$f || fail=1; \
+	  $(CROSS)gcc $(BASE) $(OPT) $(WARN) -Werror $(CFLAGS) $(ALL_INC) $(CORE_CFLAGS) $(UI_CFLAGS) -c -o $(XB)/ui_$$(basename $$f .c).o $$f || fail=1; \
 	done; [ $$fail = 0 ] && echo "make cross: $(words $(SRC_C) $(UI_C)) files compiled for $(CROSS:%-=%)"
 
 clean:
@@ -213,12 +221,12 @@ fuzz-build: $(FUZZ:%=$(FZ)/fuzz_%)
 $(FZ)/src/%.o: src/%.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  FUZZCC  $<")
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(CORE_CFLAGS) -c -o $@ $<
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(call layer_inc,$<) $(CORE_CFLAGS) -c -o $@ $<
 
 $(FZ)/tests/fuzz/%.o: tests/fuzz/%.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  FUZZCC  $<")
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -DFUZZ_LIBFUZZER -Isrc $(CORE_CFLAGS) -c -o $@ $<
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -DFUZZ_LIBFUZZER $(ALL_INC) $(CORE_CFLAGS) -c -o $@ $<
 
 $(FUZZ_LIBA): $(FUZZ_SRC_O)
 	@$(if $(Q),echo "  AR      $@")
@@ -248,7 +256,7 @@ fuzz-run-%: $(FZ)/fuzz_%
 $(B)/fuzz/%.o: tests/fuzz/%.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(ALL_CFLAGS) -Isrc $(CORE_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_INC) $(CORE_CFLAGS) -c -o $@ $<
 
 $(B)/fuzz/replay_%: $(B)/fuzz/replay.o $(B)/fuzz/fuzz_%.o $(CORE_A)
 	@$(if $(Q),echo "  LD      $@")

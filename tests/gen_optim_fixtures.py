@@ -55,7 +55,7 @@ def inputs():
 
 
 # Hyperparameters of every field of OptimConfig, torch's defaults per kind
-# (the same as optim_config_default in src/optim.c).
+# (the same as optim_config_default in src/core/optim.c).
 def defaults(kind):
     adam = kind in ("adam", "adamw")
     return dict(lr=1e-3 if adam else 1e-2, momentum=0.9, alpha=0.99,

@@ -22,7 +22,7 @@
 
 /* Tolerance against torch.  The kernels do torch's float32 operations in
  * torch's order, but this torch build fuses a + alpha*b into one fma (its
- * add kernel does; checked by emulating it in numpy) and src/optim.c does
+ * add kernel does; checked by emulating it in numpy) and src/core/optim.c does
  * not, so it stays vectorisable without -mfma; that is half an ulp per
  * fused operation, 1 ulp being 6e-8 to 1.2e-7 relative, and a few pile up
  * over 5 steps.  So values agree to 1e-6 relative, where a wrong formula (a
