@@ -41,6 +41,19 @@ static inline void cap_error(void *ctx, const char *line)
 	cap_append(c->err, sizeof c->err, &c->ne, line);
 }
 
+/* The current rnn/lstm/gru model and its trainer (NULL without one). */
+static inline Model *cur_model(const Session *s)
+{
+	const Cells *c = learner_cells(s->lr);
+	return c ? c->m : NULL;
+}
+
+static inline Trainer *cur_trainer(const Session *s)
+{
+	const Cells *c = learner_cells(s->lr);
+	return c ? c->t : NULL;
+}
+
 static inline Session *new_session(void)
 {
 	memset(&cap, 0, sizeof cap);

@@ -95,19 +95,19 @@ static void test_model_command(void **state)
 	fails(s, "model show", "model: no model yet (try: model lstm hidden=64)");
 	ok(s, "model lstm hidden=64 in=8 out=5");
 	assert_string_equal(cap.out, "lstm hidden=64 in=8 layers=1 out=5: 19269 parameters\n");
-	Model *m = s->model;
+	Model *m = cur_model(s);
 	float w0 = m->params[0];
 	/* an error leaves the model as it was */
 	fails(s, "model lstm hidden=100000000 in=8", "model: hidden must be an integer from 1 to 65536, got '100000000'");
 	fails(s, "model lstm hidden=60000 in=60000 layers=16",
 	      "model: the model would need 6866.6 GiB for parameters, gradients and Adam's state (limit 4 GiB)");
-	assert_ptr_equal(s->model, m);
-	assert_true(s->model->params[0] == w0);
+	assert_ptr_equal(cur_model(s), m);
+	assert_true(cur_model(s)->params[0] == w0);
 	ok(s, "model show");
 	assert_non_null(strstr(cap.out, "rnn.weight_ih_l0       [256, 8]             2048"));
 	assert_non_null(strstr(cap.out, "head.weight            [5, 64]               320"));
 	ok(s, "model rnn hidden=16 in=3 layers=2 act=relu init=identity layernorm=on residual=on dropout=0.1");
-	assert_non_null(strstr(s->model_line, "act=relu init=identity layernorm=on residual=on dropout=0.1"));
+	assert_non_null(strstr(session_model_line(s), "act=relu init=identity layernorm=on residual=on dropout=0.1"));
 	session_free(s);
 }
 
@@ -173,7 +173,7 @@ static void test_data_train_eval(void **state)
 	ok(s, "set loss=mse");
 	ok(s, "model lstm hidden=8 in=3");
 	fails(s, "train 5", "train: the model takes in=3, adding has 2 features per step");
-	long steps = s->trainer.step;
+	long steps = cur_trainer(s)->step;
 	assert_int_equal(steps, 0);
 	session_free(s);
 }
@@ -282,14 +282,14 @@ static void test_import_export(void **state)
 	ok(s, "model gru hidden=6 in=3 layers=2 out=2");
 	snprintf(line, sizeof line, "export %s", a);
 	ok(s, line);
-	size_t n = s->model->nparam;
+	size_t n = cur_model(s)->nparam;
 	float *w = malloc(n * sizeof *w);
-	memcpy(w, s->model->params, n * sizeof *w);
+	memcpy(w, cur_model(s)->params, n * sizeof *w);
 	ok(s, "model gru hidden=6 in=3 layers=2 out=2");	/* new weights */
-	assert_true(memcmp(w, s->model->params, n * sizeof *w) != 0);
+	assert_true(memcmp(w, cur_model(s)->params, n * sizeof *w) != 0);
 	snprintf(line, sizeof line, "import %s; export %s; import %s", a, b, b);
 	ok(s, line);
-	assert_memory_equal(w, s->model->params, n * sizeof *w);
+	assert_memory_equal(w, cur_model(s)->params, n * sizeof *w);
 	/* the two exports are the same arrays */
 	Npz za, zb;
 	Err e;
@@ -305,13 +305,13 @@ static void test_import_export(void **state)
 	/* a different model refuses the file and keeps its weights */
 	ok(s, "model gru hidden=7 in=3 layers=2 out=2");
 	free(w);
-	w = malloc(s->model->nparam * sizeof *w);
-	memcpy(w, s->model->params, s->model->nparam * sizeof *w);
+	w = malloc(cur_model(s)->nparam * sizeof *w);
+	memcpy(w, cur_model(s)->params, cur_model(s)->nparam * sizeof *w);
 	snprintf(line, sizeof line, "import %s", a);
 	char want[600];
 	snprintf(want, sizeof want, "import: %s: 'rnn.weight_ih_l0' has shape [18, 3], the model needs [21, 3]", a);
 	fails(s, line, want);
-	assert_memory_equal(w, s->model->params, s->model->nparam * sizeof *w);
+	assert_memory_equal(w, cur_model(s)->params, cur_model(s)->nparam * sizeof *w);
 	ok(s, "model gru hidden=6 in=3 layers=1 out=2");
 	snprintf(want, sizeof want, "import: %s: 'rnn.weight_ih_l1' is not a tensor of this model "
 		 "(model gru hidden=6 in=3 layers=1 out=2; model show lists them)", a);
@@ -345,29 +345,29 @@ static void test_save_load(void **state)
 	ok(s, "train 12");
 	snprintf(line, sizeof line, "save %s", f);
 	ok(s, line);
-	size_t n = s->model->nparam;
+	size_t n = cur_model(s)->nparam;
 	float *w = malloc(n * sizeof *w), *m1 = malloc(n * sizeof *m1);
-	memcpy(w, s->model->params, n * sizeof *w);
-	memcpy(m1, s->trainer.opt.m, n * sizeof *m1);
-	long step = s->trainer.step;
+	memcpy(w, cur_model(s)->params, n * sizeof *w);
+	memcpy(m1, cur_trainer(s)->opt.m, n * sizeof *m1);
+	long step = cur_trainer(s)->step;
 	ok(s, "train 5");	/* continue: the reference trajectory */
 	float *w17 = malloc(n * sizeof *w17);
-	memcpy(w17, s->model->params, n * sizeof *w17);
+	memcpy(w17, cur_model(s)->params, n * sizeof *w17);
 	ok(s, "set lr=0.5; model gru hidden=4");	/* wander off */
 	snprintf(line, sizeof line, "load %s", f);
 	ok(s, line);
-	assert_non_null(s->model);
-	assert_int_equal(s->model->nparam, n);
-	assert_memory_equal(w, s->model->params, n * sizeof *w);
-	assert_memory_equal(m1, s->trainer.opt.m, n * sizeof *m1);
-	assert_int_equal(s->trainer.step, step);
+	assert_non_null(cur_model(s));
+	assert_int_equal(cur_model(s)->nparam, n);
+	assert_memory_equal(w, cur_model(s)->params, n * sizeof *w);
+	assert_memory_equal(m1, cur_trainer(s)->opt.m, n * sizeof *m1);
+	assert_int_equal(cur_trainer(s)->step, step);
 	assert_int_equal(s->hist.n, 12);
 	char v[32];
 	setting_value(s, "lr", v, sizeof v);
 	assert_string_equal(v, "0.01");
 	/* training on from the loaded state repeats the same 5 steps exactly */
 	ok(s, "train 5");
-	assert_memory_equal(w17, s->model->params, n * sizeof *w);
+	assert_memory_equal(w17, cur_model(s)->params, n * sizeof *w);
 
 	/* truncated at many offsets, and corrupted: refused, session intact */
 	long size = file_size(f);
@@ -379,7 +379,7 @@ static void test_save_load(void **state)
 	path(bad, sizeof bad, "bad.rnnlab");
 	float *wsaved = malloc(n * sizeof *wsaved);
 	memcpy(wsaved, w, n * sizeof *w);
-	memcpy(w, s->model->params, n * sizeof *w);
+	memcpy(w, cur_model(s)->params, n * sizeof *w);
 	for (long cut = 0; cut < size; cut += size / 37 + 1) {
 		FILE *o = fopen(bad, "wb");
 		fwrite(buf, 1, (size_t)cut, o);
@@ -388,7 +388,7 @@ static void test_save_load(void **state)
 		clear();
 		assert_int_not_equal(session_exec(s, line), 0);
 		assert_non_null(strstr(cap.err, "load: "));
-		assert_memory_equal(w, s->model->params, n * sizeof *w);
+		assert_memory_equal(w, cur_model(s)->params, n * sizeof *w);
 		assert_int_equal(s->hist.n, 17);
 	}
 	int refused = 0;
@@ -404,12 +404,12 @@ static void test_save_load(void **state)
 		if (cap.ne == 0) {
 			/* a byte no check covers (a timestamp in a zip header):
 			 * then what loaded is exactly what was saved */
-			assert_memory_equal(wsaved, s->model->params, n * sizeof *w);
+			assert_memory_equal(wsaved, cur_model(s)->params, n * sizeof *w);
 			assert_int_equal(s->hist.n, 12);
 			snprintf(line, sizeof line, "load %s; train 5", f);
 			ok(s, line);
 		}
-		assert_memory_equal(w, s->model->params, n * sizeof *w);
+		assert_memory_equal(w, cur_model(s)->params, n * sizeof *w);
 	}
 	assert_true(refused >= 10);	/* most bytes are data under a CRC */
 	/* save does not overwrite a file that is not a session, unless forced */
@@ -454,8 +454,8 @@ static void test_journal_replay(void **state)
 	Session *r = new_session();
 	snprintf(line, sizeof line, "run %s", j);
 	ok(r, line);
-	assert_int_equal(r->model->nparam, s->model->nparam);
-	assert_memory_equal(r->model->params, s->model->params, s->model->nparam * sizeof(float));
+	assert_int_equal(cur_model(r)->nparam, cur_model(s)->nparam);
+	assert_memory_equal(cur_model(r)->params, cur_model(s)->params, cur_model(s)->nparam * sizeof(float));
 	session_free(r);
 	session_free(s);
 }
@@ -525,7 +525,7 @@ static void test_lesson_commands(void **state)
 	has("t=4 of 5");
 	/* expect gate z mean|max against the trace, computed here */
 	{
-		const Trace *tr = s->trainer.tr;
+		const Trace *tr = cur_trainer(s)->tr;
 		const int H = 3, G = 3, R = tr->T * tr->B;
 		double all = 0, most = -1;
 		for (int j = 0; j < H; j++) {

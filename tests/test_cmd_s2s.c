@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "cmd_s2s.h"
 #include "session.h"
+#include "views.h"
 
 #define SMALL "data reverse len=5 min=2 n=800; set batch=32 log_every=0 val_every=0 optim=adam lr=1e-2"
 
@@ -23,8 +23,8 @@ static void test_model_and_errors(void **state)
 	      "(or select one first: data reverse)");
 	ok(s, "model seq2seq cell=gru hidden=6 embed=3 src_vocab=9 tgt_vocab=8 layers=2 attention=general");
 	has("seq2seq cell=gru hidden=6 embed=3 src_vocab=9 tgt_vocab=8 layers=2 attention=general: ");
-	assert_non_null(s->s2s);
-	assert_null(s->model);
+	assert_true(learner_caps(s->lr) & CAP_TRANSLATE);
+	assert_null(cur_model(s));
 	ok(s, "model show");
 	has("  attn_score.weight      [6, 6]                 36");
 	has("  decoder.weight_hh_l1   [18, 6]               108");
@@ -42,14 +42,14 @@ static void test_model_and_errors(void **state)
 	fails(s, "model seq2seq cell=lstm hidden=8 embed", "model: expected key=value, got 'embed' (keys: cell, hidden, "
 	      "embed, src_vocab, tgt_vocab, layers, attention)");
 	/* the failed commands left the first model in place */
-	assert_int_equal(s->s2s->cfg.hidden, 6);
+	assert_non_null(strstr(session_model_line(s), " hidden=6 "));
 	ok(s, "model seq2seq cell=lstm hidden=8");
 	has("seq2seq cell=lstm hidden=8 embed=32 src_vocab=30 tgt_vocab=30 layers=1 attention=none: 4878 parameters");
 	/* commands for plain models say so */
-	fails(s, "grads", "grads: not for a seq2seq model (grads works on rnn, lstm and gru models)");
-	fails(s, "generate", "generate: not for a seq2seq model (generate works on rnn, lstm and gru models)");
-	fails(s, "gates", "gates: not for a seq2seq model (gates works on rnn, lstm and gru models)");
-	fails(s, "plot flow", "plot: not for a seq2seq model (flow, sat, gates and h show rnn, lstm and gru models)");
+	fails(s, "grads", "grads: grads does not work on seq2seq models (it works on rnn, lstm and gru models)");
+	fails(s, "generate", "generate: generate does not work on seq2seq models (it works on rnn, lstm and gru models)");
+	fails(s, "gates", "gates: gates does not work on seq2seq models (it works on rnn, lstm and gru models)");
+	fails(s, "plot flow", "plot: flow does not work on seq2seq models (it works on rnn, lstm and gru models)");
 	fails(s, "model seq2seq cell=lstm hidden=8 src_vocab=10; train 1",
 	      "train: the model's src_vocab=10 is smaller than reverse's 30");
 	ok(s, "data adding T=5 n=100; model seq2seq cell=lstm hidden=8 src_vocab=10 tgt_vocab=10");
@@ -58,13 +58,13 @@ static void test_model_and_errors(void **state)
 	      "seq2seq task the model learned (data reverse ...)");
 	/* a plain model replaces the seq2seq one, and the other way round */
 	ok(s, "model lstm hidden=4");
-	assert_null(s->s2s);
-	assert_non_null(s->model);
+	assert_false(learner_caps(s->lr) & CAP_TRANSLATE);
+	assert_non_null(cur_model(s));
 	ok(s, "data reverse len=6 n=200");
-	fails(s, "translate \"abc\"", "translate: translate needs a seq2seq model (this one is lstm)");
+	fails(s, "translate \"abc\"", "translate: translate does not work on lstm models (it works on seq2seq models)");
 	fails(s, "train 1", "train: reverse is a seq2seq task: it needs a seq2seq model");
 	ok(s, "model seq2seq cell=rnn hidden=4");
-	assert_null(s->model);
+	assert_null(cur_model(s));
 	fails(s, "set teacher_forcing=1.5", "set: teacher_forcing must be from 0 to 1, got 1.5");
 	ok(s, "set teacher_forcing=0.25");
 	char v[32];
@@ -87,7 +87,7 @@ static void test_train_eval_translate(void **state)
 	has("step    300");
 	assert_int_equal(s->hist.n, 300);
 	assert_true(s->hist.col[HIST_LOSS][299] < 0.5 * s->hist.col[HIST_LOSS][0]);
-	assert_true(s->val_eval.seqs == 64 && s->val_eval.scored > 64);
+	assert_true(s->val_sums.seqs == 64 && s->val_sums.scored > 64);
 	ok(s, "eval");
 	has("eval: validation ce ");
 	has("over 80 examples");
@@ -123,7 +123,7 @@ static void test_train_eval_translate(void **state)
 		for (int i = n; i < S; i++)
 			ids[i] = 0;
 		S2sOutput o;
-		assert_int_equal(s2s_beam(s->s2s, ids, S, 1, data_info(s->data)->T, &o, &e), 0);
+		assert_int_equal(s2s_beam(s->lr->s2s, ids, S, 1, data_info(s->data)->T, &o, &e), 0);
 		const S2sOutput *tr = session_translation(s);
 		assert_int_equal(tr->n, o.n);
 		assert_int_equal(tr->S, n);
@@ -154,7 +154,7 @@ static void test_train_eval_translate(void **state)
 	/* the heatmap into a grid, for the workbench's pane */
 	Err e;
 	Grid *g = grid_new(60, 16, &e);
-	assert_int_equal(s2s_attention_draw(s, g, 0, 0, 60, 16, 1, GRID_MONO, &e), 0);
+	assert_int_equal(attention_draw(s, g, 0, 0, 60, 16, 1, GRID_MONO, &e), 0);
 	grid_free(g);
 	fails(s, "translate", "translate: missing arguments (usage: translate \"text\" [beam=W] [max=N])");
 	fails(s, "translate \"abc\" beam=0", "translate: beam must be an integer from 1 to 64, got '0'");
@@ -187,8 +187,8 @@ static void test_teacher_forcing(void **state)
 	Session *s = new_session();
 	ok(s, SMALL "; model seq2seq cell=lstm hidden=16 embed=8 attention=general; set teacher_forcing=0.5");
 	ok(s, "train 60");
-	assert_int_equal(s->s2st.step, 60);
-	assert_true(s->s2st.cfg.teacher_forcing == 0.5f);
+	assert_int_equal(session_step(s), 60);
+	assert_true(s->tcfg.teacher_forcing == 0.5f);
 	assert_true(isfinite(s->hist.col[HIST_LOSS][59]));
 	session_free(s);
 }
@@ -200,17 +200,17 @@ static void test_rewind(void **state)
 	Session *s = new_session();
 	ok(s, SMALL "; model seq2seq cell=gru hidden=8 embed=4 attention=general; set checkpoint_every=5");
 	ok(s, "train 5");
-	size_t n = s->s2s->nparam;
+	size_t n = s->lr->pb.nparam;
 	float *w5 = malloc(n * sizeof *w5), *m5 = malloc(n * sizeof *m5);
-	memcpy(w5, s->s2s->params, n * sizeof *w5);
-	memcpy(m5, s->s2st.opt.m, n * sizeof *m5);
+	memcpy(w5, s->lr->pb.params, n * sizeof *w5);
+	memcpy(m5, s->lr->pb.opt->m, n * sizeof *m5);
 	ok(s, "train 5");
-	assert_memory_not_equal(w5, s->s2s->params, n * sizeof *w5);
+	assert_memory_not_equal(w5, s->lr->pb.params, n * sizeof *w5);
 	ok(s, "rewind");
 	has("rewound to step 5 (5 history rows kept)");
-	assert_int_equal(s->s2st.step, 5);
-	assert_memory_equal(w5, s->s2s->params, n * sizeof *w5);
-	assert_memory_equal(m5, s->s2st.opt.m, n * sizeof *m5);
+	assert_int_equal(session_step(s), 5);
+	assert_memory_equal(w5, s->lr->pb.params, n * sizeof *w5);
+	assert_memory_equal(m5, s->lr->pb.opt->m, n * sizeof *m5);
 	free(w5);
 	free(m5);
 	session_free(s);
@@ -277,10 +277,10 @@ static void test_probe_pytorch(void **state)
 			if (tu_max_excess(got->data, z.arrays[i].data, z.arrays[i].count, 1e-4, &at) > 1e-6)
 				fail_msg("%s: %s[%zu]", fixtures[ci], z.arrays[i].name, at);
 		}
-		assert_int_equal(ngrad, s->s2s->ntensors);
+		assert_int_equal(ngrad, s->lr->pb.ntensors);
 		assert_int_equal(o.n, nkeys + ngrad);	/* nothing but the documented keys */
 		/* the probe changed neither the weights nor the step */
-		assert_int_equal(s->s2st.step, 0);
+		assert_int_equal(session_step(s), 0);
 		free(c);
 		npz_free(&o);
 		npz_free(&z);
@@ -369,23 +369,23 @@ static void test_import_export(void **state)
 	snprintf(line, sizeof line, "export %s", f);
 	ok(s, line);
 	has("exported 14 tensors");
-	size_t n = s->s2s->nparam;
+	size_t n = s->lr->pb.nparam;
 	float *w = malloc(n * sizeof *w);
-	memcpy(w, s->s2s->params, n * sizeof *w);
+	memcpy(w, s->lr->pb.params, n * sizeof *w);
 	ok(s, "model seq2seq cell=gru hidden=5 embed=3 src_vocab=7 tgt_vocab=6 attention=general");	/* new weights */
-	assert_memory_not_equal(w, s->s2s->params, n * sizeof *w);
+	assert_memory_not_equal(w, s->lr->pb.params, n * sizeof *w);
 	snprintf(line, sizeof line, "import %s", f);
 	ok(s, line);
 	has("imported 14 tensors");
-	assert_memory_equal(w, s->s2s->params, n * sizeof *w);
+	assert_memory_equal(w, s->lr->pb.params, n * sizeof *w);
 	/* the file of another shape or kind is refused, weights unchanged */
 	ok(s, "model seq2seq cell=gru hidden=5 embed=3 src_vocab=7 tgt_vocab=6 attention=dot");
-	n = s->s2s->nparam;
-	memcpy(w, s->s2s->params, n * sizeof *w);
+	n = s->lr->pb.nparam;
+	memcpy(w, s->lr->pb.params, n * sizeof *w);
 	snprintf(want, sizeof want, "import: %s: 'attn_score.weight' is not a tensor of this model (model seq2seq cell=gru "
 		 "hidden=5 embed=3 src_vocab=7 tgt_vocab=6 layers=1 attention=dot; model show lists them)", f);
 	fails(s, line, want);
-	assert_memory_equal(w, s->s2s->params, n * sizeof *w);
+	assert_memory_equal(w, s->lr->pb.params, n * sizeof *w);
 	ok(s, "model seq2seq cell=gru hidden=5 embed=4 src_vocab=7 tgt_vocab=6 attention=general");
 	snprintf(want, sizeof want, "import: %s: 'src_embed.weight' has shape [7, 3], the model needs [7, 4]", f);
 	fails(s, line, want);
@@ -409,35 +409,35 @@ static void test_save_load_journal(void **state)
 	snprintf(line, sizeof line, "save %s", f);
 	ok(s, line);
 	has("model, optimizer state, ");
-	size_t n = s->s2s->nparam;
+	size_t n = s->lr->pb.nparam;
 	float *w = malloc(n * sizeof *w), *w15 = malloc(n * sizeof *w15);
-	memcpy(w, s->s2s->params, n * sizeof *w);
+	memcpy(w, s->lr->pb.params, n * sizeof *w);
 	ok(s, "train 5");	/* the reference trajectory, teacher forcing draws included */
-	memcpy(w15, s->s2s->params, n * sizeof *w15);
+	memcpy(w15, s->lr->pb.params, n * sizeof *w15);
 	ok(s, "set teacher_forcing=1 lr=0.5; model lstm hidden=3");	/* wander off */
-	assert_null(s->s2s);
+	assert_false(learner_caps(s->lr) & CAP_TRANSLATE);
 	snprintf(line, sizeof line, "load %s", f);
 	ok(s, line);
 	has("seq2seq cell=lstm hidden=12 embed=6 src_vocab=30 tgt_vocab=30 layers=1 attention=dot");
 	has("step 10");
-	assert_non_null(s->s2s);
-	assert_null(s->model);
-	assert_int_equal(s->s2s->nparam, n);
-	assert_memory_equal(w, s->s2s->params, n * sizeof *w);
-	assert_int_equal(s->s2st.step, 10);
-	assert_true(s->s2st.cfg.teacher_forcing == 0.75f);
+	assert_true(learner_caps(s->lr) & CAP_TRANSLATE);
+	assert_null(cur_model(s));
+	assert_int_equal(s->lr->pb.nparam, n);
+	assert_memory_equal(w, s->lr->pb.params, n * sizeof *w);
+	assert_int_equal(session_step(s), 10);
+	assert_true(s->tcfg.teacher_forcing == 0.75f);
 	ok(s, "train 5");
-	assert_memory_equal(w15, s->s2s->params, n * sizeof *w15);
+	assert_memory_equal(w15, s->lr->pb.params, n * sizeof *w15);
 	/* the journal replays the session: the same model, the same weights */
 	snprintf(line, sizeof line, "journal save %s", j);
 	ok(s, line);
 	Session *r = new_session();
 	snprintf(line, sizeof line, "run %s", j);
 	ok(r, line);
-	assert_non_null(r->s2s);
-	assert_string_equal(r->model_line, s->model_line);
-	assert_int_equal(r->s2st.step, 15);
-	assert_memory_equal(w15, r->s2s->params, n * sizeof *w15);
+	assert_true(learner_caps(r->lr) & CAP_TRANSLATE);
+	assert_string_equal(session_model_line(r), session_model_line(s));
+	assert_int_equal(session_step(r), 15);
+	assert_memory_equal(w15, r->lr->pb.params, n * sizeof *w15);
 	session_free(r);
 	free(w);
 	free(w15);

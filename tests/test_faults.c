@@ -163,7 +163,7 @@ static void snap_take(Session *s, Snap *sn)
 		if (s->hist.n)
 			memcpy(sn->hist[c], s->hist.col[c], s->hist.n * sizeof(double));
 	}
-	snprintf(sn->model_line, sizeof sn->model_line, "%s", s->model_line);
+	snprintf(sn->model_line, sizeof sn->model_line, "%s", session_model_line(s));
 	snprintf(sn->data, sizeof sn->data, "%s", s->data ? data_args(s->data) : "");
 	sn->njournal = s->njournal;
 	sn->journal_last = s->njournal ? strdup(s->journal[s->njournal - 1]) : NULL;
@@ -190,7 +190,7 @@ static void snap_check(Session *s, const Snap *sn, const char *after)
 	for (int c = 0; c < HIST_COLS && sn->hist_n; c++)
 		if (memcmp(s->hist.col[c], sn->hist[c], sn->hist_n * sizeof(double)))
 			fail_msg("after %s: history column %s changed", after, hist_col_names[c]);
-	if (strcmp(s->model_line, sn->model_line))
+	if (strcmp(session_model_line(s), sn->model_line))
 		fail_msg("after %s: the model line changed", after);
 	if (strcmp(s->data ? data_args(s->data) : "", sn->data))
 		fail_msg("after %s: the dataset changed", after);

@@ -28,7 +28,6 @@
 
 #include "blit.h"
 #include "cmd.h"
-#include "cmd_s2s.h"
 #include "fileutil.h"
 #include "complete.h"
 #include "frontend.h"
@@ -196,21 +195,16 @@ static void draw_status(Tui *t)
 		      s->job.total);
 	else if (t->waiting_key)
 		FIELD(0, " │ Space goes on");
-	if (s->model) {
-		const ModelConfig *c = &s->model->cfg;
-		FIELD(1, " │ %s %dx%d", cell_names[c->cell], c->hidden, c->layers);
-	} else {
-		FIELD(1, " │ %s", s->s2s ? "seq2seq" : "no model");
-	}
+	FIELD(1, " │ %s", s->lr ? s->lr->brief : "no model");
 	FIELD(4, " │ %s", s->data ? data_name(s->data) : "no data");
-	if (s->model || s->s2s)
+	if (s->lr)
 		FIELD(3, " │ step %ld", session_step(s));
 	double loss = history_last(&s->hist, HIST_LOSS), val = history_last(&s->hist, HIST_VAL);
 	if (!isnan(loss) && !isnan(val))
 		FIELD(2, " │ loss %.4g val %.4g", loss, val);
 	else if (!isnan(loss))
 		FIELD(2, " │ loss %.4g", loss);
-	if (s->model || s->s2s)
+	if (s->lr)
 		FIELD(7, " │ lr %.2g", (double)sched_lr(&s->tcfg.sched, s->tcfg.optim.lr, session_step(s)));
 	double g = history_last(&s->hist, HIST_GRAD);
 	if (!isnan(g))
@@ -350,11 +344,11 @@ static void draw_rho(Tui *t, int x, int y, int w, int h)
 {
 	Session *s = t->s;
 	Grid *g = t->grid;
-	const Model *m = s->model;
+	const Model *m = learner_cells(s->lr)->m;
 	double tnow = now();
-	if (t->rho_step != s->trainer.step && (tnow - t->rho_time > 2.0 || s->job.left == 0)) {
+	if (t->rho_step != session_step(s) && (tnow - t->rho_time > 2.0 || s->job.left == 0)) {
 		probe_spectral(m, t->rho);
-		t->rho_step = s->trainer.step;
+		t->rho_step = session_step(s);
 		t->rho_time = now();
 	}
 	grid_text(g, x, y, "spectral radius of W_hh", grid_style(GRID_DEFAULT, GRID_BOLD));
@@ -406,7 +400,7 @@ static void draw_pane(Tui *t)
 			int lw = w * 13 / 20;
 			rc = view_draw(s, VIEW_FLOW, &o, g, 0, 0, lw, h, &e);
 			if (!rc) {
-				int sh = h - 2 - s->model->cfg.layers;
+				int sh = h - 2 - learner_cells(s->lr)->m->cfg.layers;
 				if (sh >= 6)
 					view_draw(s, VIEW_SAT, &o, g, lw + 1, 0, w - lw - 1, sh, &e);
 				draw_rho(t, lw + 2, sh >= 6 ? sh : 0, w - lw - 2, h - (sh >= 6 ? sh : 0));
@@ -427,7 +421,7 @@ static void draw_pane(Tui *t)
 			rc = view_draw(s, VIEW_COMPARE, &o, g, 0, 0, w, h, &e);
 			break;
 		case PANE_ATTENTION:
-			rc = s2s_attention_draw(s, g, 0, 0, w, h, t->ascii, t->colors, &e);
+			rc = attention_draw(s, g, 0, 0, w, h, t->ascii, t->colors, &e);
 			break;
 		default:
 			break;
@@ -691,7 +685,7 @@ static void stop_training(Tui *t, const char *why)
 	long done = s->job.total - s->job.left;
 	char msg[200];
 	snprintf(msg, sizeof msg, "train: stopped (%s) at step %ld after %ld of %ld steps; the model is as after that step",
-		 why, s->trainer.step, done, s->job.total);
+		 why, session_step(s), done, s->job.total);
 	session_train_cancel(s);
 	t->paused = 0;
 	log_add(t, msg, 0);

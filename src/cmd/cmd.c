@@ -1,6 +1,5 @@
 /* cmd.c — the command table, dispatch, help and completion. */
 #include "cmd.h"
-#include "cmd_s2s.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -60,23 +59,23 @@ static const Command commands[] = {
 	  "kernels (core) in use and who chose them; the CPU's instruction set; whether subnormal\n"
 	  "floats are flushed to zero (they are, on every computing thread: see README, Portability).",
 	  COMP_WORDS, show_words },
-	{ "train", cmd_train, 0, 2, CMD_CHANGES | CMD_MODEL | CMD_S2S | CMD_DATA, "train [N] [steps|epochs]",
+	{ "train", cmd_train, 0, 2, CMD_CHANGES | CMD_MODEL | CMD_DATA, "train [N] [steps|epochs]",
 	  "train for N steps (default: one epoch) or N epochs",
 	  "Prints a progress line every log_every steps and validates every val_every steps.\n"
 	  "Ctrl-C stops after the current step; the model is kept as after that step.",
 	  COMP_WORDS, (const char *const[]){ "steps", "epochs", NULL } },
-	{ "eval", cmd_eval, 0, 0, CMD_MODEL | CMD_S2S | CMD_DATA, "eval", "loss (and accuracy) on the validation split",
+	{ "eval", cmd_eval, 0, 0, CMD_MODEL | CMD_DATA, "eval", "loss (and accuracy) on the validation split",
 	  "seq2seq: token accuracy (teacher-forced) and whole-sequence accuracy of greedy decoding.",
 	  COMP_NONE, NULL },
-	{ "predict", cmd_predict, 0, 1, CMD_MODEL | CMD_S2S | CMD_DATA, "predict [N]",
+	{ "predict", cmd_predict, 0, 1, CMD_MODEL | CMD_DATA, "predict [N]",
 	  "show the model's output next to the target for N validation examples (5)", NULL, COMP_NONE, NULL },
-	{ "generate", cmd_generate, 0, 3, CMD_CHANGES | CMD_MODEL | CMD_DATA, "generate [N] [temp=T] [prime=\"text\"]",
+	{ "generate", cmd_generate, 0, 3, CMD_CHANGES | CMD_MODEL | CMD_NEEDS(CAP_TIMESTEPS) | CMD_DATA, "generate [N] [temp=T] [prime=\"text\"]",
 	  "sample N tokens (200) from a language model", "temp=1 samples from the model's distribution;\n"
 	  "lower is more conservative, 0 is greedy.", COMP_WORDS, generate_words },
-	{ "grads", cmd_grads, 0, 0, CMD_MODEL, "grads", "dL/dh_t per timestep and layer, and per-parameter gradient norms",
+	{ "grads", cmd_grads, 0, 0, CMD_MODEL | CMD_NEEDS(CAP_TIMESTEPS), "grads", "dL/dh_t per timestep and layer, and per-parameter gradient norms",
 	  "From the last training step (or one forward+backward on a training batch when there was none).",
 	  COMP_NONE, NULL },
-	{ "gates", cmd_gates, 0, 2, CMD_MODEL, "gates [layer=K] [sample=B]",
+	{ "gates", cmd_gates, 0, 2, CMD_MODEL | CMD_NEEDS(CAP_TIMESTEPS), "gates [layer=K] [sample=B]",
 	  "gate activations of the last step as heatmaps (units x time)",
 	  "In the workbench it opens the gates pane (F4) on that layer and sequence; elsewhere it prints.",
 	  COMP_WORDS, gates_words },
@@ -87,19 +86,19 @@ static const Command commands[] = {
 	  "sat: saturated fraction per timestep;  gates, h: heatmaps of the last step.\n"
 	  "--svg FILE writes the plot as SVG instead (for slides).",
 	  COMP_WORDS, plot_words },
-	{ "import", cmd_import, 1, 1, CMD_CHANGES | CMD_MODEL | CMD_S2S, "import FILE.npz",
+	{ "import", cmd_import, 1, 1, CMD_CHANGES | CMD_MODEL, "import FILE.npz",
 	  "load weights saved under PyTorch's state_dict names",
 	  "Every tensor of the model must be in the file with its shape; nothing changes otherwise.",
 	  COMP_FILE, NULL },
-	{ "export", cmd_export, 1, 2, CMD_MODEL | CMD_S2S, "export FILE.npz [force]", "save the weights under PyTorch's state_dict names",
+	{ "export", cmd_export, 1, 2, CMD_MODEL, "export FILE.npz [force]", "save the weights under PyTorch's state_dict names",
 	  NULL, COMP_FILE, NULL },
-	{ "probe", cmd_probe, 2, 3, CMD_MODEL | CMD_S2S, "probe IN.npz OUT.npz [force]",
+	{ "probe", cmd_probe, 2, 3, CMD_MODEL, "probe IN.npz OUT.npz [force]",
 	  "one forward+backward pass on the given batch: outputs, states, loss, dL/dh_t and gradients",
 	  "IN holds x, y and optionally h0, c0; OUT gets output, h_n, c_n, loss, dh, grad.<name>.\n"
 	  "seq2seq: IN holds src [S,B], tgt_in [T,B], tgt_out [T,B] (int ids); OUT also gets attn [T,B,S].\n"
 	  "Dropout is off and the weights do not change.  See README, 'Moving models to PyTorch'.",
 	  COMP_FILE, NULL },
-	{ "gradcheck", cmd_gradcheck, 0, 1, CMD_MODEL | CMD_S2S | CMD_DATA, "gradcheck [N]",
+	{ "gradcheck", cmd_gradcheck, 0, 1, CMD_MODEL | CMD_DATA, "gradcheck [N]",
 	  "compare backprop with finite differences on a training batch (N entries per tensor, 20)",
 	  NULL, COMP_NONE, NULL },
 	{ "save", cmd_save, 1, 2, 0, "save FILE [force]", "save the whole session (model, optimizer, data choice, history)",
@@ -134,12 +133,12 @@ static const Command commands[] = {
 	  (const char *const[]){ "log", "--svg", NULL } },
 	{ "view", cmd_view, 1, 1, 0, "view train|flow|gates|step|compare|attention",
 	  "switch the workbench pane (in batch mode: print it)", NULL, COMP_WORDS, view_words },
-	{ "step", cmd_step, 0, 4, CMD_MODEL, "step [t=N] [layer=K] [sample=B] [unit=J]",
+	{ "step", cmd_step, 0, 4, CMD_MODEL | CMD_NEEDS(CAP_TIMESTEPS), "step [t=N] [layer=K] [sample=B] [unit=J]",
 	  "one timestep of the last training batch: every gate's equation with its numbers",
 	  "Shows x_t, h_t-1, the gates of unit J as equations, c_t and h_t, and dL/dh_t with the\n"
 	  "factor it shrank or grew by since t+1.  In the workbench it opens the step pane (F5) there,\n"
 	  "  where Left/Right, Up/Down, [ ] and < > move on.", COMP_WORDS, step_words },
-	{ "translate", cmd_translate, 1, 3, CMD_DATA, "translate \"text\" [beam=W] [max=N]",
+	{ "translate", cmd_translate, 1, 3, CMD_MODEL | CMD_NEEDS(CAP_TRANSLATE) | CMD_DATA, "translate \"text\" [beam=W] [max=N]",
 	  "run a seq2seq model on a source text: greedy (beam=1) or beam search",
 	  "Stops at EOS or after max steps (default: the task's target length).  The attention\n"
 	  "weights of the output are kept for the attention pane (view attention).  A beam\n"
@@ -246,15 +245,14 @@ int cmd_dispatch(Session *s, const Stmt *st, Err *e)
 	if (nargs < c->min_args || (c->max_args >= 0 && nargs > c->max_args))
 		return err_set(e, ERR_INVAL, "%s (usage: %s)",
 			       nargs < c->min_args ? "missing arguments" : "too many arguments", c->usage);
-	if ((c->flags & CMD_MODEL) && !s->model && s->s2s && !(c->flags & CMD_S2S))
-		return err_set(e, ERR_STATE, "not for a seq2seq model (%s works on rnn, lstm and gru models)", name);
-	if ((c->flags & CMD_MODEL) && !s->model && !s->s2s)
-		return err_set(e, ERR_STATE, "no model yet (try: model lstm hidden=64)");
+	int rc;
+	if ((c->flags & CMD_MODEL) && (rc = learner_need(s->lr, c->flags / CMD_NEEDS(1), name, e)))
+		return rc;
 	if ((c->flags & CMD_DATA) && !s->data)
 		return err_set(e, ERR_STATE, "no dataset yet (try: data list, then data NAME)");
 	if ((c->flags & CMD_CHANGES) && s->job.left > 0)
 		return err_set(e, ERR_STATE, "training is running (p pauses, Esc stops); %s changes the session", name);
-	int rc = c->fn(s, st->argc, st->argv, e);
+	rc = c->fn(s, st->argc, st->argv, e);
 	if (!rc && (c->flags & CMD_CHANGES)) {
 		/* model show / data list|info|show change nothing */
 		int changes = 1;
@@ -531,4 +529,17 @@ void cmd_complete(const Session *s, const char *line, int start, int end,
 	}
 	(void)s;
 	lex_free(&lx);
+}
+
+void cmd_print_grid(Session *s, const Grid *g, int ascii, int trim_bottom)
+{
+	int flags = GRID_OUT_TRIM | (ascii ? GRID_OUT_ASCII : 0) | (s->host.color ? GRID_OUT_ANSI : 0);
+	char line[8192];
+	int last = g->h - 1;
+	while (trim_bottom && last > 0 && grid_row_utf8(g, last, line, sizeof line, GRID_OUT_TRIM) == 0)
+		last--;
+	for (int y = 0; y <= last; y++) {
+		grid_row_utf8(g, y, line, sizeof line, flags);
+		session_printf(s, "%s", line);
+	}
 }

@@ -8,8 +8,10 @@
 #ifndef RNNLAB_CMD_H
 #define RNNLAB_CMD_H
 
+#include "grid.h"
 #include "lex.h"
 #include "session.h"
+#include "settings.h"
 
 /* argv[0] is the command name; argc counts it. */
 typedef int (*CmdFn)(Session *s, int argc, const Word *argv, Err *e);
@@ -18,8 +20,10 @@ enum {
 	CMD_CHANGES = 1,	/* recorded in the journal when it succeeds */
 	CMD_MODEL = 2,		/* needs a model */
 	CMD_DATA = 4,		/* needs a dataset */
-	CMD_S2S = 8,		/* with CMD_MODEL: also takes a seq2seq model (cmd_s2s.h) */
 };
+/* With CMD_MODEL: the learner capabilities it needs (CAP_*, learner.h),
+ * checked by the dispatcher before the handler runs. */
+#define CMD_NEEDS(caps) ((unsigned)(caps) << 8)
 
 typedef enum {
 	COMP_NONE,
@@ -92,26 +96,12 @@ int cmd_full(Session *s, int argc, const Word *argv, Err *e);
 int cmd_sweep(Session *s, int argc, const Word *argv, Err *e);
 int cmd_quantize(Session *s, int argc, const Word *argv, Err *e);
 int cmd_prune(Session *s, int argc, const Word *argv, Err *e);
+int cmd_translate(Session *s, int argc, const Word *argv, Err *e);
 
-/* Settings (`set`), shared with `show config`, save/load and completion. */
-typedef struct SettingDef {
-	const char *key;
-	const char *help;
-	const char *const *choices;	/* enum values, or NULL */
-	int nchoices;
-} SettingDef;
-int setting_count(void);
-const SettingDef *setting_at(int i);
-/* Apply key=value to copies of the settings and train config. */
-int setting_apply(const Session *s, Settings *set, TrainConfig *tc, const char *key,
-		  const char *value, Err *e);
-/* The current value as text (canonical, re-parseable). */
-void setting_value(const Session *s, const char *key, char *buf, size_t cap);
+/* Print a drawn grid as lines of text (the host's width, colours, ascii);
+ * trim_bottom drops the blank rows at its end. */
+void cmd_print_grid(Session *s, const Grid *g, int ascii, int trim_bottom);
 
-/* `KIND key=value...` (argv[0] the kind) into c; defaults from di (or NULL). */
-int model_parse(int argc, const Word *argv, const DataInfo *di, ModelConfig *c, Err *e);
-/* The canonical `model ...` command for c. */
-void model_describe(const ModelConfig *c, char *buf, size_t cap);
 
 /* `model show`'s header and table of tensors, shapes and sizes. */
 void tensor_table(Session *s, const ParamInfo *tensors, int n);

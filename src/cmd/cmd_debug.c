@@ -6,7 +6,7 @@
 
 #include "args.h"
 #include "cmd.h"
-#include "cmd_s2s.h"
+#include "heatmap.h"
 #include "stepview.h"
 #include "views.h"
 
@@ -38,7 +38,8 @@ int cmd_break(Session *s, int argc, const Word *argv, Err *e)
 	if (s->nbrk == DEBUG_MAX_BREAKS)
 		return err_set(e, ERR_STATE, "at most %d breakpoints (break clear N removes one)", DEBUG_MAX_BREAKS);
 	Breakpoint b;
-	int rc = break_parse(argc - 1, argv + 1, s->model ? s->model->cfg.cell : CELL_LSTM, &b, e);
+	const Cells *cells = learner_cells(s->lr);
+	int rc = break_parse(argc - 1, argv + 1, cells ? cells->m->cfg.cell : CELL_LSTM, &b, e);
 	if (rc)
 		return rc;
 	s->brk[s->nbrk++] = b;
@@ -60,7 +61,7 @@ int cmd_rewind(Session *s, int argc, const Word *argv, Err *e)
 	int i = 0, rc;
 	if (argc > 1 && (rc = arg_int("checkpoint", argv[1].text, 0, DEBUG_MAX_CHECKPOINTS - 1, &i, e)))
 		return rc;
-	if (!s->model && !s->s2s)
+	if (!s->lr)
 		return err_set(e, ERR_STATE, "no model yet");
 	/* rewinding to the newest checkpoint when nothing happened since
 	 * means the one before */
@@ -81,12 +82,12 @@ int cmd_runs(Session *s, int argc, const Word *argv, Err *e)
 	if (argc > 1) {
 		if (strcmp(argv[1].text, "name") || argc < 3)
 			return err_set(e, ERR_INVAL, "usage: runs | runs name TEXT");
-		if (!s->model && !s->s2s)
+		if (!s->lr)
 			return err_set(e, ERR_STATE, "no model yet: the current run is the current model's");
 		snprintf(s->run_name, sizeof s->run_name, "%s", argv[2].text);
 		return 0;
 	}
-	int nr = s->nruns + (s->model != NULL || s->s2s != NULL);
+	int nr = s->nruns + (s->lr != NULL);
 	if (!nr) {
 		session_printf(s, "no runs yet: each model starts one");
 		return 0;
@@ -95,8 +96,8 @@ int cmd_runs(Session *s, int argc, const Word *argv, Err *e)
 		       "tok/s");
 	for (int r = 0; r < nr; r++) {
 		const History *h = r < s->nruns ? &s->runs[r].hist : &s->hist;
-		const char *name = r < s->nruns ? s->runs[r].name : s->run_name[0] ? s->run_name : s->model_line + 6;
-		size_t np = r < s->nruns ? s->runs[r].nparam : s->model ? s->model->nparam : s->s2s->nparam;
+		const char *name = r < s->nruns ? s->runs[r].name : s->run_name[0] ? s->run_name : s->lr->line + 6;
+		size_t np = r < s->nruns ? s->runs[r].nparam : s->lr->pb.nparam;
 		double toks = r < s->nruns ? s->runs[r].tok_s : history_last(h, HIST_TOKS);
 		session_printf(s, "  %-26.26s %10zu %7.0f %10.4g %10.4g %9.0f%s", name, np,
 			       h->n ? h->col[HIST_STEP][h->n - 1] : 0.0, h->n ? h->col[HIST_LOSS][h->n - 1] : NAN,
@@ -112,6 +113,26 @@ int cmd_compare(Session *s, int argc, const Word *argv, Err *e)
 	for (int i = 1; i < argc && n < 4; i++)
 		w[n++] = argv[i];
 	return cmd_plot(s, n, w, e);
+}
+
+/* `view attention` without a workbench: print the heatmap. */
+static int view_attention(Session *s, Err *e)
+{
+	const S2sOutput *o = session_translation(s);
+	int w = s->host.width > 20 ? s->host.width : 78;
+	int rows = o ? 2 * o->n + 6 : 8;	/* two text rows per output token */
+	if (rows < HEATMAP_MIN_H + 2)
+		rows = HEATMAP_MIN_H + 2;
+	if (rows > 80)
+		rows = 80;
+	Grid *g = grid_new(w, rows, e);
+	if (!g)
+		return ERR_NOMEM;
+	int rc = attention_draw(s, g, 0, 0, w, rows, s->host.ascii, s->host.color ? GRID_COLORS_8 : GRID_MONO, e);
+	if (!rc)
+		cmd_print_grid(s, g, s->host.ascii, 0);
+	grid_free(g);
+	return rc;
 }
 
 int cmd_view(Session *s, int argc, const Word *argv, Err *e)
@@ -142,7 +163,7 @@ int cmd_view(Session *s, int argc, const Word *argv, Err *e)
 		w[1].text = "compare";
 		return cmd_plot(s, 2, w, e);
 	default:	/* the last translation's attention heatmap */
-		return s2s_cmd_view_attention(s, e);
+		return view_attention(s, e);
 	}
 }
 
@@ -172,15 +193,16 @@ int cmd_step(Session *s, int argc, const Word *argv, Err *e)
 	StepCursor want = c;
 	if (stepview_clamp(s, &c))
 		return err_set(e, ERR_STATE, "nothing to step through yet: train a step first (or run grads)");
-	const Trace *tr = s->trainer.tr;
+	const Model *m = learner_cells(s->lr)->m;
+	const Trace *tr = learner_cells(s->lr)->t->tr;
 	if (want.t != c.t && t > 0)
 		return err_set(e, ERR_INVAL, "t must be from 1 to %d", tr->T);
 	if (want.layer != c.layer)
-		return err_set(e, ERR_INVAL, "layer must be from 0 to %d", s->model->cfg.layers - 1);
+		return err_set(e, ERR_INVAL, "layer must be from 0 to %d", m->cfg.layers - 1);
 	if (want.sample != c.sample && want.sample >= tr->B)
 		return err_set(e, ERR_INVAL, "sample must be from 0 to %d (the batch)", tr->B - 1);
-	if (want.unit != c.unit && want.unit >= s->model->cfg.hidden)
-		return err_set(e, ERR_INVAL, "unit must be from 0 to %d", s->model->cfg.hidden - 1);
+	if (want.unit != c.unit && want.unit >= m->cfg.hidden)
+		return err_set(e, ERR_INVAL, "unit must be from 0 to %d", m->cfg.hidden - 1);
 	s->cur = c;
 	if (s->host.view)	/* the workbench shows it in the step pane */
 		return s->host.view(s->host.ctx, s, "step", e);
@@ -189,17 +211,8 @@ int cmd_step(Session *s, int argc, const Word *argv, Err *e)
 	if (!g)
 		return ERR_NOMEM;
 	rc = stepview_draw(s, &c, s->host.ascii, s->host.color ? GRID_COLORS_8 : GRID_MONO, g, 0, 0, w, h, e);
-	if (!rc) {
-		int flags = GRID_OUT_TRIM | (s->host.ascii ? GRID_OUT_ASCII : 0) | (s->host.color ? GRID_OUT_ANSI : 0);
-		char line[8192];
-		int last = h - 1;
-		while (last > 0 && grid_row_utf8(g, last, line, sizeof line, GRID_OUT_TRIM) == 0)
-			last--;
-		for (int yy = 0; yy <= last; yy++) {
-			grid_row_utf8(g, yy, line, sizeof line, flags);
-			session_printf(s, "%s", line);
-		}
-	}
+	if (!rc)
+		cmd_print_grid(s, g, s->host.ascii, 1);
 	grid_free(g);
 	return rc;
 }

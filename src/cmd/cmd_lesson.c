@@ -60,6 +60,7 @@ int cmd_expect(Session *s, int argc, const Word *argv, Err *e)
 	if ((rc = arg_enum("quantity", argv[1].text, expect_quantities, NQ, &q, e)))
 		return rc;
 	const char *name = expect_quantities[q];
+	const Cells *cells = learner_cells(s->lr);	/* NULL: not an rnn, lstm or gru model */
 	if (!strcmp(name, "ok")) {
 		if (s->lesson_error[0])
 			return err_set(e, ERR_STATE, "the last `try` failed: %s", s->lesson_error);
@@ -82,9 +83,8 @@ int cmd_expect(Session *s, int argc, const Word *argv, Err *e)
 	GateStat gstat = GATE_MEAN;
 	for (; i < argc && !(argv[i].text[0] == '<' || argv[i].text[0] == '>' || argv[i].text[0] == '='); i++) {
 		if (!strcmp(name, "gate") && i == 2) {
-			if (!s->model)
-				return err_set(e, ERR_STATE, "no model yet");
-			if ((rc = gate_index(s->model->cfg.cell, argv[i].text, &gate, e)))
+			if ((rc = learner_need(s->lr, CAP_TIMESTEPS, "expect gate", e)) ||
+			    (rc = gate_index(cells->m->cfg.cell, argv[i].text, &gate, e)))
 				return rc;
 		} else if (!strcmp(name, "gate") && i == 3 && (!strcmp(argv[i].text, "mean") || !strcmp(argv[i].text, "max"))) {
 			gstat = argv[i].text[1] == 'e' ? GATE_MEAN : GATE_UNIT_MAX;
@@ -92,7 +92,7 @@ int cmd_expect(Session *s, int argc, const Word *argv, Err *e)
 			if ((rc = arg_int("layer", argv[i].value, 0, MODEL_MAX_LAYERS - 1, &layer, e)))
 				return rc;
 		} else if (!strncmp(argv[i].text, "ratio(", 6)) {
-			int T = s->model ? s->trainer.probe.T : 0;
+			int T = cells ? cells->t->probe.T : 0;
 			if (!T)
 				return err_set(e, ERR_STATE, "no backward pass yet for the flow (train a step or run grads)");
 			if (parse_ratio(argv[i].text, T, &t1, &t2))
@@ -131,9 +131,9 @@ int cmd_expect(Session *s, int argc, const Word *argv, Err *e)
 			return rc;
 		v = acc;
 	} else if (!strcmp(name, "seq_acc")) {
-		v = s->val_eval.seqs ? (double)s->val_eval.seq_correct / (double)s->val_eval.seqs : NAN;
+		v = s->val_sums.seqs ? (double)s->val_sums.seq_correct / (double)s->val_sums.seqs : NAN;
 	} else if (!strcmp(name, "tok_acc")) {
-		v = s->val_eval.scored ? (double)s->val_eval.correct / (double)s->val_eval.scored : NAN;
+		v = s->val_sums.scored ? (double)s->val_sums.correct / (double)s->val_sums.scored : NAN;
 	} else if (!strcmp(name, "grad")) {
 		v = history_last(h, HIST_GRAD);
 	} else if (!strcmp(name, "grad_first")) {
@@ -141,7 +141,7 @@ int cmd_expect(Session *s, int argc, const Word *argv, Err *e)
 	} else if (!strcmp(name, "grad_max")) {
 		v = h->max_grad;
 	} else if (!strcmp(name, "flow")) {
-		const Probe *p = s->model ? &s->trainer.probe : NULL;
+		const Probe *p = cells ? &cells->t->probe : NULL;
 		if (!p || !p->T)
 			return err_set(e, ERR_STATE, "no backward pass yet for the flow (train a step or run grads)");
 		int k = layer >= 0 ? layer : p->L - 1;
@@ -149,12 +149,12 @@ int cmd_expect(Session *s, int argc, const Word *argv, Err *e)
 			return err_set(e, ERR_INVAL, "layer must be from 0 to %d", p->L - 1);
 		v = probe_flow_ratio(p, k, t1 - 1, (t2 < 0 ? p->T : t2) - 1);
 	} else if (!strcmp(name, "radius")) {
-		if (!s->model)
-			return err_set(e, ERR_STATE, "no model yet");
+		if ((rc = learner_need(s->lr, CAP_TIMESTEPS, "expect radius", e)))
+			return rc;
 		double r[MODEL_MAX_LAYERS * 4];
-		probe_spectral(s->model, r);
+		probe_spectral(cells->m, r);
 		v = 0;
-		for (int k = 0; k < s->model->cfg.layers * s->model->gates; k++)
+		for (int k = 0; k < cells->m->cfg.layers * cells->m->gates; k++)
 			v = fmax(v, r[k]);
 	} else if (!strcmp(name, "steps")) {
 		v = (double)session_step(s);
@@ -162,15 +162,15 @@ int cmd_expect(Session *s, int argc, const Word *argv, Err *e)
 		ParamBlock pb;
 		v = session_params(s, &pb) ? (double)pb.nparam : 0;
 	} else if (!strcmp(name, "activations")) {
-		v = s->model && s->trainer.tr ? (double)s->trainer.tr->memsize * 4 / (1 << 20) : NAN;
+		v = cells && cells->t->tr ? (double)cells->t->tr->memsize * 4 / (1 << 20) : NAN;
 	} else if (!strcmp(name, "finite")) {
 		v = s->lesson_nonfinite ? 0 : 1;
 	} else if (!strcmp(name, "gate")) {
 		if (gate < 0)
 			return err_set(e, ERR_INVAL, "which gate? (usage: expect gate f mean > 0.5)");
-		if (!s->trainer.tr || !s->trainer.probe.T)
+		if (!cells->t->tr || !cells->t->probe.T)
 			return err_set(e, ERR_STATE, "no forward pass yet for the gates (train a step or run grads)");
-		v = gate_stat(s->model, s->trainer.tr, gate, gstat);
+		v = gate_stat(cells->m, cells->t->tr, gate, gstat);
 	}
 	char label[32];
 	snprintf(label, sizeof label, "%s%s%s", name, gate >= 0 ? " " : "", gate >= 0 ? argv[2].text : "");

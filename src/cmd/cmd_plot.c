@@ -15,14 +15,8 @@ static int print_view(Session *s, ViewKind v, const ViewOpts *o, int rows, Err *
 	if (!g)
 		return ERR_NOMEM;
 	int rc = view_draw(s, v, o, g, 0, 0, w, rows, e);
-	if (!rc) {
-		int flags = GRID_OUT_TRIM | (o->ascii ? GRID_OUT_ASCII : 0) | (s->host.color ? GRID_OUT_ANSI : 0);
-		char line[8192];
-		for (int y = 0; y < g->h; y++) {
-			grid_row_utf8(g, y, line, sizeof line, flags);
-			session_printf(s, "%s", line);
-		}
-	}
+	if (!rc)
+		cmd_print_grid(s, g, o->ascii, 0);
 	grid_free(g);
 	return rc;
 }
@@ -106,8 +100,9 @@ int cmd_plot(Session *s, int argc, const Word *argv, Err *e)
 		return 0;
 	}
 	int rows = v == VIEW_GATES ? 12 * 5 : v == VIEW_H ? 16 : 20;
-	if (v == VIEW_GATES && s->model)
-		rows = 12 * (s->model->gates + (s->model->cfg.cell == CELL_LSTM)) + (s->model->cfg.cell == CELL_RNN ? 12 : 0);
+	const Cells *cells = learner_cells(s->lr);
+	if (v == VIEW_GATES && cells)
+		rows = 12 * (cells->m->gates + (cells->m->cfg.cell == CELL_LSTM)) + (cells->m->cfg.cell == CELL_RNN ? 12 : 0);
 	if (v == VIEW_COMPARE)	/* compare has a pane (F6) */
 		return show_view(s, VIEW_COMPARE, &o, rows, "compare", e);
 	return print_view(s, (ViewKind)v, &o, rows, e);
@@ -120,6 +115,7 @@ int cmd_gates(Session *s, int argc, const Word *argv, Err *e)
 	int rc = parse_pick(argc, argv, 1, &o, e);
 	if (rc)
 		return rc;
-	int n = s->model->gates + (s->model->cfg.cell == CELL_LSTM) + (s->model->cfg.cell == CELL_RNN);
+	const Model *m = learner_cells(s->lr)->m;	/* the dispatcher checked CAP_TIMESTEPS */
+	int n = m->gates + (m->cfg.cell == CELL_LSTM) + (m->cfg.cell == CELL_RNN);
 	return show_view(s, VIEW_GATES, &o, 12 * n, "gates", e);
 }

@@ -86,7 +86,7 @@ int cmd_sweep(Session *s, int argc, const Word *argv, Err *e)
 	int nax = 0, rc;
 	long steps = 0;
 	float target = NAN;
-	if (!s->model || !s->data)
+	if (!s->lr || !s->data)
 		return err_set(e, ERR_STATE, "sweep varies the current experiment: select data and build a model first");
 	for (int i = 1; i < argc; i++) {
 		const char *k = argv[i].key, *v = argv[i].value;
@@ -140,7 +140,7 @@ int cmd_sweep(Session *s, int argc, const Word *argv, Err *e)
 
 	char data0[1024], model0[1024];
 	snprintf(data0, sizeof data0, "%s", data_args(s->data));
-	snprintf(model0, sizeof model0, "%s", s->model_line + 6);	/* "lstm hidden=..." */
+	snprintf(model0, sizeof model0, "%s", s->lr->line + 6);	/* "lstm hidden=..." */
 	typedef struct Row {
 		char label[128];
 		double best, final;

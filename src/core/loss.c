@@ -68,3 +68,12 @@ double loss_forward_backward(LossKind kind, const float *logits, const float *y,
 	*scored = cnt;
 	return cnt ? sum / (double)cnt : 0.0;
 }
+
+int vec_argmax(const float *v, int n)
+{
+	int k = 0;
+	for (int j = 1; j < n; j++)
+		if (v[j] > v[k])
+			k = j;
+	return k;
+}

@@ -17,6 +17,9 @@
 typedef enum { LOSS_MSE, LOSS_CE, LOSS_BCE, LOSS_COUNT } LossKind;
 extern const char *const loss_names[LOSS_COUNT];
 
+/* The index of the largest of v[0..n) (the first on ties): a class guess. */
+int vec_argmax(const float *v, int n);
+
 /* One batch of sequences.  All pointers are borrowed. */
 typedef struct Batch {
 	int T, B;

@@ -39,7 +39,7 @@ int s2s_greedy(const S2s *m, S2sTrace **trp, const int32_t *src, int S, int B, i
 				out[r] = S2S_PAD;
 				continue;
 			}
-			out[r] = s2s_argmax(tr->logits + r * V, V);
+			out[r] = vec_argmax(tr->logits + r * V, V);
 			if (out[r] == S2S_EOS)
 				len[j] = t + 1;
 			else
@@ -148,7 +148,7 @@ int s2s_beam(const S2s *m, const int32_t *src, int S, int W, int maxlen, S2sOutp
 		int nc = 0;
 		for (int w = 0; w < nlive; w++) {
 			const float *lg = tr->logits + ((size_t)t * W + w) * V;
-			double mx = lg[s2s_argmax(lg, V)], z = 0;
+			double mx = lg[vec_argmax(lg, V)], z = 0;
 			for (int v = 0; v < V; v++)
 				z += exp((double)lg[v] - mx);
 			const double lse = mx + log(z);

@@ -7,8 +7,6 @@
 
 /* Every id of ids [T, B] in [0, V); what names the array in the message. */
 int s2s_check_ids(const int32_t *ids, int T, int B, int V, const char *what, Err *e);
-/* Index of the largest of v[n] (the first, on ties). */
-int s2s_argmax(const float *v, int n);
 /* out[r] = table[ids[r]] for n rows of E floats. */
 void s2s_embed_rows(float *out, const float *table, const int32_t *ids, size_t n, int E);
 /* Encoder over src [S, B] (tr sized for it); keys for general attention;

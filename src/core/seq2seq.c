@@ -343,15 +343,6 @@ int s2s_check_batch(const S2s *m, const S2sBatch *b, Err *e)
 
 /* ---- forward ---- */
 
-int s2s_argmax(const float *v, int n)
-{
-	int k = 0;
-	for (int j = 1; j < n; j++)
-		if (v[j] > v[k])
-			k = j;
-	return k;
-}
-
 /* out[r] = table[ids[r]] for n rows of E floats. */
 void s2s_embed_rows(float *out, const float *table, const int32_t *ids, size_t n, int E)
 {
@@ -485,7 +476,7 @@ static void score(const S2s *m, S2sTrace *tr, const int32_t *tgt_out)
 	tr->correct = 0;
 	for (size_t r = 0; r < rows; r++)
 		if (tgt_out[r] != S2S_PAD)
-			tr->correct += s2s_argmax(tr->logits + r * V, V) == tgt_out[r];
+			tr->correct += vec_argmax(tr->logits + r * V, V) == tgt_out[r];
 }
 
 int s2s_forward(const S2s *m, S2sTrace *tr, const S2sBatch *b, float teacher, Rng *rng, Err *e)
@@ -508,7 +499,7 @@ int s2s_forward(const S2s *m, S2sTrace *tr, const S2sBatch *b, float teacher, Rn
 				size_t r = (size_t)t * B + j;
 				int32_t tok = b->tgt_in[r];
 				if (t > 0 && rng_uniform(rng) >= teacher)
-					tok = s2s_argmax(tr->logits + (r - B) * V, V);
+					tok = vec_argmax(tr->logits + (r - B) * V, V);
 				tr->dtok[r] = tok;
 			}
 			s2s_embed_rows(tr->xd + (size_t)t * B * E, m->p.tgt_embed, tr->dtok + (size_t)t * B, (size_t)B,

@@ -12,7 +12,6 @@
 
 #include "cmd.h"
 #include "fileutil.h"
-#include "cmd_s2s.h"
 
 static double now(void)
 {
@@ -47,18 +46,12 @@ void session_free(Session *s)
 {
 	if (!s)
 		return;
-	if (s->model)
-		trainer_done(&s->trainer);
-	model_free(s->model);
+	learner_free(s->lr);
 	data_batch_done(&s->train_db);
 	data_batch_done(&s->val_db);
 	sampler_done(&s->sampler);
 	data_free(s->data);
 	history_done(&s->hist);
-	if (s->s2s)
-		s2s_trainer_done(&s->s2st);
-	s2s_free(s->s2s);
-	s2s_output_free(&s->translation);
 	checkpoints_done(&s->ckpt);
 	for (int i = 0; i < s->nruns; i++)
 		history_done(&s->runs[i].hist);
@@ -68,25 +61,18 @@ void session_free(Session *s)
 	free(s);
 }
 
+Out session_out(Session *s)
+{
+	return (Out){ s->host.print, s->host.ctx };
+}
+
 void session_printf(Session *s, const char *fmt, ...)
 {
-	char buf[1024];
+	Out o = session_out(s);
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	out_vprintf(&o, fmt, ap);
 	va_end(ap);
-	/* One callback per line. */
-	char *p = buf;
-	for (;;) {
-		char *nl = strchr(p, '\n');
-		if (nl)
-			*nl = '\0';
-		if (s->host.print)
-			s->host.print(s->host.ctx, p);
-		if (!nl)
-			break;
-		p = nl + 1;
-	}
 }
 
 void session_print_text(Session *s, const char *text)
@@ -234,34 +220,11 @@ LossKind session_loss(const Session *s)
 /* Does the model fit the data?  Message says what differs and the fix. */
 static int check_fit(const Session *s, Err *e)
 {
-	if (s->s2s)
-		return s2s_session_fit(s, e);
-	if (!s->model)
+	if (!s->lr)
 		return err_set(e, ERR_STATE, "no model yet (try: model lstm hidden=64)");
 	if (!s->data)
 		return err_set(e, ERR_STATE, "no dataset yet (try: data list, then data NAME)");
-	const DataInfo *di = data_info(s->data);
-	const ModelConfig *c = &s->model->cfg;
-	if (di->kind == DATA_SEQ2SEQ)
-		return err_set(e, ERR_STATE, "%s is a seq2seq task: it needs a seq2seq model", data_name(s->data));
-	if (di->vocab && !c->vocab)
-		return err_set(e, ERR_STATE, "%s is token input (vocab %d): the model needs vocab= and embed=, it has in=%d",
-			       data_name(s->data), di->vocab, c->in);
-	if (di->vocab && c->vocab < di->vocab)
-		return err_set(e, ERR_STATE, "the model's vocab=%d is smaller than %s's %d", c->vocab, data_name(s->data), di->vocab);
-	if (!di->vocab && c->vocab)
-		return err_set(e, ERR_STATE, "%s has %d float features per step, the model reads tokens (vocab=%d)",
-			       data_name(s->data), di->in, c->vocab);
-	if (!di->vocab && c->in != di->in)
-		return err_set(e, ERR_STATE, "the model takes in=%d, %s has %d features per step", c->in, data_name(s->data), di->in);
-	int o = c->out ? c->out : c->hidden;
-	if (o != di->out)
-		return err_set(e, ERR_STATE, "the model outputs %d values (out=%d), %s needs %d", o, c->out, data_name(s->data), di->out);
-	LossKind l = session_loss(s);
-	if ((l == LOSS_CE) != (di->kind == DATA_CLASSIFY || di->kind == DATA_LM))
-		return err_set(e, ERR_STATE, "loss %s does not fit %s's %s targets (its loss is %s)", loss_names[l],
-			       data_name(s->data), data_kind_names[di->kind], loss_names[di->loss]);
-	return 0;
+	return s->lr->ops->fit(s->lr, s->data, session_loss(s), s->set.loss_explicit, e);
 }
 
 int session_prepare(Session *s, Err *e)
@@ -272,7 +235,7 @@ int session_prepare(Session *s, Err *e)
 	TrainConfig tc = s->tcfg;
 	tc.loss = session_loss(s);
 	tc.threads = s->set.threads;
-	if ((rc = s->s2s ? s2s_trainer_configure(&s->s2st, &tc, e) : trainer_configure(&s->trainer, &tc, e)))
+	if ((rc = s->lr->ops->configure(s->lr, &tc, e)))
 		return rc;
 	if (s->train_db.Bcap != s->set.batch) {
 		DataBatch db;
@@ -325,7 +288,7 @@ int session_rewind(Session *s, int i, Err *e)
 	pb.opt->t = cp->opt_t;
 	*pb.step = cp->step;
 	*pb.rng = cp->trainer_rng;
-	s->trainer.probe.T = 0;
+	s->lr->ops->forget(s->lr);
 	if (s->data)
 		sampler_seek(&s->sampler, cp->epoch, cp->pos);
 	history_truncate(&s->hist, (double)cp->step);
@@ -342,7 +305,7 @@ static int cmp_double(const void *a, const void *b)
 
 void session_archive_run(Session *s)
 {
-	if ((!s->model && !s->s2s) || !s->hist.n)
+	if (!s->lr || !s->hist.n)
 		return;
 	if (s->nruns == SESSION_MAX_RUNS) {	/* drop the oldest */
 		history_done(&s->runs[0].hist);
@@ -351,10 +314,10 @@ void session_archive_run(Session *s)
 	}
 	Run *r = &s->runs[s->nruns];
 	memset(r, 0, sizeof *r);
-	snprintf(r->name, sizeof r->name, "%s", s->run_name[0] ? s->run_name : s->model_line + 6);
-	snprintf(r->model, sizeof r->model, "%s", s->model_line);
+	snprintf(r->name, sizeof r->name, "%s", s->run_name[0] ? s->run_name : s->lr->line + 6);
+	snprintf(r->model, sizeof r->model, "%s", s->lr->line);
 	snprintf(r->data, sizeof r->data, "%s", s->run_data[0] || !s->data ? s->run_data : data_args(s->data));
-	r->nparam = s->model ? s->model->nparam : s->s2s->nparam;
+	r->nparam = s->lr->pb.nparam;
 	/* median throughput */
 	size_t n = s->hist.n;
 	double *t = malloc(n * sizeof *t);
@@ -374,16 +337,46 @@ void session_archive_run(Session *s)
 
 void session_end_model(Session *s)
 {
-	if (s->model) {
+	if (s->lr) {
 		session_archive_run(s);
-		trainer_done(&s->trainer);
-		model_free(s->model);
-		s->model = NULL;
+		learner_free(s->lr);
+		s->lr = NULL;
 	}
-	s2s_session_drop(s);
+	memset(&s->val_sums, 0, sizeof s->val_sums);
 	checkpoints_clear(&s->ckpt);
 	if (s->data)
 		sampler_seek(&s->sampler, 0, 0);
+}
+
+void session_install(Session *s, Learner *l)
+{
+	s->lr = l;
+	memset(&s->val_sums, 0, sizeof s->val_sums);
+}
+
+const char *session_model_line(const Session *s)
+{
+	return s->lr ? s->lr->line : "";
+}
+
+int session_params(Session *s, ParamBlock *p)
+{
+	if (!s->lr) {
+		memset(p, 0, sizeof *p);
+		return 0;
+	}
+	*p = s->lr->pb;
+	return 1;
+}
+
+long session_step(const Session *s)
+{
+	return s->lr ? *s->lr->pb.step : 0;
+}
+
+const S2sOutput *session_translation(const Session *s)
+{
+	return learner_caps(s->lr) & CAP_TRANSLATE ? s->lr->ops->translation(s->lr) : NULL;
 }
 
 void session_start_run(Session *s, const Rng *rng, uint64_t model_seed)
@@ -438,17 +431,28 @@ void session_train_cancel(Session *s)
 	s->job.left = 0;
 }
 
-/* Mean validation loss over up to val_size examples. */
+int session_eval_sums(Session *s, long max, DataBatch *db, EvalSums *r, Err *e)
+{
+	memset(r, 0, sizeof *r);
+	const DataInfo *di = data_info(s->data);
+	const int B = db->Bcap;
+	const long n = di->n_val < max ? di->n_val : max;
+	long idx[B];
+	int rc = 0;
+	for (long i = 0; i < n && !rc; i += B) {
+		int b = (int)(n - i < B ? n - i : B);
+		for (int j = 0; j < b; j++)
+			idx[j] = i + j;
+		data_fill(s->data, SPLIT_VAL, idx, b, db);
+		rc = s->lr->ops->eval_batch(s->lr, s->data, db, b, r, e);
+	}
+	return rc;
+}
+
+/* The validation pass of training: up to val_size examples, into
+ * s->val_sums; *out the mean loss (NaN without validation examples). */
 static int validate(Session *s, double *out, Err *e)
 {
-	if (s->s2s)	/* also token and greedy sequence accuracy, into s->val_eval */
-		return s2s_session_validate(s, out, e);
-	const DataInfo *di = data_info(s->data);
-	long n = di->n_val < s->set.val_size ? di->n_val : s->set.val_size;
-	if (n <= 0) {
-		*out = NAN;
-		return 0;
-	}
 	int rc;
 	if (s->val_db.Bcap != s->set.batch) {
 		DataBatch db;
@@ -457,22 +461,37 @@ static int validate(Session *s, double *out, Err *e)
 		data_batch_done(&s->val_db);
 		s->val_db = db;
 	}
-	long idx[s->set.batch];
-	double sum = 0;
-	long cnt = 0;
-	for (long i = 0; i < n; i += s->set.batch) {
-		int b = (int)(n - i < s->set.batch ? n - i : s->set.batch);
-		for (int j = 0; j < b; j++)
-			idx[j] = i + j;
-		data_fill(s->data, SPLIT_VAL, idx, b, &s->val_db);
-		double l;
-		if ((rc = train_eval(&s->trainer, &s->val_db.b, &l, e)))
-			return rc;
-		sum += l * b;
-		cnt += b;
-	}
-	*out = sum / (double)cnt;
-	return 0;
+	rc = session_eval_sums(s, s->set.val_size, &s->val_db, &s->val_sums, e);
+	*out = eval_loss(&s->val_sums);
+	return rc;
+}
+
+int session_evaluate(Session *s, long max, double *loss, double *acc, Err *e)
+{
+	Err fit;
+	if (session_prepare(s, &fit))
+		return err_set(e, ERR_STATE, "%s", fit.msg);
+	if (data_info(s->data)->n_val <= 0)
+		return err_set(e, ERR_STATE, "%s has no validation examples", data_name(s->data));
+	DataBatch db;
+	int rc = data_batch_init(&db, s->data, s->set.batch, e);
+	if (rc)
+		return rc;
+	rc = session_eval_sums(s, max, &db, &s->val_sums, e);
+	data_batch_done(&db);
+	*loss = eval_loss(&s->val_sums);
+	*acc = eval_accuracy(&s->val_sums);
+	return rc;
+}
+
+int session_accuracy(Session *s, double *acc, Err *e)
+{
+	double loss;
+	int rc = session_evaluate(s, 100000, &loss, acc, e);
+	if (!rc && isnan(*acc))
+		return err_set(e, ERR_STATE, "accuracy needs classification targets (%s is %s)", data_name(s->data),
+			       data_kind_names[data_info(s->data)->kind]);
+	return rc;
 }
 
 static void progress(Session *s, const StepStats *st, double val, int last)
@@ -482,13 +501,12 @@ static void progress(Session *s, const StepStats *st, double val, int last)
 	char vbuf[96] = "", abuf[32] = "";
 	if (!isnan(val))
 		snprintf(vbuf, sizeof vbuf, "  val %.4f", val);
-	if (s->s2s) {	/* token accuracy of the step; validation token and sequence accuracy */
-		snprintf(abuf, sizeof abuf, "  acc %.3f", s->tok_acc);
-		const S2sEval *v = &s->val_eval;
-		if (!isnan(val) && v->scored && v->seqs)
-			snprintf(vbuf, sizeof vbuf, "  val %.4f  val_acc %.3f  seq_acc %.3f", val,
-				 (double)v->correct / (double)v->scored, (double)v->seq_correct / (double)v->seqs);
-	}
+	if (!isnan(s->lr->acc))	/* the step's accuracy (seq2seq: tokens, teacher-forced) */
+		snprintf(abuf, sizeof abuf, "  acc %.3f", s->lr->acc);
+	const EvalSums *v = &s->val_sums;
+	if (!isnan(val) && v->scored && v->seqs)	/* decoded: token and whole-sequence accuracy */
+		snprintf(vbuf, sizeof vbuf, "  val %.4f  val_acc %.3f  seq_acc %.3f", val,
+			 (double)v->correct / (double)v->scored, (double)v->seq_correct / (double)v->seqs);
 	session_printf(s, "step %6ld  loss %.4f%s%s  grad %.3g%s  lr %.3g  %.0f tok/s%s", st->step, st->loss,
 		       abuf, vbuf, st->grad_norm, st->grad_norm_clipped < st->grad_norm ? " (clipped)" : "", st->lr,
 		       tps, last ? "  done" : "");
@@ -520,8 +538,9 @@ static int check_breaks(Session *s, const StepStats *st, double val, int finite)
 {
 	if (!s->nbrk)
 		return 0;
+	const Cells *c = learner_cells(s->lr);
 	BreakInput in = { .loss = finite ? st->loss : NAN, .val = val, .grad = finite ? st->grad_norm : NAN,
-			  .finite = finite, .m = s->model, .tr = s->trainer.tr, .probe = &s->trainer.probe };
+			  .finite = finite, .m = c ? c->m : NULL, .tr = c ? c->t->tr : NULL, .probe = c ? &c->t->probe : NULL };
 	if (!finite)	/* the refused step: its loss or norm was not finite */
 		in.loss = in.grad = INFINITY;
 	for (int i = 0; i < s->nbrk; i++) {
@@ -532,7 +551,7 @@ static int check_breaks(Session *s, const StepStats *st, double val, int finite)
 		b->hits++;
 		int t = break_focus(b, &in);
 		session_printf(s, "break %d (%s) at step %ld: %s = %.4g; showing t=%d", i + 1, b->text,
-			       finite ? st->step : s->trainer.step + 1, break_kind_names[b->kind], seen, t + 1);
+			       finite ? st->step : session_step(s) + 1, break_kind_names[b->kind], seen, t + 1);
 		if (s->host.on_break)
 			s->host.on_break(s->host.ctx, s, t);
 		return 1;
@@ -551,7 +570,7 @@ int session_train_slice(Session *s, double seconds)
 		data_fill(s->data, SPLIT_TRAIN, idx, B, &s->train_db);
 		StepStats st;
 		double ts = now();
-		int rc = s->s2s ? s2s_session_step(s, &st, &e) : train_step(&s->trainer, &s->train_db.b, &st, &e);
+		int rc = s->lr->ops->train_step(s->lr, s->data, &s->train_db, &st, &e);
 		if (rc) {
 			s->job.left = 0;
 			job_fail(s, &e);

@@ -19,9 +19,9 @@
 #include "data.h"
 #include "debug.h"
 #include "history.h"
+#include "learner.h"
 #include "lex.h"
-#include "model.h"
-#include "seq2seq.h"
+#include "out.h"
 #include "train.h"
 
 typedef struct Session Session;
@@ -111,16 +111,10 @@ struct Session {
 	Sampler sampler;
 	DataBatch train_db, val_db;
 
-	Model *model;		/* NULL until `model` */
-	char model_line[512];	/* the canonical `model ...` command */
+	Learner *lr;		/* the model and its trainer: NULL until `model` */
 	uint64_t model_seed;
 	TrainConfig tcfg;
-	Trainer trainer;	/* valid when model != NULL */
-	S2s *s2s;		/* a seq2seq model instead (model is then NULL) */
-	S2sTrainer s2st;	/* valid when s2s != NULL */
-	double tok_acc;		/* seq2seq: token accuracy of the last step */
-	S2sEval val_eval;	/* seq2seq: the last validation pass */
-	S2sOutput translation;	/* seq2seq: the last `translate` (n = 0: none) */
+	EvalSums val_sums;	/* the last validation pass (training's or expect's) */
 	History hist;
 	TrainJob job;
 	Err job_err;		/* why the last job stopped early */
@@ -176,13 +170,19 @@ int session_val_head(Session *s, int *n, DataBatch *db, Err *e);
 /* Archive the current run (its history) for `compare`; called before a new
  * model replaces it.  A run without steps is not kept. */
 void session_archive_run(Session *s);
-/* A new model (plain or seq2seq, already built) is about to go in: the
- * current one ends its run and is freed, the checkpoints go, and the data
- * is read from the start again, as the last run read it. */
+/* A new model (already built) is about to go in: the current one ends its
+ * run and is freed, the checkpoints go, and the data is read from the start
+ * again, as the last run read it. */
 void session_end_model(Session *s);
+/* Put the learner l in (after session_end_model, or into a new session). */
+void session_install(Session *s, Learner *l);
 /* The new model is in: its run starts, with the master generator after
  * the draws that built it and the model's seed. */
 void session_start_run(Session *s, const Rng *rng, uint64_t model_seed);
+/* The canonical command of the current model ("" without one). */
+const char *session_model_line(const Session *s);
+/* Where the learners print: the host's print callback. */
+Out session_out(Session *s);
 /* Take a checkpoint of the model now (for rewind). */
 int session_checkpoint(Session *s, Err *e);
 /* Go back to the i-th newest checkpoint. */
@@ -209,8 +209,11 @@ void session_try_failed(Session *s, const char *cmd, const Err *inner);
 /* Text of any length, one host line per line of it (text is not kept). */
 void session_print_text(Session *s, const char *text);
 
+/* The learner's evaluation sums over up to max examples of the validation
+ * split, in batches of db's size. */
+int session_eval_sums(Session *s, long max, DataBatch *db, EvalSums *r, Err *e);
 /* Validation loss and accuracy (NaN when not a classification) over up to
- * max examples of the validation split. */
+ * max examples of the validation split; the sums go to s->val_sums. */
 int session_evaluate(Session *s, long max, double *loss, double *acc, Err *e);
 /* Validation accuracy: classification (argmax), binary (> 0), or seq2seq
  * whole-sequence greedy accuracy. */
@@ -219,24 +222,13 @@ int session_accuracy(Session *s, double *acc, Err *e);
 /* The loss in force: explicit, else the dataset's, else mse. */
 LossKind session_loss(const Session *s);
 
-/* The current model's parameters as one flat block, plain or seq2seq:
- * what save, load, import and export need (cmd_s2s.c). */
-typedef struct ParamBlock {
-	size_t nparam;
-	float *params, *grads;
-	int ntensors;
-	const ParamInfo *tensors;	/* names, shapes, offsets */
-	Optim *opt;		/* the trainer's optimizer */
-	long *step;		/* the trainer's update count */
-	Rng *rng;		/* the trainer's generator */
-} ParamBlock;
-/* Fill p for the current model: 1, or 0 (p zeroed) when there is none. */
+/* The current model's parameter block: 1, or 0 (p zeroed) when there is none. */
 int session_params(Session *s, ParamBlock *p);
-const ParamInfo *param_find(const ParamBlock *p, const char *name);
 /* Updates applied to the current model (0 without one). */
 long session_step(const Session *s);
-/* The last `translate` of a seq2seq model: tokens, source and attention
- * weights [n, S] (NULL without attention); NULL when there is none. */
+/* The last `translate` of a learner that can (CAP_TRANSLATE): tokens,
+ * source and attention weights [n, S] (NULL without attention); NULL when
+ * there is none. */
 const S2sOutput *session_translation(const Session *s);
 
 #endif

@@ -12,10 +12,11 @@
 
 int stepview_clamp(const Session *s, StepCursor *c)
 {
-	if (!s->model || !s->trainer.tr || !s->trainer.probe.T)
+	const Cells *k = learner_cells(s->lr);
+	if (!k || !k->t->tr || !k->t->probe.T)
 		return ERR_STATE;
-	const Trace *tr = s->trainer.tr;
-	const ModelConfig *mc = &s->model->cfg;
+	const Trace *tr = k->t->tr;
+	const ModelConfig *mc = &k->m->cfg;
 #define CLAMP(v, hi) ((v) < 0 ? 0 : (v) > (hi) ? (hi) : (v))
 	c->layer = CLAMP(c->layer, mc->layers - 1);
 	c->sample = CLAMP(c->sample, tr->B - 1);
@@ -78,14 +79,14 @@ static void spark(char *buf, size_t cap, const float *v, int n, int stride, doub
 	}
 }
 
-typedef struct Out {
+typedef struct Lines {
 	Grid *g;
 	int x, y, w, h, row;
 	Style st;
-} Out;
+} Lines;
 
-static void line(Out *o, Style st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void line(Out *o, Style st, const char *fmt, ...)
+static void line(Lines *o, Style st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void line(Lines *o, Style st, const char *fmt, ...)
 {
 	if (o->row >= o->h)
 		return;
@@ -104,9 +105,10 @@ int stepview_draw(const Session *s, const StepCursor *cur, int ascii, GridColors
 	StepCursor c = *cur;
 	if (stepview_clamp(s, &c))
 		return err_set(e, ERR_STATE, "nothing to step through yet: train a step first (or run grads)");
-	const Model *m = s->model;
+	const Cells *k = learner_cells(s->lr);
+	const Model *m = k->m;
 	const ModelConfig *mc = &m->cfg;
-	const Trace *tr = s->trainer.tr;
+	const Trace *tr = k->t->tr;
 	const LayerTrace *lt = &tr->lt[c.layer];
 	const int H = mc->hidden, G = m->gates, B = tr->B, T = tr->T;
 	const int nin = c.layer == 0 ? m->in0 : H;
@@ -151,14 +153,14 @@ int stepview_draw(const Session *s, const StepCursor *cur, int ascii, GridColors
 			w = lw;
 		}
 	}
-	Out o = { g, x, y, w, h, 0, grid_style(GRID_DEFAULT, 0) };
+	Lines o = { g, x, y, w, h, 0, grid_style(GRID_DEFAULT, 0) };
 	Style bold = grid_style(GRID_DEFAULT, GRID_BOLD), dim = grid_style(GRID_DEFAULT, GRID_DIM);
 	Style hl = grid_style(colors == GRID_MONO ? GRID_DEFAULT : GRID_CYAN, GRID_BOLD);
 	const char *sig = ascii ? "sigm" : "σ";
 	char b1[256], b2[256];
 
 	line(&o, bold, "%s  t=%d of %d  layer %d  sequence %d/%d  unit %d/%d  (step %ld)",
-	     cell_names[mc->cell], c.t + 1, T, c.layer, c.sample, B, j, H, s->trainer.step);
+	     cell_names[mc->cell], c.t + 1, T, c.layer, c.sample, B, j, H, k->t->step);
 	/* inputs */
 	size_t n = 0;
 	char xs[256];

@@ -30,13 +30,12 @@ static int need_history(const Session *s, Err *e)
 	return 0;
 }
 
-static int need_probe(const Session *s, Err *e)
+static int need_probe(const Session *s, ViewKind v, Err *e)
 {
-	if (!s->model && s->s2s)
-		return err_set(e, ERR_STATE, "not for a seq2seq model (flow, sat, gates and h show rnn, lstm and gru models)");
-	if (!s->model)
-		return err_set(e, ERR_STATE, "no model yet (try: model lstm hidden=64)");
-	if (!s->trainer.probe.T)
+	int rc = learner_need(s->lr, CAP_TIMESTEPS, view_names[v], e);
+	if (rc)
+		return rc;
+	if (!learner_cells(s->lr)->t->probe.T)
 		return err_set(e, ERR_STATE, "no backward pass yet: train a step first (or run grads)");
 	return 0;
 }
@@ -101,9 +100,10 @@ static int lines_build(const Session *s, ViewKind v, const ViewOpts *o, Lines *L
 		return 0;
 	case VIEW_FLOW:
 	case VIEW_SAT: {
-		if ((rc = need_probe(s, e)))
+		if ((rc = need_probe(s, v, e)))
 			return rc;
-		const Probe *p = &s->trainer.probe;
+		const Trainer *tn = learner_cells(s->lr)->t;
+		const Probe *p = &tn->probe;
 		L->buf = malloc((size_t)(p->L + 1) * p->T * sizeof(double));
 		if (!L->buf)
 			return err_set(e, ERR_NOMEM, "out of memory");
@@ -119,10 +119,10 @@ static int lines_build(const Session *s, ViewKind v, const ViewOpts *o, Lines *L
 			L->ser[L->nser++] = (PlotSeries){ L->names[k], x, y, p->T, GRID_DEFAULT };
 		}
 		if (v == VIEW_FLOW) {
-			snprintf(L->title, sizeof L->title, "||dL/dh_t|| at step %ld", s->trainer.step);
+			snprintf(L->title, sizeof L->title, "||dL/dh_t|| at step %ld", tn->step);
 			L->spec.logy = 1;
 		} else {
-			snprintf(L->title, sizeof L->title, "saturated units at step %ld", s->trainer.step);
+			snprintf(L->title, sizeof L->title, "saturated units at step %ld", tn->step);
 			L->spec.ymin = 0;
 			L->spec.ymax = 1;
 		}
@@ -171,7 +171,7 @@ static int lines_build(const Session *s, ViewKind v, const ViewOpts *o, Lines *L
 			}
 			p += 2 * hh->n;
 			snprintf(L->names[u], sizeof L->names[u], "%s",
-				 r < s->nruns ? s->runs[r].name : s->run_name[0] ? s->run_name : s->model_line + 6);
+				 r < s->nruns ? s->runs[r].name : s->run_name[0] ? s->run_name : session_model_line(s) + 6);
 			L->ser[L->nser++] = (PlotSeries){ L->names[u], xs, ys, k, GRID_DEFAULT };
 		}
 		int n = snprintf(L->title, sizeof L->title, "%s loss of the runs%s%s", any_val ? "validation" : "training",
@@ -200,10 +200,10 @@ static int maps_build(const Session *s, ViewKind v, const ViewOpts *o, Maps *M, 
 {
 	memset(M, 0, sizeof *M);
 	int rc;
-	if ((rc = need_probe(s, e)))
+	if ((rc = need_probe(s, v, e)))
 		return rc;
-	const Model *m = s->model;
-	const Trace *tr = s->trainer.tr;
+	const Model *m = learner_cells(s->lr)->m;
+	const Trace *tr = learner_cells(s->lr)->t->tr;
 	const int L = m->cfg.layers, H = m->cfg.hidden, G = m->gates, T = tr->T, B = tr->B;
 	if (o->layer < 0 || o->layer >= L)
 		return err_set(e, ERR_INVAL, "layer must be from 0 to %d, got %d", L - 1, o->layer);

@@ -35,6 +35,10 @@ typedef struct ViewOpts {
 /* Draw view v of s into the rectangle of g.  ERR_STATE (with a message that
  * says what to do first) when there is nothing to show yet. */
 int view_draw(const Session *s, ViewKind v, const ViewOpts *o, Grid *g, int x, int y, int w, int h, Err *e);
+/* The last translation's attention (rows: output tokens, columns: source
+ * tokens, labelled with the dataset's characters) drawn into the rectangle
+ * of g; ERR_STATE with a message when there is none (attention.c). */
+int attention_draw(const Session *s, Grid *g, int x, int y, int w, int h, int ascii, GridColors colors, Err *e);
 /* The same picture as an SVG file. */
 int view_svg(const Session *s, ViewKind v, const ViewOpts *o, const char *path, Err *e);
 

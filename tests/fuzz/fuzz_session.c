@@ -86,7 +86,7 @@ static void snap_take(Session *s, Snapshot *sn)
 		abort();
 	if (s->hist.n)
 		memcpy(sn->loss, s->hist.col[HIST_LOSS], s->hist.n * sizeof(double));
-	snprintf(sn->model_line, sizeof sn->model_line, "%s", s->model_line);
+	snprintf(sn->model_line, sizeof sn->model_line, "%s", session_model_line(s));
 	sn->njournal = s->njournal;
 }
 
@@ -102,7 +102,7 @@ static const char *snap_diff(Session *s, const Snapshot *sn, int journal_grew)
 		return "the weights";
 	if (s->hist.n != sn->hist_n || (sn->hist_n && memcmp(s->hist.col[HIST_LOSS], sn->loss, sn->hist_n * sizeof(double))))
 		return "the history";
-	if (strcmp(s->model_line, sn->model_line))
+	if (strcmp(session_model_line(s), sn->model_line))
 		return "the model line";
 	if (s->njournal != sn->njournal + journal_grew)
 		return "the journal";

@@ -1,0 +1,22 @@
+/* settings.h — the settings of a session (`set KEY=VALUE`) as data. */
+#ifndef RNNLAB_SETTINGS_H
+#define RNNLAB_SETTINGS_H
+
+#include "session.h"
+
+/* One setting: its key, help line and (for enums) its choices. */
+typedef struct SettingDef {
+	const char *key;
+	const char *help;
+	const char *const *choices;	/* enum values, or NULL */
+	int nchoices;
+} SettingDef;
+int setting_count(void);
+const SettingDef *setting_at(int i);
+/* Apply key=value to copies of the settings and train config. */
+int setting_apply(const Session *s, Settings *set, TrainConfig *tc, const char *key,
+		  const char *value, Err *e);
+/* The current value as text (canonical, re-parseable). */
+void setting_value(const Session *s, const char *key, char *buf, size_t cap);
+
+#endif
