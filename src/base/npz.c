@@ -238,3 +238,15 @@ const NpyArray *npz_find(const Npz *z, const char *name)
 			return &z->arrays[i];
 	return NULL;
 }
+
+int npz_file_holds(const char *path, const char *name)
+{
+	Npz z;
+	Err ignore;
+	int ok = npz_read(&z, path, &ignore) == 0;
+	if (ok) {
+		ok = npz_find(&z, name) != NULL;
+		npz_free(&z);
+	}
+	return ok;
+}

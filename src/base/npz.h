@@ -34,6 +34,9 @@ int  npz_read_mem(Npz *z, const void *buf, size_t len, const char *label, Err *e
 void npz_free(Npz *z);
 /* The array called name, or NULL.  Borrowed from z. */
 const NpyArray *npz_find(const Npz *z, const char *name);
+/* Is path a sound .npz archive (npz_read reads it) holding an array called
+ * name?  1 or 0.  A FileHolds (fileutil.h): what tells a session file. */
+int npz_file_holds(const char *path, const char *name);
 
 /* Writing.  Nothing appears at path until npz_writer_close succeeds; then
  * the whole file appears at once (libzip writes a temporary file in the

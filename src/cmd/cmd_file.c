@@ -27,6 +27,13 @@
 
 #define SESSION_FORMAT 1
 
+/* May path be written as a session: it is absent, or a session already
+ * (an .npz holding rnnlab_format), or force is set. */
+static int session_may_write(const char *path, int force, Err *e)
+{
+	return file_may_write_holding(path, FILE_SESSION, npz_file_holds, "rnnlab_format", force, e);
+}
+
 /* ---- save ---- */
 
 typedef struct Text {
@@ -147,7 +154,7 @@ int cmd_save(Session *s, int argc, const Word *argv, Err *e)
 			return err_set(e, ERR_INVAL, "unknown word '%s' (usage: save FILE [force])", argv[2].text);
 		force = 1;
 	}
-	int rc = file_may_write(argv[1].text, FILE_SESSION, force, e);
+	int rc = session_may_write(argv[1].text, force, e);
 	if (rc || (rc = session_write(s, argv[1].text, e)))
 		return rc;
 	snprintf(s->session_path, sizeof s->session_path, "%s", argv[1].text);
@@ -542,7 +549,7 @@ int session_autosave(Session *s, char *path, size_t cap, Err *e)
 		snprintf(path, cap, "%s.autosave", s->session_path);
 	else
 		snprintf(path, cap, "rnnlab-autosave-%ld.rnnlab", (long)getpid());
-	int rc = file_may_write(path, FILE_SESSION, 0, e);
+	int rc = session_may_write(path, 0, e);
 	if (!rc)
 		rc = session_write(s, path, e);
 	return rc;
