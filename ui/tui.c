@@ -13,16 +13,13 @@
  * line at a time, waiting while a job runs or a `pause` waits for a key.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <glob.h>
 #include <locale.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <curses.h>
 
@@ -34,6 +31,7 @@
 #include "probe.h"
 #include "rlbridge.h"
 #include "stepview.h"
+#include "term.h"
 #include "views.h"
 
 #define MIN_COLS 80
@@ -85,8 +83,6 @@ typedef struct Tui {
 	double draw_seconds, train_seconds;	/* RNNLAB_STATS: the live view's cost */
 	long draws;
 } Tui;
-
-static volatile sig_atomic_t got_term;
 
 static double now(void)
 {
@@ -803,41 +799,7 @@ static void handle_input(Tui *t, int r, wint_t ch)
 		rlb_feed_char(ch);
 }
 
-/* ---- signals and the terminal ---- */
-
-static void on_term(int sig)
-{
-	got_term = sig;	/* the exit status is 128 + sig, as the shell's */
-}
-
-static int stderr_fd = -1;
-static FILE *stderr_capture;
-
-static void capture_stderr(void)
-{
-	stderr_capture = tmpfile();
-	if (!stderr_capture)
-		return;
-	fflush(stderr);
-	stderr_fd = dup(2);
-	dup2(fileno(stderr_capture), 2);
-}
-
-static void release_stderr(void)
-{
-	if (stderr_fd < 0)
-		return;
-	fflush(stderr);
-	dup2(stderr_fd, 2);
-	close(stderr_fd);
-	stderr_fd = -1;
-	rewind(stderr_capture);
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, stderr_capture)) > 0)
-		fwrite(buf, 1, n, stderr);
-	fclose(stderr_capture);
-}
+/* ---- the run ---- */
 
 static void autosave(Tui *t)
 {
@@ -878,19 +840,7 @@ int tui_run(const char *script, const Options *opt)
 	t->ascii = opt->ascii;
 	t->welcome = 1;
 
-	frontend_install_sigint();
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_term;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-
-	capture_stderr();
-	set_escdelay(25);
-	initscr();
-	cbreak();
-	noecho();
-	nonl();
+	term_start();
 	const char *nc = getenv("NO_COLOR");
 	t->colors = blit_init_colors(nc && *nc);
 	t->rl.done = line_entered;
@@ -916,7 +866,7 @@ int tui_run(const char *script, const Options *opt)
 	}
 	draw_all(t);
 
-	while (!t->quit && !got_term) {
+	while (!t->quit && !term_signal()) {
 		Session *s = t->s;
 		int training = s->job.left > 0 && !t->paused;
 		int script_ready = t->nscripts && !t->waiting_key && s->job.left <= 0;
@@ -946,13 +896,12 @@ int tui_run(const char *script, const Options *opt)
 		if (t->dirty && (!training || now() - t->last_draw >= REDRAW_INTERVAL))
 			draw_all(t);
 	}
-	if (got_term)
+	if (term_signal())
 		log_add(t, "terminated", 1);
 	rlb_done();
 	complete_done();
-	endwin();
-	release_stderr();
-	if (got_term)
+	term_end();
+	if (term_signal())
 		autosave(t);
 	const char *stats = getenv("RNNLAB_STATS");
 	if (stats && *stats)
@@ -971,5 +920,5 @@ int tui_run(const char *script, const Options *opt)
 	destroy_windows(t);
 	session_free(t->s);
 	free(t);
-	return got_term ? 128 + got_term : 0;
+	return term_signal() ? 128 + term_signal() : 0;
 }

@@ -1,13 +1,12 @@
 /* fileutil.c — overwrite guards and whole-file reads. */
 #include "fileutil.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-#include "npz.h"
 
 static const char *const kind_names[FILE_KIND_COUNT] = {
 	".npz file", "rnnlab session", "rnnlab journal", "rnnlab history (.csv)", ".svg file"
@@ -22,6 +21,13 @@ static int has_ext(const char *path, const char *ext)
 
 int file_may_write(const char *path, FileKind kind, int force, Err *e)
 {
+	return file_may_write_holding(path, kind, NULL, NULL, force, e);
+}
+
+int file_may_write_holding(const char *path, FileKind kind, FileHolds holds, const char *what,
+			   int force, Err *e)
+{
+	assert(kind != FILE_SESSION || holds);
 	struct stat st;
 	if (stat(path, &st) != 0)
 		return 0;	/* does not exist (or unreachable: the write says why) */
@@ -37,15 +43,8 @@ int file_may_write(const char *path, FileKind kind, int force, Err *e)
 			ok = fread(magic, 1, 4, f) == 4 && magic[0] == 'P' && magic[1] == 'K';
 			fclose(f);
 		}
-		if (ok && kind == FILE_SESSION) {
-			Npz z;
-			Err ignore;
-			ok = npz_read(&z, path, &ignore) == 0;
-			if (ok) {
-				ok = npz_find(&z, "rnnlab_format") != NULL;
-				npz_free(&z);
-			}
-		}
+		if (ok && holds)
+			ok = holds(path, what);
 	} else {
 		/* the extension, and the first bytes rnnlab writes in such a file */
 		static const char *const head[FILE_KIND_COUNT] = { NULL, NULL, "# rnnlab journal", "step,loss,", "<svg" };

@@ -8,12 +8,21 @@
 
 typedef enum { FILE_NPZ, FILE_SESSION, FILE_LAB, FILE_CSV, FILE_SVG, FILE_KIND_COUNT } FileKind;
 
+/* What an existing file holds beyond its first bytes, for a kind known by
+ * its content: 1 when path holds what (a session: an .npz holding a
+ * given member), else 0. */
+typedef int (*FileHolds)(const char *path, const char *what);
+
 /* May `path` be written as a file of this kind?  A path that does not
  * exist may; an existing one only when it already is a file of that kind
- * (an .npz for FILE_NPZ, an rnnlab session for FILE_SESSION, a journal,
- * history or SVG that rnnlab wrote: the extension and the first bytes), or
- * when force is set.  Directories never. */
+ * (an .npz for FILE_NPZ, a journal, history or SVG that rnnlab wrote: the
+ * extension and the first bytes), or when force is set.  Directories
+ * never.  FILE_SESSION goes through file_may_write_holding. */
 int file_may_write(const char *path, FileKind kind, int force, Err *e);
+/* The same, where an existing .npz (FILE_NPZ, FILE_SESSION) must also
+ * pass holds(path, what); FILE_SESSION needs holds. */
+int file_may_write_holding(const char *path, FileKind kind, FileHolds holds, const char *what,
+			   int force, Err *e);
 
 /* Is path a regular file of at most max bytes?  A FIFO, a device
  * (/dev/zero, /dev/stdin) or a directory would block, never end, or mean

@@ -18,7 +18,7 @@ int cmd_save(Session *s, int argc, const Word *argv, Err *e)
 			return err_set(e, ERR_INVAL, "unknown word '%s' (usage: save FILE [force])", argv[2].text);
 		force = 1;
 	}
-	int rc = file_may_write(argv[1].text, FILE_SESSION, force, e);
+	int rc = session_may_write(argv[1].text, force, e);
 	if (rc || (rc = session_file_write(s, argv[1].text, e)))
 		return rc;
 	snprintf(s->session_path, sizeof s->session_path, "%s", argv[1].text);

@@ -27,6 +27,11 @@
 
 #define SESSION_FORMAT 1
 
+int session_may_write(const char *path, int force, Err *e)
+{
+	return file_may_write_holding(path, FILE_SESSION, npz_file_holds, "rnnlab_format", force, e);
+}
+
 /* ---- save ---- */
 
 typedef struct Text {
@@ -378,7 +383,7 @@ int session_autosave(Session *s, char *path, size_t cap, Err *e)
 		snprintf(path, cap, "%s.autosave", s->session_path);
 	else
 		snprintf(path, cap, "rnnlab-autosave-%ld.rnnlab", (long)getpid());
-	int rc = file_may_write(path, FILE_SESSION, 0, e);
+	int rc = session_may_write(path, 0, e);
 	if (!rc)
 		rc = session_file_write(s, path, e);
 	return rc;

@@ -1,0 +1,77 @@
+/* term.c — the terminal and the signals under the workbench: SIGINT (the
+ * front ends' flag), SIGTERM and SIGHUP caught into flags, stderr held in a
+ * temporary file while curses owns the screen and written out after
+ * endwin(), curses started and ended. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <curses.h>
+
+#include "frontend.h"
+#include "term.h"
+
+static volatile sig_atomic_t got_term;
+
+static void on_term(int sig)
+{
+	got_term = sig;	/* the exit status is 128 + sig, as the shell's */
+}
+
+static int stderr_fd = -1;
+static FILE *stderr_capture;
+
+static void capture_stderr(void)
+{
+	stderr_capture = tmpfile();
+	if (!stderr_capture)
+		return;
+	fflush(stderr);
+	stderr_fd = dup(2);
+	dup2(fileno(stderr_capture), 2);
+}
+
+static void release_stderr(void)
+{
+	if (stderr_fd < 0)
+		return;
+	fflush(stderr);
+	dup2(stderr_fd, 2);
+	close(stderr_fd);
+	stderr_fd = -1;
+	rewind(stderr_capture);
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, stderr_capture)) > 0)
+		fwrite(buf, 1, n, stderr);
+	fclose(stderr_capture);
+}
+
+void term_start(void)
+{
+	frontend_install_sigint();
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_term;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	capture_stderr();
+	set_escdelay(25);
+	initscr();
+	cbreak();
+	noecho();
+	nonl();
+}
+
+void term_end(void)
+{
+	endwin();
+	release_stderr();
+}
+
+int term_signal(void)
+{
+	return got_term;
+}
