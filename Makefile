@@ -72,14 +72,20 @@ ALL_CFLAGS  := $(BASE) $(OPT) $(WARN) $(CFLAGS) $(SANFLAGS)
 ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS)
 
 # src/ in layers, lowest first; a folder's code includes its own headers and
-# those of the folders below it only (LAYER_INC), so an upward include fails
-# to build.  README.md ("Inside") says what each holds.
-LAYERS  := base core data render session view cmd
+# those of the folders it stands on only (INC_<folder>), so an upward include
+# fails to build.  README.md ("Inside") says what each holds.
+LAYERS      := base core data render session view cmd
+INC_base    := base
+INC_core    := core base
+INC_data    := data core base
+INC_render  := render base
+INC_session := session data core base
+INC_view    := view render session data core base
+INC_cmd     := cmd view render session data core base
 SRC_C   := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c))
 ALL_INC := $(LAYERS:%=-Isrc/%)
-# The include path of a source file in src/LAYER/: that layer and those below.
-layer_below = $(if $(filter $(1),$(firstword $(2))),$(1),$(firstword $(2)) $(call layer_below,$(1),$(wordlist 2,99,$(2))))
-layer_inc = $(ALL_INC)
+# The include path of src/LAYER/FILE.c.
+layer_inc = $(foreach l,$(INC_$(word 2,$(subst /, ,$(1)))),-Isrc/$(l))
 UI_C    := $(wildcard ui/*.c)
 TEST_C  := $(wildcard tests/test_*.c)
 SRC_O   := $(SRC_C:%.c=$(B)/%.o)
@@ -175,7 +181,7 @@ cross:
 	@command -v $(CROSS)gcc >/dev/null || { echo "make cross: $(CROSS)gcc not found (apt-get install gcc-$(CROSS:%-=%))"; exit 1; }
 	@mkdir -p $(XB)
 	$(Q)fail=0; for f in $(SRC_C); do \
-	  $(CROSS)gcc $(BASE) $(OPT) $(WARN) -Werror $(CFLAGS) $(ALL_INC) $(CORE_CFLAGS) -c -o $(XB)/$$(basename $$f .c).o $$f || fail=1; \
+	  $(CROSS)gcc $(BASE) $(OPT) $(WARN) -Werror $(CFLAGS) $$(for l in $$(case $$f in src/base/*) echo $(INC_base);; src/core/*) echo $(INC_core);; src/data/*) echo $(INC_data);; src/render/*) echo $(INC_render);; src/session/*) echo $(INC_session);; src/view/*) echo $(INC_view);; *) echo $(INC_cmd);; esac); do printf ' -Isrc/%s' $$l; done) $(CORE_CFLAGS) -c -o $(XB)/$$(basename $$f .c).o $$f || fail=1; \
 	done; for f in $(UI_C); do \
 	  $(CROSS)gcc $(BASE) $(OPT) $(WARN) -Werror $(CFLAGS) $(ALL_INC) $(CORE_CFLAGS) $(UI_CFLAGS) -c -o $(XB)/ui_$$(basename $$f .c).o $$f || fail=1; \
 	done; [ $$fail = 0 ] && echo "make cross: $(words $(SRC_C) $(UI_C)) files compiled for $(CROSS:%-=%)"

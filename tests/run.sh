@@ -21,8 +21,8 @@ for t in "$B"/tests/test_*; do
 	case "$t" in *.o | *.d) continue ;; esac
 	[ -x "$t" ] && parts+=("$(basename "$t")	OPENBLAS_NUM_THREADS=1 RNNLAB_BIN=$BIN $t")
 done
-for s in tests/batch.sh tests/tui.sh; do
-	parts+=("$(basename "$s")	RNNLAB_BIN=$BIN sh $s")
+for s in tests/batch.sh tests/tui.sh tests/layout.sh; do
+	parts+=("$(basename "$s")	RNNLAB_BIN=$BIN RNNLAB_BUILD=$B sh $s")
 done
 case "$B" in
 *san*)	parts+=("lessons	RNNLAB_BIN=$BIN sh tests/lessons.sh") ;;	# prints why it skips

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "cmd.h"
 #include "session.h"
 
 typedef struct Capture {

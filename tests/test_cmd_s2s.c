@@ -1,9 +1,9 @@
-/* test_cmd_s2s.c — seq2seq through the command language, as a user types it:
- * model seq2seq and model show, training with accuracy lines, eval,
- * predict, translate (greedy and beam) and the attention heatmap, probe
- * against the PyTorch fixtures (tests/fixtures/s2s), import/export, save and
- * load, the journal, teacher forcing as a setting, gradcheck, and every
- * bad input with its one-line error. */
+/* test_cmd_s2s.c — what only seq2seq models do, through the command
+ * language: model seq2seq and its errors, training with accuracy lines,
+ * translate (greedy and beam) and the attention heatmap, teacher forcing as
+ * a setting, the commands it refuses, and seq2seq probe and import errors.
+ * What every learner does (probe against PyTorch, gradcheck, save/load,
+ * journal, rewind, export/import): test_learner.c. */
 #include "sessionutil.h"
 
 #include <unistd.h>
@@ -193,101 +193,6 @@ static void test_teacher_forcing(void **state)
 	session_free(s);
 }
 
-/* Checkpoints and rewind restore a seq2seq model, its optimizer and step. */
-static void test_rewind(void **state)
-{
-	(void)state;
-	Session *s = new_session();
-	ok(s, SMALL "; model seq2seq cell=gru hidden=8 embed=4 attention=general; set checkpoint_every=5");
-	ok(s, "train 5");
-	size_t n = s->lr->pb.nparam;
-	float *w5 = malloc(n * sizeof *w5), *m5 = malloc(n * sizeof *m5);
-	memcpy(w5, s->lr->pb.params, n * sizeof *w5);
-	memcpy(m5, s->lr->pb.opt->m, n * sizeof *m5);
-	ok(s, "train 5");
-	assert_memory_not_equal(w5, s->lr->pb.params, n * sizeof *w5);
-	ok(s, "rewind");
-	has("rewound to step 5 (5 history rows kept)");
-	assert_int_equal(session_step(s), 5);
-	assert_memory_equal(w5, s->lr->pb.params, n * sizeof *w5);
-	assert_memory_equal(m5, s->lr->pb.opt->m, n * sizeof *m5);
-	free(w5);
-	free(m5);
-	session_free(s);
-}
-
-static const char *const fixtures[] = {
-	"rnn_none", "rnn_dot_2layer", "rnn_general_full", "lstm_none_2layer", "lstm_dot",
-	"lstm_general_2layer", "gru_none", "gru_dot_2layer", "gru_general_holes", "lstm_dot_s1t1b1",
-};
-
-/* import + probe, through the commands, match PyTorch on every fixture. */
-static void test_probe_pytorch(void **state)
-{
-	(void)state;
-	static const char *const cells[] = { "rnn", "lstm", "gru" };
-	static const char *const attns[] = { "none", "dot", "general" };
-	for (size_t ci = 0; ci < sizeof fixtures / sizeof *fixtures; ci++) {
-		char fx[256], out[256], line[1024];
-		snprintf(fx, sizeof fx, "tests/fixtures/s2s/%s.npz", fixtures[ci]);
-		path(out, sizeof out, "probe_out.npz");
-		unlink(out);
-		Npz z;
-		Err e;
-		assert_int_equal(npz_read(&z, fx, &e), 0);
-		float *c = tu_get_f32(&z, "config", NULL, 1);
-		snprintf(line, sizeof line,
-			 "model seq2seq cell=%s src_vocab=%d tgt_vocab=%d embed=%d hidden=%d layers=%d attention=%s",
-			 cells[(int)c[0]], (int)c[1], (int)c[2], (int)c[3], (int)c[4], (int)c[5], attns[(int)c[6]]);
-		Session *s = new_session();
-		ok(s, line);
-		snprintf(line, sizeof line, "import %s; probe %s %s", fx, fx, out);
-		ok(s, line);
-		has("arrays that are not parameters were skipped");
-		has("loss (ce, PAD not scored)");
-		Npz o;
-		assert_int_equal(npz_read(&o, out, &e), 0);
-		static const char *const keys[] = { "output", "h_n", "c_n", "loss", "dh", "attn" };
-		int nkeys = 0;
-		for (int k = 0; k < 6; k++) {
-			const NpyArray *want = npz_find(&z, keys[k]), *got = npz_find(&o, keys[k]);
-			if (!want) {
-				assert_null(got);	/* c_n: lstm only; attn: attention only */
-				continue;
-			}
-			nkeys++;
-			assert_non_null(got);
-			assert_int_equal(got->dtype, NPY_F32);
-			assert_int_equal(got->ndim, want->ndim);
-			for (int d = 0; d < got->ndim; d++)
-				assert_int_equal(got->shape[d], want->shape[d]);
-			double rtol = k == 4 ? 1e-4 : 1e-5, atol = k == 4 ? 1e-6 : 1e-5;
-			size_t at;
-			if (tu_max_excess(got->data, want->data, want->count, rtol, &at) > atol)
-				fail_msg("%s: %s[%zu]", fixtures[ci], keys[k], at);
-		}
-		int ngrad = 0;
-		for (int i = 0; i < z.n; i++) {
-			if (strncmp(z.arrays[i].name, "grad.", 5))
-				continue;
-			ngrad++;
-			const NpyArray *got = npz_find(&o, z.arrays[i].name);
-			assert_non_null(got);
-			size_t at;
-			if (tu_max_excess(got->data, z.arrays[i].data, z.arrays[i].count, 1e-4, &at) > 1e-6)
-				fail_msg("%s: %s[%zu]", fixtures[ci], z.arrays[i].name, at);
-		}
-		assert_int_equal(ngrad, s->lr->pb.ntensors);
-		assert_int_equal(o.n, nkeys + ngrad);	/* nothing but the documented keys */
-		/* the probe changed neither the weights nor the step */
-		assert_int_equal(session_step(s), 0);
-		free(c);
-		npz_free(&o);
-		npz_free(&z);
-		session_free(s);
-	}
-}
-
 /* Write an npz of int64 id arrays (NULL name ends the list). */
 static void write_ids(const char *file, const char *n1, long d0, long d1, const int64_t *a1, const char *n2, long e0,
 		      long e1, const int64_t *a2, const char *n3, long f0, long f1, const int64_t *a3)
@@ -359,7 +264,8 @@ static void test_probe_errors(void **state)
 	session_free(s);
 }
 
-static void test_import_export(void **state)
+/* import's refusals for seq2seq tensors (the round trip: test_learner.c). */
+static void test_import_errors(void **state)
 {
 	(void)state;
 	Session *s = new_session();
@@ -369,18 +275,13 @@ static void test_import_export(void **state)
 	snprintf(line, sizeof line, "export %s", f);
 	ok(s, line);
 	has("exported 14 tensors");
-	size_t n = s->lr->pb.nparam;
-	float *w = malloc(n * sizeof *w);
-	memcpy(w, s->lr->pb.params, n * sizeof *w);
-	ok(s, "model seq2seq cell=gru hidden=5 embed=3 src_vocab=7 tgt_vocab=6 attention=general");	/* new weights */
-	assert_memory_not_equal(w, s->lr->pb.params, n * sizeof *w);
 	snprintf(line, sizeof line, "import %s", f);
 	ok(s, line);
 	has("imported 14 tensors");
-	assert_memory_equal(w, s->lr->pb.params, n * sizeof *w);
 	/* the file of another shape or kind is refused, weights unchanged */
 	ok(s, "model seq2seq cell=gru hidden=5 embed=3 src_vocab=7 tgt_vocab=6 attention=dot");
-	n = s->lr->pb.nparam;
+	const size_t n = s->lr->pb.nparam;
+	float *w = malloc(n * sizeof *w);
 	memcpy(w, s->lr->pb.params, n * sizeof *w);
 	snprintf(want, sizeof want, "import: %s: 'attn_score.weight' is not a tensor of this model (model seq2seq cell=gru "
 		 "hidden=5 embed=3 src_vocab=7 tgt_vocab=6 layers=1 attention=dot; model show lists them)", f);
@@ -397,53 +298,6 @@ static void test_import_export(void **state)
 	session_free(s);
 }
 
-static void test_save_load_journal(void **state)
-{
-	(void)state;
-	Session *s = new_session();
-	char f[256], j[256], line[700];
-	path(f, sizeof f, "s2s.rnnlab");
-	path(j, sizeof j, "s2s.lab");
-	ok(s, SMALL "; model seq2seq cell=lstm hidden=12 embed=6 attention=dot; set teacher_forcing=0.75");
-	ok(s, "train 10");
-	snprintf(line, sizeof line, "save %s", f);
-	ok(s, line);
-	has("model, optimizer state, ");
-	size_t n = s->lr->pb.nparam;
-	float *w = malloc(n * sizeof *w), *w15 = malloc(n * sizeof *w15);
-	memcpy(w, s->lr->pb.params, n * sizeof *w);
-	ok(s, "train 5");	/* the reference trajectory, teacher forcing draws included */
-	memcpy(w15, s->lr->pb.params, n * sizeof *w15);
-	ok(s, "set teacher_forcing=1 lr=0.5; model lstm hidden=3");	/* wander off */
-	assert_false(learner_caps(s->lr) & CAP_TRANSLATE);
-	snprintf(line, sizeof line, "load %s", f);
-	ok(s, line);
-	has("seq2seq cell=lstm hidden=12 embed=6 src_vocab=30 tgt_vocab=30 layers=1 attention=dot");
-	has("step 10");
-	assert_true(learner_caps(s->lr) & CAP_TRANSLATE);
-	assert_null(cur_model(s));
-	assert_int_equal(s->lr->pb.nparam, n);
-	assert_memory_equal(w, s->lr->pb.params, n * sizeof *w);
-	assert_int_equal(session_step(s), 10);
-	assert_true(s->tcfg.teacher_forcing == 0.75f);
-	ok(s, "train 5");
-	assert_memory_equal(w15, s->lr->pb.params, n * sizeof *w15);
-	/* the journal replays the session: the same model, the same weights */
-	snprintf(line, sizeof line, "journal save %s", j);
-	ok(s, line);
-	Session *r = new_session();
-	snprintf(line, sizeof line, "run %s", j);
-	ok(r, line);
-	assert_true(learner_caps(r->lr) & CAP_TRANSLATE);
-	assert_string_equal(session_model_line(r), session_model_line(s));
-	assert_int_equal(session_step(r), 15);
-	assert_memory_equal(w15, r->lr->pb.params, n * sizeof *w15);
-	session_free(r);
-	free(w);
-	free(w15);
-	session_free(s);
-}
-
 int main(int argc, char **argv)
 {
 	tu_start(argc, argv);
@@ -451,11 +305,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_model_and_errors),
 		cmocka_unit_test(test_train_eval_translate),
 		cmocka_unit_test(test_teacher_forcing),
-		cmocka_unit_test(test_rewind),
-		cmocka_unit_test(test_probe_pytorch),
 		cmocka_unit_test(test_probe_errors),
-		cmocka_unit_test(test_import_export),
-		cmocka_unit_test(test_save_load_journal),
+		cmocka_unit_test(test_import_errors),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, remove_dir);
 }

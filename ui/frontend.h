@@ -2,6 +2,7 @@
 #ifndef RNNLAB_FRONTEND_H
 #define RNNLAB_FRONTEND_H
 
+#include "cmd.h"
 #include "session.h"
 
 typedef struct Options {

@@ -41,8 +41,6 @@
 #define REDRAW_INTERVAL 0.2	/* seconds between pane redraws while training */
 #define SLICE 0.04		/* seconds of training per idle tick */
 
-typedef enum { PANE_TRAIN, PANE_FLOW, PANE_GATES, PANE_STEP, PANE_COMPARE, PANE_ATTENTION, PANE_COUNT } Pane;
-static const char *const pane_names[PANE_COUNT] = { "train", "flow", "gates", "step", "compare", "attention" };
 
 typedef struct LogLine {
 	char *text;

@@ -1,5 +1,6 @@
 /* cmd.c — the command table, dispatch, help and completion. */
 #include "cmd.h"
+#include "views.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -16,7 +17,6 @@ static const char *const model_words[] = { "rnn", "lstm", "gru", "seq2seq", "sho
 static const char *const data_words[] = { "list", "info", "show", NULL };
 static const char *const show_words[] = { "config", "model", "data", "memory", "engine", NULL };
 static const char *const plot_words[] = { "loss", "grad", "lr", "flow", "sat", "gates", "h", "compare", "--svg", NULL };
-static const char *const view_words[] = { "train", "flow", "gates", "step", "compare", "attention", NULL };
 static const char *const break_words[] = { "grad", "loss", "val", "gate", "sat", "flow", "list", "clear", NULL };
 static const char *const step_words[] = { "t=", "layer=", "sample=", "unit=", NULL };
 static const char *const journal_words[] = { "save", "show", NULL };
@@ -132,7 +132,7 @@ static const Command commands[] = {
 	  "  compare pane (F6); --svg FILE writes the plot instead.", COMP_WORDS,
 	  (const char *const[]){ "log", "--svg", NULL } },
 	{ "view", cmd_view, 1, 1, 0, "view train|flow|gates|step|compare|attention",
-	  "switch the workbench pane (in batch mode: print it)", NULL, COMP_WORDS, view_words },
+	  "switch the workbench pane (in batch mode: print it)", NULL, COMP_WORDS, pane_names },
 	{ "step", cmd_step, 0, 4, CMD_MODEL | CMD_NEEDS(CAP_TIMESTEPS), "step [t=N] [layer=K] [sample=B] [unit=J]",
 	  "one timestep of the last training batch: every gate's equation with its numbers",
 	  "Shows x_t, h_t-1, the gates of unit J as equations, c_t and h_t, and dL/dh_t with the\n"

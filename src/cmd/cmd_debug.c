@@ -137,32 +137,31 @@ static int view_attention(Session *s, Err *e)
 
 int cmd_view(Session *s, int argc, const Word *argv, Err *e)
 {
-	static const char *const panes[] = { "train", "flow", "gates", "step", "compare", "attention" };
 	int v, rc;
-	if ((rc = arg_enum("view", argv[1].text, panes, 6, &v, e)))
+	if ((rc = arg_enum("view", argv[1].text, pane_names, PANE_COUNT, &v, e)))
 		return rc;
 	if (s->host.view)
-		return s->host.view(s->host.ctx, s, panes[v], e);
+		return s->host.view(s->host.ctx, s, pane_names[v], e);
 	/* without a workbench: print what the pane shows */
 	Word w[2] = { { "plot", NULL, NULL }, { NULL, NULL, NULL } };
 	switch (v) {
-	case 0:
+	case PANE_TRAIN:
 		w[1].text = "loss";
 		return cmd_plot(s, 2, w, e);
-	case 1:
+	case PANE_FLOW:
 		w[1].text = "flow";
 		return cmd_plot(s, 2, w, e);
-	case 2:
+	case PANE_GATES:
 		w[1].text = "gates";
 		return cmd_plot(s, 2, w, e);
-	case 3: {
+	case PANE_STEP: {
 		Word st[1] = { { "step", NULL, NULL } };
 		return cmd_step(s, 1, st, e);
 	}
-	case 4:
+	case PANE_COMPARE:
 		w[1].text = "compare";
 		return cmd_plot(s, 2, w, e);
-	default:	/* the last translation's attention heatmap */
+	default:	/* PANE_ATTENTION: the last translation's attention heatmap */
 		return view_attention(s, e);
 	}
 }

@@ -1,4 +1,5 @@
-/* session.c — the session's life, running lines and scripts, training jobs. */
+/* session.c — the session's life: its model (a learner), runs, checkpoints,
+ * validation, and training jobs. */
 #include "session.h"
 
 #include <cblas.h>
@@ -10,7 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "cmd.h"
 #include "fileutil.h"
 
 static double now(void)
@@ -105,7 +105,7 @@ void session_print_text(Session *s, const char *text)
 		free(line);
 }
 
-static void report(Session *s, const char *cmd, const Err *e)
+void session_report(Session *s, const char *cmd, const Err *e)
 {
 	char buf[1024];
 	if (!e->msg[0])		/* already reported where it happened (a script's line) */
@@ -121,93 +121,6 @@ static void report(Session *s, const char *cmd, const Err *e)
 		s->host.error(s->host.ctx, buf);
 	else if (s->host.print)
 		s->host.print(s->host.ctx, buf);
-}
-
-int session_exec(Session *s, const char *line)
-{
-	Lexed lx;
-	Err e;
-	int rc = lex_line(line, &lx, &e);
-	if (rc) {
-		report(s, NULL, &e);
-		return rc;
-	}
-	for (int i = 0; i < lx.nstmt && !s->quit; i++) {
-		rc = cmd_dispatch(s, &lx.stmt[i], &e);
-		if (rc) {
-			report(s, lx.stmt[i].argv[0].text, &e);
-			break;
-		}
-	}
-	lex_free(&lx);
-	return rc;
-}
-
-int session_run_file(Session *s, const char *path, int stop_on_error)
-{
-	Err e;
-	if (file_check_regular(path, SCRIPT_MAX_FILE, &e)) {
-		report(s, "run", &e);
-		return ERR_IO;
-	}
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		err_set(&e, ERR_IO, "%s: %s", path, strerror(errno));
-		report(s, "run", &e);
-		return ERR_IO;
-	}
-	int rc = session_run_stream(s, f, path, stop_on_error);
-	fclose(f);
-	return rc;
-}
-
-int session_run_stream(Session *s, FILE *f, const char *path, int stop_on_error)
-{
-	Err e;
-	const char *osrc = s->src;
-	int oline = s->line, rc = 0, first = 0;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	s->src = path;
-	s->line = 0;
-	while (!s->quit && (len = getline(&line, &cap, f)) >= 0) {
-		s->line++;
-		if (len > SCRIPT_MAX_LINE) {
-			err_set(&e, ERR_FORMAT, "a line of %ld bytes (at most %d): is this a .lab file?", (long)len,
-				SCRIPT_MAX_LINE);
-			report(s, NULL, &e);
-			rc = ERR_FORMAT;
-			break;
-		}
-		if (memchr(line, '\0', (size_t)len)) {
-			err_set(&e, ERR_FORMAT, "binary data in a script (a NUL byte); is this a .lab file?");
-			report(s, NULL, &e);
-			rc = ERR_FORMAT;
-			break;
-		}
-		rc = session_exec(s, line);
-		if (rc && !first)
-			first = rc;
-		if (rc && stop_on_error)
-			break;
-		/* A script's `train` runs to the end even in the TUI. */
-		while (!rc && s->job.left > 0 && !s->quit) {
-			int r = session_train_slice(s, 0.1);
-			if (r < 0) {
-				rc = r;
-				break;
-			}
-			if (r == 0)
-				break;
-		}
-		if (rc && stop_on_error)
-			break;
-	}
-	free(line);
-	s->src = osrc;
-	s->line = oline;
-	return stop_on_error ? rc : first;
 }
 
 LossKind session_loss(const Session *s)
@@ -250,7 +163,7 @@ int session_prepare(Session *s, Err *e)
 
 int session_checkpoint(Session *s, Err *e)
 {
-	ParamBlock pb;	/* plain or seq2seq */
+	ParamBlock pb;
 	if (!session_params(s, &pb))
 		return 0;
 	const ParamBlock *m = &pb;
@@ -277,7 +190,7 @@ int session_rewind(Session *s, int i, Err *e)
 		return err_set(e, ERR_STATE, s->ckpt.count ? "no checkpoint %d (there are %d; rewind list shows them)"
 							    : "no checkpoints yet (one is taken when train starts)",
 			       i, s->ckpt.count);
-	ParamBlock pb;	/* plain or seq2seq */
+	ParamBlock pb;
 	if (!session_params(s, &pb) || cp->n != pb.nparam)
 		return err_set(e, ERR_STATE, "the checkpoint belongs to another model");
 	memcpy(pb.params, cp->params, cp->n * sizeof(float));
@@ -529,7 +442,7 @@ static void job_fail(Session *s, const Err *e)
 		session_try_failed(s, "train", e);
 		s->job.tried = 0;
 	} else if (s->host.async_train) {
-		report(s, "train", e);
+		session_report(s, "train", e);
 	}
 }
 

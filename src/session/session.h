@@ -146,19 +146,9 @@ struct Session {
 Session *session_new(const Host *host);
 void session_free(Session *s);
 
-/* Run one line (one or more statements).  Errors are reported through the
- * host as "CMD: message" (prefixed "FILE:LINE: " inside a script); returns
- * 0 or the first error's code, after which the line's later statements
- * are not run. */
-int session_exec(Session *s, const char *line);
-/* Scripts: a regular file of at most 16 MiB, lines of at most 64 KiB. */
-#define SCRIPT_MAX_FILE ((size_t)16 << 20)
-#define SCRIPT_MAX_LINE 65536
-
-/* Run a script file line by line; stop at the first error when stop_on_error. */
-int session_run_file(Session *s, const char *path, int stop_on_error);
-/* The same over an open stream; label names it in messages ("stdin"). */
-int session_run_stream(Session *s, FILE *f, const char *label, int stop_on_error);
+/* Report an error of cmd (or NULL) through the host: "cmd: message", with
+ * "FILE:LINE: " inside a script, as one line whatever it quotes. */
+void session_report(Session *s, const char *cmd, const Err *e);
 
 /* The checks and configuration `train` does before it starts (the model
  * fits the data, the trainer has the current settings, batch buffers). */

@@ -10,6 +10,7 @@
 #include "plot.h"
 #include "svg.h"
 
+const char *const pane_names[PANE_COUNT + 1] = { "train", "flow", "gates", "step", "compare", "attention", NULL };
 const char *const view_names[VIEW_COUNT] = { "loss", "grad", "lr", "flow", "sat", "gates", "h", "compare" };
 
 /* The series of a line view; the arrays live in the struct. */

@@ -23,6 +23,10 @@
 typedef enum { VIEW_LOSS, VIEW_GRAD, VIEW_LR, VIEW_FLOW, VIEW_SAT, VIEW_GATES, VIEW_H, VIEW_COMPARE, VIEW_COUNT } ViewKind;
 extern const char *const view_names[VIEW_COUNT];
 
+/* The workbench's panes (F2..F7), and `view NAME` without a workbench. */
+typedef enum { PANE_TRAIN, PANE_FLOW, PANE_GATES, PANE_STEP, PANE_COMPARE, PANE_ATTENTION, PANE_COUNT } Pane;
+extern const char *const pane_names[PANE_COUNT + 1];	/* NULL-terminated */
+
 typedef struct ViewOpts {
 	int ascii;
 	GridColors colors;

@@ -1,0 +1,96 @@
+/* exec.c — running the command language: a line of statements, a script
+ * file, a stream of lines.  Errors are reported through the session's host. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "fileutil.h"
+
+int session_exec(Session *s, const char *line)
+{
+	Lexed lx;
+	Err e;
+	int rc = lex_line(line, &lx, &e);
+	if (rc) {
+		session_report(s, NULL, &e);
+		return rc;
+	}
+	for (int i = 0; i < lx.nstmt && !s->quit; i++) {
+		rc = cmd_dispatch(s, &lx.stmt[i], &e);
+		if (rc) {
+			session_report(s, lx.stmt[i].argv[0].text, &e);
+			break;
+		}
+	}
+	lex_free(&lx);
+	return rc;
+}
+
+int session_run_file(Session *s, const char *path, int stop_on_error)
+{
+	Err e;
+	if (file_check_regular(path, SCRIPT_MAX_FILE, &e)) {
+		session_report(s, "run", &e);
+		return ERR_IO;
+	}
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		err_set(&e, ERR_IO, "%s: %s", path, strerror(errno));
+		session_report(s, "run", &e);
+		return ERR_IO;
+	}
+	int rc = session_run_stream(s, f, path, stop_on_error);
+	fclose(f);
+	return rc;
+}
+
+int session_run_stream(Session *s, FILE *f, const char *path, int stop_on_error)
+{
+	Err e;
+	const char *osrc = s->src;
+	int oline = s->line, rc = 0, first = 0;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	s->src = path;
+	s->line = 0;
+	while (!s->quit && (len = getline(&line, &cap, f)) >= 0) {
+		s->line++;
+		if (len > SCRIPT_MAX_LINE) {
+			err_set(&e, ERR_FORMAT, "a line of %ld bytes (at most %d): is this a .lab file?", (long)len,
+				SCRIPT_MAX_LINE);
+			session_report(s, NULL, &e);
+			rc = ERR_FORMAT;
+			break;
+		}
+		if (memchr(line, '\0', (size_t)len)) {
+			err_set(&e, ERR_FORMAT, "binary data in a script (a NUL byte); is this a .lab file?");
+			session_report(s, NULL, &e);
+			rc = ERR_FORMAT;
+			break;
+		}
+		rc = session_exec(s, line);
+		if (rc && !first)
+			first = rc;
+		if (rc && stop_on_error)
+			break;
+		/* A script's `train` runs to the end even in the TUI. */
+		while (!rc && s->job.left > 0 && !s->quit) {
+			int r = session_train_slice(s, 0.1);
+			if (r < 0) {
+				rc = r;
+				break;
+			}
+			if (r == 0)
+				break;
+		}
+		if (rc && stop_on_error)
+			break;
+	}
+	free(line);
+	s->src = osrc;
+	s->line = oline;
+	return stop_on_error ? rc : first;
+}
