@@ -74,45 +74,60 @@ int cmd_dispatch(Session *s, const Stmt *st, Err *e);
 void cmd_complete(const Session *s, const char *line, int start, int end,
 		  void (*add)(void *ctx, const char *cand), void *ctx);
 
-/* Handlers, one file per family. */
+/* Handlers, by the file that holds them (each file is named after its
+ * command or family). */
+/* cmd.c: the language itself */
 int cmd_help(Session *s, int argc, const Word *argv, Err *e);
 int cmd_quit(Session *s, int argc, const Word *argv, Err *e);
 int cmd_run(Session *s, int argc, const Word *argv, Err *e);
 int cmd_say(Session *s, int argc, const Word *argv, Err *e);
 int cmd_pause(Session *s, int argc, const Word *argv, Err *e);
+/* cmd_data.c */
+int cmd_data(Session *s, int argc, const Word *argv, Err *e);
+/* cmd_model.c: the model and its weights */
 int cmd_model(Session *s, int argc, const Word *argv, Err *e);
 int cmd_import(Session *s, int argc, const Word *argv, Err *e);
 int cmd_export(Session *s, int argc, const Word *argv, Err *e);
 int cmd_probe(Session *s, int argc, const Word *argv, Err *e);
 int cmd_gradcheck(Session *s, int argc, const Word *argv, Err *e);
-int cmd_data(Session *s, int argc, const Word *argv, Err *e);
+/* cmd_set.c */
 int cmd_set(Session *s, int argc, const Word *argv, Err *e);
 int cmd_show(Session *s, int argc, const Word *argv, Err *e);
+/* cmd_train.c: training and what the model does */
 int cmd_train(Session *s, int argc, const Word *argv, Err *e);
 int cmd_eval(Session *s, int argc, const Word *argv, Err *e);
 int cmd_predict(Session *s, int argc, const Word *argv, Err *e);
 int cmd_generate(Session *s, int argc, const Word *argv, Err *e);
 int cmd_grads(Session *s, int argc, const Word *argv, Err *e);
-int cmd_gates(Session *s, int argc, const Word *argv, Err *e);
+/* cmd_translate.c */
+int cmd_translate(Session *s, int argc, const Word *argv, Err *e);
+/* cmd_plot.c */
 int cmd_plot(Session *s, int argc, const Word *argv, Err *e);
+int cmd_gates(Session *s, int argc, const Word *argv, Err *e);
+/* cmd_file.c: sessions, the journal, the history */
 int cmd_save(Session *s, int argc, const Word *argv, Err *e);
 int cmd_load(Session *s, int argc, const Word *argv, Err *e);
 int cmd_journal(Session *s, int argc, const Word *argv, Err *e);
 int cmd_history(Session *s, int argc, const Word *argv, Err *e);
+/* cmd_break.c, cmd_step.c, cmd_rewind.c: the timestep debugger */
 int cmd_break(Session *s, int argc, const Word *argv, Err *e);
+int cmd_step(Session *s, int argc, const Word *argv, Err *e);
 int cmd_rewind(Session *s, int argc, const Word *argv, Err *e);
+/* cmd_runs.c */
 int cmd_runs(Session *s, int argc, const Word *argv, Err *e);
 int cmd_compare(Session *s, int argc, const Word *argv, Err *e);
+/* cmd_view.c */
 int cmd_view(Session *s, int argc, const Word *argv, Err *e);
-int cmd_step(Session *s, int argc, const Word *argv, Err *e);
+/* cmd_lesson.c: what lessons use */
 int cmd_expect(Session *s, int argc, const Word *argv, Err *e);
 extern const char *const expect_quantities[];	/* NULL-terminated */
 int cmd_try(Session *s, int argc, const Word *argv, Err *e);
 int cmd_full(Session *s, int argc, const Word *argv, Err *e);
+/* cmd_sweep.c */
 int cmd_sweep(Session *s, int argc, const Word *argv, Err *e);
+/* cmd_compress.c */
 int cmd_quantize(Session *s, int argc, const Word *argv, Err *e);
 int cmd_prune(Session *s, int argc, const Word *argv, Err *e);
-int cmd_translate(Session *s, int argc, const Word *argv, Err *e);
 
 /* Print a drawn grid as lines of text (the host's width, colours, ascii);
  * trim_bottom drops the blank rows at its end. */

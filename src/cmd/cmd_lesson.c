@@ -31,7 +31,8 @@
 
 #include "args.h"
 #include "cmd.h"
-#include "debug.h"
+#include "breakpoint.h"
+#include "checkpoint.h"
 #include "probe.h"
 
 /* t=1 and t=T inside "ratio(t=A,t=B)" (T = the last step). */

@@ -1,4 +1,4 @@
-/* data_batch.c — time-major batches of examples, and the seeded sampler.
+/* data_batch.c — time-major batches of examples.
  *
  * data_fill expands the compact storage of a dataset into the [T, B, .]
  * buffers the network reads: symbols into one-hot rows, series windows into
@@ -184,62 +184,4 @@ void data_fill(const Dataset *d, int split, const long *idx, int n, DataBatch *d
 	b->tok = d->info.kind == DATA_SEQ2SEQ ? db->tgt_in : d->info.in ? NULL : db->tok;
 	b->y = db->y;
 	b->y_per_step = d->info.per_step;
-}
-
-/* ---- sampler ---- */
-
-static void sampler_shuffle(Sampler *s)
-{
-	Rng r;
-	/* splitmix inside rng_seed decorrelates neighbouring (seed, epoch). */
-	rng_seed(&r, s->seed ^ (0xd1b54a32d192ed03ULL * (uint64_t)(s->epoch + 1)));
-	for (long i = 0; i < s->n; i++)
-		s->order[i] = i;
-	for (long i = s->n - 1; i > 0; i--) {
-		long j = (long)rng_below(&r, (uint32_t)(i + 1));
-		long t = s->order[i];
-		s->order[i] = s->order[j];
-		s->order[j] = t;
-	}
-}
-
-int sampler_init(Sampler *s, const Dataset *d, uint64_t seed, Err *e)
-{
-	memset(s, 0, sizeof *s);
-	if (d->info.n_train < 1 || d->info.n_train > (long)UINT32_MAX)
-		return err_set(e, ERR_INVAL, "%s: %ld train examples cannot be sampled",
-			       d->spec->name, d->info.n_train);
-	s->order = data_calloc((size_t)d->info.n_train, sizeof *s->order, "the sampler", e);
-	if (!s->order)
-		return ERR_NOMEM;
-	s->seed = seed;
-	s->n = d->info.n_train;
-	sampler_shuffle(s);
-	return 0;
-}
-
-void sampler_done(Sampler *s)
-{
-	free(s->order);
-	memset(s, 0, sizeof *s);
-}
-
-void sampler_seek(Sampler *s, long epoch, long pos)
-{
-	/* Out-of-range values (a damaged save) are clamped, never trusted. */
-	s->epoch = epoch < 0 ? 0 : epoch;
-	s->pos = pos < 0 ? 0 : pos > s->n ? s->n : pos;
-	sampler_shuffle(s);
-}
-
-void sampler_next(Sampler *s, long *idx, int n)
-{
-	for (int i = 0; i < n; i++) {
-		if (s->pos >= s->n) {
-			s->epoch++;
-			s->pos = 0;
-			sampler_shuffle(s);
-		}
-		idx[i] = s->order[s->pos++];
-	}
 }

@@ -17,7 +17,8 @@
 #include <stdio.h>
 
 #include "data.h"
-#include "debug.h"
+#include "breakpoint.h"
+#include "checkpoint.h"
 #include "history.h"
 #include "learner.h"
 #include "lex.h"

@@ -1,4 +1,4 @@
-/* debug.h — the timestep debugger's core: breakpoints and rewind.
+/* breakpoint.h — the conditions the timestep debugger stops training on.
  *
  * Breakpoints are conditions checked after every training step:
  *   break grad > 1e3          global gradient norm (before clipping)
@@ -10,13 +10,9 @@
  *   break flow < 1e-10        ||dL/dh_1|| / ||dL/dh_T|| of the top layer
  * When one holds, training stops after that step and the front end shows
  * the step pane at the timestep that matters.
- *
- * Checkpoints are snapshots of the weights, optimizer state and counters,
- * taken at the start of every `train` and every checkpoint_every steps;
- * the last few stay in memory and `rewind` goes back to one.
  */
-#ifndef RNNLAB_DEBUG_H
-#define RNNLAB_DEBUG_H
+#ifndef RNNLAB_BREAKPOINT_H
+#define RNNLAB_BREAKPOINT_H
 
 #include <stddef.h>
 
@@ -24,7 +20,6 @@
 #include "lex.h"
 #include "model.h"
 #include "probe.h"
-#include "rng.h"
 
 typedef enum { BRK_GRAD, BRK_LOSS, BRK_VAL, BRK_GATE, BRK_SAT, BRK_FLOW, BRK_KIND_COUNT } BreakKind;
 typedef enum { BRK_GT, BRK_LT, BRK_NAN } BreakOp;
@@ -41,7 +36,6 @@ typedef struct Breakpoint {
 } Breakpoint;
 
 #define DEBUG_MAX_BREAKS 16
-#define DEBUG_MAX_CHECKPOINTS 8
 
 /* What a breakpoint looks at after a step. */
 typedef struct BreakInput {
@@ -67,31 +61,5 @@ double gate_stat(const Model *m, const struct Trace *tr, int gate, GateStat stat
 int gate_index(CellKind cell, const char *name, int *gate, Err *e);
 /* The timestep worth showing when b fired (largest or smallest flow). */
 int break_focus(const Breakpoint *b, const BreakInput *in);
-
-typedef struct Checkpoint {
-	long step;		/* trainer step when taken */
-	size_t hist_n;		/* history rows then */
-	long opt_t;
-	Rng trainer_rng;
-	long epoch, pos;	/* sampler */
-	float *params, *m, *v;	/* owned copies */
-	size_t n;
-} Checkpoint;
-
-typedef struct Checkpoints {
-	int count, next;	/* a ring of DEBUG_MAX_CHECKPOINTS */
-	int keep;		/* how many to keep (<= max) */
-	Checkpoint cp[DEBUG_MAX_CHECKPOINTS];
-} Checkpoints;
-
-void checkpoints_init(Checkpoints *c, int keep);
-void checkpoints_done(Checkpoints *c);
-void checkpoints_clear(Checkpoints *c);
-/* Take a snapshot; oldest dropped when full. */
-int checkpoints_take(Checkpoints *c, const Checkpoint *src, Err *e);
-/* The i-th newest (0 = newest), or NULL. */
-const Checkpoint *checkpoints_get(const Checkpoints *c, int i);
-/* Drop the newest i (after rewinding to checkpoint i, newer ones are gone). */
-void checkpoints_drop_newer(Checkpoints *c, int i);
 
 #endif
