@@ -192,7 +192,7 @@ static void test_detects_wrong_gradient(void **state)
 	/* A forget gate without its sigmoid derivative: recompute the loss
 	 * with one W_hh entry changed and compare with a deliberately scaled
 	 * analytic gradient. */
-	const ParamInfo *p = model_find(f.m, "rnn.weight_hh_l0");
+	const ParamInfo *p = tensor_find(f.m->tensors, f.m->ntensors, "rnn.weight_hh_l0");
 	assert_non_null(p);
 	size_t i = p->offset + (size_t)f.m->cfg.hidden * f.m->cfg.hidden + 1;	/* f gate row */
 	float an = f.m->grads[i];

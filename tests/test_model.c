@@ -46,15 +46,15 @@ static void test_layout_names(void **state)
 		off += m->tensors[i].size;
 	}
 	assert_int_equal(off, m->nparam);
-	const ParamInfo *p = model_find(m, "rnn.weight_ih_l1");
+	const ParamInfo *p = tensor_find(m->tensors, m->ntensors, "rnn.weight_ih_l1");
 	assert_int_equal(p->shape[0], 20);
 	assert_int_equal(p->shape[1], 5);
 	assert_ptr_equal(m->params + p->offset, m->p.layer[1].w_ih);
 	assert_ptr_equal(m->grads + p->offset, m->g.layer[1].w_ih);
-	p = model_find(m, "head.weight");
+	p = tensor_find(m->tensors, m->ntensors, "head.weight");
 	assert_int_equal(p->shape[0], 4);
 	assert_int_equal(p->shape[1], 5);
-	assert_null(model_find(m, "embed.weight"));
+	assert_null(tensor_find(m->tensors, m->ntensors, "embed.weight"));
 	model_free(m);
 
 	ModelConfig c;
@@ -72,9 +72,9 @@ static void test_layout_names(void **state)
 	assert_string_equal(m->tensors[0].name, "embed.weight");
 	assert_int_equal(m->tensors[0].shape[0], 11);
 	assert_int_equal(m->tensors[0].shape[1], 3);
-	assert_non_null(model_find(m, "rnn.ln_weight_l0"));
-	assert_non_null(model_find(m, "rnn.ln_bias_l0"));
-	assert_null(model_find(m, "head.weight"));	/* out = 0 */
+	assert_non_null(tensor_find(m->tensors, m->ntensors, "rnn.ln_weight_l0"));
+	assert_non_null(tensor_find(m->tensors, m->ntensors, "rnn.ln_bias_l0"));
+	assert_null(tensor_find(m->tensors, m->ntensors, "head.weight"));	/* out = 0 */
 	model_free(m);
 }
 

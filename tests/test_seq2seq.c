@@ -68,7 +68,7 @@ static S2s *fixture_model(const Npz *z, const char *cs)
 	/* every array named like a parameter is one, and every parameter is there */
 	for (int i = 0; i < z->n; i++) {
 		const char *nm = z->arrays[i].name;
-		if (strchr(nm, '.') && strncmp(nm, "grad.", 5) && !s2s_find(m, nm))
+		if (strchr(nm, '.') && strncmp(nm, "grad.", 5) && !tensor_find(m->tensors, m->ntensors, nm))
 			fail_msg("%s: the fixture's '%s' is not a tensor of the model", cs, nm);
 	}
 	for (int i = 0; i < m->ntensors; i++) {
@@ -430,10 +430,10 @@ static void test_layout_and_names(void **state)
 		off += m->tensors[i].size;
 	}
 	assert_int_equal(off, m->nparam);
-	assert_int_equal(s2s_find(m, "attn.weight")->shape[1], 10);
+	assert_int_equal(tensor_find(m->tensors, m->ntensors, "attn.weight")->shape[1], 10);
 	assert_ptr_equal(m->p.head_b + 6, m->params + m->nparam);
-	assert_ptr_equal(m->enc.p.layer[1].w_ih, m->params + s2s_find(m, "encoder.weight_ih_l1")->offset);
-	assert_ptr_equal(m->dec.g.layer[0].b_hh, m->grads + s2s_find(m, "decoder.bias_hh_l0")->offset);
+	assert_ptr_equal(m->enc.p.layer[1].w_ih, m->params + tensor_find(m->tensors, m->ntensors, "encoder.weight_ih_l1")->offset);
+	assert_ptr_equal(m->dec.g.layer[0].b_hh, m->grads + tensor_find(m->tensors, m->ntensors, "decoder.bias_hh_l0")->offset);
 	/* init bounds: embeddings N(0,1), attn U(+-1/sqrt(2H)), the rest U(+-1/sqrt(H)) */
 	const float k = 1.0f / sqrtf(5.0f), k2 = 1.0f / sqrtf(10.0f);
 	for (int i = 0; i < 50; i++)

@@ -121,7 +121,7 @@ int cmd_import(Session *s, int argc, const Word *argv, Err *e)
 			skipped++;
 			continue;
 		}
-		if (!param_find(m, nm)) {
+		if (!tensor_find(m->tensors, m->ntensors, nm)) {
 			rc = err_set(e, ERR_FORMAT, "%s: '%s' is not a tensor of this model (%s; model show lists them)", path,
 				     nm, s->lr->line);
 			goto out;

@@ -136,11 +136,11 @@ size_t model_config_nparam(const ModelConfig *c)
 	return layout(c, NULL, "rnn.");
 }
 
-const ParamInfo *model_find(const Model *m, const char *name)
+const ParamInfo *tensor_find(const ParamInfo *tensors, int n, const char *name)
 {
-	for (int i = 0; i < m->ntensors; i++)
-		if (strcmp(m->tensors[i].name, name) == 0)
-			return &m->tensors[i];
+	for (int i = 0; i < n; i++)
+		if (strcmp(tensors[i].name, name) == 0)
+			return &tensors[i];
 	return NULL;
 }
 

@@ -119,7 +119,9 @@ void model_init_views(Model *m, const ModelConfig *c, const char *prefix, float 
 /* Re-initialise the parameters as the config says. */
 void model_init_params(Model *m, Rng *rng);
 void model_zero_grad(Model *m);
-const ParamInfo *model_find(const Model *m, const char *name);
+/* The tensor called name among tensors[n] (a model's or any parameter
+ * block's), or NULL. */
+const ParamInfo *tensor_find(const ParamInfo *tensors, int n, const char *name);
 
 /* Spectral radius of an n x n row-major matrix, estimated as
  * ||A^k||_F^(1/k) with k = 2^12 by repeated squaring in double. */

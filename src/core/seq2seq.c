@@ -121,14 +121,6 @@ size_t s2s_config_nparam(const S2sConfig *c)
 	return layout(c, NULL);
 }
 
-const ParamInfo *s2s_find(const S2s *m, const char *name)
-{
-	for (int i = 0; i < m->ntensors; i++)
-		if (strcmp(m->tensors[i].name, name) == 0)
-			return &m->tensors[i];
-	return NULL;
-}
-
 S2s *s2s_new(const S2sConfig *c, Rng *rng, Err *e)
 {
 	if (s2s_config_check(c, e))

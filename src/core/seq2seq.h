@@ -146,7 +146,6 @@ S2s *s2s_new(const S2sConfig *c, Rng *rng, Err *e);
 void s2s_free(S2s *m);
 void s2s_init_params(S2s *m, Rng *rng);
 void s2s_zero_grad(S2s *m);
-const ParamInfo *s2s_find(const S2s *m, const char *name);
 
 S2sTrace *s2s_trace_new(const S2s *m, int S, int T, int B, Err *e);
 void s2s_trace_free(S2sTrace *tr);

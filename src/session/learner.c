@@ -36,14 +36,6 @@ int learner_need(const Learner *l, unsigned caps, const char *what, Err *e)
 	return 0;
 }
 
-const ParamInfo *param_find(const ParamBlock *p, const char *name)
-{
-	for (int i = 0; i < p->ntensors; i++)
-		if (strcmp(p->tensors[i].name, name) == 0)
-			return &p->tensors[i];
-	return NULL;
-}
-
 double eval_loss(const EvalSums *r)
 {
 	return r->weight > 0 ? r->loss_sum / r->weight : NAN;

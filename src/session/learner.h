@@ -53,7 +53,6 @@ typedef struct ParamBlock {
 	long *step;		/* the trainer's update count */
 	Rng *rng;		/* the trainer's generator */
 } ParamBlock;
-const ParamInfo *param_find(const ParamBlock *p, const char *name);
 
 /* CAP_TIMESTEPS: the cells and their trainer (the last step's trace and
  * probe live in the trainer). */
