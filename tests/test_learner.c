@@ -9,6 +9,8 @@
  *   - save, load and training on repeat the same trajectory bit for bit,
  *     and a saved journal replays to the same weights;
  *   - rewind restores weights, optimizer state and step;
+ *   - a breakpoint on the gradient or loss holds the step's update back,
+ *     one on the validation loss fires after it;
  *   - export then import is the identity, and a file of another model is
  *     refused with the weights left as they were;
  *   - eval, predict and model show run and say what they measured.
@@ -263,6 +265,42 @@ static void test_rewind(void **state)
 	}
 }
 
+/* ---- breakpoints: before the update (grad, loss), after it (val) ---- */
+
+static void test_breakpoints(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < NKINDS; k++) {
+		Session *s = new_session();
+		ok(s, kinds[k].setup);
+		ok(s, "train 2");
+		const size_t n = s->lr->pb.nparam;
+		float *w2 = copy_params(s);
+		/* every gradient is above 0: the third step is held back */
+		ok(s, "break grad > 0; train 5");
+		has("break 1 (grad > 0) before step 3 (not applied: weights as after step 2): grad = ");
+		assert_int_equal(session_step(s), 2);
+		assert_int_equal(s->hist.n, 2);
+		assert_memory_equal(w2, s->lr->pb.params, n * sizeof *w2);
+		assert_int_equal(s->brk[0].hits, 1);
+		/* the weights are finite and the state inspectable; a checkpoint is there */
+		ok(s, "eval; rewind list");
+		has("step 2  (newest)");
+		/* loss < X: also before the update */
+		ok(s, "break clear; break loss < 1e30; train 3");
+		has("break 1 (loss < 1e+30) before step 3 (not applied");
+		assert_int_equal(session_step(s), 2);
+		/* val: after the update it was measured on */
+		ok(s, "break clear; set val_every=1; break val < 1e30; train 3");
+		has("break 1 (val < 1e+30) after step 3: val = ");
+		assert_int_equal(session_step(s), 3);
+		ok(s, "break clear; train 1");
+		assert_int_equal(session_step(s), 4);
+		free(w2);
+		session_free(s);
+	}
+}
+
 /* ---- export, import ---- */
 
 static void test_export_import(void **state)
@@ -320,6 +358,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_gradcheck_eval_show),
 		cmocka_unit_test(test_save_load_journal),
 		cmocka_unit_test(test_rewind),
+		cmocka_unit_test(test_breakpoints),
 		cmocka_unit_test(test_export_import),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, remove_dir);

@@ -153,8 +153,8 @@ start 80 24
 check "starts at 80x24" "F2 train"
 keys Up
 check "history persists across runs" "rnnlab> quit"
-keys C-u "data adding T=30 n=1000; model rnn hidden=16 radius=3; break grad > 10; train 200" Enter
-check "a breakpoint stops and shows the step pane" "break 1 (grad > 10) at step 1" 30
+keys C-u "data adding T=30 n=1000; model rnn hidden=16 radius=3; train 3; break grad > 10; train 200" Enter
+check "a breakpoint stops before the update and shows the step pane" "break 1 (grad > 10) before step 4 (not applied" 30
 check "the step pane is shown" "rnn  t=.* of 30"
 keys F2 "plot loss" Enter
 check "a plot in the log" "^ *└─"

@@ -16,6 +16,7 @@ enum {
 	ERR_FORMAT  = -4,	/* a file is not what it claims to be */
 	ERR_NUMERIC = -5,	/* a loss or gradient is not finite */
 	ERR_STATE   = -6,	/* the request does not fit the session's state */
+	ERR_HELD    = -7,	/* a training update held back on request (a breakpoint) */
 };
 
 typedef struct Err {

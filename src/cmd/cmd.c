@@ -119,6 +119,11 @@ static const Command commands[] = {
 	  "stop training when a condition holds, and show that step",
 	  "conditions: grad > X, loss nan, loss < X, val < X, gate f mean < X (lstm i f g o c,\n"
 	  "  gru r z n), sat > X (saturated fraction), flow < X (||dL/dh_1|| / ||dL/dh_T||).\n"
+	  "grad, loss, gate, sat and flow are checked before the step's update: when one holds the\n"
+	  "  update is not applied, the weights stay those of the step before (a checkpoint is taken\n"
+	  "  there), and the step pane shows the batch that tripped it; train goes on from there.\n"
+	  "val is checked after the update (it is measured on the new weights, every val_every steps).\n"
+	  "A step whose loss or gradient is not finite is never applied; loss nan and grad > X catch it.\n"
 	  "examples: break grad > 1e3;  break gate f mean < 0.1;  break loss nan", COMP_WORDS, break_words },
 	{ "rewind", cmd_rewind, 0, 1, CMD_CHANGES, "rewind [N] | rewind list",
 	  "go back to a checkpoint (weights, optimizer, history)",

@@ -9,39 +9,30 @@
 int cmd_step(Session *s, int argc, const Word *argv, Err *e)
 {
 	StepCursor c = s->cur;	/* keys not given stay where they were */
-	int rc, t = -1;
+	if (stepview_clamp(s, &c))
+		return err_set(e, ERR_STATE, "nothing to step through yet: train a step first (or run grads)");
+	/* the ranges are the recorded step's: its T, batch, layers and units */
+	const Model *m = learner_cells(s->lr)->m;
+	const Trace *tr = learner_cells(s->lr)->t->tr;
+	int rc, t = c.t + 1;
 	for (int i = 1; i < argc; i++) {
 		const char *k = argv[i].key, *v = argv[i].value;
 		if (!k)
 			return err_set(e, ERR_INVAL, "expected key=value, got '%s' (keys: t, layer, sample, unit)", argv[i].text);
 		if (!strcmp(k, "t"))
-			rc = arg_int("t", v, 1, 1 << 30, &t, e);
+			rc = arg_int("t", v, 1, tr->T, &t, e);
 		else if (!strcmp(k, "layer"))
-			rc = arg_int("layer", v, 0, MODEL_MAX_LAYERS - 1, &c.layer, e);
+			rc = arg_int("layer", v, 0, m->cfg.layers - 1, &c.layer, e);
 		else if (!strcmp(k, "sample"))
-			rc = arg_int("sample", v, 0, 1 << 20, &c.sample, e);
+			rc = arg_int("sample (a sequence of the batch)", v, 0, tr->B - 1, &c.sample, e);
 		else if (!strcmp(k, "unit"))
-			rc = arg_int("unit", v, 0, MODEL_MAX_HIDDEN - 1, &c.unit, e);
+			rc = arg_int("unit", v, 0, m->cfg.hidden - 1, &c.unit, e);
 		else
 			rc = err_set(e, ERR_INVAL, "unknown key '%s' (keys: t, layer, sample, unit)", k);
 		if (rc)
 			return rc;
 	}
-	if (t > 0)
-		c.t = t - 1;
-	StepCursor want = c;
-	if (stepview_clamp(s, &c))
-		return err_set(e, ERR_STATE, "nothing to step through yet: train a step first (or run grads)");
-	const Model *m = learner_cells(s->lr)->m;
-	const Trace *tr = learner_cells(s->lr)->t->tr;
-	if (want.t != c.t && t > 0)
-		return err_set(e, ERR_INVAL, "t must be from 1 to %d", tr->T);
-	if (want.layer != c.layer)
-		return err_set(e, ERR_INVAL, "layer must be from 0 to %d", m->cfg.layers - 1);
-	if (want.sample != c.sample && want.sample >= tr->B)
-		return err_set(e, ERR_INVAL, "sample must be from 0 to %d (the batch)", tr->B - 1);
-	if (want.unit != c.unit && want.unit >= m->cfg.hidden)
-		return err_set(e, ERR_INVAL, "unit must be from 0 to %d", m->cfg.hidden - 1);
+	c.t = t - 1;
 	s->cur = c;
 	if (s->host.view)	/* the workbench shows it in the step pane */
 		return s->host.view(s->host.ctx, s, "step", e);

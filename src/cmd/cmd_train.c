@@ -168,6 +168,16 @@ done:
 	return rc;
 }
 
+/* v in fmt, or "not finite" (never "-nan" or "inf" in a table). */
+static const char *num(char *buf, size_t cap, const char *fmt, double v)
+{
+	if (!isfinite(v))
+		snprintf(buf, cap, "not finite");
+	else
+		snprintf(buf, cap, fmt, v);
+	return buf;
+}
+
 int cmd_grads(Session *s, int argc, const Word *argv, Err *e)
 {
 	const Cells *cl = learner_cells(s->lr);
@@ -194,6 +204,7 @@ int cmd_grads(Session *s, int argc, const Word *argv, Err *e)
 			rc = net_forward(m, t->tr, &db.b, session_loss(s), 0, 0, NULL, e);
 		if (!rc) {
 			net_backward(m, t->tr, &db.b);
+			trainer_note_trace(t);
 			rc = probe_update(p, m, t->tr, e);
 		}
 		model_zero_grad(m);
@@ -205,7 +216,7 @@ int cmd_grads(Session *s, int argc, const Word *argv, Err *e)
 		session_printf(s, "grads: from training step %ld", t->step);
 	}
 	const int L = p->L, T = p->T;
-	char line[512];
+	char line[512], a[32], b[32];
 	size_t len = (size_t)snprintf(line, sizeof line, "  %5s", "t");
 	for (int k = 0; k < L && len < sizeof line; k++)
 		len += (size_t)snprintf(line + len, sizeof line - len, "  ||dL/dh|| l%-3d sat", k);
@@ -215,16 +226,23 @@ int cmd_grads(Session *s, int argc, const Word *argv, Err *e)
 		int tt = t0 + stride >= T ? T - 1 : t0;
 		len = (size_t)snprintf(line, sizeof line, "  %5d", tt + 1);
 		for (int k = 0; k < L && len < sizeof line; k++)
-			len += (size_t)snprintf(line + len, sizeof line - len, "  %13.3e %4.0f%%",
-						p->dh_norm[(size_t)k * p->Tcap + tt], 100.0 * p->sat[(size_t)k * p->Tcap + tt]);
+			len += (size_t)snprintf(line + len, sizeof line - len, "  %13s %4.0f%%",
+						num(a, sizeof a, "%.3e", p->dh_norm[(size_t)k * p->Tcap + tt]),
+						100.0 * p->sat[(size_t)k * p->Tcap + tt]);
 		session_printf(s, "%s", line);
 		if (tt == T - 1)
 			break;
 	}
+	int bad = 0;
 	for (int k = 0; k < L; k++)
-		session_printf(s, "  layer %d: ||dL/dh_1|| / ||dL/dh_%d|| = %.3e", k, T, probe_flow_ratio(p, k, 0, T - 1));
+		session_printf(s, "  layer %d: ||dL/dh_1|| / ||dL/dh_%d|| = %s", k, T,
+			       num(a, sizeof a, "%.3e", probe_flow_ratio(p, k, 0, T - 1)));
 	session_printf(s, "  %-22s %12s", "parameter", "grad norm");
-	for (int i = 0; i < p->ntensors; i++)
-		session_printf(s, "  %-22s %12.4e", m->tensors[i].name, p->grad_norm[i]);
+	for (int i = 0; i < p->ntensors; i++) {
+		session_printf(s, "  %-22s %12s", m->tensors[i].name, num(b, sizeof b, "%.4e", p->grad_norm[i]));
+		bad |= !isfinite(p->grad_norm[i]);
+	}
+	if (bad)
+		session_printf(s, "  a gradient that is not finite (inf or nan) was refused: that step was not applied");
 	return 0;
 }

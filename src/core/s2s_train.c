@@ -56,7 +56,7 @@ int s2s_train_step(S2sTrainer *t, const S2sBatch *b, StepStats *st, double *tok_
 	st->loss = t->tr->loss;
 	if (tok_acc)
 		*tok_acc = t->tr->scored ? (double)t->tr->correct / (double)t->tr->scored : NAN;
-	rc = train_apply(&t->cfg, &t->opt, &t->step, m->params, m->grads, m->nparam, t->tr->loss, st, e);
+	rc = train_apply(&t->cfg, &t->opt, &t->step, m->params, m->grads, m->nparam, t->tr->loss, &t->hold, st, e);
 	st->step = t->step;
 	return rc;
 }

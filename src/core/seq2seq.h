@@ -205,6 +205,7 @@ typedef struct S2sTrainer {
 	S2sTrace *etr;		/* evaluation and decoding */
 	Rng rng;		/* teacher-forcing draws */
 	long step;		/* updates applied so far */
+	ApplyHold hold;		/* asked before every update (fn NULL: never held) */
 } S2sTrainer;
 
 int  s2s_trainer_init(S2sTrainer *t, S2s *m, const TrainConfig *c, uint64_t seed, Err *e);

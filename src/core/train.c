@@ -55,7 +55,14 @@ int trainer_init(Trainer *t, Model *m, const TrainConfig *c, uint64_t seed, Err 
 	rng_seed(&t->rng, seed);
 	t->seed = seed;
 	probe_init(&t->probe);
-	return optim_init(&t->opt, &c->optim, m->nparam, e);
+	if (!(t->tw = malloc((m->nparam ? m->nparam : 1) * sizeof *t->tw)))
+		return err_set(e, ERR_NOMEM, "out of memory for the trace's weights");
+	memcpy(t->tw, m->params, m->nparam * sizeof *t->tw);
+	if ((rc = optim_init(&t->opt, &c->optim, m->nparam, e))) {
+		free(t->tw);
+		t->tw = NULL;
+	}
+	return rc;
 }
 
 void trainer_done(Trainer *t)
@@ -68,6 +75,7 @@ void trainer_done(Trainer *t)
 	free(t->state);
 	free(t->ckpt);
 	free(t->ckpt_rng);
+	free(t->tw);
 	memset(t, 0, sizeof *t);
 }
 
@@ -95,7 +103,7 @@ double grad_global_norm(const float *g, size_t n)
 }
 
 int train_apply(const TrainConfig *cfg, Optim *opt, long *step, float *params, float *grads,
-		size_t n, double loss, StepStats *st, Err *e)
+		size_t n, double loss, const ApplyHold *hold, StepStats *st, Err *e)
 {
 	double norm = grad_global_norm(grads, n);
 	st->grad_norm = norm;
@@ -105,6 +113,9 @@ int train_apply(const TrainConfig *cfg, Optim *opt, long *step, float *params, f
 			       "step %ld: %s is not finite (loss %g, gradient norm %g); nothing applied, weights as before the step",
 			       *step + 1, isfinite(loss) ? "the gradient" : "the loss",
 			       isnan(loss) ? NAN : loss, isnan(norm) ? NAN : norm);
+	if (hold && hold->fn && hold->fn(hold->ctx, loss, norm))
+		return err_set(e, ERR_HELD, "step %ld: held back before the update (loss %g, gradient norm %g); "
+			       "weights as before the step", *step + 1, loss, norm);
 	if (cfg->clip_value > 0) {
 		const float v = cfg->clip_value;
 		for (size_t i = 0; i < n; i++)
@@ -127,11 +138,18 @@ int train_apply(const TrainConfig *cfg, Optim *opt, long *step, float *params, f
 	return 0;
 }
 
-/* Guard, clip and apply the gradient now in m->grads. */
+void trainer_note_trace(Trainer *t)
+{
+	memcpy(t->tw, t->m->params, t->m->nparam * sizeof *t->tw);
+}
+
+/* Guard, clip and apply the gradient now in m->grads; the weights of the
+ * trace (the last forward) are kept first. */
 static int apply_update(Trainer *t, double loss, StepStats *st, Err *e)
 {
+	trainer_note_trace(t);
 	return train_apply(&t->cfg, &t->opt, &t->step, t->m->params, t->m->grads, t->m->nparam,
-			   loss, st, e);
+			   loss, &t->hold, st, e);
 }
 
 static int ensure_state(Trainer *t, int B, Err *e)

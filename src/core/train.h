@@ -54,6 +54,14 @@ typedef struct StepStats {
 	int updates;		/* optimizer updates made (chunks with a loss) */
 } StepStats;
 
+/* Asked before an update is applied, with the step's loss and its global
+ * gradient norm before clipping: nonzero holds the update back (a
+ * breakpoint that wants the weights as they were before the step). */
+typedef struct ApplyHold {
+	int (*fn)(void *ctx, double loss, double grad_norm);
+	void *ctx;
+} ApplyHold;
+
 typedef struct Trainer {
 	Model *m;		/* borrowed */
 	TrainConfig cfg;
@@ -71,6 +79,9 @@ typedef struct Trainer {
 	int ckpt_nrng;
 	float *state;		/* [2, L, Bcap, H] tbptt: h (and c) entering a window */
 	int state_b;		/* Bcap of state */
+	float *tw;		/* [nparam] the weights tr's forward pass ran with (the
+				 * update that followed has changed m->params) */
+	ApplyHold hold;		/* asked before every update (fn NULL: never held) */
 } Trainer;
 
 void train_config_default(TrainConfig *c);
@@ -83,19 +94,25 @@ void trainer_done(Trainer *t);
 int  trainer_configure(Trainer *t, const TrainConfig *c, Err *e);
 
 /* One training step on batch b.  On ERR_NUMERIC nothing was applied (for
- * tbptt: nothing of the failing chunk) and e names the step and the norm. */
+ * tbptt: nothing of the failing chunk) and e names the step and the norm;
+ * on ERR_HELD t->hold held the update back.  t->tw gets the weights the
+ * recorded trace was computed with. */
 int train_step(Trainer *t, const Batch *b, StepStats *st, Err *e);
+/* A forward and backward pass was just recorded in t->tr outside
+ * train_step (grads): its weights are the current ones. */
+void trainer_note_trace(Trainer *t);
 
 /* Forward only, dropout off, into t->etr: loss of b (validation). */
 int train_eval(Trainer *t, const Batch *b, double *loss, Err *e);
 
 /* Steps 3-5 above on any flat parameter block (shared with seq2seq.c):
- * guard the loss and the gradient norm, clip grads[n] in place, then one
- * optimizer step on params[n] at the scheduled rate for *step, which is
- * incremented.  Fills st's grad_norm, grad_norm_clipped, lr, updates.  On
- * ERR_NUMERIC nothing is applied. */
+ * guard the loss and the gradient norm, ask hold (may be NULL), clip
+ * grads[n] in place, then one optimizer step on params[n] at the scheduled
+ * rate for *step, which is incremented.  Fills st's grad_norm,
+ * grad_norm_clipped, lr, updates.  On ERR_NUMERIC and ERR_HELD nothing is
+ * applied. */
 int train_apply(const TrainConfig *cfg, Optim *opt, long *step, float *params, float *grads,
-		size_t n, double loss, StepStats *st, Err *e);
+		size_t n, double loss, const ApplyHold *hold, StepStats *st, Err *e);
 
 /* Global L2 norm of n floats, in double. */
 double grad_global_norm(const float *g, size_t n);

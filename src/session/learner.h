@@ -125,6 +125,7 @@ struct Learner {
 	char line[512];		/* the canonical `model ...` command that builds it */
 	char brief[32];		/* the status bar's name: "lstm 64x1", "seq2seq" */
 	ParamBlock pb;
+	ApplyHold *hold;	/* the trainer's: asked before every update */
 	Cells cells;		/* CAP_TIMESTEPS; zeros otherwise */
 	const S2s *s2s;		/* CAP_TRANSLATE: the encoder-decoder; NULL otherwise */
 	double acc;		/* accuracy of the last training step, NaN when not measured */

@@ -446,35 +446,89 @@ static void job_fail(Session *s, const Err *e)
 	}
 }
 
-/* After a step: does a breakpoint hold?  Reports it and tells the host. */
+/* What the breakpoints see of the step now in the trainer. */
+static BreakInput break_input(const Session *s, double loss, double grad, double val, int finite)
+{
+	const Cells *c = learner_cells(s->lr);
+	return (BreakInput){ .loss = loss, .val = val, .grad = grad, .finite = finite, .m = c ? c->m : NULL,
+			     .tr = c ? c->t->tr : NULL, .probe = c ? &c->t->probe : NULL };
+}
+
+/* The first breakpoint (of the kinds pre or not) that holds on in, or -1;
+ * *seen gets its value. */
+static int break_find(Session *s, const BreakInput *in, int pre, double *seen)
+{
+	for (int i = 0; i < s->nbrk; i++)
+		if ((s->brk[i].kind != BRK_VAL) == pre && break_test(&s->brk[i], in, seen))
+			return i;
+	return -1;
+}
+
+/* Breakpoint i fired: count it, say so, show the step pane at its timestep. */
+static void break_fire(Session *s, int i, const BreakInput *in, double seen, const char *when)
+{
+	Breakpoint *b = &s->brk[i];
+	b->hits++;
+	int t = break_focus(b, in);
+	session_printf(s, "break %d (%s) %s: %s = %.4g; showing t=%d", i + 1, b->text, when, break_kind_names[b->kind],
+		       seen, t + 1);
+	if (s->host.on_break)
+		s->host.on_break(s->host.ctx, s, t);
+}
+
+/* Asked by train_apply before every update: a breakpoint on the step's
+ * loss, gradient, gates, saturation or flow holds the update back, so the
+ * weights stay those the step's forward pass ran with. */
+static int hold_update(void *ctx, double loss, double grad_norm)
+{
+	Session *s = ctx;
+	BreakInput in = break_input(s, loss, grad_norm, NAN, 1);
+	double seen;
+	s->held = break_find(s, &in, 1, &seen);
+	s->held_seen = seen;
+	return s->held >= 0;
+}
+
+/* After a step: a breakpoint on the validation loss (measured on the
+ * updated weights); after a refused step (not finite), any breakpoint. */
 static int check_breaks(Session *s, const StepStats *st, double val, int finite)
 {
 	if (!s->nbrk)
 		return 0;
-	const Cells *c = learner_cells(s->lr);
-	BreakInput in = { .loss = finite ? st->loss : NAN, .val = val, .grad = finite ? st->grad_norm : NAN,
-			  .finite = finite, .m = c ? c->m : NULL, .tr = c ? c->t->tr : NULL, .probe = c ? &c->t->probe : NULL };
-	if (!finite)	/* the refused step: its loss or norm was not finite */
-		in.loss = in.grad = INFINITY;
-	for (int i = 0; i < s->nbrk; i++) {
-		Breakpoint *b = &s->brk[i];
-		double seen;
-		if (!break_test(b, &in, &seen))
-			continue;
-		b->hits++;
-		int t = break_focus(b, &in);
-		session_printf(s, "break %d (%s) at step %ld: %s = %.4g; showing t=%d", i + 1, b->text,
-			       finite ? st->step : session_step(s) + 1, break_kind_names[b->kind], seen, t + 1);
-		if (s->host.on_break)
-			s->host.on_break(s->host.ctx, s, t);
-		return 1;
-	}
-	return 0;
+	/* the refused step: its loss or norm was not finite */
+	BreakInput in = break_input(s, finite ? st->loss : INFINITY, finite ? st->grad_norm : INFINITY, val, finite);
+	double seen;
+	int i = break_find(s, &in, 0, &seen);
+	if (i < 0 && !finite)
+		i = break_find(s, &in, 1, &seen);
+	if (i < 0)
+		return 0;
+	char when[96];
+	snprintf(when, sizeof when, finite ? "after step %ld" : "at step %ld (not applied)",
+		 finite ? st->step : session_step(s) + 1);
+	break_fire(s, i, &in, seen, when);
+	return 1;
+}
+
+/* A breakpoint held the update of the step back: training stops with the
+ * weights of the step before, a checkpoint is taken there (rewind comes
+ * back to it), and the step pane shows the offending batch. */
+static void held_step(Session *s)
+{
+	BreakInput in = break_input(s, NAN, NAN, NAN, 1);
+	char when[96];
+	snprintf(when, sizeof when, "before step %ld (not applied: weights as after step %ld)", session_step(s) + 1,
+		 session_step(s));
+	Err e;
+	if (session_checkpoint(s, &e))
+		session_report(s, "train", &e);
+	break_fire(s, s->held, &in, s->held_seen, when);
 }
 
 int session_train_slice(Session *s, double seconds)
 {
 	Err e;
+	*s->lr->hold = (ApplyHold){ s->nbrk ? hold_update : NULL, s };
 	double t0 = now();
 	const int B = s->train_db.Bcap;
 	long idx[B > 0 ? B : 1];
@@ -484,6 +538,11 @@ int session_train_slice(Session *s, double seconds)
 		StepStats st;
 		double ts = now();
 		int rc = s->lr->ops->train_step(s->lr, s->data, &s->train_db, &st, &e);
+		if (rc == ERR_HELD) {
+			s->job.left = 0;
+			held_step(s);
+			return 0;
+		}
 		if (rc) {
 			s->job.left = 0;
 			job_fail(s, &e);

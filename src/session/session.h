@@ -125,6 +125,8 @@ struct Session {
 
 	Breakpoint brk[DEBUG_MAX_BREAKS];
 	int nbrk;
+	int held;		/* the breakpoint that held the last update back, or -1 */
+	double held_seen;	/* what it saw */
 	StepCursor cur;		/* the stepper's position */
 	Checkpoints ckpt;
 	char run_name[64];	/* the current run's name (default: its model) */

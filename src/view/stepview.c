@@ -112,7 +112,11 @@ int stepview_draw(const Session *s, const StepCursor *cur, int ascii, GridColors
 	const LayerTrace *lt = &tr->lt[c.layer];
 	const int H = mc->hidden, G = m->gates, B = tr->B, T = tr->T;
 	const int nin = c.layer == 0 ? m->in0 : H;
+	/* the weights the recorded forward pass ran with: the update after it
+	 * has moved m->params (same layout, another block) */
 	const LayerView *v = &m->p.layer[c.layer];
+	const float *const tw = k->t->tw;
+#define TW(p) (tw + ((p) - m->params))
 	const size_t row = (size_t)c.t * B + c.sample;
 	const float *xt = lt->x + row * nin;
 	const float *hp = lt->h + row * H;
@@ -177,9 +181,9 @@ int stepview_draw(const Session *s, const StepCursor *cur, int ascii, GridColors
 	double wx[4], wh[4], bb[4];
 	for (int gi = 0; gi < G; gi++) {
 		int r = gi * H + j;
-		wx[gi] = dot(v->w_ih + (size_t)r * nin, xt, nin);
-		wh[gi] = dot(v->w_hh + (size_t)r * H, hp, H);
-		bb[gi] = (double)v->b_ih[r] + v->b_hh[r];
+		wx[gi] = dot(TW(v->w_ih) + (size_t)r * nin, xt, nin);
+		wh[gi] = dot(TW(v->w_hh) + (size_t)r * H, hp, H);
+		bb[gi] = (double)TW(v->b_ih)[r] + TW(v->b_hh)[r];
 	}
 	const char *lnote = ln ? " (before layer norm)" : "";
 	switch (mc->cell) {
@@ -206,7 +210,7 @@ int stepview_draw(const Session *s, const StepCursor *cur, int ascii, GridColors
 	}
 	case CELL_GRU: {
 		const float *hn = lt->hn + row * H;
-		double wxn = wx[2] + v->b_ih[2 * H + j];
+		double wxn = wx[2] + TW(v->b_ih)[2 * H + j];
 		bar(b1, sizeof b1, a[j], 0, 1, 12, ascii);
 		line(&o, o.st, "r = %s(%.3f %+.3f %+.3f)%s = %7.4f %s", sig, wx[0], wh[0], bb[0], ln ? "~" : "",
 		     (double)a[j], b1);
@@ -255,4 +259,5 @@ int stepview_draw(const Session *s, const StepCursor *cur, int ascii, GridColors
 	spark(b2, sizeof b2, dh, H, 1, -mx, mx, w - 12, ascii);
 	line(&o, dim, "dh all %s", b2);
 	return 0;
+#undef TW
 }
