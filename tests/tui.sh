@@ -85,6 +85,15 @@ if cmp -s "$tmp/flow50" "$tmp/flow100"; then
 else
 	pass=$((pass + 1))
 fi
+# the radius is of the weights now: a new model at the same step count shows its own
+keys "model rnn hidden=64; train 1" Enter
+check "radius of a new model" " 0: 0\.[0-9]" 20
+keys "model rnn hidden=64 radius=3; train 1" Enter
+check "radius follows a new model at the same step" " 0: [23]\.[0-9]*" 20
+keys "prune 99%" Enter
+check "radius follows weights changed without a step (prune)" " 0: [01]" 20
+keys "model lstm hidden=24; train 2" Enter
+check "back to an lstm" "│ lstm 24x1 │" 20
 keys F4
 check "gates pane" "f (forget gate)"
 keys F5
@@ -153,11 +162,13 @@ start 80 24
 check "starts at 80x24" "F2 train"
 keys Up
 check "history persists across runs" "rnnlab> quit"
-keys C-u "data adding T=30 n=1000; model rnn hidden=16 radius=3; train 3; break grad > 10; train 200" Enter
+keys C-u "data adding T=30 n=1000; model rnn hidden=16 radius=3; set log_every=1; train 3" Enter
+check "three steps" "step      3  loss" 20
+keys "break grad > 10; train 200" Enter
 check "a breakpoint stops before the update and shows the step pane" "break 1 (grad > 10) before step 4 (not applied" 30
 check "the step pane is shown" "rnn  t=.* of 30"
 keys F2 "plot loss" Enter
-check "a plot in the log" "^ *└─"
+check "a plot in the log" "^ *└[─┬]"
 check_not "fits 80 columns (no piece of its axis wrapped onto a row of its own)" "^[─┬]\{1,60\} *$"
 keys "quit" Enter
 check "quit at 80x24" "EXITED 0"

@@ -74,7 +74,7 @@ typedef struct Tui {
 	Script scripts[SCRIPT_DEPTH];
 	int nscripts;
 	double rho[MODEL_MAX_LAYERS * 4];
-	long rho_step;
+	unsigned long rho_gen;	/* the weights rho was computed from */
 	double rho_time;
 	int quit;
 	RlBridge rl;
@@ -334,28 +334,19 @@ static void draw_help(Tui *t, int w, int h)
 		grid_text_fit(g, 2, 3 + (int)i, w - 4, keys[i], grid_style(GRID_DEFAULT, 0), t->ascii);
 }
 
+/* The flow pane's spectral radii, of the weights now: recomputed whenever
+ * they change (a step, a new model, import, rewind, quantize, prune), at
+ * most every 2 s while training runs. */
 static void draw_rho(Tui *t, int x, int y, int w, int h)
 {
 	Session *s = t->s;
-	Grid *g = t->grid;
-	const Model *m = learner_cells(s->lr)->m;
 	double tnow = now();
-	if (t->rho_step != session_step(s) && (tnow - t->rho_time > 2.0 || s->job.left == 0)) {
-		probe_spectral(m, t->rho);
-		t->rho_step = session_step(s);
-		t->rho_time = now();
+	if (t->rho_gen != s->weights_gen && (tnow - t->rho_time > 2.0 || s->job.left == 0)) {
+		view_radius(s, t->rho);
+		t->rho_gen = s->weights_gen;
+		t->rho_time = tnow;
 	}
-	grid_text(g, x, y, "spectral radius of W_hh", grid_style(GRID_DEFAULT, GRID_BOLD));
-	static const char *const lstm_n[] = { "i", "f", "g", "o" }, *const gru_n[] = { "r", "z", "n" };
-	for (int k = 0; k < m->cfg.layers && k + 1 < h; k++) {
-		char line[160];
-		size_t n = (size_t)snprintf(line, sizeof line, "layer %d:", k);
-		for (int gi = 0; gi < m->gates && n < sizeof line; gi++)
-			n += (size_t)snprintf(line + n, sizeof line - n, " %s %.3g",
-					      m->cfg.cell == CELL_LSTM ? lstm_n[gi] : m->cfg.cell == CELL_GRU ? gru_n[gi] : "",
-					      t->rho[k * m->gates + gi]);
-		grid_text_fit(g, x, y + 1 + k, w, line, grid_style(GRID_DEFAULT, 0), t->ascii);
-	}
+	view_radius_draw(s, t->rho, t->grid, x, y, w, h, t->ascii);
 }
 
 static void draw_pane(Tui *t)

@@ -69,6 +69,7 @@ int cmd_quantize(Session *s, int argc, const Word *argv, Err *e)
 		q += p->size;
 		f += 1;	/* the scale */
 	}
+	session_weights_changed(s);
 	size_t before = pb.nparam * 4, after = q + f * 4;
 	if (have_data && (rc = before_after(s, &l1, e)))
 		return rc;
@@ -135,6 +136,7 @@ int cmd_prune(Session *s, int argc, const Word *argv, Err *e)
 		total += p->size;
 	}
 	free(mag);
+	session_weights_changed(s);
 	if (have_data && (rc = before_after(s, &l1, e)))
 		return rc;
 	/* stored sparse: a float and a 4-byte index per kept weight */

@@ -8,7 +8,9 @@
  *
  * Quantities (the probes and the history of the current run):
  *   loss        mean training loss of the last 10 steps
- *   val         the last validation loss;  best_val  the lowest
+ *   val         the validation loss of the weights now (the last one
+ *               measured, or measured now when they changed since: after
+ *               prune, quantize, import, rewind);  best_val  the lowest
  *   acc         validation accuracy (classification; runs an evaluation)
  *   seq_acc, tok_acc   seq2seq: whole-sequence and token accuracy of the
  *               last validation pass
@@ -122,8 +124,9 @@ int cmd_expect(Session *s, int argc, const Word *argv, Err *e)
 		for (size_t k = from; k < h->n; k++)
 			sum += h->col[HIST_LOSS][k];
 		v = h->n ? sum / (double)(h->n - from) : NAN;
-	} else if (!strcmp(name, "val")) {
-		v = history_last(h, HIST_VAL);
+	} else if (!strcmp(name, "val")) {	/* of the weights now: after prune, quantize, import... */
+		if ((rc = session_val_now(s, &v, e)))
+			return rc;
 	} else if (!strcmp(name, "best_val")) {
 		v = h->best_val;
 	} else if (!strcmp(name, "acc")) {

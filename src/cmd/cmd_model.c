@@ -143,6 +143,7 @@ int cmd_import(Session *s, int argc, const Word *argv, Err *e)
 	if (!rc) {
 		memcpy(m->params, tmp, m->nparam * sizeof *tmp);
 		optim_reset(m->opt);
+		session_weights_changed(s);
 		session_printf(s, "imported %d tensors from %s (optimizer state reset)%s", m->ntensors, path,
 			       skipped ? "; arrays that are not parameters were skipped" : "");
 	}

@@ -202,6 +202,7 @@ int session_rewind(Session *s, int i, Err *e)
 	*pb.step = cp->step;
 	*pb.rng = cp->trainer_rng;
 	s->lr->ops->forget(s->lr);
+	session_weights_changed(s);
 	if (s->data)
 		sampler_seek(&s->sampler, cp->epoch, cp->pos);
 	history_truncate(&s->hist, (double)cp->step);
@@ -265,6 +266,15 @@ void session_install(Session *s, Learner *l)
 {
 	s->lr = l;
 	memset(&s->val_sums, 0, sizeof s->val_sums);
+	session_weights_changed(s);
+}
+
+void session_weights_changed(Session *s)
+{
+	/* one counter for every session of the process: a loaded session
+	 * (a new Session swapped in) never repeats a value the front end saw */
+	static unsigned long gen;
+	s->weights_gen = ++gen;
 }
 
 const char *session_model_line(const Session *s)
@@ -376,7 +386,20 @@ static int validate(Session *s, double *out, Err *e)
 	}
 	rc = session_eval_sums(s, s->set.val_size, &s->val_db, &s->val_sums, e);
 	*out = eval_loss(&s->val_sums);
+	if (!rc)
+		s->val_gen = s->weights_gen;
 	return rc;
+}
+
+int session_val_now(Session *s, double *val, Err *e)
+{
+	*val = history_last(&s->hist, HIST_VAL);
+	if (!s->lr || !s->data || s->val_gen == s->weights_gen)
+		return 0;
+	Err fit;
+	if (session_prepare(s, &fit))	/* the model no longer fits the data: no value */
+		return 0;
+	return validate(s, val, e);
 }
 
 int session_evaluate(Session *s, long max, double *loss, double *acc, Err *e)
@@ -552,6 +575,7 @@ int session_train_slice(Session *s, double seconds)
 			}
 			return rc;
 		}
+		session_weights_changed(s);
 		double dt = now() - ts;
 		long tokens = (long)s->train_db.b.T * B;
 		s->job.tokens += tokens;

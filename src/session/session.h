@@ -116,6 +116,8 @@ struct Session {
 	uint64_t model_seed;
 	TrainConfig tcfg;
 	EvalSums val_sums;	/* the last validation pass (training's or expect's) */
+	unsigned long weights_gen;	/* new at every change of the weights (steps, import, ...) */
+	unsigned long val_gen;	/* weights_gen when the last validation loss was measured */
 	History hist;
 	TrainJob job;
 	Err job_err;		/* why the last job stopped early */
@@ -172,6 +174,13 @@ void session_install(Session *s, Learner *l);
 /* The new model is in: its run starts, with the master generator after
  * the draws that built it and the model's seed. */
 void session_start_run(Session *s, const Rng *rng, uint64_t model_seed);
+/* The weights changed outside a training step (import, quantize, prune):
+ * what was measured on the old ones is stale. */
+void session_weights_changed(Session *s);
+/* The validation loss of the weights as they are now: the last one
+ * measured when they have not changed since, else a validation pass now
+ * (val_size examples), recorded in s->val_sums.  NaN without one. */
+int session_val_now(Session *s, double *val, Err *e);
 /* The canonical command of the current model ("" without one). */
 const char *session_model_line(const Session *s);
 /* Where the learners print: the host's print callback. */

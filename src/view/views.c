@@ -13,16 +13,7 @@
 const char *const pane_names[PANE_COUNT + 1] = { "train", "flow", "gates", "step", "compare", "attention", NULL };
 const char *const view_names[VIEW_COUNT] = { "loss", "grad", "lr", "flow", "sat", "gates", "h", "compare" };
 
-/* The series of a line view; the arrays live in the struct. */
-typedef struct Lines {
-	PlotSpec spec;
-	PlotSeries ser[SESSION_MAX_RUNS + MODEL_MAX_LAYERS + 2];
-	int nser;
-	PlotRef ref;
-	double *buf;		/* owned scratch for x/y arrays */
-	char names[SESSION_MAX_RUNS + MODEL_MAX_LAYERS][64];
-	char title[128];
-} Lines;
+typedef ViewLines Lines;
 
 static int need_history(const Session *s, Err *e)
 {
@@ -41,7 +32,7 @@ static int need_probe(const Session *s, ViewKind v, Err *e)
 	return 0;
 }
 
-static int lines_build(const Session *s, ViewKind v, const ViewOpts *o, Lines *L, Err *e)
+int view_lines(const Session *s, ViewKind v, const ViewOpts *o, Lines *L, Err *e)
 {
 	memset(L, 0, sizeof *L);
 	plot_spec_init(&L->spec);
@@ -189,15 +180,9 @@ static int lines_build(const Session *s, ViewKind v, const ViewOpts *o, Lines *L
 	}
 }
 
-/* The heatmaps of one layer: gate blocks (or h), units x time. */
-typedef struct Maps {
-	int n;
-	HeatmapSpec spec[5];
-	HeatmapMatrix m[5];
-	char title[5][96];
-} Maps;
+typedef ViewMaps Maps;
 
-static int maps_build(const Session *s, ViewKind v, const ViewOpts *o, Maps *M, Err *e)
+int view_maps(const Session *s, ViewKind v, const ViewOpts *o, Maps *M, Err *e)
 {
 	memset(M, 0, sizeof *M);
 	int rc;
@@ -261,7 +246,7 @@ int view_draw(const Session *s, ViewKind v, const ViewOpts *o, Grid *g, int x, i
 	int rc;
 	if (v == VIEW_GATES || v == VIEW_H) {
 		Maps M;
-		if ((rc = maps_build(s, v, o, &M, e)))
+		if ((rc = view_maps(s, v, o, &M, e)))
 			return rc;
 		/* as many columns as it takes for each map to get 12 rows */
 		for (int cols = 1; cols <= 3; cols++) {
@@ -288,10 +273,10 @@ int view_draw(const Session *s, ViewKind v, const ViewOpts *o, Grid *g, int x, i
 		return heatmap_draw(g, x, y, w, h, &M.spec[i], &M.m[i], NULL, e);
 	}
 	Lines L;
-	if ((rc = lines_build(s, v, o, &L, e)))
+	if ((rc = view_lines(s, v, o, &L, e)))
 		return rc;
 	rc = plot_draw(g, x, y, w, h, &L.spec, L.ser, L.nser, NULL, e);
-	free(L.buf);
+	view_lines_done(&L);
 	return rc;
 }
 
@@ -300,7 +285,7 @@ int view_svg(const Session *s, ViewKind v, const ViewOpts *o, const char *path, 
 	int rc;
 	if (v == VIEW_GATES || v == VIEW_H) {
 		Maps M;
-		if ((rc = maps_build(s, v, o, &M, e)))
+		if ((rc = view_maps(s, v, o, &M, e)))
 			return rc;
 		/* one picture: the first map (gates: each gate is its own file
 		 * would be clumsy; h has one) */
@@ -317,9 +302,62 @@ int view_svg(const Session *s, ViewKind v, const ViewOpts *o, const char *path, 
 		return svg_write_heatmap(path, &M.spec[0], &M.m[0], e);
 	}
 	Lines L;
-	if ((rc = lines_build(s, v, o, &L, e)))
+	if ((rc = view_lines(s, v, o, &L, e)))
 		return rc;
 	rc = svg_write_plot(path, &L.spec, L.ser, L.nser, e);
-	free(L.buf);
+	view_lines_done(&L);
 	return rc;
+}
+
+void view_lines_done(ViewLines *L)
+{
+	free(L->buf);
+	L->buf = NULL;
+}
+
+int view_radius(const Session *s, double *rho)
+{
+	const Cells *c = learner_cells(s->lr);
+	if (!c)
+		return 0;
+	probe_spectral(c->m, rho);
+	return c->m->cfg.layers * c->m->gates;
+}
+
+void view_radius_draw(const Session *s, const double *rho, Grid *g, int x, int y, int w, int h, int ascii)
+{
+	static const char *const lstm_n[] = { "i", "f", "g", "o" }, *const gru_n[] = { "r", "z", "n" };
+	const Cells *c = learner_cells(s->lr);
+	if (!c || h < 1 || w < 8)
+		return;
+	const Model *m = c->m;
+	const int L = m->cfg.layers, G = m->gates;
+	grid_text_fit(g, x, y, w, w >= 27 ? "spectral radius of W_hh now" : "radius W_hh", grid_style(GRID_DEFAULT, GRID_BOLD),
+		      ascii);
+	/* whole numbers only: a layer's gates wrap onto the next rows, and the
+	 * layers that do not fit are counted, never cut */
+	int row = 1;
+	for (int k = 0; k < L && row < h; k++) {
+		char item[32];
+		int cx = x + snprintf(item, sizeof item, "%d:", k);
+		grid_text(g, x, y + row, item, grid_style(GRID_DEFAULT, GRID_DIM));
+		for (int gi = 0; gi < G; gi++) {
+			int n = snprintf(item, sizeof item, " %s%s%.3g", m->cfg.cell == CELL_LSTM ? lstm_n[gi]
+									 : m->cfg.cell == CELL_GRU ? gru_n[gi] : "",
+					 G > 1 ? " " : "", rho[k * G + gi]);
+			if (cx + n > x + w) {	/* wrap under the layer's number */
+				if (++row >= h)
+					break;
+				cx = x + 2;
+			}
+			grid_text(g, cx, y + row, item, grid_style(GRID_DEFAULT, 0));
+			cx += n;
+		}
+		row++;
+		if (row == h - 1 && k + 2 < L) {	/* room for one more line: say what is left */
+			snprintf(item, sizeof item, "(+%d layers)", L - k - 1);
+			grid_text_fit(g, x, y + row, w, item, grid_style(GRID_DEFAULT, GRID_DIM), ascii);
+			break;
+		}
+	}
 }

@@ -18,6 +18,8 @@
 #define RNNLAB_VIEWS_H
 
 #include "grid.h"
+#include "heatmap.h"
+#include "plot.h"
 #include "session.h"
 
 typedef enum { VIEW_LOSS, VIEW_GRAD, VIEW_LR, VIEW_FLOW, VIEW_SAT, VIEW_GATES, VIEW_H, VIEW_COMPARE, VIEW_COUNT } ViewKind;
@@ -36,6 +38,31 @@ typedef struct ViewOpts {
 	int pick;		/* gates: the map shown when only one fits */
 } ViewOpts;
 
+/* The series a line view (loss, grad, lr, flow, sat, compare) plots, built
+ * from the history and the probes: what view_draw draws and view_svg
+ * writes, for the tests of what a pane shows.  The arrays live in it. */
+typedef struct ViewLines {
+	PlotSpec spec;
+	PlotSeries ser[SESSION_MAX_RUNS + MODEL_MAX_LAYERS + 2];
+	int nser;
+	PlotRef ref;
+	double *buf;		/* owned scratch for x/y arrays */
+	char names[SESSION_MAX_RUNS + MODEL_MAX_LAYERS][64];
+	char title[128];
+} ViewLines;
+int view_lines(const Session *s, ViewKind v, const ViewOpts *o, ViewLines *L, Err *e);
+void view_lines_done(ViewLines *L);
+
+/* The heatmaps of a map view (gates, h) of one layer and sequence: gate
+ * blocks (or h) as units x time matrices over the trace, no copies. */
+typedef struct ViewMaps {
+	int n;
+	HeatmapSpec spec[5];
+	HeatmapMatrix m[5];
+	char title[5][96];
+} ViewMaps;
+int view_maps(const Session *s, ViewKind v, const ViewOpts *o, ViewMaps *M, Err *e);
+
 /* Draw view v of s into the rectangle of g.  ERR_STATE (with a message that
  * says what to do first) when there is nothing to show yet. */
 int view_draw(const Session *s, ViewKind v, const ViewOpts *o, Grid *g, int x, int y, int w, int h, Err *e);
@@ -43,6 +70,12 @@ int view_draw(const Session *s, ViewKind v, const ViewOpts *o, Grid *g, int x, i
  * tokens, labelled with the dataset's characters) drawn into the rectangle
  * of g; ERR_STATE with a message when there is none (attention.c). */
 int attention_draw(const Session *s, Grid *g, int x, int y, int w, int h, int ascii, GridColors colors, Err *e);
+/* The spectral radius of every gate block of W_hh of the weights now
+ * (rho[layer * gates + gate]); how many (0: not a model of cells). */
+int view_radius(const Session *s, double *rho);
+/* Those radii (as view_radius gave them) as text in a rectangle: a title,
+ * a row per layer, gates wrapped whole onto the next row when narrow. */
+void view_radius_draw(const Session *s, const double *rho, Grid *g, int x, int y, int w, int h, int ascii);
 /* The same picture as an SVG file. */
 int view_svg(const Session *s, ViewKind v, const ViewOpts *o, const char *path, Err *e);
 

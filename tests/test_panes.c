@@ -1,0 +1,266 @@
+/* test_panes.c — what the panes show is what was computed: invariants, not
+ * pixels.  For each kind of cell, after training steps that moved the
+ * weights (SGD with a large rate, Adam):
+ *   - step: every equation on the screen adds up: the printed terms of a
+ *     pre-activation sum to the printed pre-activation (within the print
+ *     rounding), and the activation of that sum is the printed value;
+ *   - flow: the plotted ||dL/dh_t|| are the norms of the trace's dL/dh_t,
+ *     recomputed here from the trace, per layer and t;
+ *   - the radius beside it is the spectral radius of W_hh as exported,
+ *     computed here with LAPACK's dgeev (every eigenvalue);
+ *   - gates: each drawn cell of a gate map has the colour of the mean of
+ *     the trace's gate values it covers.
+ */
+#include "sessionutil.h"
+
+#include <complex.h>
+#include <math.h>
+
+#include "npz.h"
+#include "stepview.h"
+#include "views.h"
+
+/* LAPACK (OpenBLAS ships it): eigenvalues of a general matrix. */
+extern void dgeev_(const char *jobvl, const char *jobvr, const int *n, double *a, const int *lda, double *wr,
+		   double *wi, double *vl, const int *ldvl, double *vr, const int *ldvr, double *work, const int *lwork,
+		   int *info);
+
+static const char *const setups[] = {
+	"data adding T=20 n=200; model rnn hidden=12; set optim=sgd lr=1 log_every=0 val_every=0; train 3",
+	"data adding T=20 n=200; model rnn hidden=12 act=relu layers=2; set optim=adam lr=0.05 log_every=0 val_every=0; train 4",
+	"data adding T=16 n=200; model lstm hidden=10; set optim=sgd lr=1 log_every=0 val_every=0; train 3",
+	"data adding T=16 n=200; model lstm hidden=10 layers=2; set optim=adam lr=0.05 log_every=0 val_every=0; train 4",
+	"data adding T=16 n=200; model gru hidden=10; set optim=sgd lr=1 log_every=0 val_every=0; train 3",
+	"data adding T=16 n=200; model gru hidden=10 layers=2; set optim=adam lr=0.05 log_every=0 val_every=0; train 4",
+};
+#define NSETUPS (sizeof setups / sizeof *setups)
+
+/* ---- the step pane's equations ---- */
+
+static double act(const char *name, double x)
+{
+	if (!strcmp(name, "tanh"))
+		return tanh(x);
+	if (!strcmp(name, "relu"))
+		return x > 0 ? x : 0;
+	return 1 / (1 + exp(-x));	/* σ, sigm */
+}
+
+/* One line of the pane: check what it claims. *checked counts the
+ * equations found. */
+static void check_line(const char *line, int *checked)
+{
+	char fn[16], fn2[16], gate[4];
+	double a, b, c, d, v, p, q;
+	const char *eq;
+	/* rnn: "  = tanh(A +B +C) = tanh(D) = V" */
+	if (sscanf(line, " = %15[a-z](%lf %lf %lf) = %15[a-z](%lf) = %lf", fn, &a, &b, &c, fn2, &d, &v) == 7) {
+		if (fabs(a + b + c - d) > 0.0016)
+			fail_msg("terms do not add up: %s", line);
+		if (fabs(act(fn, d) - v) > 1e-3)
+			fail_msg("activation does not match: %s", line);
+		++*checked;
+		return;
+	}
+	/* gru n: "n = tanh(P + r*Q) = tanh(P +RQ) = V" (r*Q from the trace) */
+	if (sscanf(line, "n = tanh(%lf + r*%lf) = tanh(%lf %lf) = %lf", &p, &q, &a, &b, &v) == 5) {
+		if (fabs(p - a) > 1e-3 || fabs(act("tanh", a + b) - v) > 2e-3)
+			fail_msg("n does not add up: %s", line);
+		++*checked;
+		return;
+	}
+	/* gates: "i = σ(A +B +C) = V" (no layer norm in these models) */
+	if ((eq = strstr(line, " = ")) && sscanf(line, "%3s", gate) == 1 && strlen(gate) == 1 &&
+	    sscanf(eq, " = %15[^(](%lf %lf %lf) = %lf", fn, &a, &b, &c, &v) == 5) {
+		const char *f = strncmp(fn, "tanh", 4) ? "sigmoid" : "tanh";
+		if (fabs(act(f, a + b + c) - v) > 2e-3)
+			fail_msg("gate does not add up: %s", line);
+		++*checked;
+		return;
+	}
+	/* lstm: "c = f*c_t-1 + i*g = A*B + C*D = V", "h = o*tanh(c) = A*tanh(B) = V" */
+	if ((eq = strstr(line, "c = f*c_t-1 + i*g = ")) &&
+	    sscanf(eq + strlen("c = f*c_t-1 + i*g = "), "%lf*%lf + %lf*%lf = %lf", &a, &b, &c, &d, &v) == 5) {
+		if (fabs(a * b + c * d - v) > 3e-3)
+			fail_msg("c does not add up: %s", line);
+		++*checked;
+		return;
+	}
+	if ((eq = strstr(line, "h = o*tanh(c) = ")) &&
+	    sscanf(eq + strlen("h = o*tanh(c) = "), "%lf*tanh(%lf) = %lf", &a, &b, &v) == 3) {
+		if (fabs(a * tanh(b) - v) > 2e-3)
+			fail_msg("h does not add up: %s", line);
+		++*checked;
+		return;
+	}
+	/* gru: "h = (1-z)*n + z*h_t-1 = A*B + C*D = V" */
+	if ((eq = strstr(line, "h = (1-z)*n + z*h_t-1 = ")) &&
+	    sscanf(eq + strlen("h = (1-z)*n + z*h_t-1 = "), "%lf*%lf + %lf*%lf = %lf", &a, &b, &c, &d, &v) == 5) {
+		if (fabs(a * b + c * d - v) > 3e-3)
+			fail_msg("h does not add up: %s", line);
+		++*checked;
+	}
+}
+
+static void test_step_equations(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < NSETUPS; k++) {
+		Session *s = new_session();
+		ok(s, setups[k]);
+		const Cells *cl = learner_cells(s->lr);
+		/* the weights moved since the recorded forward pass */
+		assert_memory_not_equal(cl->t->tw, cl->m->params, cl->m->nparam * sizeof(float));
+		Err e;
+		Grid *g = grid_new(100, 40, &e);
+		assert_non_null(g);
+		int checked = 0;
+		const Trace *tr = cl->t->tr;
+		for (int layer = 0; layer < cl->m->cfg.layers; layer++)
+			for (int t = 0; t < tr->T; t += 3)
+				for (int unit = 0; unit < cl->m->cfg.hidden; unit += 4) {
+					StepCursor c = { layer, 1, t, unit };
+					assert_int_equal(stepview_draw(s, &c, 0, GRID_MONO, g, 0, 0, 100, 40, &e), 0);
+					char line[1024];
+					for (int y = 0; y < 40; y++) {
+						grid_row_utf8(g, y, line, sizeof line, GRID_OUT_TRIM);
+						check_line(line, &checked);
+					}
+				}
+		int per = cl->m->cfg.cell == CELL_RNN ? 1 : cl->m->cfg.cell == CELL_LSTM ? 6 : 4;
+		int views = cl->m->cfg.layers * ((tr->T + 2) / 3) * ((cl->m->cfg.hidden + 3) / 4);
+		assert_int_equal(checked, per * views);	/* every equation was found and held */
+		grid_free(g);
+		session_free(s);
+	}
+}
+
+/* ---- the flow pane: the curve and the radius ---- */
+
+static void test_flow_and_radius(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < NSETUPS; k++) {
+		Session *s = new_session();
+		ok(s, setups[k]);
+		const Cells *cl = learner_cells(s->lr);
+		const Model *m = cl->m;
+		const Trace *tr = cl->t->tr;
+		const int L = m->cfg.layers, H = m->cfg.hidden, G = m->gates, T = tr->T, B = tr->B;
+		/* the plotted norms, against the trace's dL/dh_t */
+		ViewOpts o = { 0 };
+		ViewLines V;
+		Err e;
+		assert_int_equal(view_lines(s, VIEW_FLOW, &o, &V, &e), 0);
+		assert_int_equal(V.nser, L);
+		for (int l = 0; l < L; l++) {
+			assert_int_equal(V.ser[l].n, T);
+			for (int t = 0; t < T; t++) {
+				double ss = 0;
+				const float *dh = tr->lt[l].dh + (size_t)t * B * H;
+				for (int i = 0; i < B * H; i++)
+					ss += (double)dh[i] * dh[i];
+				assert_true(V.ser[l].x[t] == t + 1);
+				if (fabs(V.ser[l].y[t] - sqrt(ss)) > 1e-9 * sqrt(ss) + 1e-30)
+					fail_msg("%s: flow layer %d t=%d: plotted %g, trace %g", setups[k], l, t + 1, V.ser[l].y[t],
+						 sqrt(ss));
+			}
+		}
+		view_lines_done(&V);
+		/* the radius, against every eigenvalue of the exported W_hh blocks */
+		double rho[MODEL_MAX_LAYERS * 4];
+		assert_int_equal(view_radius(s, rho), L * G);
+		char f[256], line[400];
+		path(f, sizeof f, "w.npz");
+		snprintf(line, sizeof line, "export %s force", f);
+		ok(s, line);
+		Npz z;
+		assert_int_equal(npz_read(&z, f, &e), 0);
+		double *a = malloc((size_t)H * H * sizeof *a), *wr = malloc(H * sizeof *wr), *wi = malloc(H * sizeof *wi);
+		int lwork = 8 * H, info, n = H, one = 1;
+		double *work = malloc((size_t)lwork * sizeof *work);
+		for (int l = 0; l < L; l++) {
+			char name[64];
+			snprintf(name, sizeof name, "rnn.weight_hh_l%d", l);
+			const NpyArray *w = npz_find(&z, name);
+			assert_non_null(w);
+			assert_int_equal(w->shape[0], G * H);
+			for (int gi = 0; gi < G; gi++) {
+				const float *blk = (const float *)w->data + (size_t)gi * H * H;
+				for (int r = 0; r < H; r++)	/* row-major into column-major */
+					for (int c = 0; c < H; c++)
+						a[(size_t)c * H + r] = blk[(size_t)r * H + c];
+				dgeev_("N", "N", &n, a, &n, wr, wi, NULL, &one, NULL, &one, work, &lwork, &info);
+				assert_int_equal(info, 0);
+				double want = 0;
+				for (int i = 0; i < H; i++)
+					want = fmax(want, cabs(wr[i] + I * wi[i]));
+				if (fabs(rho[l * G + gi] - want) > 1e-3 * want)
+					fail_msg("%s: radius of layer %d gate %d: shown %g, eigenvalues %g", setups[k], l, gi,
+						 rho[l * G + gi], want);
+			}
+		}
+		free(a);
+		free(wr);
+		free(wi);
+		free(work);
+		npz_free(&z);
+		session_free(s);
+	}
+}
+
+/* ---- the gates pane: each cell is the mean of what it covers ---- */
+
+static void test_gate_maps(void **state)
+{
+	(void)state;
+	for (size_t k = 2; k < NSETUPS; k++) {	/* lstm and gru */
+		Session *s = new_session();
+		ok(s, setups[k]);
+		const Cells *cl = learner_cells(s->lr);
+		const Model *m = cl->m;
+		const Trace *tr = cl->t->tr;
+		const int H = m->cfg.hidden, G = m->gates, B = tr->B;
+		ViewOpts o = { .layer = m->cfg.layers - 1, .sample = 2 };
+		ViewMaps M;
+		Err e;
+		assert_int_equal(view_maps(s, VIEW_GATES, &o, &M, &e), 0);
+		Grid *g = grid_new(40, 11, &e);
+		for (int gi = 0; gi < G; gi++) {
+			HeatmapFrame fr;
+			/* small: units and steps pooled several to a cell */
+			assert_int_equal(heatmap_draw(g, 0, 0, 40, 11, &M.spec[gi], &M.m[gi], &fr, &e), 0);
+			assert_true(fr.fr * fr.rows >= H && fr.fc * fr.cols >= tr->T);
+			assert_true(fr.fr > 1 || fr.fc > 1);	/* cells do cover several values */
+			const LayerTrace *lt = &tr->lt[o.layer];
+			for (int i = 0; i < fr.rows; i++)
+				for (int j = 0; j < fr.cols; j++) {
+					double sum = 0;
+					int n = 0;
+					for (int u = i * fr.fr; u < (i + 1) * fr.fr && u < H; u++)
+						for (int t = j * fr.fc; t < (j + 1) * fr.fc && t < tr->T; t++, n++)
+							sum += lt->act[(((size_t)t * B + o.sample) * G + gi) * H + u];
+					uint32_t cp;
+					Style st;
+					heatmap_cell(&M.spec[gi], (sum / n - fr.lo) / (fr.hi - fr.lo), &cp, &st);
+					const GridCell *cell = grid_at(g, fr.x + j * fr.cw, fr.y + i * fr.rh);
+					if (cell->cp != cp || cell->st.fg != st.fg || cell->st.bg != st.bg || cell->st.attr != st.attr)
+						fail_msg("%s: gate %d cell (%d, %d): drawn U+%04X, the mean %g is U+%04X", setups[k], gi, i, j,
+							 cell->cp, sum / n, cp);
+				}
+		}
+		grid_free(g);
+		session_free(s);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	tu_start(argc, argv);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_step_equations),
+		cmocka_unit_test(test_flow_and_radius),
+		cmocka_unit_test(test_gate_maps),
+	};
+	return cmocka_run_group_tests(tests, setup_dir, remove_dir);
+}
