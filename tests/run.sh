@@ -27,7 +27,7 @@ done
 case "$B" in
 *san*)	parts+=("lessons	RNNLAB_BIN=$BIN sh tests/lessons.sh") ;;	# prints why it skips
 *)	for f in scenarios/[0-9]*.lab; do
-		parts+=("$(basename "$f" .lab)	RNNLAB_BIN=$BIN sh tests/lessons.sh $f")
+		parts+=("$(basename "$f" .lab)	LESSONS_TUI=1 RNNLAB_BIN=$BIN sh tests/lessons.sh $f")
 	done ;;
 esac
 for n in cmd npy npz session csv text lab; do

@@ -228,5 +228,35 @@ check "show engine: the flush mode" "floats  *subnormals flushed to zero"
 keys "quit" Enter
 check "quit after the restart: status 0" "EXITED 0"
 
+# ---- every pane at 80x24, 100x30 and 160x50, in unicode, --ascii and NO_COLOR ----
+# What the lessons refer to is on the screen (the shrink factor, the ratio over
+# the sequence, the gate values, all of the help), and no number is cut: no
+# ellipsis touches a digit, on any pane.
+for size in "80 24" "100 30" "160 50"; do
+	for mode in unicode ascii nocolor; do
+		args= env=
+		[ $mode = ascii ] && args=--ascii
+		[ $mode = nocolor ] && env="NO_COLOR=1"
+		START_ENV="$env" start $size $args
+		keys "data adding T=40 n=600; model lstm hidden=24 layers=2; set log_every=0; train 4" Enter
+		check "$size $mode: trained" "│ step 4 │\|| step 4 |" 20
+		keys "step t=20 unit=5" Enter
+		check "$size $mode: step pane, the shrink factor" "\(shrank\|grew\) by x[0-9]"
+		check "$size $mode: step pane, the ratio over the sequence" "over the sequence: \|dL/dh_1 / dL/dh_40 = "
+		check "$size $mode: step pane, the gate values" "^ *f = .* = *-\{0,1\}0\.[0-9][0-9][0-9][0-9]"
+		check_not "$size $mode: step pane, no number cut" "[0-9]…\|…[0-9]\|[0-9]\.\.\.[0-9]"
+		for pane in F3 F4 F6; do
+			keys $pane
+			sleep 0.3
+			check_not "$size $mode: $pane, no number cut" "[0-9]…\|…[0-9]"
+		done
+		keys F2 F1
+		check "$size $mode: all of the help" "quit  *leave"
+		keys q
+		keys C-u "quit" Enter
+		check "$size $mode: quit" "EXITED 0"
+	done
+done
+
 echo "tui.sh: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -10,6 +10,7 @@ typedef struct Options {
 	int color;		/* colour in plots (off with NO_COLOR or not a tty) */
 	int fast;		/* lessons' fast mode: --fast or RNNLAB_FAST=1 */
 	unsigned long seed_shift;	/* --seed-shift N: added to every seed */
+	const char *log;	/* --log FILE: the workbench's log also goes there */
 } Options;
 
 /* Batch mode: run a script file ("-" = stdin) or a -c string; exit status. */

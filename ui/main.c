@@ -12,7 +12,7 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: rnnlab [--ascii] [FILE.lab]     the workbench (a lesson or script when given)\n"
+	fputs("usage: rnnlab [--ascii] [--log FILE] [FILE.lab]  the workbench (a lesson or script when given)\n"
 	      "       rnnlab --plain [FILE.lab]       the plain line REPL (also with TERM=dumb)\n"
 	      "       rnnlab --batch FILE|-           run commands without the TUI; stops at the first error\n"
 	      "       rnnlab -c 'CMD; CMD'            run the commands, then exit\n"
@@ -24,6 +24,7 @@ static void usage(FILE *f)
 	      "--ascii draws plots with ASCII only (also chosen for a non-UTF-8 locale); NO_COLOR=1\n"
 	      "turns colour off.  --fast (or RNNLAB_FAST=1) skips the `full` lines of lessons.\n"
 	      "--seed-shift N adds N to every seed (`set seed=S` becomes S+N): a lesson on other seeds.\n"
+	      "--log FILE writes the workbench's log to FILE as well (a record of a class, or a test).\n"
 	      "--version names the BLAS library and core in use and the subnormal mode.\n"
 	      "\n"
 	      "bench keys: cell=rnn|lstm|gru in=N hidden=N layers=N batch=N seq=N steps=N\n"
@@ -113,6 +114,12 @@ int main(int argc, char **argv)
 			}
 			o.seed_shift = (unsigned long)n;
 			i++;
+		} else if (!strcmp(a, "--log")) {
+			if (i + 1 >= argc || !argv[i + 1][0]) {
+				fprintf(stderr, "rnnlab: --log needs a file: rnnlab --log class.log [FILE.lab]\n");
+				return 2;
+			}
+			o.log = argv[++i];
 		} else if (!strcmp(a, "--plain")) {
 			plain = 1;
 		} else if (!strcmp(a, "--batch")) {

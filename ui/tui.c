@@ -13,6 +13,7 @@
  * line at a time, waiting while a job runs or a `pause` waits for a key.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <glob.h>
 #include <locale.h>
 #include <math.h>
@@ -20,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include <curses.h>
 
@@ -55,6 +58,7 @@ typedef struct Script {
 
 typedef struct Tui {
 	Session *s;
+	FILE *logf;		/* --log: every log line also goes here */
 	WINDOW *status, *tabs, *pane, *log, *prompt;
 	int rows, cols, too_small;
 	Pane pane_kind;
@@ -104,6 +108,10 @@ static void log_add(Tui *t, const char *text, int error)
 	t->lines[i].text = strdup(text);
 	t->lines[i].error = error;
 	t->dirty = 1;
+	if (t->logf) {
+		fprintf(t->logf, "%s\n", text);
+		fflush(t->logf);
+	}
 }
 
 static void host_print(void *ctx, const char *line)
@@ -312,26 +320,26 @@ static void draw_welcome(Tui *t, int w, int h)
 static void draw_help(Tui *t, int w, int h)
 {
 	Grid *g = t->grid;
+	/* at most 74 columns and 13 rows: all of it fits the pane at 80x24 */
 	static const char *const keys[] = {
 		"F1 or ? (empty line)  this help; any key closes it",
-		"F2..F7                panes: train, flow, gates, step, compare, attention",
-		"view NAME             the same, as a command",
+		"F2..F7, view NAME     panes: train, flow, gates, step, compare, attention",
 		"p (empty line)        pause / resume training",
-		"Esc, Ctrl-C           stop training after the current step (the model is kept)",
+		"Esc, Ctrl-C           stop training after this step (the model is kept)",
 		"PgUp, PgDn            scroll the log",
-		"Space, Enter          go on at a lesson's pause (the keys above still work there)",
-		"step pane             Left/Right: timestep   Up/Down: unit   [ ]: layer   < >: sequence",
-		"gates pane            [ ]: layer   < >: sequence   g: next gate (small screens)",
-		"Tab                   complete commands, keys, values, datasets and paths",
+		"Space, Enter          go on at a lesson's pause (other keys still work)",
+		"step pane             Left/Right: t  Up/Down: unit  [ ]: layer  < >: sequence",
+		"gates pane            [ ]: layer   < >: sequence   g: next gate",
+		"Tab                   complete commands, keys, values, datasets, paths",
 		"Up/Down, Ctrl-R       history, reverse search",
-		"break grad > 1e3      stop training when a condition holds (help break)",
-		"rewind                back to the last checkpoint (help rewind)",
+		"break, rewind         stop when a condition holds; go back (help break)",
 		"quit                  leave",
 	};
 	grid_clear(g);
-	grid_text(g, 2, 1, "keys", grid_style(GRID_DEFAULT, GRID_BOLD));
-	for (size_t i = 0; i < sizeof keys / sizeof *keys && (int)i + 3 < h; i++)
-		grid_text_fit(g, 2, 3 + (int)i, w - 4, keys[i], grid_style(GRID_DEFAULT, 0), t->ascii);
+	const int top = h >= (int)(sizeof keys / sizeof *keys) + 3;	/* room for a blank row */
+	grid_text(g, 2, top, "keys", grid_style(GRID_DEFAULT, GRID_BOLD));
+	for (size_t i = 0; i < sizeof keys / sizeof *keys && (int)i + 1 + 2 * top < h; i++)
+		grid_text_fit(g, 2, 1 + 2 * top + (int)i, w - 4, keys[i], grid_style(GRID_DEFAULT, 0), t->ascii);
 }
 
 /* The flow pane's spectral radii, of the weights now: recomputed whenever
@@ -593,6 +601,12 @@ static void script_step(Tui *t)
 	ssize_t len = getline(&line, &cap, sc->f);
 	if (len < 0) {
 		free(line);
+		if (t->nscripts == 1) {	/* the lesson (or script) is over: say so */
+			char msg[1200];
+			snprintf(msg, sizeof msg, "-- end of %s: %d expect check%s held --", sc->path, t->s->lesson_checks,
+				 t->s->lesson_checks == 1 ? "" : "s");
+			log_add(t, msg, 0);
+		}
 		script_pop(t);
 		return;
 	}
@@ -805,6 +819,17 @@ int tui_run(const char *script, const Options *opt)
 	Tui *t = calloc(1, sizeof *t);
 	if (!t)
 		return 1;
+	if (opt->log) {	/* a new file, never through a symlink planted at its name */
+		int fd = open(opt->log, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+		struct stat st;
+		if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) || !(t->logf = fdopen(fd, "w"))) {
+			fprintf(stderr, "rnnlab: --log %s: %s\n", opt->log, fd < 0 ? strerror(errno) : "not a regular file");
+			if (fd >= 0)
+				close(fd);
+			free(t);
+			return 2;
+		}
+	}
 	the_tui = t;
 	Host h = { 0 };
 	h.ctx = t;
@@ -908,6 +933,8 @@ int tui_run(const char *script, const Options *opt)
 	grid_free(t->grid);
 	destroy_windows(t);
 	session_free(t->s);
+	if (t->logf)
+		fclose(t->logf);
 	free(t);
 	return term_signal() ? 128 + term_signal() : 0;
 }

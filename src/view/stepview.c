@@ -39,19 +39,31 @@ static double vnorm(const float *a, int n)
 	return sqrt(dot(a, a, n));
 }
 
-/* A bar of width w for v in [lo, hi]. */
-static void bar(char *buf, size_t cap, double v, double lo, double hi, int w, int ascii)
+/* A bar of width w for v in [-1, 1], on one scale for every gate: a mark
+ * in the middle, positive values to its right, negative to its left (so a
+ * sigmoid's 0.41 and a tanh's -0.02 are drawn to the same measure). */
+static void bar(char *buf, size_t cap, double v, int w, int ascii)
 {
 	static const char *const eighths[] = { "", "▏", "▎", "▍", "▌", "▋", "▊", "▉" };
-	double f = (v - lo) / (hi - lo);
-	f = f < 0 ? 0 : f > 1 ? 1 : f;
-	int units = (int)lrint(f * w * 8);
+	const int half = w / 2;
+	double f = fabs(v) > 1 ? 1 : fabs(v);
 	size_t n = 0;
 	buf[0] = '\0';
+	if (v < 0) {	/* whole cells to the left of the mark */
+		int cells = (int)lrint(f * half);
+		for (int i = 0; i < half && n + 4 < cap; i++)
+			n += (size_t)snprintf(buf + n, cap - n, "%s", i < half - cells ? " " : ascii ? "#" : "█");
+		snprintf(buf + n, cap - n, "%s", ascii ? "|" : "│");
+		return;
+	}
+	for (int i = 0; i < half && n + 4 < cap; i++)
+		buf[n++] = ' ', buf[n] = '\0';
+	n += (size_t)snprintf(buf + n, cap - n, "%s", ascii ? "|" : "│");
+	int units = (int)lrint(f * half * 8);
 	for (int i = 0; i < units / 8 && n + 4 < cap; i++)
 		n += (size_t)snprintf(buf + n, cap - n, "%s", ascii ? "#" : "█");
 	if (units % 8 && n + 4 < cap)
-		n += (size_t)snprintf(buf + n, cap - n, "%s", ascii ? "" : eighths[units % 8]);
+		snprintf(buf + n, cap - n, "%s", ascii ? "" : eighths[units % 8]);
 }
 
 /* A one-row sparkline of n values onto w cells (mean-pooled). */
@@ -99,6 +111,30 @@ static void line(Lines *o, Style st, const char *fmt, ...)
 	o->row++;
 }
 
+/* The longest of the texts (longest first, NULL-terminated) that fits the
+ * width whole: a number is never cut inside its digits; a row is left
+ * blank when none fits. */
+static void line_fit(Lines *o, Style st, const char *const *texts)
+{
+	if (o->row >= o->h)
+		return;
+	for (int i = 0; texts[i]; i++)
+		if (grid_text_width(texts[i]) <= o->w) {
+			grid_text(o->g, o->x, o->y + o->row, texts[i], st);
+			break;
+		}
+	o->row++;
+}
+
+/* A blank row, when the budget has one. */
+static void gap(Lines *o, int *blanks)
+{
+	if (*blanks > 0) {
+		o->row++;
+		--*blanks;
+	}
+}
+
 int stepview_draw(const Session *s, const StepCursor *cur, int ascii, GridColors colors, Grid *g,
 		  int x, int y, int w, int h, Err *e)
 {
@@ -141,7 +177,9 @@ int stepview_draw(const Session *s, const StepCursor *cur, int ascii, GridColors
 			ps.logy = 1;
 			ps.title = "||dL/dh_t|| of this sequence";
 			ps.xlabel = "t";
-			PlotSeries ser = { "layer", xs, ys, T, GRID_DEFAULT };
+			char name[32];
+			snprintf(name, sizeof name, "layer %d", c.layer);
+			PlotSeries ser = { name, xs, ys, T, GRID_DEFAULT };
 			PlotFrame f;
 			Err pe;
 			if (plot_draw(g, x + lw, y, w - lw, h, &ps, &ser, 1, &f, &pe) == 0) {
@@ -154,27 +192,62 @@ int stepview_draw(const Session *s, const StepCursor *cur, int ascii, GridColors
 				}
 			}
 			free(buf);
-			w = lw;
+			w = lw - 2;	/* a gap before the plot's axis labels */
 		}
 	}
+	/* the rows, in order of importance: the header, the equations and the
+	 * backward step (the shrink factor, the ratio over the sequence) always;
+	 * then the inputs, every unit's dL/dh, every unit's gates, blank rows */
+	const int G2 = mc->cell == CELL_RNN ? 0 : G;	/* gate sparkline rows */
+	const int eqs = mc->cell == CELL_RNN ? 2 : mc->cell == CELL_LSTM ? 6 : 4;
+	int budget = h - (1 + eqs + 3);
+	const int show_in = budget >= 2;
+	budget -= show_in * 2;
+	const int show_dh = budget >= 1;
+	budget -= show_dh;
+	const int show_spark = budget >= G2 + 1;
+	budget -= show_spark * (G2 + 1);
+	int blanks = budget < 0 ? 0 : budget > 3 ? 3 : budget;
 	Lines o = { g, x, y, w, h, 0, grid_style(GRID_DEFAULT, 0) };
 	Style bold = grid_style(GRID_DEFAULT, GRID_BOLD), dim = grid_style(GRID_DEFAULT, GRID_DIM);
 	Style hl = grid_style(colors == GRID_MONO ? GRID_DEFAULT : GRID_CYAN, GRID_BOLD);
 	const char *sig = ascii ? "sigm" : "σ";
-	char b1[256], b2[256];
+	char t1[600], t2[256], t3[256], b1[256];
 
-	line(&o, bold, "%s  t=%d of %d  layer %d  sequence %d/%d  unit %d/%d  (step %ld)",
-	     cell_names[mc->cell], c.t + 1, T, c.layer, c.sample, B, j, H, k->t->step);
-	/* inputs */
-	size_t n = 0;
-	char xs[256];
-	for (int i = 0; i < nin && i < 8 && n < sizeof xs; i++)
-		n += (size_t)snprintf(xs + n, sizeof xs - n, "%s%.3f", i ? " " : "", xt[i]);
-	line(&o, o.st, "x_t     [%s%s]  (%d value%s%s)", xs, nin > 8 ? " ..." : "", nin, nin == 1 ? "" : "s",
-	     c.layer ? ", the layer below's h_t" : mc->vocab ? ", an embedded token" : "");
-	spark(b1, sizeof b1, hp, H, 1, -1, 1, w - 30, ascii);
-	line(&o, o.st, "h_t-1   %s  |h|=%.3f  h[%d]=%.3f", b1, vnorm(hp, H), j, hp[j]);
-	o.row++;
+	snprintf(t1, sizeof t1, "%s  t=%d of %d  layer %d  sequence %d/%d  unit %d/%d  (step %ld)", cell_names[mc->cell],
+		 c.t + 1, T, c.layer, c.sample, B, j, H, k->t->step);
+	snprintf(t2, sizeof t2, "%s  t=%d of %d  layer %d  seq %d  unit %d/%d", cell_names[mc->cell], c.t + 1, T, c.layer,
+		 c.sample, j, H);
+	snprintf(t3, sizeof t3, "t=%d/%d  layer %d  unit %d", c.t + 1, T, c.layer, j);
+	line_fit(&o, bold, (const char *const[]){ t1, t2, t3, NULL });
+	if (show_in) {
+		/* inputs: as many whole values as fit */
+		char note[96];
+		snprintf(note, sizeof note, "  (%d value%s%s)", nin, nin == 1 ? "" : "s",
+			 c.layer ? ", the layer below's h_t" : mc->vocab ? ", an embedded token" : "");
+		size_t n = (size_t)snprintf(t1, sizeof t1, "x_t     [");
+		int shown = 0;
+		for (int i = 0; i < nin && i < 8; i++) {
+			char num[32];
+			int vl = snprintf(num, sizeof num, "%s%.3f", i ? " " : "", xt[i]);
+			if ((int)n + vl + 5 + (int)strlen(note) > w && i)
+				break;
+			memcpy(t1 + n, num, (size_t)vl + 1);
+			n += (size_t)vl;
+			shown++;
+		}
+		snprintf(t1 + n, sizeof t1 - n, "%s]%s", shown < nin ? " ..." : "", note);
+		snprintf(t2, sizeof t2, "x_t     (%d value%s)", nin, nin == 1 ? "" : "s");
+		line_fit(&o, o.st, (const char *const[]){ t1, t2, NULL });
+		/* h_t-1: the numbers first, the sparkline takes what is left */
+		char tail[96];
+		int tl = snprintf(tail, sizeof tail, "  |h|=%.3f  h[%d]=%.3f", vnorm(hp, H), j, hp[j]);
+		spark(b1, sizeof b1, hp, H, 1, -1, 1, w - 8 - tl, ascii);
+		snprintf(t1, sizeof t1, "h_t-1   %s%s", b1, tail);
+		snprintf(t2, sizeof t2, "h_t-1   h[%d]=%.3f", j, hp[j]);
+		line_fit(&o, o.st, (const char *const[]){ t1, t2, NULL });
+	}
+	gap(&o, &blanks);
 
 	/* the equations of unit j */
 	const int ln = mc->layernorm;
@@ -186,6 +259,7 @@ int stepview_draw(const Session *s, const StepCursor *cur, int ascii, GridColors
 		bb[gi] = (double)TW(v->b_ih)[r] + TW(v->b_hh)[r];
 	}
 	const char *lnote = ln ? " (before layer norm)" : "";
+	const int bw = w >= 60 ? 12 : 0;	/* the gate bars, when there is room */
 	switch (mc->cell) {
 	case CELL_RNN: {
 		const char *act = mc->act == ACT_RELU ? "relu" : "tanh";
@@ -196,11 +270,16 @@ int stepview_draw(const Session *s, const StepCursor *cur, int ascii, GridColors
 	}
 	case CELL_LSTM: {
 		static const char *const nm[4] = { "i", "f", "g", "o" };
+		char eq[4][128];
+		int ew = 0;
 		for (int gi = 0; gi < 4; gi++) {
-			const char *fn = gi == 2 ? "tanh" : sig;
-			bar(b1, sizeof b1, a[gi * H + j], gi == 2 ? -1 : 0, 1, 12, ascii);
-			line(&o, o.st, "%s = %s(%.3f %+.3f %+.3f)%s = %7.4f %s", nm[gi], fn, wx[gi], wh[gi], bb[gi],
-			     ln ? "~" : "", (double)a[gi * H + j], b1);
+			int n = snprintf(eq[gi], sizeof eq[gi], "%s = %s(%.3f %+.3f %+.3f)%s = %7.4f", nm[gi],
+					 gi == 2 ? "tanh" : sig, wx[gi], wh[gi], bb[gi], ln ? "~" : "", (double)a[gi * H + j]);
+			ew = n > ew ? n : ew;
+		}
+		for (int gi = 0; gi < 4; gi++) {	/* the bars in one column */
+			bar(b1, sizeof b1, a[gi * H + j], bw, ascii);
+			line(&o, o.st, "%-*s %s", ew, eq[gi], b1);
 		}
 		const float *cp = lt->c + row * H, *cc = lt->c + (row + B) * H;
 		line(&o, hl, "c = f*c_t-1 + i*g = %.3f*%.3f + %.3f*%.3f = %.4f", (double)a[H + j], (double)cp[j],
@@ -211,15 +290,21 @@ int stepview_draw(const Session *s, const StepCursor *cur, int ascii, GridColors
 	case CELL_GRU: {
 		const float *hn = lt->hn + row * H;
 		double wxn = wx[2] + TW(v->b_ih)[2 * H + j];
-		bar(b1, sizeof b1, a[j], 0, 1, 12, ascii);
-		line(&o, o.st, "r = %s(%.3f %+.3f %+.3f)%s = %7.4f %s", sig, wx[0], wh[0], bb[0], ln ? "~" : "",
-		     (double)a[j], b1);
-		bar(b1, sizeof b1, a[H + j], 0, 1, 12, ascii);
-		line(&o, o.st, "z = %s(%.3f %+.3f %+.3f)%s = %7.4f %s", sig, wx[1], wh[1], bb[1], ln ? "~" : "",
-		     (double)a[H + j], b1);
-		bar(b1, sizeof b1, a[2 * H + j], -1, 1, 12, ascii);
-		line(&o, o.st, "n = tanh(%.3f + r*%.3f) = tanh(%.3f %+.3f)%s = %7.4f %s", wxn, (double)hn[j], wxn,
-		     a[j] * (double)hn[j], ln ? "~" : "", (double)a[2 * H + j], b1);
+		char eq[3][160];
+		int ew = 0, n;
+		n = snprintf(eq[0], sizeof eq[0], "r = %s(%.3f %+.3f %+.3f)%s = %7.4f", sig, wx[0], wh[0], bb[0], ln ? "~" : "",
+			     (double)a[j]);
+		ew = n > ew ? n : ew;
+		n = snprintf(eq[1], sizeof eq[1], "z = %s(%.3f %+.3f %+.3f)%s = %7.4f", sig, wx[1], wh[1], bb[1], ln ? "~" : "",
+			     (double)a[H + j]);
+		ew = n > ew ? n : ew;
+		n = snprintf(eq[2], sizeof eq[2], "n = tanh(%.3f + r*%.3f) = tanh(%.3f %+.3f)%s = %7.4f", wxn, (double)hn[j],
+			     wxn, a[j] * (double)hn[j], ln ? "~" : "", (double)a[2 * H + j]);
+		ew = n > ew ? n : ew;
+		for (int gi = 0; gi < 3; gi++) {	/* the bars in one column */
+			bar(b1, sizeof b1, a[gi * H + j], bw, ascii);
+			line(&o, o.st, "%-*s %s", ew, eq[gi], b1);
+		}
 		line(&o, hl, "h = (1-z)*n + z*h_t-1 = %.3f*%.3f + %.3f*%.3f = %.4f", 1 - (double)a[H + j],
 		     (double)a[2 * H + j], (double)a[H + j], (double)hp[j], (double)hc[j]);
 		break;
@@ -227,37 +312,50 @@ int stepview_draw(const Session *s, const StepCursor *cur, int ascii, GridColors
 	default:
 		break;
 	}
-	o.row++;
+	gap(&o, &blanks);
 	/* every unit's gates as sparklines */
 	static const char *const lstm_n[] = { "i", "f", "g", "o" }, *const gru_n[] = { "r", "z", "n" };
-	for (int gi = 0; gi < G && mc->cell != CELL_RNN; gi++) {
+	for (int gi = 0; show_spark && gi < G2; gi++) {
 		int tanh_gate = gi == 2;
 		spark(b1, sizeof b1, a + gi * H, H, 1, tanh_gate ? -1 : 0, 1, w - 12, ascii);
 		line(&o, dim, "%s all  %s", mc->cell == CELL_LSTM ? lstm_n[gi] : gru_n[gi], b1);
 	}
-	spark(b1, sizeof b1, hc, H, 1, -1, 1, w - 12, ascii);
-	line(&o, dim, "h all  %s", b1);
-	o.row++;
+	if (show_spark) {
+		spark(b1, sizeof b1, hc, H, 1, -1, 1, w - 12, ascii);
+		line(&o, dim, "h all  %s", b1);
+	}
+	gap(&o, &blanks);
 
 	/* backward: dL/dh_t for this sequence, and since t+1 */
 	const float *dh = lt->dh + row * H;
 	double nt = vnorm(dh, H);
-	line(&o, bold, "backward  ||dL/dh_t|| = %.3e  (this sequence; dL/dh_t[%d] = %.3e)", nt, j, (double)dh[j]);
+	snprintf(t1, sizeof t1, "backward  ||dL/dh_t|| = %.3e  (this sequence; dL/dh_t[%d] = %.3e)", nt, j, (double)dh[j]);
+	snprintf(t2, sizeof t2, "backward  ||dL/dh_t|| = %.3e  (this sequence)", nt);
+	snprintf(t3, sizeof t3, "||dL/dh_t|| = %.3e", nt);
+	line_fit(&o, bold, (const char *const[]){ t1, t2, t3, NULL });
 	if (c.t + 1 < T) {
 		double nn = vnorm(lt->dh + (row + B) * H, H);
 		double f = nn > 0 ? nt / nn : NAN;
-		line(&o, o.st, "  from t+1: ||dL/dh_t+1|| = %.3e: %s by x%.3g on this step", nn,
-		     f < 1 ? "shrank" : "grew", f);
+		const char *how = f < 1 ? "shrank" : "grew";
+		snprintf(t1, sizeof t1, "  from t+1: ||dL/dh_t+1|| = %.3e: %s by x%.3g on this step", nn, how, f);
+		snprintf(t2, sizeof t2, "  from t+1: %s by x%.3g on this step", how, f);
+		snprintf(t3, sizeof t3, "  %s by x%.3g", how, f);
+		line_fit(&o, o.st, (const char *const[]){ t1, t2, t3, NULL });
 	} else {
-		line(&o, o.st, "  the last step: its gradient comes from the loss alone");
+		line_fit(&o, o.st, (const char *const[]){ "  the last step: its gradient comes from the loss alone",
+							  "  the last step: from the loss alone", NULL });
 	}
 	double n1 = vnorm(lt->dh + (size_t)c.sample * H, H), nT = vnorm(lt->dh + ((size_t)(T - 1) * B + c.sample) * H, H);
-	line(&o, o.st, "  over the sequence: ||dL/dh_1|| / ||dL/dh_%d|| = %.3e", T, nT > 0 ? n1 / nT : NAN);
-	float mx = 0;
-	for (int i = 0; i < H; i++)
-		mx = fmaxf(mx, fabsf(dh[i]));
-	spark(b2, sizeof b2, dh, H, 1, -mx, mx, w - 12, ascii);
-	line(&o, dim, "dh all %s", b2);
+	snprintf(t1, sizeof t1, "  over the sequence: ||dL/dh_1|| / ||dL/dh_%d|| = %.3e", T, nT > 0 ? n1 / nT : NAN);
+	snprintf(t2, sizeof t2, "  dL/dh_1 / dL/dh_%d = %.3e", T, nT > 0 ? n1 / nT : NAN);
+	line_fit(&o, o.st, (const char *const[]){ t1, t2, NULL });
+	if (show_dh) {
+		float mx = 0;
+		for (int i = 0; i < H; i++)
+			mx = fmaxf(mx, fabsf(dh[i]));
+		spark(b1, sizeof b1, dh, H, 1, -mx, mx, w - 12, ascii);
+		line(&o, dim, "dh all %s", b1);
+	}
 	return 0;
 #undef TW
 }
