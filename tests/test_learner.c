@@ -286,6 +286,11 @@ static void test_breakpoints(void **state)
 		/* the weights are finite and the state inspectable; a checkpoint is there */
 		ok(s, "eval; rewind list");
 		has("step 2  (newest)");
+		assert_false(strstr(cap.out, "nan"));
+		if (learner_caps(s->lr) & CAP_TIMESTEPS) {	/* the step pane shows the held step's batch */
+			ok(s, "step t=1");
+			has("(step 2)");
+		}
 		/* loss < X: also before the update */
 		ok(s, "break clear; break loss < 1e30; train 3");
 		has("break 1 (loss < 1e+30) before step 3 (not applied");

@@ -9,7 +9,9 @@
  *   - the radius beside it is the spectral radius of W_hh as exported,
  *     computed here with LAPACK's dgeev (every eigenvalue);
  *   - gates: each drawn cell of a gate map has the colour of the mean of
- *     the trace's gate values it covers.
+ *     the trace's gate values it covers;
+ *   - train: the plotted loss, validation loss and gradient norm at each
+ *     step are the numbers the progress lines printed.
  */
 #include "sessionutil.h"
 
@@ -209,6 +211,56 @@ static void test_flow_and_radius(void **state)
 	}
 }
 
+/* ---- the train pane: the plotted losses and norms are the printed ones ---- */
+
+static void test_train_pane(void **state)
+{
+	(void)state;
+	Session *s = new_session();
+	ok(s, "data adding T=20 n=300; model gru hidden=8; set optim=adam lr=0.01 log_every=1 val_every=2; train 8");
+	ViewOpts o = { 0 };
+	ViewLines loss, grad;
+	Err e;
+	assert_int_equal(view_lines(s, VIEW_LOSS, &o, &loss, &e), 0);
+	assert_int_equal(view_lines(s, VIEW_GRAD, &o, &grad, &e), 0);
+	assert_int_equal(loss.nser, 2);	/* train, validation */
+	int lines = 0, vals = 0;
+	for (const char *p = cap.out; (p = strstr(p, "step ")); p++) {
+		long step;
+		double l, v = NAN, g;
+		int n = 0;
+		if (sscanf(p, "step %ld loss %lf%n", &step, &l, &n) != 2)
+			continue;
+		const char *q = p + n;
+		if (sscanf(q, " val %lf", &v) == 1)
+			q = strstr(q, "grad");
+		assert_non_null(q = strstr(q, "grad "));
+		assert_int_equal(sscanf(q, "grad %lf", &g), 1);
+		/* the train curve's point at that step is the printed loss */
+		assert_true(step >= 1 && step <= loss.ser[0].n);
+		assert_true(loss.ser[0].x[step - 1] == step);
+		assert_true(fabs(loss.ser[0].y[step - 1] - l) <= 5e-5);
+		assert_true(fabs(grad.ser[0].y[step - 1] - g) <= 5e-3 * g);
+		if (!isnan(v)) {	/* and the validation point, where one was measured */
+			int found = 0;
+			for (int i = 0; i < loss.ser[1].n; i++)
+				if (loss.ser[1].x[i] == step) {
+					assert_true(fabs(loss.ser[1].y[i] - v) <= 5e-5);
+					found = 1;
+				}
+			assert_true(found);
+			vals++;
+		}
+		lines++;
+	}
+	assert_int_equal(lines, 8);
+	assert_int_equal(vals, 4);
+	assert_int_equal(loss.ser[1].n, 4);	/* no validation point that was not printed */
+	view_lines_done(&loss);
+	view_lines_done(&grad);
+	session_free(s);
+}
+
 /* ---- the gates pane: each cell is the mean of what it covers ---- */
 
 static void test_gate_maps(void **state)
@@ -261,6 +313,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_step_equations),
 		cmocka_unit_test(test_flow_and_radius),
 		cmocka_unit_test(test_gate_maps),
+		cmocka_unit_test(test_train_pane),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, remove_dir);
 }

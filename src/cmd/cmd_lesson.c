@@ -135,8 +135,14 @@ int cmd_expect(Session *s, int argc, const Word *argv, Err *e)
 			return rc;
 		v = acc;
 	} else if (!strcmp(name, "seq_acc")) {
+		double val;	/* the accuracies of the validation pass of the weights now */
+		if ((rc = session_val_now(s, &val, e)))
+			return rc;
 		v = s->val_sums.seqs ? (double)s->val_sums.seq_correct / (double)s->val_sums.seqs : NAN;
 	} else if (!strcmp(name, "tok_acc")) {
+		double val;
+		if ((rc = session_val_now(s, &val, e)))
+			return rc;
 		v = s->val_sums.scored ? (double)s->val_sums.correct / (double)s->val_sums.scored : NAN;
 	} else if (!strcmp(name, "grad")) {
 		v = history_last(h, HIST_GRAD);
