@@ -398,7 +398,7 @@ static void test_lesson_commands(void **state)
 	fails(s, "prune 120%", "prune: the fraction to prune (percent) must be from 0 to 99.9, got 120");
 	fails(s, "break grad", "break: expected '> VALUE' or '< VALUE' after grad (e.g. break grad > 1e3)");
 	fails(s, "break foo > 1", "break: unknown condition 'foo' (choices: grad, loss, val, gate, sat, flow)");
-	fails(s, "step t=abc", "step: t must be an integer from 1 to 1073741824, got 'abc'");
+	fails(s, "step t=abc", "step: nothing to step through yet: train a step first (or run grads)");
 	fails(s, "runs name", "runs: usage: runs | runs name TEXT");
 	fails(s, "view nowhere", "view: unknown view 'nowhere' (choices: train, flow, gates, step, compare, attention)");
 	fails(s, "sweep T=1,2", "sweep: missing arguments (usage: sweep KEY=V1,V2,... [KEY=...] steps=N [target=X])");
@@ -410,9 +410,12 @@ static void test_lesson_commands(void **state)
 	ok(s, "step unit=2; view step");
 	has("gru  t=4 of 5  layer 0  sequence 0/");
 	has("unit 2/3");
-	fails(s, "step t=6", "step: t must be from 1 to 5");
-	fails(s, "step layer=1", "step: layer must be from 0 to 0");
-	fails(s, "step unit=3", "step: unit must be from 0 to 2");
+	/* the ranges are the recorded step's */
+	fails(s, "step t=0", "step: t must be an integer from 1 to 5, got '0'");
+	fails(s, "step t=6", "step: t must be an integer from 1 to 5, got '6'");
+	fails(s, "step t=abc", "step: t must be an integer from 1 to 5, got 'abc'");
+	fails(s, "step layer=1", "step: layer must be an integer from 0 to 0, got '1'");
+	fails(s, "step unit=3", "step: unit must be an integer from 0 to 2, got '3'");
 	ok(s, "view step");
 	has("t=4 of 5");
 	/* expect gate z mean|max against the trace, computed here */
