@@ -27,33 +27,46 @@ fail=0
 tmp=$(mktemp -d)
 sock=rnnlab-lessons-$$
 trap 'tmux -L $sock kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'exit 130' INT	# dash runs the EXIT trap only on a normal exit
+trap 'exit 143' TERM HUP
 out=$tmp/batch.out
 abs_bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+top=$(pwd)
 
 # workbench FILE: run the lesson in the workbench into $tmp/tui.log; 0 when it
-# reached its end, 1 when it stopped at an error, 2 on a timeout
+# reached its end, 1 when it stopped at an error, 2 on a timeout, 3 when
+# rnnlab exited (or crashed) before the end.  It runs in $tmp: whatever it
+# writes, an autosave included, never lands in the tree.
 workbench() {
 	log=$tmp/tui.log
 	rm -f "$log"
 	tmux -L $sock kill-server 2>/dev/null
 	tmux -L $sock new-session -d -x 120 -y 40 -s main \
-		"HOME='$tmp' TERM=xterm-256color '$abs_bin' --log '$log' '$1'; echo EXITED \$?; sleep 600"
+		"cd '$tmp' && HOME='$tmp' TERM=xterm-256color RNNLAB_DATA='$top/scenarios/data' '$abs_bin' --log '$log' '$top/$1'; echo EXITED \$?; sleep 600"
 	limit=$(( ${LESSONS_TUI_SECONDS:-600} * 5 ))
 	i=0
+	r=2
 	while [ $i -lt $limit ]; do
 		if [ -e "$log" ]; then
 			if grep -q -- '^-- end of ' "$log"; then r=0; break; fi
 			if grep -q -- 'the script stopped' "$log"; then r=1; break; fi
 		fi
-		if tmux -L $sock capture-pane -p -t main 2>/dev/null | head -1 | grep -q 'Space goes on'; then
+		tmux -L $sock capture-pane -p -t main >"$tmp/screen" 2>/dev/null
+		if grep -q '^EXITED ' "$tmp/screen"; then r=3; break; fi
+		if head -1 "$tmp/screen" | grep -q 'Space goes on'; then
 			tmux -L $sock send-keys -t main Space
 		fi
 		sleep 0.2
 		i=$((i + 1))
 	done
-	[ $i -lt $limit ] || r=2
+	# leave cleanly: quit, and wait for rnnlab to be gone before the server is
 	tmux -L $sock send-keys -t main C-u "quit" Enter 2>/dev/null
-	sleep 0.3
+	i=0
+	while [ $i -lt 50 ] && ! tmux -L $sock capture-pane -p -t main 2>/dev/null | grep -q '^EXITED '; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	tmux -L $sock capture-pane -p -t main >"$tmp/screen" 2>/dev/null
 	tmux -L $sock kill-server 2>/dev/null
 	return $r
 }
@@ -84,6 +97,8 @@ for f in "$@"; do
 		grep '^  ok: ' "$tmp/tui.log" >"$tmp/got" 2>/dev/null
 		if [ $w = 2 ]; then
 			result="FAILED in the workbench: no end after ${LESSONS_TUI_SECONDS:-600} s; its log ends:"
+		elif [ $w = 3 ]; then
+			result="FAILED in the workbench: rnnlab $(grep '^EXITED ' "$tmp/screen" | head -1) before the lesson's end; its log ends:"
 		elif [ $w = 1 ]; then
 			result="FAILED in the workbench: $(grep -B1 'the script stopped' "$tmp/tui.log" | head -1)"
 		elif ! cmp -s "$tmp/want" "$tmp/got"; then

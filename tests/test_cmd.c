@@ -456,6 +456,35 @@ static void test_lesson_commands(void **state)
 	session_free(s);
 }
 
+/* With truncated BPTT each window is an update: a hold may come after
+ * some windows of the batch were applied.  Then the weights did change:
+ * expect val measures them (as eval does), the flow pane's radius follows. */
+static void test_hold_tbptt(void **state)
+{
+	(void)state;
+	Session *s = new_session();
+	ok(s, "data shakespeare seq=30; model rnn hidden=16; set tbptt=10 lr=0.05 log_every=1 val_every=0 "
+	      "val_size=100000 checkpoint_every=0; train 2");
+	assert_int_equal(session_step(s), 6);	/* three windows a batch */
+	unsigned long gen = s->weights_gen;
+	ok(s, "break grad > 0.35; train 5");
+	has("break 1 (grad > 0.35) before step ");
+	const char *p = strstr(cap.out, "before step ");
+	long held = atol(p + strlen("before step "));
+	assert_int_equal(session_step(s), held - 1);
+	if (held - 1 > 6)
+		assert_true(s->weights_gen != gen);	/* windows were applied before the hold */
+	ok(s, "expect val > -1");
+	p = strstr(cap.out, "ok: val = ");
+	assert_non_null(p);
+	double v = atof(p + strlen("ok: val = "));
+	ok(s, "eval");
+	p = strstr(cap.out, "validation ce ");
+	assert_non_null(p);
+	assert_true(fabs(atof(p + strlen("validation ce ")) - v) <= 6e-4 * v);
+	session_free(s);
+}
+
 int main(int argc, char **argv)
 {
 	tu_start(argc, argv);
@@ -471,6 +500,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_journal_replay),
 		cmocka_unit_test(test_history_csv_and_generate),
 		cmocka_unit_test(test_lesson_commands),
+		cmocka_unit_test(test_hold_tbptt),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, remove_dir);
 }

@@ -173,7 +173,7 @@ static void test_gradcheck_eval_show(void **state)
 		assert_int_equal(session_step(s), 0);	/* no update */
 		ok(s, "train 3; eval");
 		has("eval: validation ");
-		/* eval's sums are the session's last validation pass */
+		/* the last validation pass (training's, at its last step) */
 		assert_true(s->val_sums.examples > 0 && s->val_sums.weight > 0);
 		assert_true(isfinite(s->val_sums.loss_sum));
 		ok(s, "predict 3");
@@ -289,19 +289,71 @@ static void test_breakpoints(void **state)
 		assert_false(strstr(cap.out, "nan"));
 		if (learner_caps(s->lr) & CAP_TIMESTEPS) {	/* the step pane shows the held step's batch */
 			ok(s, "step t=1");
-			has("(step 2)");
+			has("(step 3, not applied)");
 		}
-		/* loss < X: also before the update */
+		/* going on applies the held step (its batch: it was given back), then
+		 * asks again: loss < X holds before step 4 */
 		ok(s, "break clear; break loss < 1e30; train 3");
-		has("break 1 (loss < 1e+30) before step 3 (not applied");
-		assert_int_equal(session_step(s), 2);
-		/* val: after the update it was measured on */
-		ok(s, "break clear; set val_every=1; break val < 1e30; train 3");
-		has("break 1 (val < 1e+30) after step 3: val = ");
+		has("break 1 (loss < 1e+30) before step 4 (not applied");
 		assert_int_equal(session_step(s), 3);
-		ok(s, "break clear; train 1");
+		assert_int_equal(s->hist.n, 3);
+		const char *p = strstr(cap.out, "before step 4 (not applied: weights as after step 3): loss = ");
+		assert_non_null(p);
+		double held = atof(p + strlen("before step 4 (not applied: weights as after step 3): loss = "));
+		/* val: after the update it was measured on; the held step 4 is the one applied */
+		ok(s, "break clear; set val_every=1; break val < 1e30; train 3");
+		has("break 1 (val < 1e+30) after step 4: val = ");
 		assert_int_equal(session_step(s), 4);
+		if (fabs(s->hist.col[HIST_LOSS][3] - held) > 5e-4 * fabs(held))
+			fail_msg("%s: step 4 trained on another batch than the held one: loss %g, held %g", kinds[k].name,
+				 s->hist.col[HIST_LOSS][3], held);
+		ok(s, "break clear; train 1");
+		assert_int_equal(session_step(s), 5);
 		free(w2);
+		session_free(s);
+	}
+}
+
+/* ---- expect val measures the weights as they are ---- */
+
+static double last_number(const char *after)
+{
+	const char *p = NULL;
+	for (const char *q = cap.out; (q = strstr(q, after)); q++)
+		p = q;
+	assert_non_null(p);
+	return atof(p + strlen(after));
+}
+
+static double eval_loss_printed(Session *s)
+{
+	ok(s, "eval");
+	const char *p = strstr(cap.out, "eval: validation ");
+	assert_non_null(p);
+	p = strchr(p + strlen("eval: validation "), ' ');	/* after the loss's name */
+	return atof(p);
+}
+
+static void test_expect_val_fresh(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < NKINDS; k++) {
+		Session *s = new_session();
+		ok(s, kinds[k].setup);
+		/* the whole validation split, as eval reads it */
+		ok(s, "set val_size=100000 val_every=0; train 3; expect val > -1");
+		double v1 = last_number("ok: val = ");
+		assert_true(fabs(eval_loss_printed(s) - v1) <= 6e-4 * fabs(v1));	/* printed to 4 digits */
+		/* pruned: measured again, and again the same; what eval says */
+		ok(s, "prune 90%; expect val > -1");
+		double v2 = last_number("ok: val = ");
+		ok(s, "expect val > -1");
+		assert_true(last_number("ok: val = ") == v2);
+		assert_true(v2 != v1);
+		assert_true(fabs(eval_loss_printed(s) - v2) <= 6e-4 * fabs(v2));
+		/* fewer validation examples: measured on them */
+		ok(s, "set val_size=8; expect val > -1");
+		assert_true(last_number("ok: val = ") != v2);
 		session_free(s);
 	}
 }
@@ -364,6 +416,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_save_load_journal),
 		cmocka_unit_test(test_rewind),
 		cmocka_unit_test(test_breakpoints),
+		cmocka_unit_test(test_expect_val_fresh),
 		cmocka_unit_test(test_export_import),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, remove_dir);

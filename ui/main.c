@@ -131,6 +131,10 @@ int main(int argc, char **argv)
 				fprintf(stderr, "rnnlab: --batch takes one file, got more: '%s'\n", argv[i + 2]);
 				return 2;
 			}
+			if (o.log) {
+				fprintf(stderr, "rnnlab: --log is for the workbench; batch and plain output is text already (redirect it)\n");
+				return 2;
+			}
 			return batch_run_file(argv[i + 1], &o);
 		} else {
 			fprintf(stderr, "rnnlab: unknown option '%s' (rnnlab --help lists them)\n", a);
@@ -140,6 +144,10 @@ int main(int argc, char **argv)
 	if (i < argc && !strcmp(argv[i], "-c")) {
 		if (i + 1 >= argc) {
 			fprintf(stderr, "rnnlab: -c needs commands: rnnlab -c 'CMD; CMD'\n");
+			return 2;
+		}
+		if (o.log) {
+			fprintf(stderr, "rnnlab: --log is for the workbench; batch and plain output is text already (redirect it)\n");
 			return 2;
 		}
 		return batch_run_string(argv[i + 1], &o);
@@ -155,6 +163,10 @@ int main(int argc, char **argv)
 	const char *script = i < argc ? argv[i] : NULL;
 	if (i + 1 < argc) {
 		fprintf(stderr, "rnnlab: one script at a time, got '%s' and '%s'\n", argv[i], argv[i + 1]);
+		return 2;
+	}
+	if (o.log && (plain || !isatty(0) || !isatty(1))) {
+		fprintf(stderr, "rnnlab: --log is for the workbench; batch and plain output is text already (redirect it)\n");
 		return 2;
 	}
 	if (!isatty(0) || !isatty(1)) {

@@ -819,16 +819,22 @@ int tui_run(const char *script, const Options *opt)
 	Tui *t = calloc(1, sizeof *t);
 	if (!t)
 		return 1;
-	if (opt->log) {	/* a new file, never through a symlink planted at its name */
-		int fd = open(opt->log, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (opt->log) {	/* a new file, or a log rnnlab wrote; never through a symlink */
+		Err e;
+		int fd = -1;
 		struct stat st;
-		if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) || !(t->logf = fdopen(fd, "w"))) {
-			fprintf(stderr, "rnnlab: --log %s: %s\n", opt->log, fd < 0 ? strerror(errno) : "not a regular file");
+		if (file_may_write(opt->log, FILE_LOG, 0, &e) ||
+		    ((fd = open(opt->log, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644)) < 0 &&
+		     err_set(&e, ERR_IO, "%s: %s", opt->log, strerror(errno))) ||
+		    ((fstat(fd, &st) || !S_ISREG(st.st_mode)) && err_set(&e, ERR_IO, "%s is not a regular file", opt->log)) ||
+		    (!(t->logf = fdopen(fd, "w")) && err_set(&e, ERR_IO, "%s: %s", opt->log, strerror(errno)))) {
+			fprintf(stderr, "rnnlab: --log: %s\n", e.msg);
 			if (fd >= 0)
 				close(fd);
 			free(t);
 			return 2;
 		}
+		fprintf(t->logf, "%s: the workbench's log (rnnlab --log)\n", FILE_LOG_HEAD);
 	}
 	the_tui = t;
 	Host h = { 0 };

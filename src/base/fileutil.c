@@ -9,9 +9,9 @@
 #include <sys/stat.h>
 
 static const char *const kind_names[FILE_KIND_COUNT] = {
-	".npz file", "rnnlab session", "rnnlab journal", "rnnlab history (.csv)", ".svg file"
+	".npz file", "rnnlab session", "rnnlab journal", "rnnlab history (.csv)", ".svg file", "rnnlab log (.log)"
 };
-static const char *const kind_ext[FILE_KIND_COUNT] = { ".npz", NULL, ".lab", ".csv", ".svg" };
+static const char *const kind_ext[FILE_KIND_COUNT] = { ".npz", NULL, ".lab", ".csv", ".svg", ".log" };
 
 static int has_ext(const char *path, const char *ext)
 {
@@ -33,6 +33,8 @@ int file_may_write_holding(const char *path, FileKind kind, FileHolds holds, con
 		return 0;	/* does not exist (or unreachable: the write says why) */
 	if (S_ISDIR(st.st_mode))
 		return err_set(e, ERR_IO, "%s is a directory", path);
+	if (!S_ISREG(st.st_mode))	/* reading a FIFO to recognise it would wait forever */
+		return err_set(e, ERR_IO, "%s is not a regular file (a pipe, a device or a socket)", path);
 	if (force)
 		return 0;
 	int ok = 0;
@@ -47,7 +49,8 @@ int file_may_write_holding(const char *path, FileKind kind, FileHolds holds, con
 			ok = holds(path, what);
 	} else {
 		/* the extension, and the first bytes rnnlab writes in such a file */
-		static const char *const head[FILE_KIND_COUNT] = { NULL, NULL, "# rnnlab journal", "step,loss,", "<svg" };
+		static const char *const head[FILE_KIND_COUNT] = { NULL, NULL, "# rnnlab journal", "step,loss,", "<svg",
+								   FILE_LOG_HEAD };
 		char first[32] = "";
 		FILE *f = fopen(path, "rb");
 		if (f) {

@@ -6,7 +6,10 @@
 
 #include "err.h"
 
-typedef enum { FILE_NPZ, FILE_SESSION, FILE_LAB, FILE_CSV, FILE_SVG, FILE_KIND_COUNT } FileKind;
+typedef enum { FILE_NPZ, FILE_SESSION, FILE_LAB, FILE_CSV, FILE_SVG, FILE_LOG, FILE_KIND_COUNT } FileKind;
+
+/* The first line of a workbench log (rnnlab --log): what makes it one. */
+#define FILE_LOG_HEAD "# rnnlab log"
 
 /* What an existing file holds beyond its first bytes, for a kind known by
  * its content: 1 when path holds what (a session: an .npz holding a
@@ -15,9 +18,9 @@ typedef int (*FileHolds)(const char *path, const char *what);
 
 /* May `path` be written as a file of this kind?  A path that does not
  * exist may; an existing one only when it already is a file of that kind
- * (an .npz for FILE_NPZ, a journal, history or SVG that rnnlab wrote: the
- * extension and the first bytes), or when force is set.  Directories
- * never.  FILE_SESSION goes through file_may_write_holding. */
+ * (an .npz for FILE_NPZ, a journal, history, SVG or log that rnnlab wrote:
+ * the extension and the first bytes), or when force is set.  Directories,
+ * pipes and devices never.  FILE_SESSION goes through file_may_write_holding. */
 int file_may_write(const char *path, FileKind kind, int force, Err *e);
 /* The same, where an existing .npz (FILE_NPZ, FILE_SESSION) must also
  * pass holds(path, what); FILE_SESSION needs holds. */

@@ -124,6 +124,8 @@ static const Command commands[] = {
 	  "  there), and the step pane shows the batch that tripped it; train goes on from there.\n"
 	  "val is checked after the update (it is measured on the new weights, every val_every steps).\n"
 	  "A step whose loss or gradient is not finite is never applied; loss nan and grad > X catch it.\n"
+	  "With tbptt every window of a batch is an update, checked before it is applied: a hold keeps\n"
+	  "  the windows of the batch already applied, and the step count counts updates.\n"
 	  "examples: break grad > 1e3;  break gate f mean < 0.1;  break loss nan", COMP_WORDS, break_words },
 	{ "rewind", cmd_rewind, 0, 1, CMD_CHANGES, "rewind [N] | rewind list",
 	  "go back to a checkpoint (weights, optimizer, history)",

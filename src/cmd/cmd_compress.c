@@ -28,7 +28,7 @@ static int is_matrix(const ParamInfo *p)
 static int before_after(Session *s, double *loss, Err *e)
 {
 	double acc;
-	return session_evaluate(s, 2048, loss, &acc, e);
+	return session_evaluate(s, 2048, loss, &acc, NULL, e);
 }
 
 int cmd_quantize(Session *s, int argc, const Word *argv, Err *e)

@@ -59,6 +59,8 @@ static int data_select(Session *s, int argc, const Word *argv, Err *e)
 	s->data_seed = seed;
 	s->sampler = sm;
 	s->rng = r;
+	session_val_stale(s);
+	s->hold_resume = 0;	/* another sampler */
 	const DataInfo *di = data_info(d);
 	session_printf(s, "data %s: %s, %ld train / %ld validation examples of %d steps; in=%d%s out=%d, loss %s",
 		       data_args(d), data_kind_names[di->kind], di->n_train, di->n_val, di->T,

@@ -30,6 +30,8 @@ int cmd_set(Session *s, int argc, const Word *argv, Err *e)
 		rc = sched_check(&tc.sched, e);
 	if (rc)
 		return rc;
+	if (set.val_size != s->set.val_size)
+		session_val_stale(s);
 	s->set = set;
 	s->tcfg = tc;
 	if (reseed)

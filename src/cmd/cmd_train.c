@@ -42,11 +42,12 @@ int cmd_train(Session *s, int argc, const Word *argv, Err *e)
 int cmd_eval(Session *s, int argc, const Word *argv, Err *e)
 {
 	double loss, acc;
-	int rc = session_evaluate(s, 100000, &loss, &acc, e);
+	EvalSums r;
+	int rc = session_evaluate(s, 100000, &loss, &acc, &r, e);
 	if (rc)
 		return rc;
 	const Out o = session_out(s);
-	s->lr->ops->eval_report(s->lr, &s->val_sums, session_loss(s), &o);
+	s->lr->ops->eval_report(s->lr, &r, session_loss(s), &o);
 	return 0;
 }
 
@@ -213,7 +214,8 @@ int cmd_grads(Session *s, int argc, const Word *argv, Err *e)
 			return rc;
 		session_printf(s, "grads: one forward+backward on a training batch (no update)");
 	} else {
-		session_printf(s, "grads: from training step %ld", t->step);
+		session_printf(s, t->trace_step > t->step ? "grads: from training step %ld (not applied)"
+							  : "grads: from training step %ld", t->trace_step);
 	}
 	const int L = p->L, T = p->T;
 	char line[512], a[32], b[32];
@@ -243,6 +245,6 @@ int cmd_grads(Session *s, int argc, const Word *argv, Err *e)
 		bad |= !isfinite(p->grad_norm[i]);
 	}
 	if (bad)
-		session_printf(s, "  a gradient that is not finite (inf or nan) was refused: that step was not applied");
+		session_printf(s, "  a gradient that is not finite (inf or nan): a training step with it is never applied");
 	return 0;
 }

@@ -141,6 +141,7 @@ int train_apply(const TrainConfig *cfg, Optim *opt, long *step, float *params, f
 void trainer_note_trace(Trainer *t)
 {
 	memcpy(t->tw, t->m->params, t->m->nparam * sizeof *t->tw);
+	t->trace_step = t->step + 1;
 }
 
 /* Guard, clip and apply the gradient now in m->grads; the weights of the

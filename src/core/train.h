@@ -81,6 +81,8 @@ typedef struct Trainer {
 	int state_b;		/* Bcap of state */
 	float *tw;		/* [nparam] the weights tr's forward pass ran with (the
 				 * update that followed has changed m->params) */
+	long trace_step;	/* the update tr's pass was for: step when it was
+				 * applied, step + 1 when it was not (held, refused, grads) */
 	ApplyHold hold;		/* asked before every update (fn NULL: never held) */
 } Trainer;
 

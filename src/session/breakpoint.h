@@ -1,6 +1,6 @@
 /* breakpoint.h — the conditions the timestep debugger stops training on.
  *
- * Breakpoints are conditions checked after every training step:
+ * Breakpoints are conditions on every training step:
  *   break grad > 1e3          global gradient norm (before clipping)
  *   break loss nan            the loss is not finite (the step is refused)
  *   break loss < 0.05         training loss; also >, and val (validation)
@@ -8,8 +8,11 @@
  *                             gru r z n) over the batch, time and units
  *   break sat > 0.5           saturated fraction of units
  *   break flow < 1e-10        ||dL/dh_1|| / ||dL/dh_T|| of the top layer
- * When one holds, training stops after that step and the front end shows
- * the step pane at the timestep that matters.
+ * grad, loss, gate, sat and flow are tested before the step's update is
+ * applied (train_apply asks the session): when one holds, the update is
+ * held back.  val is tested after it, on the new weights.  Either way
+ * training stops and the front end shows the step pane at the timestep
+ * that matters.
  */
 #ifndef RNNLAB_BREAKPOINT_H
 #define RNNLAB_BREAKPOINT_H
@@ -37,7 +40,8 @@ typedef struct Breakpoint {
 
 #define DEBUG_MAX_BREAKS 16
 
-/* What a breakpoint looks at after a step. */
+/* What a breakpoint looks at: the step's loss, norm and probes (before its
+ * update) or the validation loss (after it). */
 typedef struct BreakInput {
 	double loss, val, grad;	/* val NaN when not measured this step */
 	int finite;		/* the step was applied */

@@ -275,6 +275,7 @@ void session_weights_changed(Session *s)
 	 * (a new Session swapped in) never repeats a value the front end saw */
 	static unsigned long gen;
 	s->weights_gen = ++gen;
+	s->hold_resume = 0;	/* a held step's batch is no longer what comes next */
 }
 
 const char *session_model_line(const Session *s)
@@ -386,23 +387,33 @@ static int validate(Session *s, double *out, Err *e)
 	}
 	rc = session_eval_sums(s, s->set.val_size, &s->val_db, &s->val_sums, e);
 	*out = eval_loss(&s->val_sums);
-	if (!rc)
-		s->val_gen = s->weights_gen;
+	/* what was measured, and on what: the weights, data and val_size now */
+	s->val_gen = rc ? 0 : s->weights_gen;
+	s->val_last = *out;
 	return rc;
+}
+
+void session_val_stale(Session *s)
+{
+	s->val_gen = 0;	/* no weights_gen is 0 */
 }
 
 int session_val_now(Session *s, double *val, Err *e)
 {
-	*val = history_last(&s->hist, HIST_VAL);
-	if (!s->lr || !s->data || s->val_gen == s->weights_gen)
+	*val = NAN;
+	if (!s->lr || !s->data)
 		return 0;
+	if (s->val_gen == s->weights_gen) {
+		*val = s->val_last;
+		return 0;
+	}
 	Err fit;
-	if (session_prepare(s, &fit))	/* the model no longer fits the data: no value */
+	if (session_prepare(s, &fit))	/* the model does not fit the data: no value */
 		return 0;
 	return validate(s, val, e);
 }
 
-int session_evaluate(Session *s, long max, double *loss, double *acc, Err *e)
+int session_evaluate(Session *s, long max, double *loss, double *acc, EvalSums *sums, Err *e)
 {
 	Err fit;
 	if (session_prepare(s, &fit))
@@ -413,17 +424,20 @@ int session_evaluate(Session *s, long max, double *loss, double *acc, Err *e)
 	int rc = data_batch_init(&db, s->data, s->set.batch, e);
 	if (rc)
 		return rc;
-	rc = session_eval_sums(s, max, &db, &s->val_sums, e);
+	EvalSums r;
+	rc = session_eval_sums(s, max, &db, &r, e);
 	data_batch_done(&db);
-	*loss = eval_loss(&s->val_sums);
-	*acc = eval_accuracy(&s->val_sums);
+	*loss = eval_loss(&r);
+	*acc = eval_accuracy(&r);
+	if (sums)
+		*sums = r;
 	return rc;
 }
 
 int session_accuracy(Session *s, double *acc, Err *e)
 {
 	double loss;
-	int rc = session_evaluate(s, 100000, &loss, acc, e);
+	int rc = session_evaluate(s, 100000, &loss, acc, NULL, e);
 	if (!rc && isnan(*acc))
 		return err_set(e, ERR_STATE, "accuracy needs classification targets (%s is %s)", data_name(s->data),
 			       data_kind_names[data_info(s->data)->kind]);
@@ -505,6 +519,10 @@ static void break_fire(Session *s, int i, const BreakInput *in, double seen, con
 static int hold_update(void *ctx, double loss, double grad_norm)
 {
 	Session *s = ctx;
+	if (s->hold_resume) {	/* going on from a hold: its update is applied, as a debugger continues */
+		s->hold_resume = 0;
+		return 0;
+	}
 	BreakInput in = break_input(s, loss, grad_norm, NAN, 1);
 	double seen;
 	s->held = break_find(s, &in, 1, &seen);
@@ -556,13 +574,23 @@ int session_train_slice(Session *s, double seconds)
 	const int B = s->train_db.Bcap;
 	long idx[B > 0 ? B : 1];
 	while (s->job.left > 0) {
+		/* where the batch comes from, to give it back if its update is held */
+		const long epoch = s->sampler.epoch, pos = s->sampler.pos;
+		const Rng trng = *s->lr->pb.rng;
 		sampler_next(&s->sampler, idx, B);
 		data_fill(s->data, SPLIT_TRAIN, idx, B, &s->train_db);
 		StepStats st;
 		double ts = now();
 		int rc = s->lr->ops->train_step(s->lr, s->data, &s->train_db, &st, &e);
+		if (rc && st.updates > 0)	/* tbptt: the batch's earlier windows were applied */
+			session_weights_changed(s);
 		if (rc == ERR_HELD) {
 			s->job.left = 0;
+			if (!st.updates) {	/* nothing of it applied: the next train starts with it */
+				sampler_seek(&s->sampler, epoch, pos);
+				*s->lr->pb.rng = trng;
+				s->hold_resume = 1;
+			}
 			held_step(s);
 			return 0;
 		}

@@ -37,7 +37,8 @@ typedef struct Host {
 	void (*step)(void *ctx, Session *s);
 	/* Nonzero to stop training after this step (Ctrl-C, Esc). May be NULL. */
 	int (*interrupted)(void *ctx);
-	/* A breakpoint fired after a step: show the step pane at timestep t. */
+	/* A breakpoint fired (before a step's update, or after it for val):
+	 * show the step pane at timestep t. */
 	void (*on_break)(void *ctx, Session *s, int t);
 	/* `view NAME` in the TUI: switch panes.  NULL: print the view. */
 	int (*view)(void *ctx, Session *s, const char *name, Err *e);
@@ -116,8 +117,9 @@ struct Session {
 	uint64_t model_seed;
 	TrainConfig tcfg;
 	EvalSums val_sums;	/* the last validation pass (training's or expect's) */
+	double val_last;	/* its mean loss */
 	unsigned long weights_gen;	/* new at every change of the weights (steps, import, ...) */
-	unsigned long val_gen;	/* weights_gen when the last validation loss was measured */
+	unsigned long val_gen;	/* weights_gen of that pass; 0: stale (data, val_size changed) */
 	History hist;
 	TrainJob job;
 	Err job_err;		/* why the last job stopped early */
@@ -127,8 +129,9 @@ struct Session {
 
 	Breakpoint brk[DEBUG_MAX_BREAKS];
 	int nbrk;
-	int held;		/* the breakpoint that held the last update back, or -1 */
+	int held;		/* the breakpoint that held the last update back */
 	double held_seen;	/* what it saw */
+	int hold_resume;	/* the held batch is next: apply its update without asking */
 	StepCursor cur;		/* the stepper's position */
 	Checkpoints ckpt;
 	char run_name[64];	/* the current run's name (default: its model) */
@@ -177,6 +180,9 @@ void session_start_run(Session *s, const Rng *rng, uint64_t model_seed);
 /* The weights changed outside a training step (import, quantize, prune):
  * what was measured on the old ones is stale. */
 void session_weights_changed(Session *s);
+/* The last validation pass no longer describes the session (other data,
+ * another val_size). */
+void session_val_stale(Session *s);
 /* The validation loss of the weights as they are now: the last one
  * measured when they have not changed since, else a validation pass now
  * (val_size examples), recorded in s->val_sums.  NaN without one. */
@@ -215,8 +221,8 @@ void session_print_text(Session *s, const char *text);
  * split, in batches of db's size. */
 int session_eval_sums(Session *s, long max, DataBatch *db, EvalSums *r, Err *e);
 /* Validation loss and accuracy (NaN when not a classification) over up to
- * max examples of the validation split; the sums go to s->val_sums. */
-int session_evaluate(Session *s, long max, double *loss, double *acc, Err *e);
+ * max examples of the validation split; sums (may be NULL) gets the sums. */
+int session_evaluate(Session *s, long max, double *loss, double *acc, EvalSums *sums, Err *e);
 /* Validation accuracy: classification (argmax), binary (> 0), or seq2seq
  * whole-sequence greedy accuracy. */
 int session_accuracy(Session *s, double *acc, Err *e);

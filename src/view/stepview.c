@@ -40,30 +40,40 @@ static double vnorm(const float *a, int n)
 }
 
 /* A bar of width w for v in [-1, 1], on one scale for every gate: a mark
- * in the middle, positive values to its right, negative to its left (so a
- * sigmoid's 0.41 and a tanh's -0.02 are drawn to the same measure). */
+ * in the middle, positive values to its right, negative to its left, in
+ * half cells both ways (so a sigmoid's 0.41 and a tanh's -0.41 are drawn to
+ * the same measure, and -0.02 like +0.02).  w 0: no bar. */
 static void bar(char *buf, size_t cap, double v, int w, int ascii)
 {
-	static const char *const eighths[] = { "", "▏", "▎", "▍", "▌", "▋", "▊", "▉" };
 	const int half = w / 2;
-	double f = fabs(v) > 1 ? 1 : fabs(v);
+	const int halves = (int)lrint((fabs(v) > 1 ? 1 : fabs(v)) * half * 2);	/* half cells */
+	const char *full = ascii ? "#" : "█", *part = ascii ? "" : v < 0 ? "▐" : "▌", *mark = ascii ? "|" : "│";
 	size_t n = 0;
 	buf[0] = '\0';
-	if (v < 0) {	/* whole cells to the left of the mark */
-		int cells = (int)lrint(f * half);
-		for (int i = 0; i < half && n + 4 < cap; i++)
-			n += (size_t)snprintf(buf + n, cap - n, "%s", i < half - cells ? " " : ascii ? "#" : "█");
-		snprintf(buf + n, cap - n, "%s", ascii ? "|" : "│");
+	if (!half)
 		return;
+	for (int i = 0; i < half; i++) {	/* the left half: blank, or the bar's end at the mark */
+		int from_mark = half - 1 - i;	/* cells between this one and the mark */
+		const char *c = v < 0 && 2 * from_mark + 2 <= halves ? full
+				: v < 0 && 2 * from_mark + 1 == halves ? part : " ";
+		n += (size_t)snprintf(buf + n, cap - n, "%s", c);
 	}
-	for (int i = 0; i < half && n + 4 < cap; i++)
-		buf[n++] = ' ', buf[n] = '\0';
-	n += (size_t)snprintf(buf + n, cap - n, "%s", ascii ? "|" : "│");
-	int units = (int)lrint(f * half * 8);
-	for (int i = 0; i < units / 8 && n + 4 < cap; i++)
-		n += (size_t)snprintf(buf + n, cap - n, "%s", ascii ? "#" : "█");
-	if (units % 8 && n + 4 < cap)
-		snprintf(buf + n, cap - n, "%s", ascii ? "" : eighths[units % 8]);
+	n += (size_t)snprintf(buf + n, cap - n, "%s", mark);
+	for (int i = 0; v > 0 && i < half; i++) {
+		const char *c = 2 * i + 2 <= halves ? full : 2 * i + 1 == halves ? part : NULL;
+		if (!c)
+			break;
+		n += (size_t)snprintf(buf + n, cap - n, "%s", c);
+	}
+}
+
+/* s padded with blanks to w columns (display width, not bytes: σ is one column, two bytes). */
+static void pad_to(char *s, size_t cap, int w)
+{
+	size_t n = strlen(s);
+	for (int c = grid_text_width(s); c < w && n + 1 < cap; c++)
+		s[n++] = ' ';
+	s[n] = '\0';
 }
 
 /* A one-row sparkline of n values onto w cells (mean-pooled). */
@@ -124,6 +134,21 @@ static void line_fit(Lines *o, Style st, const char *const *texts)
 			break;
 		}
 	o->row++;
+}
+
+/* A gate's equation, padded to ew columns, and its bar after it when the
+ * whole of it fits; the equation alone when not (never cut). */
+static void eq_line(Lines *o, const char *eq, int ew, double v, int bw, int ascii)
+{
+	char text[512], b[256];
+	snprintf(text, sizeof text, "%s", eq);
+	if (bw && ew + 1 + bw + 1 <= o->w) {
+		pad_to(text, sizeof text, ew + 1);
+		bar(b, sizeof b, v, bw, ascii);
+		size_t n = strlen(text);
+		snprintf(text + n, sizeof text - n, "%s", b);
+	}
+	line_fit(o, o->st, (const char *const[]){ text, eq, NULL });
 }
 
 /* A blank row, when the budget has one. */
@@ -214,8 +239,11 @@ int stepview_draw(const Session *s, const StepCursor *cur, int ascii, GridColors
 	const char *sig = ascii ? "sigm" : "σ";
 	char t1[600], t2[256], t3[256], b1[256];
 
-	snprintf(t1, sizeof t1, "%s  t=%d of %d  layer %d  sequence %d/%d  unit %d/%d  (step %ld)", cell_names[mc->cell],
-		 c.t + 1, T, c.layer, c.sample, B, j, H, k->t->step);
+	char when[48];	/* the step the trace is of, and whether its update was applied */
+	snprintf(when, sizeof when, k->t->trace_step > k->t->step ? "(step %ld, not applied)" : "(step %ld)",
+		 k->t->trace_step);
+	snprintf(t1, sizeof t1, "%s  t=%d of %d  layer %d  sequence %d/%d  unit %d/%d  %s", cell_names[mc->cell],
+		 c.t + 1, T, c.layer, c.sample, B, j, H, when);
 	snprintf(t2, sizeof t2, "%s  t=%d of %d  layer %d  seq %d  unit %d/%d", cell_names[mc->cell], c.t + 1, T, c.layer,
 		 c.sample, j, H);
 	snprintf(t3, sizeof t3, "t=%d/%d  layer %d  unit %d", c.t + 1, T, c.layer, j);
@@ -263,50 +291,58 @@ int stepview_draw(const Session *s, const StepCursor *cur, int ascii, GridColors
 	switch (mc->cell) {
 	case CELL_RNN: {
 		const char *act = mc->act == ACT_RELU ? "relu" : "tanh";
-		line(&o, hl, "h = %s(W_ih x + W_hh h_t-1 + b)%s", act, lnote);
-		line(&o, o.st, "  = %s(%.3f %+.3f %+.3f) = %s(%.3f) = %.4f", act, wx[0], wh[0], bb[0], act,
-		     (double)a[j], (double)hc[j]);
+		snprintf(t1, sizeof t1, "h = %s(W_ih x + W_hh h_t-1 + b)%s", act, lnote);
+		line_fit(&o, hl, (const char *const[]){ t1, "h = act(W_ih x + W_hh h + b)", NULL });
+		snprintf(t1, sizeof t1, "  = %s(%.3f %+.3f %+.3f) = %s(%.3f) = %.4f", act, wx[0], wh[0], bb[0], act,
+			 (double)a[j], (double)hc[j]);
+		snprintf(t2, sizeof t2, "  = %s(%.4g) = %.4f", act, (double)a[j], (double)hc[j]);
+		line_fit(&o, o.st, (const char *const[]){ t1, t2, NULL });
 		break;
 	}
 	case CELL_LSTM: {
 		static const char *const nm[4] = { "i", "f", "g", "o" };
-		char eq[4][128];
+		char eq[4][160];
 		int ew = 0;
 		for (int gi = 0; gi < 4; gi++) {
-			int n = snprintf(eq[gi], sizeof eq[gi], "%s = %s(%.3f %+.3f %+.3f)%s = %7.4f", nm[gi],
-					 gi == 2 ? "tanh" : sig, wx[gi], wh[gi], bb[gi], ln ? "~" : "", (double)a[gi * H + j]);
-			ew = n > ew ? n : ew;
+			snprintf(eq[gi], sizeof eq[gi], "%s = %s(%.3f %+.3f %+.3f)%s = %7.4f", nm[gi], gi == 2 ? "tanh" : sig,
+				 wx[gi], wh[gi], bb[gi], ln ? "~" : "", (double)a[gi * H + j]);
+			int cols = grid_text_width(eq[gi]);
+			ew = cols > ew ? cols : ew;
 		}
-		for (int gi = 0; gi < 4; gi++) {	/* the bars in one column */
-			bar(b1, sizeof b1, a[gi * H + j], bw, ascii);
-			line(&o, o.st, "%-*s %s", ew, eq[gi], b1);
-		}
+		for (int gi = 0; gi < 4; gi++)	/* the bars in one column, when they fit whole */
+			eq_line(&o, eq[gi], ew, a[gi * H + j], bw, ascii);
 		const float *cp = lt->c + row * H, *cc = lt->c + (row + B) * H;
-		line(&o, hl, "c = f*c_t-1 + i*g = %.3f*%.3f + %.3f*%.3f = %.4f", (double)a[H + j], (double)cp[j],
-		     (double)a[j], (double)a[2 * H + j], (double)cc[j]);
-		line(&o, hl, "h = o*tanh(c) = %.3f*tanh(%.3f) = %.4f", (double)a[3 * H + j], (double)cc[j], (double)hc[j]);
+		snprintf(t1, sizeof t1, "c = f*c_t-1 + i*g = %.3f*%.3f + %.3f*%.3f = %.4f", (double)a[H + j], (double)cp[j],
+			 (double)a[j], (double)a[2 * H + j], (double)cc[j]);
+		snprintf(t2, sizeof t2, "c = f*c_t-1 + i*g = %.4g", (double)cc[j]);
+		line_fit(&o, hl, (const char *const[]){ t1, t2, NULL });
+		snprintf(t1, sizeof t1, "h = o*tanh(c) = %.3f*tanh(%.3f) = %.4f", (double)a[3 * H + j], (double)cc[j],
+			 (double)hc[j]);
+		snprintf(t2, sizeof t2, "h = o*tanh(c) = %.4f", (double)hc[j]);
+		line_fit(&o, hl, (const char *const[]){ t1, t2, NULL });
 		break;
 	}
 	case CELL_GRU: {
 		const float *hn = lt->hn + row * H;
 		double wxn = wx[2] + TW(v->b_ih)[2 * H + j];
-		char eq[3][160];
-		int ew = 0, n;
-		n = snprintf(eq[0], sizeof eq[0], "r = %s(%.3f %+.3f %+.3f)%s = %7.4f", sig, wx[0], wh[0], bb[0], ln ? "~" : "",
-			     (double)a[j]);
-		ew = n > ew ? n : ew;
-		n = snprintf(eq[1], sizeof eq[1], "z = %s(%.3f %+.3f %+.3f)%s = %7.4f", sig, wx[1], wh[1], bb[1], ln ? "~" : "",
-			     (double)a[H + j]);
-		ew = n > ew ? n : ew;
-		n = snprintf(eq[2], sizeof eq[2], "n = tanh(%.3f + r*%.3f) = tanh(%.3f %+.3f)%s = %7.4f", wxn, (double)hn[j],
-			     wxn, a[j] * (double)hn[j], ln ? "~" : "", (double)a[2 * H + j]);
-		ew = n > ew ? n : ew;
-		for (int gi = 0; gi < 3; gi++) {	/* the bars in one column */
-			bar(b1, sizeof b1, a[gi * H + j], bw, ascii);
-			line(&o, o.st, "%-*s %s", ew, eq[gi], b1);
+		char eq[3][200];
+		snprintf(eq[0], sizeof eq[0], "r = %s(%.3f %+.3f %+.3f)%s = %7.4f", sig, wx[0], wh[0], bb[0], ln ? "~" : "",
+			 (double)a[j]);
+		snprintf(eq[1], sizeof eq[1], "z = %s(%.3f %+.3f %+.3f)%s = %7.4f", sig, wx[1], wh[1], bb[1], ln ? "~" : "",
+			 (double)a[H + j]);
+		snprintf(eq[2], sizeof eq[2], "n = tanh(%.3f + r*%.3f) = tanh(%.3f %+.3f)%s = %7.4f", wxn, (double)hn[j], wxn,
+			 a[j] * (double)hn[j], ln ? "~" : "", (double)a[2 * H + j]);
+		int ew = 0;
+		for (int gi = 0; gi < 3; gi++) {
+			int cols = grid_text_width(eq[gi]);
+			ew = cols > ew ? cols : ew;
 		}
-		line(&o, hl, "h = (1-z)*n + z*h_t-1 = %.3f*%.3f + %.3f*%.3f = %.4f", 1 - (double)a[H + j],
-		     (double)a[2 * H + j], (double)a[H + j], (double)hp[j], (double)hc[j]);
+		for (int gi = 0; gi < 3; gi++)	/* the bars in one column, when they fit whole */
+			eq_line(&o, eq[gi], ew, a[gi * H + j], bw, ascii);
+		snprintf(t1, sizeof t1, "h = (1-z)*n + z*h_t-1 = %.3f*%.3f + %.3f*%.3f = %.4f", 1 - (double)a[H + j],
+			 (double)a[2 * H + j], (double)a[H + j], (double)hp[j], (double)hc[j]);
+		snprintf(t2, sizeof t2, "h = (1-z)*n + z*h_t-1 = %.4f", (double)hc[j]);
+		line_fit(&o, hl, (const char *const[]){ t1, t2, NULL });
 		break;
 	}
 	default:
@@ -335,19 +371,30 @@ int stepview_draw(const Session *s, const StepCursor *cur, int ascii, GridColors
 	line_fit(&o, bold, (const char *const[]){ t1, t2, t3, NULL });
 	if (c.t + 1 < T) {
 		double nn = vnorm(lt->dh + (row + B) * H, H);
-		double f = nn > 0 ? nt / nn : NAN;
-		const char *how = f < 1 ? "shrank" : "grew";
-		snprintf(t1, sizeof t1, "  from t+1: ||dL/dh_t+1|| = %.3e: %s by x%.3g on this step", nn, how, f);
-		snprintf(t2, sizeof t2, "  from t+1: %s by x%.3g on this step", how, f);
-		snprintf(t3, sizeof t3, "  %s by x%.3g", how, f);
+		double f = nt / nn;
+		if (!(nn > 0) || !isfinite(f)) {	/* no ratio to show: say why, never "nan" */
+			snprintf(t1, sizeof t1, "  from t+1: ||dL/dh_t+1|| = %.3e: no factor to show", nn);
+			snprintf(t2, sizeof t2, "  from t+1: no factor to show");
+			t3[0] = '\0';
+		} else {
+			const char *how = f < 1 ? "shrank" : "grew";
+			snprintf(t1, sizeof t1, "  from t+1: ||dL/dh_t+1|| = %.3e: %s by x%.3g on this step", nn, how, f);
+			snprintf(t2, sizeof t2, "  from t+1: %s by x%.3g on this step", how, f);
+			snprintf(t3, sizeof t3, "  %s by x%.3g", how, f);
+		}
 		line_fit(&o, o.st, (const char *const[]){ t1, t2, t3, NULL });
 	} else {
 		line_fit(&o, o.st, (const char *const[]){ "  the last step: its gradient comes from the loss alone",
 							  "  the last step: from the loss alone", NULL });
 	}
 	double n1 = vnorm(lt->dh + (size_t)c.sample * H, H), nT = vnorm(lt->dh + ((size_t)(T - 1) * B + c.sample) * H, H);
-	snprintf(t1, sizeof t1, "  over the sequence: ||dL/dh_1|| / ||dL/dh_%d|| = %.3e", T, nT > 0 ? n1 / nT : NAN);
-	snprintf(t2, sizeof t2, "  dL/dh_1 / dL/dh_%d = %.3e", T, nT > 0 ? n1 / nT : NAN);
+	if (nT > 0 && isfinite(n1 / nT)) {
+		snprintf(t1, sizeof t1, "  over the sequence: ||dL/dh_1|| / ||dL/dh_%d|| = %.3e", T, n1 / nT);
+		snprintf(t2, sizeof t2, "  dL/dh_1 / dL/dh_%d = %.3e", T, n1 / nT);
+	} else {
+		snprintf(t1, sizeof t1, "  over the sequence: ||dL/dh_%d|| = %.3e: no ratio to show", T, nT);
+		snprintf(t2, sizeof t2, "  over the sequence: no ratio");
+	}
 	line_fit(&o, o.st, (const char *const[]){ t1, t2, NULL });
 	if (show_dh) {
 		float mx = 0;
