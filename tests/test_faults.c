@@ -21,6 +21,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <zip.h>
+
 #include "cmd.h"
 #include "session.h"
 
@@ -637,6 +639,50 @@ static void test_no_overwrite_without_force(void **state)
 	snprintf(line, sizeof line, "journal save %s force; journal save %s", lab, lab);
 	ok(s, line);
 	snprintf(line, sizeof line, "export %s", npz);
+	ok(s, line);
+	/* a zip is not an .npz: a document (.docx, .xlsx, .odt and .jar are zips
+	 * whose members are not .npy arrays) is refused by export and probe */
+	char doc[256], svg[256], fx[700];
+	path(doc, sizeof doc, "thesis.docx");
+	{
+		NpzWriter *w;
+		Err e;
+		long n = 5;
+		assert_int_equal(npz_writer_open(&w, doc, NPZ_STORED, &e), 0);
+		assert_int_equal(npz_writer_add(w, "x", NPY_U8, 1, &n, "hello", &e), 0);
+		assert_int_equal(npz_writer_close(w, &e), 0);
+	}
+	{	/* rename its member as a document's: [Content_Types].xml, not a .npy */
+		int err = 0;
+		zip_t *za = zip_open(doc, 0, &err);
+		assert_non_null(za);
+		assert_int_equal(zip_file_rename(za, 0, "[Content_Types].xml", 0), 0);
+		assert_int_equal(zip_close(za), 0);
+	}
+	char *doc_bytes = slurp(doc, &len);
+	snprintf(line, sizeof line, "export %s", doc);
+	fails_with(s, line, "thesis.docx", "not an .npz file");
+	snprintf(fx, sizeof fx, "probe tests/fixtures/cells/lstm_mse_step.npz %s", doc);
+	ok(s, "model lstm hidden=5 in=3 out=4");
+	fails_with(s, fx, "thesis.docx", "not an .npz file");
+	now = slurp(doc, &nlen);
+	assert_true(len == nlen && !memcmp(now, doc_bytes, len));
+	free(now);
+	free(doc_bytes);
+	/* numpy's own .npz is an .npz (np.savez), replaced without force */
+	snprintf(line, sizeof line, "export %s force; export %s", doc, doc);
+	ok(s, line);
+	/* an SVG rnnlab did not draw is refused; one it drew is replaced */
+	path(svg, sizeof svg, "figure.svg");
+	static const char their_svg[] = "<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"5\"/></svg>\n";
+	spit(svg, their_svg, sizeof their_svg - 1);
+	ok(s, "data adding T=4 n=20; model lstm hidden=2; set batch=4 log_every=0; train 1");
+	snprintf(line, sizeof line, "plot loss --svg %s", svg);
+	fails_with(s, line, "figure.svg", "not an .svg file");
+	now = slurp(svg, &len);
+	assert_true(len == sizeof their_svg - 1 && !memcmp(now, their_svg, len));
+	free(now);
+	snprintf(line, sizeof line, "plot loss --svg %s force; plot loss --svg %s", svg, svg);
 	ok(s, line);
 	free(npz_bytes);
 	snap_free(&sn);

@@ -27,7 +27,7 @@ int file_may_write(const char *path, FileKind kind, int force, Err *e)
 int file_may_write_holding(const char *path, FileKind kind, FileHolds holds, const char *what,
 			   int force, Err *e)
 {
-	assert(kind != FILE_SESSION || holds);
+	assert((kind != FILE_SESSION && kind != FILE_NPZ) || holds);	/* a zip is not enough */
 	struct stat st;
 	if (stat(path, &st) != 0)
 		return 0;	/* does not exist (or unreachable: the write says why) */
@@ -49,9 +49,9 @@ int file_may_write_holding(const char *path, FileKind kind, FileHolds holds, con
 			ok = holds(path, what);
 	} else {
 		/* the extension, and the first bytes rnnlab writes in such a file */
-		static const char *const head[FILE_KIND_COUNT] = { NULL, NULL, "# rnnlab journal", "step,loss,", "<svg",
-								   FILE_LOG_HEAD };
-		char first[32] = "";
+		static const char *const head[FILE_KIND_COUNT] = { NULL, NULL, "# rnnlab journal", "step,loss,",
+								   FILE_SVG_HEAD, FILE_LOG_HEAD };
+		char first[64] = "";
 		FILE *f = fopen(path, "rb");
 		if (f) {
 			size_t n = fread(first, 1, sizeof first - 1, f);

@@ -8,8 +8,10 @@
 
 typedef enum { FILE_NPZ, FILE_SESSION, FILE_LAB, FILE_CSV, FILE_SVG, FILE_LOG, FILE_KIND_COUNT } FileKind;
 
-/* The first line of a workbench log (rnnlab --log): what makes it one. */
+/* The first bytes of a workbench log (rnnlab --log) and of an SVG rnnlab
+ * drew (svg.c): what makes them rnnlab's. */
 #define FILE_LOG_HEAD "# rnnlab log"
+#define FILE_SVG_HEAD "<svg data-generator=\"rnnlab\""
 
 /* What an existing file holds beyond its first bytes, for a kind known by
  * its content: 1 when path holds what (a session: an .npz holding a

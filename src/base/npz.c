@@ -245,8 +245,13 @@ int npz_file_holds(const char *path, const char *name)
 	Err ignore;
 	int ok = npz_read(&z, path, &ignore) == 0;
 	if (ok) {
-		ok = npz_find(&z, name) != NULL;
+		ok = !name || npz_find(&z, name) != NULL;
 		npz_free(&z);
 	}
 	return ok;
+}
+
+int npz_may_write(const char *path, int force, Err *e)
+{
+	return file_may_write_holding(path, FILE_NPZ, npz_file_holds, NULL, force, e);
 }

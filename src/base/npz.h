@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "fileutil.h"
 #include "npy.h"
 
 /* npz_read refuses files larger than this (and anything but a regular file). */
@@ -34,9 +35,13 @@ int  npz_read_mem(Npz *z, const void *buf, size_t len, const char *label, Err *e
 void npz_free(Npz *z);
 /* The array called name, or NULL.  Borrowed from z. */
 const NpyArray *npz_find(const Npz *z, const char *name);
-/* Is path a sound .npz archive (npz_read reads it) holding an array called
- * name?  1 or 0.  A FileHolds (fileutil.h): what tells a session file. */
+/* Is path a sound .npz archive (npz_read reads it: every member a .npy
+ * array) holding an array called name (NULL: any)?  1 or 0.  A FileHolds
+ * (fileutil.h): what tells a session file, and an .npz from a .docx. */
 int npz_file_holds(const char *path, const char *name);
+/* May path be written as an .npz: absent, or an .npz already (by content:
+ * numpy's or rnnlab's arrays, not any zip), or force. */
+int npz_may_write(const char *path, int force, Err *e);
 
 /* Writing.  Nothing appears at path until npz_writer_close succeeds; then
  * the whole file appears at once (libzip writes a temporary file in the

@@ -55,7 +55,7 @@ int cmd_export(Session *s, int argc, const Word *argv, Err *e)
 	session_params(s, &pb);
 	const ParamBlock *m = &pb;
 	int force, rc = arg_force(argc, argv, 2, "export FILE.npz [force]", &force, e);
-	if (rc || (rc = file_may_write(path, FILE_NPZ, force, e)))
+	if (rc || (rc = npz_may_write(path, force, e)))
 		return rc;
 	NpzWriter *w;
 	if ((rc = npz_writer_open(&w, path, NPZ_STORED, e)))
@@ -158,7 +158,7 @@ int cmd_probe(Session *s, int argc, const Word *argv, Err *e)
 	const char *in = argv[1].text, *out = argv[2].text;
 	Npz z;
 	int force, rc = arg_force(argc, argv, 3, "probe IN.npz OUT.npz [force]", &force, e);
-	if (rc || (rc = file_may_write(out, FILE_NPZ, force, e)) || (rc = npz_read(&z, in, e)))
+	if (rc || (rc = npz_may_write(out, force, e)) || (rc = npz_read(&z, in, e)))
 		return rc;
 	const ProbeLoss pl = { s->set.loss_explicit, s->tcfg.loss, s->data ? data_info(s->data) : NULL };
 	const Out o = session_out(s);

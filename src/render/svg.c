@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileutil.h"
+
 /* A growing string; after an allocation failure it only counts. */
 typedef struct Buf {
 	char *p;
@@ -101,7 +103,8 @@ static const char *paper_color(GridColor c)
 
 static void header(Buf *b, const char *title)
 {
-	buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+	/* FILE_SVG_HEAD first: how rnnlab knows its own SVG from anyone's */
+	buf_printf(b, FILE_SVG_HEAD " xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
 		   "viewBox=\"0 0 %d %d\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" "
 		   "font-size=\"13\">\n", SVG_W, SVG_H, SVG_W, SVG_H);
 	buf_printf(b, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", SVG_W, SVG_H);
