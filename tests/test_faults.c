@@ -858,6 +858,66 @@ static void test_lesson_cannot_clobber(void **state)
 	session_free(s);
 }
 
+/* Temporary files are new files with random names beside the target
+ * (issue 16, item 2): a symlink planted at the old predictable names
+ * (PATH.tmp for journals, PATH.tmp<PID> for histories) is never written
+ * through.  A FIFO at the target is refused at once, never opened to be
+ * read (item 3: the overwrite check used to wait forever on it). */
+static void on_alarm(int sig)
+{
+	(void)sig;
+	static const char msg[] = "test_faults: a writer hung on a FIFO\n";
+	ssize_t w = write(2, msg, sizeof msg - 1);
+	(void)w;
+	_exit(1);
+}
+
+static void test_temp_files_and_fifos(void **state)
+{
+	(void)state;
+	empty_dir();
+	Session *s = new_session();
+	ok(s, "data adding T=4 n=20; model lstm hidden=2; set batch=4 log_every=0; train 2");
+	char victim[256], j[256], h[256], jt[300], ht[300], line[900];
+	path(victim, sizeof victim, "victim.txt");
+	path(j, sizeof j, "run.lab");
+	path(h, sizeof h, "run.csv");
+	static const char precious[] = "precious\n";
+	spit(victim, precious, sizeof precious - 1);
+	snprintf(jt, sizeof jt, "%s.tmp", j);
+	snprintf(ht, sizeof ht, "%s.tmp%ld", h, (long)getpid());
+	assert_int_equal(symlink(victim, jt), 0);
+	assert_int_equal(symlink(victim, ht), 0);
+	snprintf(line, sizeof line, "journal save %s; history save %s", j, h);
+	ok(s, line);
+	size_t len;
+	char *now = slurp(victim, &len);
+	assert_true(len == sizeof precious - 1 && !memcmp(now, precious, len));
+	free(now);
+	now = slurp(j, &len);
+	assert_non_null(strstr(now, "# rnnlab journal"));
+	free(now);
+	now = slurp(h, &len);
+	assert_int_equal(strncmp(now, "step,loss,", 10), 0);
+	free(now);
+	/* FIFOs: refused at once by every writer */
+	static const char *const forms[] = { "export %s", "save %s", "journal save %s", "history save %s",
+					     "plot loss --svg %s", "probe tests/fixtures/cells/lstm_mse_step.npz %s" };
+	signal(SIGALRM, on_alarm);
+	for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+		char fifo[256];
+		path(fifo, sizeof fifo, "pipe");
+		unlink(fifo);
+		assert_int_equal(mkfifo(fifo, 0600), 0);
+		snprintf(line, sizeof line, forms[i], fifo);
+		alarm(10);
+		fails_with(s, line, "pipe", "not a regular file");
+		alarm(0);
+	}
+	signal(SIGALRM, SIG_DFL);
+	session_free(s);
+}
+
 int main(int argc, char **argv)
 {
 	tu_start(argc, argv);
@@ -872,6 +932,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_lesson_runs_itself),
 		cmocka_unit_test(test_lesson_binary_refused),
 		cmocka_unit_test(test_lesson_cannot_clobber),
+		cmocka_unit_test(test_temp_files_and_fifos),
 	};
 	return cmocka_run_group_tests(tests, faults_setup, faults_teardown);
 }

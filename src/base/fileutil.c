@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char *const kind_names[FILE_KIND_COUNT] = {
 	".npz file", "rnnlab session", "rnnlab journal", "rnnlab history (.csv)", ".svg file", "rnnlab log (.log)"
@@ -122,5 +123,57 @@ int file_read_all(const char *path, size_t max, char **out, size_t *len, Err *e)
 	buf[n] = '\0';
 	*out = buf;
 	*len = n;
+	return 0;
+}
+
+int file_write_atomic(const char *path, const char *text, size_t len, Err *e)
+{
+	if (!path || !*path)
+		return err_set(e, ERR_INVAL, "no file name");
+	size_t n = strlen(path);
+	char *tmp = malloc(n + 8);
+	if (!tmp)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	memcpy(tmp, path, n);
+	memcpy(tmp + n, ".XXXXXX", 8);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		int rc = err_set(e, ERR_IO, "cannot write '%s': %s", path, strerror(errno));
+		free(tmp);
+		return rc;
+	}
+	/* mkstemp makes the file 0600; give it the usual 0666 less umask. */
+	mode_t um = umask(0);
+	umask(um);
+	int bad = fchmod(fd, 0666 & ~um) != 0;
+	size_t done = 0;
+	while (!bad && done < len) {
+		ssize_t w = write(fd, text + done, len - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			bad = 1;
+		else
+			done += (size_t)w;
+	}
+	int err = errno;
+	if (!bad && fsync(fd) != 0) {
+		bad = 1;
+		err = errno;
+	}
+	if (close(fd) != 0 && !bad) {
+		bad = 1;
+		err = errno;
+	}
+	if (!bad && rename(tmp, path) != 0) {
+		bad = 1;
+		err = errno;
+	}
+	if (bad) {
+		unlink(tmp);
+		free(tmp);
+		return err_set(e, ERR_IO, "cannot write '%s': %s", path, strerror(err));
+	}
+	free(tmp);
 	return 0;
 }

@@ -34,6 +34,12 @@ int file_may_write_holding(const char *path, FileKind kind, FileHolds holds, con
  * nothing: they are refused, as are files larger than max. */
 int file_check_regular(const char *path, size_t max, Err *e);
 
+/* Write text[len] to path atomically and safely: into a new temporary file
+ * beside it (mkstemp: O_EXCL, a random name, never through a planted
+ * symlink, never truncating an existing file), synced, then renamed over
+ * path.  The file gets 0666 less the umask.  On failure path is untouched. */
+int file_write_atomic(const char *path, const char *text, size_t len, Err *e);
+
 /* Read a whole file (at most max bytes) into a malloc'd, NUL-terminated buffer. */
 int file_read_all(const char *path, size_t max, char **out, size_t *len, Err *e);
 

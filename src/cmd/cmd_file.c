@@ -61,20 +61,20 @@ static int write_lines(const char *path, FileKind kind, int force, const char *h
 	int rc = file_may_write(path, kind, force, e);
 	if (rc)
 		return rc;
-	char tmp[4200];
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	FILE *f = fopen(tmp, "w");
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
 	if (!f)
-		return err_set(e, ERR_IO, "%s: cannot write", path);
+		return err_set(e, ERR_NOMEM, "out of memory");
 	if (head)
 		fputs(head, f);
 	for (int i = 0; i < n; i++)
 		fprintf(f, "%s\n", lines[i]);
-	if (ferror(f) | (fclose(f) != 0) || rename(tmp, path) != 0) {
-		remove(tmp);
-		return err_set(e, ERR_IO, "%s: write failed", path);
-	}
-	return 0;
+	int bad = ferror(f);
+	bad |= fclose(f) != 0;
+	rc = bad || !text ? err_set(e, ERR_NOMEM, "out of memory") : file_write_atomic(path, text, len, e);
+	free(text);
+	return rc;
 }
 
 int cmd_journal(Session *s, int argc, const Word *argv, Err *e)

@@ -1,6 +1,8 @@
 /* history.c — growable columns and CSV export. */
 #include "history.h"
 
+#include "fileutil.h"
+
 #include <errno.h>
 #include <stdint.h>
 #include <math.h>
@@ -206,12 +208,11 @@ double history_last(const History *h, HistCol c)
 
 int history_write_csv(const History *h, const char *path, Err *e)
 {
-	char tmp[4096];
-	if (snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >= (int)sizeof tmp)
-		return err_set(e, ERR_INVAL, "%s: path too long", path);
-	FILE *f = fopen(tmp, "w");
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
 	if (!f)
-		return err_set(e, ERR_IO, "%s: %s", path, strerror(errno));
+		return err_set(e, ERR_NOMEM, "out of memory");
 	for (int c = 0; c < HIST_COLS; c++)
 		fprintf(f, "%s%s", c ? "," : "", hist_col_names[c]);
 	fputc('\n', f);
@@ -228,13 +229,8 @@ int history_write_csv(const History *h, const char *path, Err *e)
 		fputc('\n', f);
 	}
 	int bad = ferror(f);
-	bad |= fflush(f) != 0;
-	bad |= fsync(fileno(f)) != 0;
 	bad |= fclose(f) != 0;
-	if (bad || rename(tmp, path) != 0) {
-		int err = errno;
-		unlink(tmp);
-		return err_set(e, ERR_IO, "%s: %s", path, strerror(err ? err : EIO));
-	}
-	return 0;
+	int rc = bad || !text ? err_set(e, ERR_NOMEM, "out of memory") : file_write_atomic(path, text, len, e);
+	free(text);
+	return rc;
 }
