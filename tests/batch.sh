@@ -115,6 +115,25 @@ sig_run HUP "$tmp/long2.lab"
 check "SIGHUP: status 129, saved in the working directory" 129 "saved to rnnlab-autosave-$pid.rnnlab" "$tmp/out"
 ls "$tmp/w" >"$tmp/out"; st=$?
 check "the autosave is there" 0 "^rnnlab-autosave-$pid.rnnlab$" "$tmp/out"
+# the signal stops the script too: nothing after the interrupted train runs,
+# and the autosave holds the state at the signal (issue 16, item 5)
+cat >"$tmp/long3.lab" <<LAB
+data adding T=20 n=400
+set log_every=10
+model gru hidden=16
+save $tmp/w/run.rnnlab
+train 100000000
+export $tmp/w/after.npz
+model lstm hidden=3
+LAB
+sig_run TERM "$tmp/long3.lab"
+check "SIGTERM stops the script: status 143" 143 "stopped at this line (interrupted)" "$tmp/out"
+if [ -e "$tmp/w/after.npz" ]; then fail=$((fail + 1)); echo "FAIL: the script ran on after SIGTERM"; else pass=$((pass + 1)); fi
+"$bin" -c "load $tmp/w/run.rnnlab.autosave" >"$tmp/out" 2>&1; st=$?
+check "the autosave holds the state at the signal (the gru)" 0 "loaded .*: gru hidden=16" "$tmp/out"
+sig_run INT "$tmp/long3.lab"
+check "SIGINT stops the script too: status 130" 130 "stopped at this line (interrupted)" "$tmp/out"
+if [ -e "$tmp/w/after.npz" ]; then fail=$((fail + 1)); echo "FAIL: the script ran on after SIGINT"; else pass=$((pass + 1)); fi
 
 # Determinism: the same script and seed give the same weights, byte for byte
 # (exports use a fixed zip date, so cmp compares them), whatever

@@ -203,6 +203,26 @@ check "SIGTERM: terminal restored (canonical mode)" "^icanon$"
 if [ -s "$tmp/tui.rnnlab.autosave" ]; then pass=$((pass + 1)); else
 	fail=$((fail + 1)); echo "FAIL: SIGTERM: no autosave beside the session ($tmp/tui.rnnlab.autosave)"; fi
 
+# ---- --plain: SIGTERM saves the session and exits 143 (issue 16, item 7) ----
+start 100 30 --plain
+check "plain prompt" "^rnnlab>"
+keys "data adding T=20 n=400; model gru hidden=16; save $tmp/plain.rnnlab; train 100000000" Enter
+sleep 1
+pane=$(tmux -L $sock list-panes -t main -F '#{pane_pid}')
+for p in /proc/[0-9]*; do
+	[ "$(awk '{print $4}' "$p/stat" 2>/dev/null)" = "$pane" ] && kill -TERM "${p#/proc/}"
+done
+check "plain, SIGTERM: status 143" "EXITED 143"
+if [ -s "$tmp/plain.rnnlab.autosave" ]; then pass=$((pass + 1)); else
+	fail=$((fail + 1)); echo "FAIL: plain, SIGTERM: no autosave beside the session"; fi
+start 100 30 --plain
+check "plain prompt again" "^rnnlab>"
+pane=$(tmux -L $sock list-panes -t main -F '#{pane_pid}')
+for p in /proc/[0-9]*; do	# at the prompt: readline returns, the session is saved
+	[ "$(awk '{print $4}' "$p/stat" 2>/dev/null)" = "$pane" ] && kill -TERM "${p#/proc/}"
+done
+check "plain, SIGTERM at the prompt: status 143" "EXITED 143"
+
 # ---- a lesson's `try train` in the workbench: the job's failure is the try's ----
 cat >"$tmp/try.lab" <<'LAB'
 data adding T=50 n=500

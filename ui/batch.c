@@ -75,17 +75,27 @@ static Session *batch_session(const Options *o)
 	if (!s)
 		fprintf(stderr, "rnnlab: out of memory\n");
 	frontend_install_sigint();
+	frontend_install_term();
+	return s;
+}
+
+void frontend_install_term(void)
+{
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_term;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	return s;
+}
+
+int frontend_terminated(void)
+{
+	return got_term;
 }
 
 /* SIGTERM/SIGHUP: the session is saved before we go. */
-static int finish(Session *s, int rc)
+int frontend_finish(Session *s, int rc)
 {
 	if (got_term) {
 		char path[1100];
@@ -107,7 +117,7 @@ int batch_run_file(const char *path, const Options *o)
 	if (!s)
 		return 1;
 	int rc = strcmp(path, "-") ? session_run_file(s, path, 1) : session_run_stream(s, stdin, "stdin", 1);
-	rc = finish(s, rc);
+	rc = frontend_finish(s, rc);
 	session_free(s);
 	return rc;
 }
@@ -118,7 +128,7 @@ int batch_run_string(const char *cmds, const Options *o)
 	if (!s)
 		return 1;
 	int rc = session_exec(s, cmds);
-	rc = finish(s, rc);
+	rc = frontend_finish(s, rc);
 	session_free(s);
 	return rc;
 }

@@ -25,6 +25,12 @@ int tui_run(const char *script, const Options *o);
 
 /* SIGINT handling shared by the front ends: the flag the host polls. */
 void frontend_install_sigint(void);
+/* SIGTERM and SIGHUP (batch and plain): training stops after the current
+ * step, a running script at its next command; frontend_finish then saves
+ * the session and gives the exit status (128 + the signal). */
+void frontend_install_term(void);
+int frontend_terminated(void);
+int frontend_finish(Session *s, int rc);
 int frontend_interrupted(void *ctx);
 void frontend_clear_interrupt(void);
 extern volatile int frontend_sigint;

@@ -49,6 +49,14 @@ static char *history_path(void)
 	return p;
 }
 
+/* Readline calls this when a signal arrived while it reads a line. */
+static int on_signal(void)
+{
+	if (frontend_terminated())
+		rl_done = 1;
+	return 0;
+}
+
 int repl_run(const char *script, const Options *o)
 {
 	Host h = { 0 };
@@ -68,6 +76,8 @@ int repl_run(const char *script, const Options *o)
 	}
 	complete_install(s);
 	frontend_install_sigint();
+	frontend_install_term();
+	rl_signal_event_hook = on_signal;	/* a SIGTERM ends the line being read */
 	char *hist = history_path();
 	using_history();
 	stifle_history(HISTORY_MAX);
@@ -80,8 +90,12 @@ int repl_run(const char *script, const Options *o)
 		session_run_file(s, script, 1);
 		frontend_clear_interrupt();
 	}
-	while (!s->quit) {
+	while (!s->quit && !frontend_terminated()) {
 		char *line = readline("rnnlab> ");
+		if (frontend_terminated()) {
+			free(line);
+			break;
+		}
 		if (!line) {
 			putchar('\n');
 			break;
@@ -99,6 +113,7 @@ int repl_run(const char *script, const Options *o)
 		free(hist);
 	}
 	complete_done();
+	int rc = frontend_finish(s, 0);
 	session_free(s);
-	return 0;
+	return rc;
 }

@@ -74,6 +74,12 @@ int session_run_stream(Session *s, FILE *f, const char *path, int stop_on_error)
 		rc = session_exec(s, line);
 		if (rc && !first)
 			first = rc;
+		if (s->host.interrupted && s->host.interrupted(s->host.ctx)) {	/* Ctrl-C, SIGTERM: stop here */
+			err_set(&e, ERR_STATE, "stopped at this line (interrupted)");
+			session_report(s, NULL, &e);
+			rc = first = first ? first : ERR_STATE;
+			break;
+		}
 		if (rc && stop_on_error)
 			break;
 		/* A script's `train` runs to the end even in the TUI. */
