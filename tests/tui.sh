@@ -203,6 +203,30 @@ check "SIGTERM: terminal restored (canonical mode)" "^icanon$"
 if [ -s "$tmp/tui.rnnlab.autosave" ]; then pass=$((pass + 1)); else
 	fail=$((fail + 1)); echo "FAIL: SIGTERM: no autosave beside the session ($tmp/tui.rnnlab.autosave)"; fi
 
+# ---- Esc and Ctrl-C stop a running script, not only its training (issue 16, item 4) ----
+cat >"$tmp/long.lab" <<'LAB'
+data adding T=20 n=400
+model gru hidden=16
+train 100000000
+say "the line after the train"
+LAB
+start 100 30 "$tmp/long.lab"
+check "a script trains" "TRAINING" 20
+keys Escape
+check "Esc stops the script" "the script was stopped (Esc)"
+sleep 0.5
+check_not "the script did not go on" "the line after the train"
+cat >"$tmp/pause.lab" <<'LAB'
+say "before the pause"
+pause
+say "after the pause"
+LAB
+start 100 30 "$tmp/pause.lab"
+check "a lesson's pause" "Space goes on"
+keys Escape
+check "Esc at a pause stops the lesson" "the script was stopped (Esc)"
+check_not "nothing after the pause ran" "after the pause"
+
 # ---- --plain: SIGTERM saves the session and exits 143 (issue 16, item 7) ----
 start 100 30 --plain
 check "plain prompt" "^rnnlab>"

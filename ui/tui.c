@@ -688,7 +688,8 @@ static void stop_training(Tui *t, const char *why)
 	session_train_cancel(s);
 	t->paused = 0;
 	log_add(t, msg, 0);
-	scripts_abort(t, NULL);
+	snprintf(msg, sizeof msg, "the script was stopped (%s)", why);
+	scripts_abort(t, msg);	/* the script that started the job stops with it */
 }
 
 static int step_keys(Tui *t, int key, wint_t ch, int is_key)
@@ -716,6 +717,21 @@ static int step_keys(Tui *t, int key, wint_t ch, int is_key)
 	return 1;
 }
 
+/* Esc, Ctrl-C: stop the training job after its step, and the running
+ * script (a lesson, `run`) with it, at its next command. */
+static void stop_all(Tui *t, const char *why)
+{
+	if (t->s->job.left > 0)
+		stop_training(t, why);
+	if (t->nscripts) {
+		char msg[96];
+		snprintf(msg, sizeof msg, "the script was stopped (%s)", why);
+		scripts_abort(t, msg);
+	}
+	t->waiting_key = 0;
+	t->dirty = 1;
+}
+
 static void handle_input(Tui *t, int r, wint_t ch)
 {
 	Session *s = t->s;
@@ -725,10 +741,14 @@ static void handle_input(Tui *t, int r, wint_t ch)
 		layout(t);
 		return;
 	}
-	if (t->waiting_key) {	/* a lesson's pause: Space or Enter goes on */
+	if (t->waiting_key) {	/* a lesson's pause: Space or Enter goes on, Esc stops it */
 		if (!is_key && (ch == ' ' || ch == '\n' || ch == '\r')) {
 			t->waiting_key = 0;
 			t->dirty = 1;
+			return;
+		}
+		if (!is_key && ch == 27) {
+			stop_all(t, "Esc");
 			return;
 		}
 		/* the panes, help, scrolling and the panes' own keys work as
@@ -764,8 +784,8 @@ static void handle_input(Tui *t, int r, wint_t ch)
 	}
 	int empty = rlb_line_empty();
 	if (!is_key && ch == 27) {	/* Esc */
-		if (s->job.left > 0)
-			stop_training(t, "Esc");
+		if (s->job.left > 0 || t->nscripts)
+			stop_all(t, "Esc");
 		else
 			rlb_clear_line();
 		t->dirty = 1;
@@ -907,8 +927,8 @@ int tui_run(const char *script, const Options *opt)
 		}
 		if (frontend_sigint) {
 			frontend_clear_interrupt();
-			if (s->job.left > 0)
-				stop_training(t, "Ctrl-C");
+			if (s->job.left > 0 || t->nscripts)
+				stop_all(t, "Ctrl-C");
 			else
 				rlb_clear_line();
 			t->dirty = 1;
