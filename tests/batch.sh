@@ -135,6 +135,20 @@ sig_run INT "$tmp/long3.lab"
 check "SIGINT stops the script too: status 130" 130 "stopped at this line (interrupted)" "$tmp/out"
 if [ -e "$tmp/w/after.npz" ]; then fail=$((fail + 1)); echo "FAIL: the script ran on after SIGINT"; else pass=$((pass + 1)); fi
 
+# A script that runs itself ten times a line (issue 16, item 4): `try` does not
+# catch the depth limit, so it stops at once instead of running 10^8 scripts;
+# and a budget of commands stops a long one (the user raises it, not the script).
+printf 'say "tick"\n' >"$tmp/bomb.lab"
+for i in 1 2 3 4 5 6 7 8 9 10; do echo "try run $tmp/bomb.lab" >>"$tmp/bomb.lab"; done
+timeout 20 "$bin" --batch "$tmp/bomb.lab" >"$tmp/out" 2>&1; st=$?
+check "a script bomb stops at the depth limit, try or not" 1 "scripts nested more than 8 deep" "$tmp/out"
+if [ "$(wc -c <"$tmp/out")" -lt 10000 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: the bomb printed $(wc -c <"$tmp/out") bytes"; fi
+i=0; while [ $i -lt 60 ]; do echo 'say "x"'; i=$((i + 1)); done >"$tmp/many.lab"
+"$bin" --max-commands 50 --batch "$tmp/many.lab" >"$tmp/out" 2>&1; st=$?
+check "the command budget stops a script" 1 "the script ran more than 50 commands" "$tmp/out"
+"$bin" --batch "$tmp/many.lab" >"$tmp/out" 2>&1; st=$?
+check "the default budget is generous" 0 "^x$" "$tmp/out"
+
 # Determinism: the same script and seed give the same weights, byte for byte
 # (exports use a fixed zip date, so cmp compares them), whatever
 # OPENBLAS_NUM_THREADS says: rnnlab holds OpenBLAS to one thread.  `set

@@ -11,6 +11,8 @@ typedef struct Options {
 	int fast;		/* lessons' fast mode: --fast or RNNLAB_FAST=1 */
 	unsigned long seed_shift;	/* --seed-shift N: added to every seed */
 	const char *log;	/* --log FILE: the workbench's log also goes there */
+	long max_commands;	/* --max-commands N (0: the default) */
+	size_t max_output;	/* --max-output MB, in bytes (0: the default) */
 } Options;
 
 /* Batch mode: run a script file ("-" = stdin) or a -c string; exit status. */

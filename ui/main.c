@@ -25,6 +25,7 @@ static void usage(FILE *f)
 	      "turns colour off.  --fast (or RNNLAB_FAST=1) skips the `full` lines of lessons.\n"
 	      "--seed-shift N adds N to every seed (`set seed=S` becomes S+N): a lesson on other seeds.\n"
 	      "--log FILE writes the workbench's log to FILE as well (a record of a class, or a test).\n"
+	      "--max-commands N, --max-output MB: what a script may run and print (100000, 64; help run).\n"
 	      "--version names the BLAS library and core in use and the subnormal mode.\n"
 	      "\n"
 	      "bench keys: cell=rnn|lstm|gru in=N hidden=N layers=N batch=N seq=N steps=N\n"
@@ -113,6 +114,19 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			o.seed_shift = (unsigned long)n;
+			i++;
+		} else if (!strcmp(a, "--max-commands") || !strcmp(a, "--max-output")) {
+			char *end = NULL;
+			long n = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : -1;
+			if (!end || *end || end == argv[i + 1] || n < 1 || n > 1000000000) {
+				fprintf(stderr, "rnnlab: %s needs a whole number from 1 to 1000000000, got '%s'\n", a,
+					i + 1 < argc ? argv[i + 1] : "");
+				return 2;
+			}
+			if (a[6] == 'c')
+				o.max_commands = n;
+			else
+				o.max_output = (size_t)n << 20;
 			i++;
 		} else if (!strcmp(a, "--log")) {
 			if (i + 1 >= argc || !argv[i + 1][0]) {

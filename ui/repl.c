@@ -68,6 +68,8 @@ int repl_run(const char *script, const Options *o)
 	h.color = o->color;
 	h.fast = o->fast;
 	h.seed_shift = o->seed_shift;
+	h.max_commands = o->max_commands;
+	h.max_output = o->max_output;
 	h.width = 78;
 	Session *s = session_new(&h);
 	if (!s) {

@@ -558,15 +558,20 @@ static void host_pause(void *ctx, const char *text)
 static int host_run_script(void *ctx, Session *s, const char *path, Err *e)
 {
 	Tui *t = ctx;
-	(void)s;
-	if (t->nscripts >= SCRIPT_DEPTH)
-		return err_set(e, ERR_STATE, "scripts nested more than %d deep (does a script run itself?)", SCRIPT_DEPTH);
+	if (t->nscripts >= SCRIPT_DEPTH) {	/* stops the whole script: `try` cannot catch it */
+		char why[120];
+		snprintf(why, sizeof why, "scripts nested more than %d deep (does a script run itself?)", SCRIPT_DEPTH);
+		session_script_stop(s, why);
+		return err_set(e, ERR_STATE, "%s", why);
+	}
 	int rc = file_check_regular(path, SCRIPT_MAX_FILE, e);
 	if (rc)
 		return rc;
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return err_set(e, ERR_IO, "%s: %s", path, strerror(errno));
+	if (!t->nscripts)	/* the outermost script: a whole budget */
+		session_script_begin(s);
 	Script *sc = &t->scripts[t->nscripts++];
 	sc->f = f;
 	sc->path = strdup(path);
@@ -629,7 +634,9 @@ static void script_step(Tui *t)
 	s->line = oline;
 	free(line);
 	t->dirty = 1;
-	if (rc)
+	if (s->script_stop[0])	/* the depth or the budget: all of it stops */
+		scripts_abort(t, s->script_stop);
+	else if (rc)
 		scripts_abort(t, "the script stopped at its error (above)");
 }
 
@@ -870,6 +877,8 @@ int tui_run(const char *script, const Options *opt)
 	h.async_train = 1;
 	h.fast = opt->fast;
 	h.seed_shift = opt->seed_shift;
+	h.max_commands = opt->max_commands;
+	h.max_output = opt->max_output;
 	h.ascii = opt->ascii;
 	h.color = 0;		/* the log shows plain text */
 	t->s = session_new(&h);

@@ -153,7 +153,12 @@ static const Command commands[] = {
 	  "can beat the best that ended with EOS.  Characters outside the vocabulary read as <unk>;\n"
 	  "the text is padded with PAD to the task's source length, as the training sources are.",
 	  COMP_WORDS, (const char *const[]){ "beam=", "max=", NULL } },
-	{ "run", cmd_run, 1, 1, 0, "run FILE.lab", "run the commands in a script file", NULL, COMP_FILE, NULL },
+	{ "run", cmd_run, 1, 1, 0, "run FILE.lab", "run the commands in a script file",
+	  "A script stops at its first error.  Scripts nest at most 8 deep; a script (its nested\n"
+	  "  scripts included) runs at most 100,000 commands and prints at most 64 MiB, which\n"
+	  "  rnnlab --max-commands N and --max-output MB raise (a script cannot).  Past a limit the\n"
+	  "  whole script stops, and `try` does not catch it.  Esc, Ctrl-C and SIGTERM stop it too.",
+	  COMP_FILE, NULL },
 	{ "sweep", cmd_sweep, 2, 6, 0, "sweep KEY=V1,V2,... [KEY=...] steps=N [target=X]",
 	  "train the current experiment over a grid of values, one run each",
 	  "A key may be a parameter of the dataset (T, len, delay, ...), cell, a model key (hidden,\n"
@@ -326,8 +331,10 @@ int cmd_run(Session *s, int argc, const Word *argv, Err *e)
 {
 	if (s->host.run_script)
 		return s->host.run_script(s->host.ctx, s, argv[1].text, e);
-	if (s->depth >= 8)
-		return err_set(e, ERR_STATE, "scripts nested more than 8 deep (does a script run itself?)");
+	if (s->depth >= 8) {	/* stops the whole script: `try` cannot catch it */
+		session_script_stop(s, "scripts nested more than 8 deep (does a script run itself?)");
+		return err_set(e, ERR_STATE, "%s", s->script_stop);
+	}
 	s->depth++;
 	int rc = session_run_file(s, argv[1].text, 1);
 	s->depth--;

@@ -207,6 +207,8 @@ int cmd_try(Session *s, int argc, const Word *argv, Err *e)
 	Err inner;
 	s->lesson_error[0] = '\0';
 	int rc = cmd_dispatch(s, &st, &inner);
+	if (s->script_stop[0])	/* the depth or the budget: the whole script stops, try or not */
+		return err_set(e, ERR_STATE, "%s", s->script_stop);
 	if (rc)
 		session_try_failed(s, argv[1].text, &inner);
 	else if (s->job.left > 0)	/* the workbench trains later: its failure is the try's */

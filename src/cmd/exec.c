@@ -18,6 +18,19 @@ int session_exec(Session *s, const char *line)
 		return rc;
 	}
 	for (int i = 0; i < lx.nstmt && !s->quit; i++) {
+		if (s->src) {	/* inside a script: its budget of commands */
+			long max = s->host.max_commands ? s->host.max_commands : SCRIPT_MAX_COMMANDS;
+			if (++s->script_cmds > max) {
+				char why[200];
+				snprintf(why, sizeof why, "the script ran more than %ld commands (a loop?); rnnlab --max-commands N "
+					 "raises the limit", max);
+				session_script_stop(s, why);
+			}
+			if (s->script_stop[0]) {
+				rc = ERR_STATE;
+				break;
+			}
+		}
 		rc = cmd_dispatch(s, &lx.stmt[i], &e);
 		if (rc) {
 			session_report(s, lx.stmt[i].argv[0].text, &e);
@@ -30,6 +43,8 @@ int session_exec(Session *s, const char *line)
 
 int session_run_file(Session *s, const char *path, int stop_on_error)
 {
+	if (!s->src)	/* the outermost script: a whole budget */
+		session_script_begin(s);
 	Err e;
 	if (file_check_regular(path, SCRIPT_MAX_FILE, &e)) {
 		session_report(s, "run", &e);
@@ -48,6 +63,8 @@ int session_run_file(Session *s, const char *path, int stop_on_error)
 
 int session_run_stream(Session *s, FILE *f, const char *path, int stop_on_error)
 {
+	if (!s->src)
+		session_script_begin(s);
 	Err e;
 	const char *osrc = s->src;
 	int oline = s->line, rc = 0, first = 0;
@@ -74,6 +91,14 @@ int session_run_stream(Session *s, FILE *f, const char *path, int stop_on_error)
 		rc = session_exec(s, line);
 		if (rc && !first)
 			first = rc;
+		if (s->script_stop[0]) {	/* stopped whole: the depth, the budget */
+			if (!s->depth) {	/* said once, by the outermost script */
+				err_set(&e, ERR_STATE, "%s", s->script_stop);
+				session_report(s, NULL, &e);
+			}
+			rc = first = first ? first : ERR_STATE;
+			break;
+		}
 		if (s->host.interrupted && s->host.interrupted(s->host.ctx)) {	/* Ctrl-C, SIGTERM: stop here */
 			err_set(&e, ERR_STATE, "stopped at this line (interrupted)");
 			session_report(s, NULL, &e);

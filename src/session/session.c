@@ -61,9 +61,42 @@ void session_free(Session *s)
 	free(s);
 }
 
+/* Every line printed goes here: a script's output counts against its budget. */
+static void out_line(void *ctx, const char *line)
+{
+	Session *s = ctx;
+	if (s->src) {
+		s->script_bytes += strlen(line) + 1;
+		size_t max = s->host.max_output ? s->host.max_output : SCRIPT_MAX_OUTPUT;
+		if (s->script_bytes > max && !s->script_stop[0]) {
+			char why[200];
+			snprintf(why, sizeof why, "the script printed more than %zu MiB (a loop?); rnnlab --max-output MB raises "
+				 "the limit", max >> 20);
+			session_script_stop(s, why);
+		}
+		if (s->script_stop[0])
+			return;
+	}
+	if (s->host.print)
+		s->host.print(s->host.ctx, line);
+}
+
 Out session_out(Session *s)
 {
-	return (Out){ s->host.print, s->host.ctx };
+	return (Out){ out_line, s };
+}
+
+void session_script_stop(Session *s, const char *why)
+{
+	if (!s->script_stop[0])
+		snprintf(s->script_stop, sizeof s->script_stop, "%s", why);
+}
+
+void session_script_begin(Session *s)
+{
+	s->script_cmds = 0;
+	s->script_bytes = 0;
+	s->script_stop[0] = '\0';
 }
 
 void session_printf(Session *s, const char *fmt, ...)
@@ -94,8 +127,7 @@ void session_print_text(Session *s, const char *text)
 		}
 		memcpy(line, p, n);
 		line[n] = '\0';
-		if (s->host.print)
-			s->host.print(s->host.ctx, line);
+		out_line(s, line);
 		p += strcspn(p, "\n");
 		if (!*p)
 			break;

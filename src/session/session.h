@@ -27,6 +27,10 @@
 
 typedef struct Session Session;
 
+/* What a script may do unless the user allows more (Host.max_commands, max_output). */
+#define SCRIPT_MAX_COMMANDS 100000L
+#define SCRIPT_MAX_OUTPUT ((size_t)64 << 20)
+
 typedef struct Host {
 	void *ctx;
 	/* One line of output, without its newline. */
@@ -56,6 +60,12 @@ typedef struct Host {
 	 * default seed 1 is 1 + seed_shift): runs a lesson on other seeds
 	 * without editing it (rnnlab --seed-shift N, make lessons-matrix). */
 	uint64_t seed_shift;
+	/* A script (a lesson, `run`) may run at most max_commands commands and
+	 * print at most max_output bytes, its nested scripts included; the
+	 * user sets them (rnnlab --max-commands N, --max-output MB), never a
+	 * script.  0: the defaults (SCRIPT_MAX_COMMANDS, SCRIPT_MAX_OUTPUT). */
+	long max_commands;
+	size_t max_output;
 	/* Plots: unicode (0) or ascii (1), colour on (1) or off (0). */
 	int ascii, color;
 	int width;		/* columns for plots in text output (default 78) */
@@ -145,6 +155,11 @@ struct Session {
 
 	char session_path[1024];	/* the file last saved or loaded, "" if none */
 
+	/* the running script's budget and why it was stopped ("": it was not);
+	 * a stopped script stops whole: `try` cannot catch it */
+	long script_cmds;
+	size_t script_bytes;
+	char script_stop[200];
 	const char *src;	/* script being run (for messages), or NULL */
 	int line;		/* its current line */
 	int depth;		/* `run` nesting */
@@ -153,6 +168,11 @@ struct Session {
 
 Session *session_new(const Host *host);
 void session_free(Session *s);
+
+/* Stop the running script, all of it (nested scripts too), saying why. */
+void session_script_stop(Session *s, const char *why);
+/* A new top-level script starts: its budget is whole again. */
+void session_script_begin(Session *s);
 
 /* Report an error of cmd (or NULL) through the host: "cmd: message", with
  * "FILE:LINE: " inside a script, as one line whatever it quotes. */
