@@ -149,6 +149,20 @@ check "the command budget stops a script" 1 "the script ran more than 50 command
 "$bin" --batch "$tmp/many.lab" >"$tmp/out" 2>&1; st=$?
 check "the default budget is generous" 0 "^x$" "$tmp/out"
 
+# Smaller things (issue 16, items 15 and 16): a lesson saved with a byte-order
+# mark runs; output to a full device is a failure; a path too long for the
+# session's record is refused whole, not cut.
+printf '\357\273\277say "with a BOM"\n' >"$tmp/bom.lab"
+"$bin" --batch "$tmp/bom.lab" >"$tmp/out" 2>&1; st=$?
+check "a byte-order mark is not a command" 0 "^with a BOM$" "$tmp/out"
+if [ -w /dev/full ]; then
+	"$bin" -c "help" >/dev/full 2>"$tmp/out"; st=$?
+	check "output to a full device fails" 1 "writing the output failed" "$tmp/out"
+fi
+long=$tmp/$(printf '%01100d' 0)
+"$bin" -c "save $long.rnnlab" >"$tmp/out" 2>&1; st=$?
+check "a path too long is refused whole" 1 "the path is longer than 1023 characters" "$tmp/out"
+
 # Determinism: the same script and seed give the same weights, byte for byte
 # (exports use a fixed zip date, so cmp compares them), whatever
 # OPENBLAS_NUM_THREADS says: rnnlab holds OpenBLAS to one thread.  `set

@@ -3,6 +3,7 @@
  * Output goes to stdout, errors to stderr; the first error ends the run
  * with a non-zero status and a message that names the script and line.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,6 +111,10 @@ int frontend_finish(Session *s, int rc)
 	}
 	if (frontend_sigint)
 		return 130;
+	if (fflush(stdout) != 0 || ferror(stdout)) {	/* a full disk, a closed pipe: not a success */
+		fprintf(stderr, "rnnlab: writing the output failed: %s\n", strerror(errno));
+		return 1;
+	}
 	return rc ? 1 : 0;
 }
 

@@ -629,7 +629,8 @@ static void script_step(Tui *t)
 	int oline = s->line;
 	s->src = sc->path;
 	s->line = sc->line;
-	int rc = session_exec(s, line);
+	const int bom = sc->line == 1 && len >= 3 && !memcmp(line, "\xEF\xBB\xBF", 3);	/* an editor's */
+	int rc = session_exec(s, line + 3 * bom);
 	s->src = osrc;
 	s->line = oline;
 	free(line);

@@ -18,6 +18,8 @@ int cmd_save(Session *s, int argc, const Word *argv, Err *e)
 			return err_set(e, ERR_INVAL, "unknown word '%s' (usage: save FILE [force])", argv[2].text);
 		force = 1;
 	}
+	if (strlen(argv[1].text) >= sizeof s->session_path)	/* whole, or not at all */
+		return err_set(e, ERR_INVAL, "the path is longer than %zu characters", sizeof s->session_path - 1);
 	int rc = session_may_write(argv[1].text, force, e);
 	if (rc || (rc = session_file_write(s, argv[1].text, e)))
 		return rc;
@@ -29,6 +31,8 @@ int cmd_save(Session *s, int argc, const Word *argv, Err *e)
 
 int cmd_load(Session *s, int argc, const Word *argv, Err *e)
 {
+	if (strlen(argv[1].text) >= sizeof s->session_path)
+		return err_set(e, ERR_INVAL, "the path is longer than %zu characters", sizeof s->session_path - 1);
 	Session *n = session_new(&s->host);
 	if (!n)
 		return err_set(e, ERR_NOMEM, "out of memory");
@@ -45,6 +49,9 @@ int cmd_load(Session *s, int argc, const Word *argv, Err *e)
 	s->src = old.src;
 	s->line = old.line;
 	s->depth = old.depth;
+	s->script_cmds = old.script_cmds;	/* a script's budget is not reset by loading */
+	s->script_bytes = old.script_bytes;
+	memcpy(s->script_stop, old.script_stop, sizeof s->script_stop);
 	*n = old;
 	session_free(n);
 	snprintf(s->session_path, sizeof s->session_path, "%s", argv[1].text);

@@ -88,7 +88,9 @@ int session_run_stream(Session *s, FILE *f, const char *path, int stop_on_error)
 			rc = ERR_FORMAT;
 			break;
 		}
-		rc = session_exec(s, line);
+		/* a UTF-8 byte-order mark (an editor's) is not a command */
+		const int bom = s->line == 1 && len >= 3 && !memcmp(line, "\xEF\xBB\xBF", 3);
+		rc = session_exec(s, line + 3 * bom);
 		if (rc && !first)
 			first = rc;
 		if (s->script_stop[0]) {	/* stopped whole: the depth, the budget */
