@@ -227,6 +227,15 @@ keys Escape
 check "Esc at a pause stops the lesson" "the script was stopped (Esc)"
 check_not "nothing after the pause ran" "after the pause"
 
+# ---- a terminal without a terminfo entry: the plain line, and one line why (issue 16, item 14) ----
+START_ENV="TERM=nosuchterm-kitty" start 100 30
+check "no terminfo: says why" "the terminal 'nosuchterm-kitty' has no terminfo entry here"
+check "no terminfo: the plain prompt" "^rnnlab>"
+keys "say still here" Enter
+check "no terminfo: commands run" "^still here"
+keys "quit" Enter
+check "no terminfo: quit" "EXITED 0"
+
 # ---- --plain: SIGTERM saves the session and exits 143 (issue 16, item 7) ----
 start 100 30 --plain
 check "plain prompt" "^rnnlab>"

@@ -9,6 +9,7 @@
 #include "bench.h"
 #include "frontend.h"
 #include "platform.h"
+#include "term.h"
 
 static void usage(FILE *f)
 {
@@ -187,6 +188,21 @@ int main(int argc, char **argv)
 		if (script)
 			return batch_run_file(script, &o);
 		return batch_run_file("-", &o);
+	}
+	if (!plain && !term_known()) {
+		const char *tn = getenv("TERM");
+		char safe[64];
+		size_t k = 0;
+		for (; tn && tn[k] && k + 1 < sizeof safe; k++)	/* a name from the environment: printable only */
+			safe[k] = (tn[k] > 0x20 && tn[k] < 0x7f) ? tn[k] : '?';
+		safe[k] = '\0';
+		fprintf(stderr, "rnnlab: the terminal '%s' has no terminfo entry here; using the plain line mode "
+			"(TERM=xterm-256color rnnlab starts the workbench)\n", safe);
+		if (o.log) {
+			fprintf(stderr, "rnnlab: --log is for the workbench\n");
+			return 2;
+		}
+		plain = 1;
 	}
 	if (plain)
 		return repl_run(script, &o);

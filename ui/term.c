@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <curses.h>
+#include <term.h>	/* the system's terminfo: setupterm */
 
 #include "frontend.h"
 #include "term.h"
@@ -74,4 +75,13 @@ void term_end(void)
 int term_signal(void)
 {
 	return got_term;
+}
+
+int term_known(void)
+{
+	int err = 0;
+	if (setupterm(NULL, 1, &err) != OK)
+		return 0;
+	del_curterm(cur_term);
+	return 1;
 }

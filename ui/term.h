@@ -12,4 +12,8 @@ void term_end(void);
 /* The SIGTERM or SIGHUP caught since term_start, or 0. */
 int term_signal(void);
 
+/* Does the terminal TERM names have a terminfo entry here?  (Without one
+ * curses cannot start: rnnlab falls back to the plain line mode.) */
+int term_known(void);
+
 #endif
