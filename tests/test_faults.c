@@ -918,6 +918,88 @@ static void test_temp_files_and_fifos(void **state)
 	session_free(s);
 }
 
+/* Copy the session src to dst with fix(name, array) applied to each array
+ * (it may change the data in place). */
+static void rewrite_session(const char *src, const char *dst, void (*fix)(const char *, NpyArray *))
+{
+	Npz z;
+	Err e;
+	assert_int_equal(npz_read(&z, src, &e), 0);
+	NpzWriter *w;
+	assert_int_equal(npz_writer_open(&w, dst, NPZ_STORED, &e), 0);
+	for (int i = 0; i < z.n; i++) {
+		NpyArray *a = &z.arrays[i];
+		fix(a->name, a);
+		assert_int_equal(npz_writer_add(w, a->name, a->dtype, a->ndim, a->shape, a->data, &e), 0);
+	}
+	assert_int_equal(npz_writer_close(w, &e), 0);
+	npz_free(&z);
+}
+
+static void nan_weight(const char *name, NpyArray *a)
+{
+	if (!strncmp(name, "param.", 6))
+		((float *)a->data)[0] = NAN;
+}
+
+static void negative_v(const char *name, NpyArray *a)
+{
+	if (!strcmp(name, "optim.v"))
+		((float *)a->data)[1] = -1.0f;
+}
+
+static void huge_step(const char *name, NpyArray *a)
+{
+	if (strcmp(name, "session"))
+		return;
+	/* step=N in the text becomes a count no run reaches (it fits a long) */
+	const char *t = a->data, *p = strstr(t, "\nstep=");
+	assert_non_null(p);
+	p += 6;
+	size_t head = (size_t)(p - t), old = strcspn(p, "\n");
+	static const char big[] = "9000000000000000000";
+	size_t n = a->count - old + strlen(big);
+	char *nt = malloc(n + 1);
+	memcpy(nt, t, head);
+	memcpy(nt + head, big, strlen(big));
+	memcpy(nt + head + strlen(big), p + old, a->count - head - old);
+	free(a->data);
+	a->data = nt;
+	a->count = n;
+	a->shape[0] = (long)n;
+}
+
+/* A session is checked as strictly as an import (issue 16, item 9): a
+ * non-finite weight, a negative second moment, a step count no run
+ * reaches are refused, and the session is left as it was. */
+static void test_load_validates(void **state)
+{
+	(void)state;
+	empty_dir();
+	Session *s = new_session();
+	ok(s, "data adding T=4 n=40; model lstm hidden=3; set batch=4 log_every=0 optim=adam; train 12");
+	char good[256], bad[256], line[700];
+	path(good, sizeof good, "good.rnnlab");
+	path(bad, sizeof bad, "bad.rnnlab");
+	snprintf(line, sizeof line, "save %s", good);
+	ok(s, line);
+	Snap sn;
+	snap_take(s, &sn);
+	static void (*const fixes[])(const char *, NpyArray *) = { nan_weight, negative_v, huge_step };
+	static const char *const says[] = { "non-finite weight", "negative or non-finite second moment",
+					    "bad step counts" };
+	for (size_t i = 0; i < sizeof fixes / sizeof *fixes; i++) {
+		rewrite_session(good, bad, fixes[i]);
+		snprintf(line, sizeof line, "load %s", bad);
+		fails_with(s, line, "damaged session", says[i]);
+		snap_check(s, &sn, line);
+	}
+	snprintf(line, sizeof line, "load %s", good);
+	ok(s, line);
+	snap_free(&sn);
+	session_free(s);
+}
+
 int main(int argc, char **argv)
 {
 	tu_start(argc, argv);
@@ -933,6 +1015,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_lesson_binary_refused),
 		cmocka_unit_test(test_lesson_cannot_clobber),
 		cmocka_unit_test(test_temp_files_and_fifos),
+		cmocka_unit_test(test_load_validates),
 	};
 	return cmocka_run_group_tests(tests, faults_setup, faults_teardown);
 }

@@ -26,6 +26,9 @@
 #include "settings.h"
 
 #define SESSION_FORMAT 1
+/* Steps, optimizer updates, epochs: counts no run reaches (2^50); larger
+ * ones are damage, and would overflow the arithmetic on them. */
+#define SESSION_MAX_COUNT (1L << 50)
 
 int session_may_write(const char *path, int force, Err *e)
 {
@@ -248,7 +251,7 @@ int session_file_read(Session *n, const char *path, Err *e)
 		long ep = 0, pos = 0;
 		if (!text_get(text, "data_seed", seeds, sizeof seeds) || sscanf(seeds, "%llu", &ds) != 1 ||
 		    !text_get(text, "sampler", seeds, sizeof seeds) || sscanf(seeds, "%llu %ld %ld", &ss, &ep, &pos) != 3 ||
-		    ep < 0 || pos < 0) {
+		    ep < 0 || pos < 0 || ep > SESSION_MAX_COUNT) {
 			lex_free(&lx);
 			rc = err_set(e, ERR_FORMAT, "%s: damaged session: bad data seeds", path);
 			goto out;
@@ -299,6 +302,9 @@ int session_file_read(Session *n, const char *path, Err *e)
 					     name, p->size);
 			else
 				memcpy(m->params + p->offset, a->data, p->size * sizeof(float));
+			for (size_t k = 0; k < p->size && !rc; k++)	/* as strict as import */
+				if (!isfinite(m->params[p->offset + k]))
+					rc = err_set(e, ERR_FORMAT, "%s: damaged session: '%s' holds a non-finite weight", path, name);
 		}
 		if (rc)
 			goto out;
@@ -306,7 +312,9 @@ int session_file_read(Session *n, const char *path, Err *e)
 			goto out;
 		long step = 0, ot = 0;
 		if (!text_get(text, "step", num, sizeof num) || sscanf(num, "%ld", &step) != 1 || step < 0 ||
+		    step > SESSION_MAX_COUNT ||
 		    !text_get(text, "optim_t", num, sizeof num) || sscanf(num, "%ld", &ot) != 1 || ot < 0 ||
+		    ot > SESSION_MAX_COUNT ||
 		    !text_get(text, "model_seed", num, sizeof num) || sscanf(num, "%" SCNu64, &n->model_seed) != 1) {
 			rc = err_set(e, ERR_FORMAT, "%s: damaged session: bad step counts", path);
 			goto out;
@@ -323,6 +331,11 @@ int session_file_read(Session *n, const char *path, Err *e)
 				rc = err_set(e, ERR_FORMAT, "%s: damaged session: '%s' missing or the wrong size", path, sn[i]);
 			else
 				memcpy(st[i], a->data, m->nparam * sizeof(float));
+			/* first moments finite; second moments (adam, rmsprop, adagrad) finite and >= 0 */
+			for (size_t k = 0; k < m->nparam && !rc; k++)
+				if (!isfinite(st[i][k]) || (i == 1 && st[i][k] < 0))
+					rc = err_set(e, ERR_FORMAT, "%s: damaged session: '%s' holds %s", path, sn[i],
+						     i == 1 ? "a negative or non-finite second moment" : "a non-finite value");
 		}
 		if (rc)
 			goto out;
