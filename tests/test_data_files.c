@@ -234,6 +234,9 @@ static void test_csv_refusals(void **state)
 		   "bad.csv:4: 'abc' in column 'v' is not a number");
 	assert_has(csv_err(put("inf.csv", "1\n2\ninf\n", -1), "window=1 val=0"),
 		   "inf.csv:3: 'inf' in column 1 is not a number");
+	/* finite, but its gaps and z-score would overflow a float (issue 16, item 12) */
+	assert_has(csv_err(put("huge.csv", "y\n1\n3e38\n\n-3e38\n", -1), "window=1 val=0"),
+		   "huge.csv:3: 3e38 in column 'y' is too large");
 	assert_has(csv_err(put("bin.csv", "1,2\n3,\0\0\x01", 9), NULL), "bin.csv: a binary file (a NUL byte at offset 6), not CSV");
 	assert_has(csv_err(put("empty.csv", "", 0), NULL), "empty.csv: empty file");
 	assert_has(csv_err(put("blank.csv", "\n\r\n\n", -1), NULL), "empty file");

@@ -155,6 +155,10 @@ static int cell_kind(const char *s, double *v)
 	return CELL_NUMBER;
 }
 
+/* Values a series may hold: the z-score and the interpolation of gaps are
+ * done in float, and differences of values near FLT_MAX overflow. */
+#define CSV_MAX_ABS 1e30
+
 static int all_digits(const char *s)
 {
 	if (!*s)
@@ -313,6 +317,12 @@ int csv_parse_column(const char *path, const char *buf, size_t len, const char *
 			if (col == sel && kind == CELL_TEXT) {
 				rc = err_set(e, ERR_FORMAT, "%s:%ld: '%.40s' in %s is not a number",
 					     path, line, c.cell, label);
+				break;
+			}
+			if (col == sel && kind == CELL_NUMBER && fabs(v) > CSV_MAX_ABS) {
+				rc = err_set(e, ERR_FORMAT, "%s:%ld: %.40s in %s is too large (at most %g in size: "
+					     "scaling it and filling gaps next to it would overflow)", path, line, c.cell,
+					     label, CSV_MAX_ABS);
 				break;
 			}
 			col++;
