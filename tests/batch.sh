@@ -163,6 +163,15 @@ long=$tmp/$(printf '%01100d' 0)
 "$bin" -c "save $long.rnnlab" >"$tmp/out" 2>&1; st=$?
 check "a path too long is refused whole" 1 "the path is longer than 1023 characters" "$tmp/out"
 
+# Text from a lesson or a file never reaches the terminal raw (issue 16, item
+# 13): ESC, BEL and C1 controls (U+009B as UTF-8 is a CSI) in a say, a run's
+# name, a generated text come out as '?'.
+printf 'say "a\302\233b\007c"\ndata adding T=5 n=40\nmodel rnn hidden=2\nruns name "x\033[31mred"\ntrain 1\nruns\n' >"$tmp/c1.lab"
+"$bin" --batch "$tmp/c1.lab" >"$tmp/out" 2>&1; st=$?
+check "controls from a lesson are made safe" 0 "^a??b?c$" "$tmp/out"
+if LC_ALL=C grep -q "$(printf '\033')\|$(printf '\302\233')\|$(printf '\007')" "$tmp/out"; then
+	fail=$((fail + 1)); echo "FAIL: a control character reached the output"; else pass=$((pass + 1)); fi
+
 # Determinism: the same script and seed give the same weights, byte for byte
 # (exports use a fixed zip date, so cmp compares them), whatever
 # OPENBLAS_NUM_THREADS says: rnnlab holds OpenBLAS to one thread.  `set

@@ -554,6 +554,6 @@ void cmd_print_grid(Session *s, const Grid *g, int ascii, int trim_bottom)
 		last--;
 	for (int y = 0; y <= last; y++) {
 		grid_row_utf8(g, y, line, sizeof line, flags);
-		session_printf(s, "%s", line);
+		session_print_drawn(s, line);
 	}
 }

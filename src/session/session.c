@@ -61,10 +61,25 @@ void session_free(Session *s)
 	free(s);
 }
 
-/* Every line printed goes here: a script's output counts against its budget. */
+static void print_line(Session *s, const char *line, int sanitize);
+
+/* A line rnnlab drew itself (a plot's rows, with their colour escapes):
+ * counted against a script's budget, printed as it is. */
+void session_print_drawn(Session *s, const char *line)
+{
+	print_line(s, line, 0);
+}
+
+/* Every other line printed goes here: text that may come from a file or a
+ * user is made safe for the terminal (out.h), and a script's output counts
+ * against its budget. */
 static void out_line(void *ctx, const char *line)
 {
-	Session *s = ctx;
+	print_line(ctx, line, 1);
+}
+
+static void print_line(Session *s, const char *line, int sanitize)
+{
 	if (s->src) {
 		s->script_bytes += strlen(line) + 1;
 		size_t max = s->host.max_output ? s->host.max_output : SCRIPT_MAX_OUTPUT;
@@ -77,8 +92,24 @@ static void out_line(void *ctx, const char *line)
 		if (s->script_stop[0])
 			return;
 	}
-	if (s->host.print)
+	if (!s->host.print)
+		return;
+	const unsigned char *q = (const unsigned char *)line;
+	while (*q && *q >= 0x20 && *q < 0x7f)	/* the common case: plain ASCII, as it is */
+		q++;
+	if (!sanitize || !*q) {
 		s->host.print(s->host.ctx, line);
+		return;
+	}
+	char small[1024], *buf = small;
+	size_t n = strlen(line);
+	if (n >= sizeof small && !(buf = malloc(n + 1)))
+		return;
+	memcpy(buf, line, n + 1);
+	text_sanitize(buf);
+	s->host.print(s->host.ctx, buf);
+	if (buf != small)
+		free(buf);
 }
 
 Out session_out(Session *s)
@@ -146,9 +177,7 @@ void session_report(Session *s, const char *cmd, const Err *e)
 		snprintf(buf, sizeof buf, "%s:%d: %s%s%s", s->src, s->line, cmd ? cmd : "", cmd ? ": " : "", e->msg);
 	else
 		snprintf(buf, sizeof buf, "%s%s%s", cmd ? cmd : "", cmd ? ": " : "", e->msg);
-	for (char *p = buf; *p; p++)	/* one line, whatever of the user's text it quotes */
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	text_sanitize(buf);	/* one line, whatever of the user's text it quotes */
 	if (s->host.error)
 		s->host.error(s->host.ctx, buf);
 	else if (s->host.print)

@@ -228,6 +228,9 @@ void session_train_cancel(Session *s);
  * there is nothing to save: path is then ""). */
 int session_autosave(Session *s, char *path, size_t cap, Err *e);
 
+/* A line rnnlab drew itself (grid rows with their colour escapes): printed
+ * as it is; every other line printed is made safe for the terminal. */
+void session_print_drawn(Session *s, const char *line);
 /* Output helpers for commands. */
 void session_printf(Session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
