@@ -38,6 +38,10 @@ static void test_lexer(void **state)
 	lex_free(&l);
 	assert_int_equal(lex_line("say \"open", &l, &e), ERR_INVAL);
 	assert_string_equal(e.msg, "unterminated quote (close it with \")");
+	/* a word is on one line: a newline inside quotes would make a journal
+	 * line that does not replay (issue 16, item 16) */
+	assert_int_equal(lex_line("say \"two\nlines\"", &l, &e), ERR_INVAL);
+	assert_string_equal(e.msg, "unterminated quote (close it with \" on the same line)");
 	assert_int_equal(lex_line("   # only a comment", &l, &e), 0);
 	assert_int_equal(l.nstmt, 0);
 	lex_free(&l);

@@ -57,6 +57,10 @@ int lex_line(const char *line, Lexed *out, Err *e)
 					p += 2;
 					continue;
 				}
+				if (ch == '\n' || ch == '\r') {	/* a word is on one line: the journal must replay it */
+					lex_free(out);
+					return err_set(e, ERR_INVAL, "unterminated quote (close it with \" on the same line)");
+				}
 				*w++ = ch;
 				p++;
 				continue;
