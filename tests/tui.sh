@@ -236,6 +236,25 @@ check "no terminfo: commands run" "^still here"
 keys "quit" Enter
 check "no terminfo: quit" "EXITED 0"
 
+# ---- a sweep stops on Esc, and on SIGTERM, which saves the session (issue 16, item 6) ----
+start 100 30
+keys "data adding T=20 n=400; model gru hidden=16; set log_every=0; sweep hidden=8,16,24 steps=10000000" Enter
+check "a sweep trains" "sweep 1/3" 20
+sleep 1
+keys Escape
+check "Esc stops the sweep" "sweep: stopped after 1 of 3 runs" 20
+check_not "no rows of nan" "  *nan  *nan"
+keys "save $tmp/sweep.rnnlab; sweep hidden=8,16 steps=10000000" Enter
+check "a second sweep" "sweep 1/2" 20
+sleep 1
+pane=$(tmux -L $sock list-panes -t main -F '#{pane_pid}')
+for p in /proc/[0-9]*; do
+	[ "$(awk '{print $4}' "$p/stat" 2>/dev/null)" = "$pane" ] && kill -TERM "${p#/proc/}"
+done
+check "SIGTERM during a sweep: status 143" "EXITED 143" 20
+if [ -s "$tmp/sweep.rnnlab.autosave" ]; then pass=$((pass + 1)); else
+	fail=$((fail + 1)); echo "FAIL: SIGTERM during a sweep: no autosave"; fi
+
 # ---- --plain: SIGTERM saves the session and exits 143 (issue 16, item 7) ----
 start 100 30 --plain
 check "plain prompt" "^rnnlab>"

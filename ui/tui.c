@@ -518,8 +518,25 @@ static void host_step(void *ctx, Session *s)
 
 static int host_interrupted(void *ctx)
 {
-	(void)ctx;
-	return frontend_sigint;
+	Tui *t = ctx;
+	if (frontend_sigint || term_signal())
+		return 1;
+	/* training run from inside a command (sweep): the main loop reads no
+	 * keys meanwhile, so look for Esc here; other keys wait their turn */
+	if (t->s && !t->s->host.async_train && t->prompt) {
+		wint_t ch;
+		wtimeout(t->prompt, 0);
+		int r = wget_wch(t->prompt, &ch);
+		if (r == OK && ch == 27) {
+			frontend_sigint = 1;	/* latched, as Ctrl-C is: the sweep sees it too */
+			return 1;
+		}
+		if (r == KEY_CODE_YES)
+			ungetch((int)ch);
+		else if (r == OK)
+			unget_wch(ch);
+	}
+	return 0;
 }
 
 static void host_on_break(void *ctx, Session *s, int tt)

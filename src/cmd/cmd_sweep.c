@@ -153,7 +153,12 @@ int cmd_sweep(Session *s, int argc, const Word *argv, Err *e)
 	/* each run trains to the end before the next starts, in the TUI too */
 	int async = s->host.async_train;
 	s->host.async_train = 0;
+	int done = 0, stopped = 0;
 	for (int c = 0; c < total && !rc; c++) {
+		if (s->host.interrupted && s->host.interrupted(s->host.ctx)) {	/* Esc, Ctrl-C, SIGTERM */
+			stopped = 1;
+			break;
+		}
 		char dcmd[2048], mcmd[2048], set[1024] = "", label[128] = "";
 		snprintf(dcmd, sizeof dcmd, "%s", data0);
 		snprintf(mcmd, sizeof mcmd, "%s", model0);
@@ -219,10 +224,18 @@ int cmd_sweep(Session *s, int argc, const Word *argv, Err *e)
 				r->hit = (long)h->col[HIST_STEP][i];
 		}
 		r->final = history_last(h, HIST_LOSS);
+		done = c + 1;
+		/* a run stopped part-way (Esc, Ctrl-C, a signal) ends the sweep with it */
+		if (s->host.interrupted && s->host.interrupted(s->host.ctx)) {
+			stopped = 1;
+			break;
+		}
 	}
+	if (stopped)
+		session_printf(s, "sweep: stopped after %d of %d runs (the last one part-way)", done, total);
 	if (!rc) {
 		session_printf(s, "  %-36s %12s %12s%s", "run", "best val", "last loss", isnan(target) ? "" : "  below target at");
-		for (int c = 0; c < total; c++) {
+		for (int c = 0; c < done; c++) {	/* the runs that ran, never rows of nan */
 			char hit[32] = "";
 			if (!isnan(target))
 				snprintf(hit, sizeof hit, rows[c].hit >= 0 ? "  step %ld" : "  never", rows[c].hit);
