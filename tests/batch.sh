@@ -117,15 +117,7 @@ ls "$tmp/w" >"$tmp/out"; st=$?
 check "the autosave is there" 0 "^rnnlab-autosave-$pid.rnnlab$" "$tmp/out"
 # the signal stops the script too: nothing after the interrupted train runs,
 # and the autosave holds the state at the signal (issue 16, item 5)
-cat >"$tmp/long3.lab" <<LAB
-data adding T=20 n=400
-set log_every=10
-model gru hidden=16
-save $tmp/w/run.rnnlab
-train 100000000
-export $tmp/w/after.npz
-model lstm hidden=3
-LAB
+{ cat "$tmp/long.lab"; echo "export $tmp/w/after.npz"; echo "model lstm hidden=3"; } >"$tmp/long3.lab"
 sig_run TERM "$tmp/long3.lab"
 check "SIGTERM stops the script: status 143" 143 "stopped at this line (interrupted)" "$tmp/out"
 if [ -e "$tmp/w/after.npz" ]; then fail=$((fail + 1)); echo "FAIL: the script ran on after SIGTERM"; else pass=$((pass + 1)); fi
@@ -144,6 +136,12 @@ timeout 20 "$bin" --batch "$tmp/bomb.lab" >"$tmp/out" 2>&1; st=$?
 check "a script bomb stops at the depth limit, try or not" 1 "scripts nested more than 8 deep" "$tmp/out"
 if [ "$(wc -c <"$tmp/out")" -lt 10000 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: the bomb printed $(wc -c <"$tmp/out") bytes"; fi
 i=0; while [ $i -lt 60 ]; do echo 'say "x"'; i=$((i + 1)); done >"$tmp/many.lab"
+"$bin" --max-commands abc --batch "$tmp/many.lab" >"$tmp/out" 2>&1; st=$?
+check "--max-commands needs a number" 2 "--max-commands needs a whole number from 1 to 1000000000, got 'abc'" "$tmp/out"
+"$bin" --max-output 0 -c "help" >"$tmp/out" 2>&1; st=$?
+check "--max-output needs a number from 1" 2 "--max-output needs a whole number from 1 to 1000000000, got '0'" "$tmp/out"
+"$bin" --log "$tmp/x.log" -c "help" >"$tmp/out" 2>&1; st=$?
+check "--log is for the workbench" 2 "--log is for the workbench" "$tmp/out"
 "$bin" --max-commands 50 --batch "$tmp/many.lab" >"$tmp/out" 2>&1; st=$?
 check "the command budget stops a script" 1 "the script ran more than 50 commands" "$tmp/out"
 "$bin" --batch "$tmp/many.lab" >"$tmp/out" 2>&1; st=$?

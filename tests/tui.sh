@@ -46,6 +46,13 @@ check_not() {	# check_not NAME PATTERN
 	fi
 }
 keys() { tmux -L $sock send-keys -t main "$@"; }
+# signal SIG: send SIG to rnnlab, the pane shell's child
+signal() {
+	pane=$(tmux -L $sock list-panes -t main -F '#{pane_pid}')
+	for p in /proc/[0-9]*; do
+		[ "$(awk '{print $4}' "$p/stat" 2>/dev/null)" = "$pane" ] && kill -"$1" "${p#/proc/}"
+	done
+}
 # rnnlab runs in $tmp: ending a session with kill-server is a SIGHUP, and its
 # autosave (rnnlab-autosave-PID.rnnlab) must not land in the source tree.
 abs_bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
@@ -194,10 +201,7 @@ check_not "typing at a pause started no command" "x: unknown command"
 start 100 30
 keys "data adding T=20 n=400; model gru hidden=16; save $tmp/tui.rnnlab; train 100000000" Enter
 check "training before SIGTERM" "TRAINING" 20
-pane=$(tmux -L $sock list-panes -t main -F '#{pane_pid}')
-for p in /proc/[0-9]*; do	# rnnlab is the pane shell's child
-	[ "$(awk '{print $4}' "$p/stat" 2>/dev/null)" = "$pane" ] && kill -TERM "${p#/proc/}"
-done
+signal TERM
 check "SIGTERM: status 128+15" "EXITED 143"
 check "SIGTERM: terminal restored (canonical mode)" "^icanon$"
 if [ -s "$tmp/tui.rnnlab.autosave" ]; then pass=$((pass + 1)); else
@@ -227,6 +231,13 @@ keys Escape
 check "Esc at a pause stops the lesson" "the script was stopped (Esc)"
 check_not "nothing after the pause ran" "after the pause"
 
+# ---- --log never replaces a file that is not an rnnlab log ----
+printf 'say "my lesson"\n' >"$tmp/mine.lab"
+start 100 30 --log "$tmp/mine.lab" "$tmp/mine.lab"
+check "--log refuses a lesson" "mine.lab exists and is not an rnnlab log"
+check "--log refused: status 2" "EXITED 2"
+if grep -q 'my lesson' "$tmp/mine.lab"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: --log overwrote a lesson"; fi
+
 # ---- a terminal without a terminfo entry: the plain line, and one line why (issue 16, item 14) ----
 START_ENV="TERM=nosuchterm-kitty" start 100 30
 check "no terminfo: says why" "the terminal 'nosuchterm-kitty' has no terminfo entry here"
@@ -247,10 +258,7 @@ check_not "no rows of nan" "  *nan  *nan"
 keys "save $tmp/sweep.rnnlab; sweep hidden=8,16 steps=10000000" Enter
 check "a second sweep" "sweep 1/2" 20
 sleep 1
-pane=$(tmux -L $sock list-panes -t main -F '#{pane_pid}')
-for p in /proc/[0-9]*; do
-	[ "$(awk '{print $4}' "$p/stat" 2>/dev/null)" = "$pane" ] && kill -TERM "${p#/proc/}"
-done
+signal TERM
 check "SIGTERM during a sweep: status 143" "EXITED 143" 20
 if [ -s "$tmp/sweep.rnnlab.autosave" ]; then pass=$((pass + 1)); else
 	fail=$((fail + 1)); echo "FAIL: SIGTERM during a sweep: no autosave"; fi
@@ -260,19 +268,13 @@ start 100 30 --plain
 check "plain prompt" "^rnnlab>"
 keys "data adding T=20 n=400; model gru hidden=16; save $tmp/plain.rnnlab; train 100000000" Enter
 sleep 1
-pane=$(tmux -L $sock list-panes -t main -F '#{pane_pid}')
-for p in /proc/[0-9]*; do
-	[ "$(awk '{print $4}' "$p/stat" 2>/dev/null)" = "$pane" ] && kill -TERM "${p#/proc/}"
-done
+signal TERM
 check "plain, SIGTERM: status 143" "EXITED 143"
 if [ -s "$tmp/plain.rnnlab.autosave" ]; then pass=$((pass + 1)); else
 	fail=$((fail + 1)); echo "FAIL: plain, SIGTERM: no autosave beside the session"; fi
 start 100 30 --plain
 check "plain prompt again" "^rnnlab>"
-pane=$(tmux -L $sock list-panes -t main -F '#{pane_pid}')
-for p in /proc/[0-9]*; do	# at the prompt: readline returns, the session is saved
-	[ "$(awk '{print $4}' "$p/stat" 2>/dev/null)" = "$pane" ] && kill -TERM "${p#/proc/}"
-done
+signal TERM
 check "plain, SIGTERM at the prompt: status 143" "EXITED 143"
 
 # ---- a lesson's `try train` in the workbench: the job's failure is the try's ----

@@ -8,6 +8,7 @@
 
 #include "bench.h"
 #include "frontend.h"
+#include "out.h"
 #include "platform.h"
 #include "term.h"
 
@@ -190,12 +191,9 @@ int main(int argc, char **argv)
 		return batch_run_file("-", &o);
 	}
 	if (!plain && !term_known()) {
-		const char *tn = getenv("TERM");
-		char safe[64];
-		size_t k = 0;
-		for (; tn && tn[k] && k + 1 < sizeof safe; k++)	/* a name from the environment: printable only */
-			safe[k] = (tn[k] > 0x20 && tn[k] < 0x7f) ? tn[k] : '?';
-		safe[k] = '\0';
+		char safe[64];	/* a name from the environment: made safe to print */
+		snprintf(safe, sizeof safe, "%s", getenv("TERM") ? getenv("TERM") : "");
+		text_sanitize(safe);
 		fprintf(stderr, "rnnlab: the terminal '%s' has no terminfo entry here; using the plain line mode "
 			"(TERM=xterm-256color rnnlab starts the workbench)\n", safe);
 		if (o.log) {

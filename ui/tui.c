@@ -31,6 +31,7 @@
 #include "fileutil.h"
 #include "complete.h"
 #include "frontend.h"
+#include "out.h"
 #include "probe.h"
 #include "rlbridge.h"
 #include "stepview.h"
@@ -627,6 +628,7 @@ static void script_step(Tui *t)
 			char msg[1200];
 			snprintf(msg, sizeof msg, "-- end of %s: %d expect check%s held --", sc->path, t->s->lesson_checks,
 				 t->s->lesson_checks == 1 ? "" : "s");
+			text_sanitize(msg);	/* the path is the user's */
 			log_add(t, msg, 0);
 		}
 		script_pop(t);

@@ -351,10 +351,7 @@ int cmd_say(Session *s, int argc, const Word *argv, Err *e)
 	size_t len = 0;
 	for (int i = 1; i < argc && len < sizeof buf; i++)
 		len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", i > 1 ? " " : "", argv[i].text);
-	for (char *p = buf; *p; p++)	/* a lesson's text, not terminal escapes */
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	session_printf(s, "%s", buf);
+	session_printf(s, "%s", buf);	/* made safe for the terminal on its way out */
 	return 0;
 }
 
