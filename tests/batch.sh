@@ -161,6 +161,23 @@ long=$tmp/$(printf '%01100d' 0)
 "$bin" -c "save $long.rnnlab" >"$tmp/out" 2>&1; st=$?
 check "a path too long is refused whole" 1 "the path is longer than 1023 characters" "$tmp/out"
 
+# A finite gradient whose update would overflow the weights (issue 16, item
+# 8): the step is refused whole, `finite` says so, and what export writes is
+# what import takes back.
+cat >"$tmp/overflow.lab" <<EOF
+data adding T=26 n=200
+model rnn hidden=16 act=relu radius=13
+set optim=sgd lr=1000 clip=0
+try train 1
+expect error "would make"
+expect finite == 0
+expect steps == 0
+export $tmp/overflow.npz
+import $tmp/overflow.npz
+EOF
+"$bin" --batch "$tmp/overflow.lab" >"$tmp/out" 2>&1; st=$?
+check "an update past the float range is not applied" 0 "imported 6 tensors" "$tmp/out"
+
 # Text from a lesson or a file never reaches the terminal raw (issue 16, item
 # 13): ESC, BEL and C1 controls (U+009B as UTF-8 is a CSI) in a say, a run's
 # name, a generated text come out as '?'.

@@ -227,6 +227,49 @@ static void test_first_steps_by_hand(void **state)
 	}
 }
 
+/* A finite gradient whose update leaves the float range: every kind refuses
+ * the step whole (parameters, state and t as before, the count of values
+ * that were not finite returned), and the next good step is the one a run
+ * that never saw the bad step takes, bit for bit. */
+static void test_overflowing_update_refused(void **state)
+{
+	(void)state;
+	enum { N = OPTIM_REF_N };
+	for (int k = 0; k < OPTIM_COUNT; k++) {
+		Optim o = make((OptimKind)k, 0.01f, N), twin = make((OptimKind)k, 0.01f, N);
+		float p[N], q[N], p0[N], m0[N], v0[N], huge[N];
+		memcpy(p, optim_ref_param0, sizeof p);
+		memcpy(q, optim_ref_param0, sizeof q);
+		for (int s = 0; s < 2; s++) {
+			assert_int_equal(optim_step(&o, p, optim_ref_grad[s], 0.01f), 0);
+			assert_int_equal(optim_step(&twin, q, optim_ref_grad[s], 0.01f), 0);
+		}
+		memcpy(p0, p, sizeof p0);
+		if (o.m)
+			memcpy(m0, o.m, sizeof m0);
+		if (o.v)
+			memcpy(v0, o.v, sizeof v0);
+		const long t0 = o.t;
+		/* g*g overflows the adaptive ones' v, lr*g everyone's p */
+		memcpy(huge, optim_ref_grad[2], sizeof huge);
+		huge[1] = 3e38f;
+		size_t bad = optim_step(&o, p, huge, 1e10f);
+		if (!bad)
+			fail_msg("%s: an update to %g applied", optim_names[k], p[1]);
+		assert_memory_equal(p, p0, sizeof p0);
+		if (o.m)
+			assert_memory_equal(o.m, m0, sizeof m0);
+		if (o.v)
+			assert_memory_equal(o.v, v0, sizeof v0);
+		assert_int_equal(o.t, t0);
+		assert_int_equal(optim_step(&o, p, optim_ref_grad[2], 0.01f), 0);
+		assert_int_equal(optim_step(&twin, q, optim_ref_grad[2], 0.01f), 0);
+		assert_memory_equal(p, q, sizeof p);
+		optim_done(&o);
+		optim_done(&twin);
+	}
+}
+
 static int all_zero(const float *x, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -509,6 +552,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_long_block),
 		cmocka_unit_test(test_first_steps_by_hand),
 		cmocka_unit_test(test_reset_and_state),
+		cmocka_unit_test(test_overflowing_update_refused),
 		cmocka_unit_test(test_names_and_defaults),
 		cmocka_unit_test(test_validation),
 		cmocka_unit_test(test_sched_torch),

@@ -21,7 +21,7 @@
  *   radius      the largest spectral radius of a W_hh block
  *   steps       updates applied;  params  parameter count
  *   activations MiB the last step's trace holds (see `show memory`)
- *   finite      1 when every step of the run had a finite loss and gradient
+ *   finite      1 when every step of the run had a finite loss, gradient and update
  *   gate f mean a gate's mean over the last step (every layer, timestep,
  *               sequence and unit; lstm i f g o c, gru r z n)
  *   gate f max  the most open unit's: the largest of the units' means

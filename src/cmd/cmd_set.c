@@ -89,7 +89,8 @@ int cmd_show(Session *s, int argc, const Word *argv, Err *e)
 			return err_set(e, ERR_STATE, "no rnn, lstm or gru model (show memory describes those)");
 		const Trainer *t = c->t;
 		double kib = 1.0 / 1024, n = (double)c->m->nparam * 4;
-		double opt = ((t->opt.m ? 1 : 0) + (t->opt.v ? 1 : 0)) * n;
+		/* the state, and the copy of a step's inputs the guard puts back */
+		double opt = ((t->opt.m ? 1 : 0) + (t->opt.v ? 1 : 0)) * n * 2 + n;
 		double act = t->tr ? (double)t->tr->memsize * 4 : 0, ck = (double)t->ckpt_cap * 4;
 		session_printf(s, "  parameters      %10.1f KiB", n * kib);
 		session_printf(s, "  gradients       %10.1f KiB", n * kib);

@@ -144,7 +144,7 @@ int bench_run(const BenchConfig *c, BenchResult *r, Err *e)
 		f += 2 * H * H;
 		r->gflops = 3 * f * r->tokens_per_s * 1e-9;
 		r->final_loss = st.loss;
-		r->param_bytes = 4.0 * (double)m->nparam * (2 + (t.opt.m != NULL) + (t.opt.v != NULL));
+		r->param_bytes = 4.0 * (double)m->nparam * (3 + 2 * (t.opt.m != NULL) + 2 * (t.opt.v != NULL));
 		r->act_bytes = (t.tr ? 4.0 * (double)t.tr->memsize : 0) + 4.0 * (double)t.ckpt_cap;
 		if (t.workers)
 			for (int i = 1; i < workers_count(t.workers); i++)

@@ -20,7 +20,7 @@ typedef struct BenchResult {
 	double tokens_per_s;	/* seq * batch * steps / seconds */
 	double gflops;		/* estimated useful GFLOP/s (GEMM work) */
 	double final_loss;
-	double param_bytes;	/* parameters + gradients + optimizer state */
+	double param_bytes;	/* parameters, gradients, optimizer state, the step guard's copy */
 	double act_bytes;	/* the activations training keeps (every worker's trace) */
 } BenchResult;
 

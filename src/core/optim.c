@@ -173,6 +173,8 @@ int optim_init(Optim *o, const OptimConfig *c, size_t n, Err *e)
 		goto nomem;
 	if (n > 0 && uses_v(c->kind) && !(o->v = calloc(n, sizeof(float))))
 		goto nomem;
+	if (n > 0 && !(o->undo = malloc(n * (1 + !!o->m + !!o->v) * sizeof(float))))
+		goto nomem;
 	o->cfg = *c;
 	o->n = n;
 	return 0;
@@ -186,7 +188,8 @@ void optim_done(Optim *o)
 {
 	free(o->m);
 	free(o->v);
-	o->m = o->v = NULL;
+	free(o->undo);
+	o->m = o->v = o->undo = NULL;
 	o->n = 0;
 	o->t = 0;
 }
@@ -280,7 +283,49 @@ static void step_adam(size_t n, float *restrict p, const float *restrict grad,
 	}
 }
 
-void optim_step(Optim *o, float *param, const float *grad, float lr)
+/* The blocks a step changes: param, then m and v where the kind has them. */
+static size_t step_blocks(Optim *o, float *param, float *blk[3])
+{
+	size_t k = 0;
+	blk[k++] = param;
+	if (o->m)
+		blk[k++] = o->m;
+	if (o->v)
+		blk[k++] = o->v;
+	return k;
+}
+
+static size_t count_nonfinite(const float *x, size_t n)
+{
+	size_t bad = 0;
+	for (size_t i = 0; i < n; i++)
+		bad += !isfinite(x[i]);
+	return bad;
+}
+
+static void update(Optim *o, float *param, const float *grad, float lr);
+
+size_t optim_step(Optim *o, float *param, const float *grad, float lr)
+{
+	const size_t n = o->n;
+	float *blk[3];
+	const size_t k = step_blocks(o, param, blk);
+	if (n)
+		for (size_t j = 0; j < k; j++)
+			memcpy(o->undo + j * n, blk[j], n * sizeof(float));
+	update(o, param, grad, lr);
+	size_t bad = 0;
+	for (size_t j = 0; j < k; j++)
+		bad += count_nonfinite(blk[j], n);
+	if (bad) {
+		for (size_t j = 0; j < k; j++)
+			memcpy(blk[j], o->undo + j * n, n * sizeof(float));
+		o->t--;
+	}
+	return bad;
+}
+
+static void update(Optim *o, float *param, const float *grad, float lr)
 {
 	const OptimConfig *c = &o->cfg;
 	size_t n = o->n;

@@ -90,6 +90,8 @@ typedef struct Optim {
 	long t;			/* steps taken since init or reset */
 	float *m;		/* [n]; NULL for sgd, adagrad, rmsprop */
 	float *v;		/* [n]; NULL for sgd, momentum, nesterov */
+	float *undo;		/* [n] params, then m and v as used: a step's
+				 * inputs, put back when its result is not finite */
 } Optim;
 
 /* Check c (as optim_check), copy it, allocate zeroed state for n floats,
@@ -105,9 +107,13 @@ void optim_reset(Optim *o);
 int optim_reconfigure(Optim *o, const OptimConfig *c, size_t n, Err *e);
 
 /* One update of param[n] from grad[n] with learning rate lr (usually
- * sched_lr(..., o->cfg.lr, o->t)); increments o->t.  param and grad must
- * not overlap each other or the state.  Does not allocate. */
-void optim_step(Optim *o, float *param, const float *grad, float lr);
+ * sched_lr(..., o->cfg.lr, o->t)); increments o->t and returns 0.  A finite
+ * gradient can still carry a weight or the state past FLT_MAX (a large lr, a
+ * tiny Adam denominator): then nothing of the step is kept (param, the state
+ * and o->t are as before the call) and the result is the number of values
+ * that were not finite.  param and grad must not overlap each other or the
+ * state.  Does not allocate. */
+size_t optim_step(Optim *o, float *param, const float *grad, float lr);
 
 /* Learning-rate schedules: a function of the base lr and the 0-based step.
  *

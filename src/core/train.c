@@ -132,7 +132,12 @@ int train_apply(const TrainConfig *cfg, Optim *opt, long *step, float *params, f
 	st->grad_norm_clipped = norm;
 	float lr = sched_lr(&cfg->sched, cfg->optim.lr, *step);
 	st->lr = lr;
-	optim_step(opt, params, grads, lr);
+	size_t bad = optim_step(opt, params, grads, lr);
+	if (bad)
+		return err_set(e, ERR_NUMERIC,
+			       "step %ld: the update (gradient norm %g, lr %g) would make %zu weight%s or optimizer "
+			       "values not finite; nothing applied, weights as before the step",
+			       *step + 1, norm, (double)lr, bad, bad == 1 ? "" : "s");
 	(*step)++;
 	st->updates++;
 	return 0;
