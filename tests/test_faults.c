@@ -948,36 +948,60 @@ static void negative_v(const char *name, NpyArray *a)
 		((float *)a->data)[1] = -1.0f;
 }
 
-static void huge_step(const char *name, NpyArray *a)
+/* The session text's line KEY=... gets the value field_value (set_field). */
+static const char *field_key, *field_value;
+
+static void set_field(const char *name, NpyArray *a)
 {
 	if (strcmp(name, "session"))
 		return;
-	/* step=N in the text becomes a count no run reaches (it fits a long) */
-	const char *t = a->data, *p = strstr(t, "\nstep=");
+	char want[64];
+	snprintf(want, sizeof want, "\n%s=", field_key);
+	const char *t = a->data, *p = strstr(t, want);
 	assert_non_null(p);
-	p += 6;
-	size_t head = (size_t)(p - t), old = strcspn(p, "\n");
-	static const char big[] = "9000000000000000000";
-	size_t n = a->count - old + strlen(big);
+	p += strlen(want);
+	size_t head = (size_t)(p - t), old = strcspn(p, "\n"), len = strlen(field_value);
+	size_t n = a->count - old + len;
 	char *nt = malloc(n + 1);
 	memcpy(nt, t, head);
-	memcpy(nt + head, big, strlen(big));
-	memcpy(nt + head + strlen(big), p + old, a->count - head - old);
+	memcpy(nt + head, field_value, len);
+	memcpy(nt + head + len, p + old, a->count - head - old);
 	free(a->data);
 	a->data = nt;
 	a->count = n;
 	a->shape[0] = (long)n;
 }
 
+/* The sampler line "SEED EPOCH POS" with EPOCH 2^50. */
+static void sampler_far(const char *name, NpyArray *a)
+{
+	if (strcmp(name, "session"))
+		return;
+	const char *p = strstr(a->data, "\nsampler=");
+	assert_non_null(p);
+	unsigned long long seed;
+	long epoch, pos;
+	assert_int_equal(sscanf(p, "\nsampler=%llu %ld %ld", &seed, &epoch, &pos), 3);
+	char v[80];
+	snprintf(v, sizeof v, "%llu %ld %ld", seed, 1L << 50, pos);
+	field_key = "sampler";
+	field_value = v;
+	set_field(name, a);
+}
+
 /* A session is checked as strictly as an import (issue 16, item 9): a
- * non-finite weight, a negative second moment, a step count no run
- * reaches are refused, and the session is left as it was. */
+ * non-finite weight, a negative second moment, counts no run reaches or
+ * below zero are refused, and the session is left as it was.  Counts at the
+ * edge of what is accepted train on without an overflow (the SAN build runs
+ * this under UBSan: the sampler's epoch, the cosine schedule's t_max and
+ * warm-up, Adam's bias correction at t = 2^50). */
 static void test_load_validates(void **state)
 {
 	(void)state;
 	empty_dir();
 	Session *s = new_session();
-	ok(s, "data adding T=4 n=40; model lstm hidden=3; set batch=4 log_every=0 optim=adam; train 12");
+	ok(s, "data adding T=4 n=40; model lstm hidden=3; set batch=4 log_every=0 optim=adam schedule=cosine t_max=50; "
+	      "train 12");
 	char good[256], bad[256], line[700];
 	path(good, sizeof good, "good.rnnlab");
 	path(bad, sizeof bad, "bad.rnnlab");
@@ -985,17 +1009,55 @@ static void test_load_validates(void **state)
 	ok(s, line);
 	Snap sn;
 	snap_take(s, &sn);
-	static void (*const fixes[])(const char *, NpyArray *) = { nan_weight, negative_v, huge_step };
-	static const char *const says[] = { "non-finite weight", "negative or non-finite second moment",
-					    "bad step counts" };
-	for (size_t i = 0; i < sizeof fixes / sizeof *fixes; i++) {
-		rewrite_session(good, bad, fixes[i]);
+	static const struct {
+		void (*fix)(const char *, NpyArray *);
+		const char *key, *value, *says;
+	} bads[] = {
+		{ nan_weight, NULL, NULL, "non-finite weight" },
+		{ negative_v, NULL, NULL, "negative or non-finite second moment" },
+		{ set_field, "step", "9000000000000000000", "bad step counts" },
+		{ set_field, "step", "-9223372036854775808", "bad step counts" },
+		{ set_field, "step", "99999999999999999999999", "bad step counts" },
+		{ set_field, "optim_t", "-1", "bad step counts" },
+		{ set_field, "optim_t", "1125899906842625", "bad step counts" },
+		{ set_field, "sampler", "1 9223372036854775807 0", "bad data seeds" },
+		{ set_field, "sampler", "1 0 -5", "bad data seeds" },
+		{ set_field, "set.t_max", "9223372036854775807", "t_max must be" },
+		{ set_field, "set.warmup", "-1", "warmup must be" },
+		{ set_field, "set.batch", "0", "batch must be" },
+	};
+	for (size_t i = 0; i < sizeof bads / sizeof *bads; i++) {
+		field_key = bads[i].key;
+		field_value = bads[i].value;
+		rewrite_session(good, bad, bads[i].fix);
 		snprintf(line, sizeof line, "load %s", bad);
-		fails_with(s, line, "damaged session", says[i]);
+		fails_with(s, line, bads[i].fix == set_field && !strncmp(bads[i].key, "set.", 4) ? "" : "damaged session",
+			   bads[i].says);
 		snap_check(s, &sn, line);
 	}
 	snprintf(line, sizeof line, "load %s", good);
 	ok(s, line);
+	/* the largest counts a session may hold, all at once: it loads and trains */
+	static const char *const edge[][2] = {
+		{ "step", "1125899906842624" }, { "optim_t", "1125899906842624" },
+		{ "set.t_max", "1099511627776" }, { "set.warmup", "1099511627776" },
+	};
+	char from[256], to[256];
+	snprintf(from, sizeof from, "%s", good);
+	for (size_t i = 0; i < sizeof edge / sizeof *edge; i++) {
+		field_key = edge[i][0];
+		field_value = edge[i][1];
+		path(to, sizeof to, i % 2 ? "edge1.rnnlab" : "edge0.rnnlab");
+		rewrite_session(from, to, set_field);
+		snprintf(from, sizeof from, "%s", to);
+	}
+	/* the sampler's epoch: keep its seed, move the epoch to 2^50 */
+	path(to, sizeof to, "edge.rnnlab");
+	rewrite_session(from, to, sampler_far);
+	snprintf(line, sizeof line, "load %s", to);
+	ok(s, line);
+	ok(s, "train 2; expect finite == 1");
+	assert_true(session_step(s) == (1L << 50) + 2);
 	snap_free(&sn);
 	session_free(s);
 }
