@@ -1062,6 +1062,120 @@ static void test_load_validates(void **state)
 	session_free(s);
 }
 
+/* ---- what a small file claims (issue 16, item 10) ---- */
+
+#define CLAIM_FLOATS ((long)32 << 20)	/* 128 MB of zeros: a 130 KB deflated member */
+
+/* Copy src to dst with the array called name replaced by CLAIM_FLOATS
+ * float32 zeros, deflated (add it when src has none: name "rnnlab_format"
+ * keeps the real one and adds the claim as "huge"). */
+static void write_claim(const char *src, const char *dst, const char *name)
+{
+	Npz z;
+	Err e;
+	NpzWriter *w;
+	const int keep_all = !strcmp(name, "rnnlab_format");
+	assert_int_equal(npz_writer_open(&w, dst, NPZ_DEFLATED, &e), 0);
+	if (src) {
+		assert_int_equal(npz_read(&z, src, &e), 0);
+		for (int i = 0; i < z.n; i++) {
+			const NpyArray *a = &z.arrays[i];
+			if (keep_all || strcmp(a->name, name))
+				assert_int_equal(npz_writer_add(w, a->name, a->dtype, a->ndim, a->shape, a->data, &e), 0);
+		}
+		npz_free(&z);
+	}
+	float *zeros = calloc((size_t)CLAIM_FLOATS, sizeof *zeros);
+	assert_non_null(zeros);
+	const long shape[1] = { CLAIM_FLOATS };
+	const char *as = src && keep_all ? "huge" : name;
+	assert_int_equal(npz_writer_add(w, as, NPY_F32, 1, shape, zeros, &e), 0);
+	free(zeros);
+	assert_int_equal(npz_writer_close(w, &e), 0);
+}
+
+#ifndef FAULTS_ASAN
+/* The address space in use now, from /proc/self/statm (pages). */
+static rlim_t address_space(void)
+{
+	FILE *f = fopen("/proc/self/statm", "r");
+	unsigned long pages = 0;
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%lu", &pages), 1);
+	fclose(f);
+	return (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE);
+}
+#endif
+
+/* line fails saying has; without ASan, under an address space 64 MB above
+ * what is in use, where reading the 128 MB claim would fail as "out of memory". */
+static void claim_refused(Session *s, const char *line, const char *has)
+{
+#ifndef FAULTS_ASAN
+	if (exec_as(s, line, address_space() + ((rlim_t)64 << 20)) == 0)
+		fail_msg("'%s' succeeded", line);
+	if (!strstr(cap.err, has))
+		fail_msg("'%s': want an error saying '%s', got:\n%s", line, has, cap.err);
+#else
+	fails_with(s, line, has, NULL);
+#endif
+}
+
+/* A file's arrays are compared with what they must be (a tensor of the
+ * model, a session's member) from their headers, before their data is
+ * allocated: import, load and save's overwrite check of a 130 KB file that
+ * claims 128 MB never ask for it. */
+static void test_small_file_big_claim(void **state)
+{
+	(void)state;
+	empty_dir();
+	Session *s = new_session();
+	ok(s, "data adding T=4 n=40; model lstm hidden=3; set batch=4 log_every=0; train 2");
+	char good[256], claim[256], line[700];
+	path(good, sizeof good, "good.rnnlab");
+	snprintf(line, sizeof line, "save %s", good);
+	ok(s, line);
+	struct stat st;
+
+	/* import: the shape is refused before the data is read */
+	path(claim, sizeof claim, "weights.npz");
+	write_claim(NULL, claim, "rnn.weight_ih_l0");
+	assert_int_equal(stat(claim, &st), 0);
+	assert_true(st.st_size < 1 << 20);
+	Snap sn;
+	snap_take(s, &sn);
+	snprintf(line, sizeof line, "import %s", claim);
+	claim_refused(s, line, "has shape [33554432], the model needs [12, 2]");
+	snap_check(s, &sn, line);
+
+	/* load: a weight of the wrong size, a history longer than the run */
+	static const char *const members[] = { "param.rnn.weight_hh_l0", "history.step" };
+	static const char *const says[] = { "'param.rnn.weight_hh_l0' missing or not float32 of 36 values",
+					    "'history.step' missing or the wrong length" };
+	for (int i = 0; i < 2; i++) {
+		path(claim, sizeof claim, "claim.rnnlab");
+		write_claim(good, claim, members[i]);
+		snprintf(line, sizeof line, "load %s", claim);
+		claim_refused(s, line, says[i]);
+		snap_check(s, &sn, line);
+	}
+
+	/* save over a session holding a huge array it does not need: the check
+	 * that it is a session reads the headers only, and it is replaced */
+	write_claim(good, claim, "rnnlab_format");
+	snprintf(line, sizeof line, "save %s", claim);
+#ifndef FAULTS_ASAN
+	if (exec_as(s, line, address_space() + ((rlim_t)64 << 20)) != 0)
+		fail_msg("'%s' failed:\n%s", line, cap.err);
+#else
+	ok(s, line);
+#endif
+	assert_int_equal(stat(claim, &st), 0);
+	assert_true(npz_file_holds(claim, "rnnlab_format") && !npz_file_holds(claim, "huge"));
+	snap_free(&sn);
+	session_free(s);
+}
+
 int main(int argc, char **argv)
 {
 	tu_start(argc, argv);
@@ -1078,6 +1192,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_lesson_cannot_clobber),
 		cmocka_unit_test(test_temp_files_and_fifos),
 		cmocka_unit_test(test_load_validates),
+		cmocka_unit_test(test_small_file_big_claim),
 	};
 	return cmocka_run_group_tests(tests, faults_setup, faults_teardown);
 }

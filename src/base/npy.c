@@ -42,7 +42,6 @@ static const unsigned char dtype_sizes[NPY_DTYPE_COUNT] = {
 
 #define NPY_MAGIC	"\x93NUMPY"
 #define NPY_MAGIC_LEN	6
-#define NPY_MAX_HEADER	65536	/* numpy's own headers are < 300 bytes */
 #define NPY_ALIGN	64	/* the writer pads magic + header to this */
 
 size_t npy_dtype_size(NpyDtype dtype)
@@ -247,14 +246,16 @@ int npy_shape_count(int ndim, const long *shape, size_t isz,
 	return 0;
 }
 
-static int parse_header(const unsigned char *buf, size_t len, NpyHeader *h, Err *e)
+/* The header of an .npy of len bytes in all, of which buf holds the first
+ * avail (at least the header; the data need not be there). */
+static int parse_header(const unsigned char *buf, size_t avail, size_t len, NpyHeader *h, Err *e)
 {
 	enum { KEY_DESCR = 1, KEY_FORTRAN = 2, KEY_SHAPE = 4, KEY_ALL = 7 };
 	size_t pre, hlen;
 	int rc;
 
 	memset(h, 0, sizeof *h);
-	if (len < NPY_MAGIC_LEN + 4)
+	if (avail < NPY_MAGIC_LEN + 4)
 		return err_set(e, ERR_FORMAT, "too short for a .npy array (%zu bytes)", len);
 	if (memcmp(buf, NPY_MAGIC, NPY_MAGIC_LEN) != 0)
 		return err_set(e, ERR_FORMAT, "not a .npy array (bad magic)");
@@ -266,14 +267,14 @@ static int parse_header(const unsigned char *buf, size_t len, NpyHeader *h, Err 
 		hlen = (size_t)buf[8] | (size_t)buf[9] << 8;
 	} else {
 		pre = 12;
-		if (len < pre)
+		if (avail < pre)
 			return err_set(e, ERR_FORMAT, "too short for a .npy array (%zu bytes)", len);
 		hlen = (size_t)buf[8] | (size_t)buf[9] << 8 |
 		       (size_t)buf[10] << 16 | (size_t)buf[11] << 24;
 	}
 	if (hlen > NPY_MAX_HEADER)
 		return err_set(e, ERR_FORMAT, "header of %zu bytes is too long", hlen);
-	if (hlen > len - pre)
+	if (hlen > avail - pre)
 		return err_set(e, ERR_FORMAT, "header of %zu bytes runs past the end (%zu bytes)",
 			       hlen, len);
 
@@ -376,7 +377,7 @@ int npy_parse(const void *buf, size_t len, NpyArray *out, Err *e)
 {
 	NpyHeader h;
 	memset(out, 0, sizeof *out);
-	int rc = parse_header(buf, len, &h, e);
+	int rc = parse_header(buf, len, len, &h, e);
 	if (rc)
 		return rc;
 
@@ -400,6 +401,20 @@ int npy_parse(const void *buf, size_t len, NpyArray *out, Err *e)
 	memcpy(out->shape, h.shape, sizeof h.shape);
 	out->count = h.count;
 	out->data = data;
+	return 0;
+}
+
+int npy_peek(const void *head, size_t avail, size_t len, NpyArray *out, Err *e)
+{
+	NpyHeader h;
+	memset(out, 0, sizeof *out);
+	int rc = parse_header(head, avail < len ? avail : len, len, &h, e);
+	if (rc)
+		return rc;
+	out->dtype = h.dtype;
+	out->ndim = h.ndim;
+	memcpy(out->shape, h.shape, sizeof h.shape);
+	out->count = h.count;
 	return 0;
 }
 

@@ -18,7 +18,9 @@
 
 typedef struct Npz {
 	int n;
-	NpyArray *arrays;	/* [n], in archive order; owned */
+	NpyArray *arrays;	/* [n], in archive order; owned.  After npz_open an
+				 * array's data is NULL until npz_load reads it */
+	struct NpzArchive *ar;	/* npz_open's archive; NULL after npz_read */
 } Npz;
 
 /* Read a whole .npz file into memory.  ERR_IO when the file cannot be read,
@@ -31,6 +33,15 @@ int  npz_read(Npz *z, const char *path, Err *e);
 /* The same from an archive held in buf[0..len) (borrowed; only read during
  * the call); label stands for the file name in messages. */
 int  npz_read_mem(Npz *z, const void *buf, size_t len, const char *label, Err *e);
+/* Open an .npz and read every member's .npy header, but no data: each
+ * array has its name, dtype, shape and count, and data NULL.  What a file
+ * claims is compared with what is expected before anything of that size
+ * is allocated: then npz_load the arrays wanted.  The same errors as
+ * npz_read for the directory and the headers; npz_free closes it. */
+int  npz_open(Npz *z, const char *path, Err *e);
+/* Read the data of a (an array of z, from npz_open; nothing to do when it
+ * is read), checking the member's CRC.  ERR_FORMAT, ERR_NOMEM. */
+int  npz_load(Npz *z, const NpyArray *a, Err *e);
 /* Free every array and zero *z.  NULL-safe, idempotent. */
 void npz_free(Npz *z);
 /* The array called name, or NULL.  Borrowed from z. */

@@ -103,8 +103,8 @@ int cmd_import(Session *s, int argc, const Word *argv, Err *e)
 	ParamBlock pb;
 	session_params(s, &pb);
 	const ParamBlock *m = &pb;
-	Npz z;
-	int rc = npz_read(&z, path, e);
+	Npz z;	/* opened: the headers are compared with the model before any data is read */
+	int rc = npz_open(&z, path, e);
 	if (rc)
 		return rc;
 	/* Every array named like a parameter must be one of this model's; other
@@ -134,7 +134,7 @@ int cmd_import(Session *s, int argc, const Word *argv, Err *e)
 	}
 	for (int i = 0; i < m->ntensors && !rc; i++) {
 		const NpyArray *a = NULL;
-		if (!(rc = check_tensor(&z, path, &m->tensors[i], &a, e)))
+		if (!(rc = check_tensor(&z, path, &m->tensors[i], &a, e)) && !(rc = npz_load(&z, a, e)))
 			rc = npy_to_f32(a, tmp + m->tensors[i].offset, e);
 	}
 	for (size_t i = 0; i < m->nparam && !rc; i++)

@@ -179,11 +179,30 @@ static char *array_text(const NpyArray *a)
 	return t;
 }
 
-static int get_u64s(const Npz *z, const char *name, uint64_t *out, const char *path, Err *e)
+/* The session's text, and its journal: more than any session holds. */
+#define SESSION_MAX_TEXT ((size_t)1 << 20)
+#define SESSION_MAX_JOURNAL ((size_t)64 << 20)
+
+/* The array called name, of dtype and lo..hi values, with its data read.
+ * Its header is compared first: nothing a file claims is allocated before
+ * it is known to be what the session needs.  NULL when it is missing, of
+ * another dtype or size (*rc 0: the caller says what it needed), or when
+ * its data cannot be read (*rc and e set). */
+static const NpyArray *member(Npz *z, const char *name, NpyDtype dt, size_t lo, size_t hi, int *rc, Err *e)
 {
 	const NpyArray *a = npz_find(z, name);
-	if (!a || a->dtype != NPY_I64 || a->count != 4)
-		return err_set(e, ERR_FORMAT, "%s: damaged session: '%s' missing or not int64 [4]", path, name);
+	*rc = 0;
+	if (!a || a->dtype != dt || a->count < lo || a->count > hi)
+		return NULL;
+	return (*rc = npz_load(z, a, e)) ? NULL : a;
+}
+
+static int get_u64s(Npz *z, const char *name, uint64_t *out, const char *path, Err *e)
+{
+	int rc;
+	const NpyArray *a = member(z, name, NPY_I64, 4, 4, &rc, e);
+	if (!a)
+		return rc ? rc : err_set(e, ERR_FORMAT, "%s: damaged session: '%s' missing or not int64 [4]", path, name);
 	memcpy(out, a->data, 4 * sizeof *out);
 	return 0;
 }
@@ -191,14 +210,15 @@ static int get_u64s(const Npz *z, const char *name, uint64_t *out, const char *p
 int session_file_read(Session *n, const char *path, Err *e)
 {
 	Npz z;
-	int rc = npz_read(&z, path, e);
+	int rc = npz_open(&z, path, e);
 	if (rc)
 		return rc;
 	char *text = NULL, *journal = NULL;
 	char v[2048];
-	const NpyArray *fmt = npz_find(&z, "rnnlab_format"), *sa = npz_find(&z, "session");
-	if (!fmt || fmt->dtype != NPY_I32 || fmt->count != 1) {
-		rc = err_set(e, ERR_FORMAT, "%s is not an rnnlab session (no rnnlab_format)", path);
+	const NpyArray *fmt = member(&z, "rnnlab_format", NPY_I32, 1, 1, &rc, e), *sa;
+	if (!fmt) {
+		if (!rc)
+			rc = err_set(e, ERR_FORMAT, "%s is not an rnnlab session (no rnnlab_format)", path);
 		goto out;
 	}
 	int ver = *(int32_t *)fmt->data;
@@ -206,8 +226,10 @@ int session_file_read(Session *n, const char *path, Err *e)
 		rc = err_set(e, ERR_FORMAT, "%s has session format %d; this rnnlab reads format %d", path, ver, SESSION_FORMAT);
 		goto out;
 	}
-	if (!sa || sa->dtype != NPY_U8 || sa->ndim != 1 || !(text = array_text(sa))) {
-		rc = err_set(e, ERR_FORMAT, "%s: damaged session: no 'session' text", path);
+	sa = member(&z, "session", NPY_U8, 0, SESSION_MAX_TEXT, &rc, e);
+	if (!sa || sa->ndim != 1 || !(text = array_text(sa))) {
+		if (!rc)
+			rc = err_set(e, ERR_FORMAT, "%s: damaged session: no 'session' text", path);
 		goto out;
 	}
 	if (strlen(text) != sa->count) {
@@ -268,7 +290,8 @@ int session_file_read(Session *n, const char *path, Err *e)
 			goto out;
 		sampler_seek(&n->sampler, ep, pos);
 	}
-	/* model */
+	/* model; its run's history has a row per step at most */
+	size_t max_rows = SIZE_MAX;
 	if (text_get(text, "model", v, sizeof v)) {
 		char line[2100], num[64];
 		snprintf(line, sizeof line, "%s", v);
@@ -296,11 +319,11 @@ int session_file_read(Session *n, const char *path, Err *e)
 			const ParamInfo *p = &m->tensors[i];
 			char name[64];
 			snprintf(name, sizeof name, "param.%s", p->name);
-			const NpyArray *a = npz_find(&z, name);
-			if (!a || a->dtype != NPY_F32 || a->count != p->size)
+			const NpyArray *a = member(&z, name, NPY_F32, p->size, p->size, &rc, e);
+			if (!a && !rc)
 				rc = err_set(e, ERR_FORMAT, "%s: damaged session: '%s' missing or not float32 of %zu values", path,
 					     name, p->size);
-			else
+			else if (a)
 				memcpy(m->params + p->offset, a->data, p->size * sizeof(float));
 			for (size_t k = 0; k < p->size && !rc; k++)	/* as strict as import */
 				if (!isfinite(m->params[p->offset + k]))
@@ -320,16 +343,17 @@ int session_file_read(Session *n, const char *path, Err *e)
 			goto out;
 		}
 		*pb.step = step;
+		max_rows = (size_t)step + 1;
 		pb.opt->t = ot;
 		float *st[2] = { pb.opt->m, pb.opt->v };
 		const char *sn[2] = { "optim.m", "optim.v" };
 		for (int i = 0; i < 2 && !rc; i++) {
 			if (!st[i])
 				continue;
-			const NpyArray *a = npz_find(&z, sn[i]);
-			if (!a || a->dtype != NPY_F32 || a->count != m->nparam)
+			const NpyArray *a = member(&z, sn[i], NPY_F32, m->nparam, m->nparam, &rc, e);
+			if (!a && !rc)
 				rc = err_set(e, ERR_FORMAT, "%s: damaged session: '%s' missing or the wrong size", path, sn[i]);
-			else
+			else if (a)
 				memcpy(st[i], a->data, m->nparam * sizeof(float));
 			/* first moments finite; second moments (adam, rmsprop, adagrad) finite and >= 0 */
 			for (size_t k = 0; k < m->nparam && !rc; k++)
@@ -346,9 +370,10 @@ int session_file_read(Session *n, const char *path, Err *e)
 	for (int c = 0; c < HIST_COLS; c++) {
 		char name[64];
 		snprintf(name, sizeof name, "history.%s", hist_col_names[c]);
-		const NpyArray *a = npz_find(&z, name);
-		if (!a || a->dtype != NPY_F64 || a->ndim != 1 || (c && a->count != rows)) {
-			rc = err_set(e, ERR_FORMAT, "%s: damaged session: '%s' missing or the wrong length", path, name);
+		const NpyArray *a = member(&z, name, NPY_F64, c ? rows : 0, c ? rows : max_rows, &rc, e);
+		if (!a || a->ndim != 1) {
+			if (!rc)
+				rc = err_set(e, ERR_FORMAT, "%s: damaged session: '%s' missing or the wrong length", path, name);
 			goto out;
 		}
 		rows = a->count;
@@ -364,8 +389,10 @@ int session_file_read(Session *n, const char *path, Err *e)
 	if ((rc = history_set(&n->hist, rows, cols, e)))
 		goto out;
 	/* journal */
-	const NpyArray *ja = npz_find(&z, "journal");
-	if (ja && ja->dtype == NPY_U8 && (journal = array_text(ja))) {
+	const NpyArray *ja = member(&z, "journal", NPY_U8, 0, SESSION_MAX_JOURNAL, &rc, e);
+	if (rc)
+		goto out;
+	if (ja && (journal = array_text(ja))) {
 		for (char *p = journal, *nl; *p; p = nl + 1) {
 			nl = strchr(p, '\n');
 			if (!nl)
