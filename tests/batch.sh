@@ -178,6 +178,30 @@ EOF
 "$bin" --batch "$tmp/overflow.lab" >"$tmp/out" 2>&1; st=$?
 check "an update past the float range is not applied" 0 "imported 6 tensors" "$tmp/out"
 
+# Under a memory limit (issue 16, item 11): OpenBLAS's buffers (128 MiB per
+# thread) are checked for before a step, so a limit too small is a one-line
+# error, not a process that spins for ever; at no limit in between does a
+# train hang (SIGKILL after 30 s would show as 137).  Not under ASan, which
+# needs terabytes of address space.
+case "$bin" in
+*/san/*) ;;
+*)
+	(ulimit -v 150000; timeout -s KILL 30 "$bin" -c "data adding T=50 n=200; model lstm hidden=64; train 5") \
+		>"$tmp/out" 2>&1; st=$?
+	check "ulimit -v too small: one line" 1 "leaves too little: OpenBLAS needs 128 MiB more" "$tmp/out"
+	hung=
+	for kb in 200000 250000 300000 350000 400000 450000; do
+		(ulimit -v $kb; timeout -s KILL 30 "$bin" -c "data adding T=100 n=400; model lstm hidden=128; \
+			set log_every=0 batch=32; train 3; set threads=2; train 3") >"$tmp/out" 2>&1
+		[ $? = 137 ] && hung="$hung $kb"
+	done
+	if [ -z "$hung" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: train hung under ulimit -v$hung"; fi
+	(ulimit -v 700000; timeout -s KILL 60 "$bin" -c "data adding T=100 n=400; model lstm hidden=128; \
+		set log_every=0 batch=32 threads=2; train 3") >"$tmp/out" 2>&1; st=$?
+	check "ulimit -v with room: trains" 0 "step      3 .*done" "$tmp/out"
+	;;
+esac
+
 # Text from a lesson or a file never reaches the terminal raw (issue 16, item
 # 13): ESC, BEL and C1 controls (U+009B as UTF-8 is a CSI) in a say, a run's
 # name, a generated text come out as '?'.

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -181,34 +182,110 @@ void platform_blas_describe(const BlasInfo *bi, char *buf, size_t cap)
 		 how);
 }
 
+static rlim_t memory_limit(void);
+
+/* OpenBLAS's buffer pool (driver/others/memory.c). */
+void *blas_memory_alloc(int procpos);
+void blas_memory_free(void *buffer);
+
+/* Under a memory limit OpenBLAS must start no threads of its own: each
+ * takes a buffer as it starts (BLAS_BUFFER_BYTES, platform.h) and, when
+ * the limit refuses it, tries again for ever, and exit waits for it.
+ * rnnlab holds OpenBLAS to one thread anyway (its workers split a batch);
+ * the variable must be set before the library loads, so by a restart. */
+static int want_one_thread(void)
+{
+	const char *v = getenv("OPENBLAS_NUM_THREADS");
+	return memory_limit() != RLIM_INFINITY && !(v && !strcmp(v, "1"));
+}
+
 int platform_start(char **argv, Err *e)
 {
 	int rc = 0;
+	const char *want = NULL, *detected = NULL;
+	CpuLevel cpu = CPU_LEVEL_UNKNOWN;
 	const char *user = getenv("OPENBLAS_CORETYPE"), *was = getenv(ENV_DETECTED);
 	if (!(user && *user) && !(was && *was)) {
 		BlasInfo bi;
 		platform_blas_info(&bi);
 		const char *pretend = getenv(ENV_PRETEND);
-		const char *detected = pretend && *pretend ? pretend : bi.core;
-		CpuLevel cpu = platform_cpu_level();
-		const char *want = platform_core_choice(detected, cpu, bi.dynamic);
-		if (want) {
-			/* Both variables survive the exec: the marker stops a second
-			 * restart and tells `--version` what happened. */
-			if (setenv("OPENBLAS_CORETYPE", want, 1) || setenv(ENV_DETECTED, detected, 1)) {
-				rc = err_set(e, ERR_NOMEM, "cannot set OPENBLAS_CORETYPE=%s", want);
-			} else {
-				static char *const none[] = { "rnnlab", NULL };
-				execv("/proc/self/exe", argv && argv[0] ? argv : none);
+		detected = pretend && *pretend ? pretend : bi.core;
+		cpu = platform_cpu_level();
+		want = platform_core_choice(detected, cpu, bi.dynamic);
+	}
+	const int one = want_one_thread();
+	if (want || one) {
+		/* Both core variables survive the exec: the marker stops a second
+		 * restart and tells `--version` what happened. */
+		if ((one && setenv("OPENBLAS_NUM_THREADS", "1", 1)) ||
+		    (want && (setenv("OPENBLAS_CORETYPE", want, 1) || setenv(ENV_DETECTED, detected, 1)))) {
+			rc = err_set(e, ERR_NOMEM, "cannot set the environment for OpenBLAS");
+		} else {
+			static char *const none[] = { "rnnlab", NULL };
+			execv("/proc/self/exe", argv && argv[0] ? argv : none);
+			if (want)
 				rc = err_set(e, ERR_IO,
 					     "OpenBLAS runs its generic %s kernels on this %s CPU and rnnlab could not "
 					     "restart with OPENBLAS_CORETYPE=%s; set it yourself for full speed",
 					     detected, cpu_level_names[cpu], want);
-				unsetenv("OPENBLAS_CORETYPE");
-				unsetenv(ENV_DETECTED);
-			}
+			else
+				rc = err_set(e, ERR_IO, "under a memory limit rnnlab restarts with OPENBLAS_NUM_THREADS=1 "
+					     "and could not; set it yourself");
+			unsetenv("OPENBLAS_CORETYPE");
+			unsetenv(ENV_DETECTED);
 		}
 	}
 	platform_flush_subnormals();
 	return rc;
+}
+
+/* The smaller of the address-space and data limits (RLIM_INFINITY: none). */
+static rlim_t memory_limit(void)
+{
+	rlim_t lim = RLIM_INFINITY;
+	struct rlimit r;
+	if (getrlimit(RLIMIT_AS, &r) == 0 && r.rlim_cur != RLIM_INFINITY)
+		lim = r.rlim_cur;
+	if (getrlimit(RLIMIT_DATA, &r) == 0 && r.rlim_cur != RLIM_INFINITY && r.rlim_cur < lim)
+		lim = r.rlim_cur;
+	return lim;
+}
+
+int blas_room(int calls, Err *e)
+{
+	static int have;	/* calls whose buffers were found room for */
+	enum { MAX_CALLS = 64 };
+	if (calls > MAX_CALLS)
+		calls = MAX_CALLS;
+	if (calls <= have)
+		return 0;
+	const rlim_t lim = memory_limit();
+	if (lim == RLIM_INFINITY)	/* checked again if a limit comes later */
+		return 0;
+	/* Try what they will take (malloc reserves address space: what the
+	 * limits count), then give it back. */
+	void *p[MAX_CALLS] = { NULL };
+	int n = 0, ok = 1;
+	for (; n < calls - have && ok; n++)
+		ok = (p[n] = malloc(BLAS_BUFFER_BYTES)) != NULL;
+	for (int i = 0; i < n; i++)
+		free(p[i]);
+	if (!ok) {
+		const double mib = 1.0 / (1 << 20);
+		return err_set(e, ERR_NOMEM,
+			       "the memory limit (ulimit -v or -d: %.0f MiB) leaves too little: OpenBLAS needs %.0f MiB "
+			       "more for its buffers (%.0f MiB for each of %d thread%s); raise the limit%s",
+			       (double)lim * mib, (double)(calls - have) * (double)BLAS_BUFFER_BYTES * mib,
+			       (double)BLAS_BUFFER_BYTES * mib, calls, calls == 1 ? "" : "s",
+			       calls > 1 ? " or set threads=1" : "");
+	}
+	/* Fill OpenBLAS's pool now, while there is room: a buffer given back
+	 * stays in the pool, and the threads' calls take from it.
+	 * (blas_memory_alloc/free are exported by libopenblas, not in cblas.h.) */
+	for (int i = 0; i < calls; i++)	/* all at once: the pool holds `calls` */
+		p[i] = blas_memory_alloc(0);
+	for (int i = 0; i < calls; i++)
+		blas_memory_free(p[i]);
+	have = calls;
+	return 0;
 }

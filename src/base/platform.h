@@ -88,6 +88,20 @@ void platform_blas_describe(const BlasInfo *bi, char *buf, size_t cap);
 /* "subnormals flushed to zero (FTZ+DAZ)" or "subnormals kept". */
 const char *platform_flush_describe(void);
 
+/* OpenBLAS takes a work buffer from malloc for each BLAS call running at
+ * once, and keeps it; when malloc fails it tries again, for ever (under
+ * `ulimit -v` a train that never ends and ignores SIGTERM).  Debian's
+ * x86-64 build asks for 128 MiB and a page; other builds ask for less. */
+#define BLAS_BUFFER_BYTES (((size_t)128 << 20) + 4096)
+
+/* Before BLAS calls from `calls` threads at once: when an address-space or
+ * data limit is set (ulimit -v, -d), check that it leaves room for their
+ * buffers, and have OpenBLAS take the calling thread's buffer now, while
+ * there is room (what is allocated after cannot take it away).  Checked
+ * once per thread count: the buffers are kept.  0, or ERR_NOMEM with a
+ * one-line message that names the limit and what is needed. */
+int blas_room(int calls, Err *e);
+
 /* Call first in main(), before any computation.  When OpenBLAS runs a
  * generic core on a better CPU, re-executes this program (argv as given;
  * NULL: no arguments) with OPENBLAS_CORETYPE set and does not return.

@@ -1,5 +1,6 @@
 /* bench.c — time training steps on random data. */
 #include "bench.h"
+#include "platform.h"
 
 #include <cblas.h>
 #include <errno.h>
@@ -94,6 +95,9 @@ int bench_run(const BenchConfig *c, BenchResult *r, Err *e)
 {
 	memset(r, 0, sizeof *r);
 	openblas_set_num_threads(1);	/* the engine's workers split the batch instead */
+	int rc0 = blas_room(c->threads, e);
+	if (rc0)
+		return rc0;
 	ModelConfig mc;
 	model_config_default(&mc);
 	mc.cell = c->cell;

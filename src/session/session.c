@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "fileutil.h"
+#include "platform.h"
 
 static double now(void)
 {
@@ -204,7 +205,7 @@ static int check_fit(const Session *s, Err *e)
 int session_prepare(Session *s, Err *e)
 {
 	int rc = check_fit(s, e);
-	if (rc)
+	if (rc || (rc = blas_room(s->set.threads, e)))
 		return rc;
 	TrainConfig tc = s->tcfg;
 	tc.loss = session_loss(s);
