@@ -202,6 +202,22 @@ case "$bin" in
 	;;
 esac
 
+# Two processes saving one journal at the same moment, twenty times each:
+# every save succeeds, and the file is one whole journal (issue 16, item 16).
+for who in a b; do
+	(i=0; bad=0; while [ $i -lt 20 ]; do
+		"$bin" -c "say $who; journal save $tmp/shared.lab" >/dev/null 2>"$tmp/j$who.err" || bad=$((bad + 1))
+		i=$((i + 1))
+	done; echo $bad >"$tmp/j$who.bad") &
+done
+wait
+if [ "$(cat "$tmp/ja.bad")$(cat "$tmp/jb.bad")" = "00" ] && head -1 "$tmp/shared.lab" | grep -q "^# rnnlab journal"; then
+	pass=$((pass + 1))
+else
+	fail=$((fail + 1)); echo "FAIL: concurrent journal saves: $(cat "$tmp/ja.bad") and $(cat "$tmp/jb.bad") failed"
+	cat "$tmp/ja.err" "$tmp/jb.err" | sed 's/^/    /'
+fi
+
 # Text from a lesson or a file never reaches the terminal raw (issue 16, item
 # 13): ESC, BEL and C1 controls (U+009B as UTF-8 is a CSI) in a say, a run's
 # name, a generated text come out as '?'.
