@@ -218,6 +218,16 @@ else
 	cat "$tmp/ja.err" "$tmp/jb.err" | sed 's/^/    /'
 fi
 
+# compare (issue 17): the gradient flow of an rnn, an lstm and a gru at
+# init on one plot, each curve labelled apart; compare log; a run named
+# without quotes; runs numbered in the table.
+"$bin" -c "data adding T=30 n=100; set log_every=0; model rnn hidden=16; train 1; model lstm hidden=16; train 1; \
+model gru hidden=16; train 1; runs name GRU at init; compare flow; compare log; runs" >"$tmp/out" 2>&1; st=$?
+check "compare flow: three cells on one plot" 0 "||dL/dh_t|| (top layer) of the runs at step 1 on adding" "$tmp/out"
+check "compare flow: labelled apart" 0 "rnn act=tanh .* lstm .* GRU at init" "$tmp/out"
+check "compare log" 0 "validation loss of the runs on adding" "$tmp/out"
+check "runs: numbered, named without quotes" 0 "^   3  GRU at init .*(current)" "$tmp/out"
+
 # Text from a lesson or a file never reaches the terminal raw (issue 16, item
 # 13): ESC, BEL and C1 controls (U+009B as UTF-8 is a CSI) in a say, a run's
 # name, a generated text come out as '?'.

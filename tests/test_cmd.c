@@ -403,7 +403,7 @@ static void test_lesson_commands(void **state)
 	fails(s, "break grad", "break: expected '> VALUE' or '< VALUE' after grad (e.g. break grad > 1e3)");
 	fails(s, "break foo > 1", "break: unknown condition 'foo' (choices: grad, loss, val, gate, sat, flow)");
 	fails(s, "step t=abc", "step: nothing to step through yet: train a step first (or run grads)");
-	fails(s, "runs name", "runs: usage: runs | runs name TEXT");
+	fails(s, "runs name", "runs: usage: runs | runs name TEXT (the words of TEXT, no quotes needed)");
 	fails(s, "view nowhere", "view: unknown view 'nowhere' (choices: train, flow, gates, step, compare, attention)");
 	fails(s, "sweep T=1,2", "sweep: missing arguments (usage: sweep KEY=V1,V2,... [KEY=...] steps=N [target=X])");
 	ok(s, "train 3; expect steps == 3; expect finite == 1; step t=2 unit=1; rewind list; quantize int8; rewind");
@@ -448,11 +448,11 @@ static void test_lesson_commands(void **state)
 	 * data it trained on, even when the data changed before the next model */
 	ok(s, "runs name \"first\"; model rnn hidden=2; runs name \"second\"; train 2");
 	ok(s, "data adding T=6 n=50; model gru hidden=2; runs name \"third\"; train 2; compare");
-	has("loss of the runs on adding (2 on other data not shown)");
+	has("loss of the runs on adding (2 not shown: other data)");
 	has("third");
 	assert_null(strstr(cap.out, "second"));
 	ok(s, "data adding T=5 n=50; model gru hidden=2; compare");
-	has("(1 on other data not shown)");
+	has("(1 not shown: other data)");
 	has("first");
 	has("second");
 	ok(s, "try set optim=adma; expect error \"unknown optimizer\"; try set lr=0.1; expect ok");

@@ -223,7 +223,12 @@ static void test_train_pane(void **state)
 	Err e;
 	assert_int_equal(view_lines(s, VIEW_LOSS, &o, &loss, &e), 0);
 	assert_int_equal(view_lines(s, VIEW_GRAD, &o, &grad, &e), 0);
-	assert_int_equal(loss.nser, 2);	/* train, validation */
+	assert_int_equal(loss.nser, 2);	/* validation drawn first, then train over it */
+	assert_string_equal(loss.ser[0].name, "validation");
+	assert_string_equal(loss.ser[1].name, "train");
+	PlotSeries tmp = loss.ser[0];	/* below: [0] train, [1] validation */
+	loss.ser[0] = loss.ser[1];
+	loss.ser[1] = tmp;
 	int lines = 0, vals = 0;
 	for (const char *p = cap.out; (p = strstr(p, "step ")); p++) {
 		long step;
@@ -258,6 +263,80 @@ static void test_train_pane(void **state)
 	assert_int_equal(loss.ser[1].n, 4);	/* no validation point that was not printed */
 	view_lines_done(&loss);
 	view_lines_done(&grad);
+	session_free(s);
+}
+
+/* ---- compare: each run's curve is that run's record ---- */
+
+/* compare flow of an rnn, an lstm and a gru after two steps each: each
+ * curve is the top layer's ||dL/dh_t|| its probe held when the next model
+ * replaced it (the current run's: now), labelled apart; compare loss is
+ * each run's history; runs= picks. */
+static void test_compare(void **state)
+{
+	(void)state;
+	Session *s = new_session();
+	static const char *const cells[] = { "rnn", "lstm", "gru" };
+	double *flow[3];
+	int T[3];
+	double loss2[3];
+	ok(s, "data adding T=12 n=120; set log_every=0 val_every=0");
+	for (int k = 0; k < 3; k++) {
+		char line[128];
+		snprintf(line, sizeof line, "model %s hidden=6 layers=2; train 2", cells[k]);
+		ok(s, line);
+		const Probe *p = &learner_cells(s->lr)->t->probe;
+		T[k] = p->T;
+		flow[k] = malloc((size_t)p->T * sizeof *flow[k]);
+		memcpy(flow[k], p->dh_norm + (size_t)(p->L - 1) * p->Tcap, (size_t)p->T * sizeof *flow[k]);
+		loss2[k] = history_last(&s->hist, HIST_LOSS);
+	}
+	ViewOpts o = { .what = COMPARE_FLOW };
+	ViewLines V;
+	Err e;
+	assert_int_equal(view_lines(s, VIEW_COMPARE, &o, &V, &e), 0);
+	assert_int_equal(V.nser, 3);
+	for (int k = 0; k < 3; k++) {
+		assert_int_equal(V.ser[k].n, T[k]);
+		for (int t = 0; t < T[k]; t++) {
+			assert_true(V.ser[k].x[t] == t + 1);
+			assert_true(V.ser[k].y[t] == flow[k][t]);
+		}
+		assert_true(strncmp(V.ser[k].name, cells[k], strlen(cells[k])) == 0);
+		for (int j = 0; j < k; j++)
+			assert_string_not_equal(V.ser[j].name, V.ser[k].name);
+		free(flow[k]);
+	}
+	assert_true(V.spec.logy);
+	view_lines_done(&V);
+	/* the training loss of runs 1 and 3 only */
+	o = (ViewOpts){ .what = COMPARE_LOSS, .runs = 1u | 4u };
+	assert_int_equal(view_lines(s, VIEW_COMPARE, &o, &V, &e), 0);
+	assert_int_equal(V.nser, 2);
+	assert_int_equal(V.ser[0].n, 2);
+	assert_true(V.ser[0].y[1] == loss2[0] && V.ser[1].y[1] == loss2[2]);
+	view_lines_done(&V);
+	/* validation: the points measured (the end of each train), no others */
+	o = (ViewOpts){ .what = COMPARE_VAL };
+	assert_int_equal(view_lines(s, VIEW_COMPARE, &o, &V, &e), 0);
+	assert_int_equal(V.nser, 3);
+	assert_int_equal(V.ser[2].n, 1);
+	assert_true(V.ser[2].x[0] == 2 && V.ser[2].y[0] == history_last(&s->hist, HIST_VAL));
+	view_lines_done(&V);
+	/* a run that is not there */
+	o = (ViewOpts){ .runs = 1u << 5 };
+	assert_int_not_equal(view_lines(s, VIEW_COMPARE, &o, &V, &e), 0);
+	assert_non_null(strstr(e.msg, "there is no run 6"));
+	/* the same model twice: numbered apart */
+	ok(s, "model gru hidden=6 layers=2; train 1");
+	char a[64], b[64];
+	session_run_label(s, 2, a, sizeof a);
+	session_run_label(s, 3, b, sizeof b);
+	assert_string_equal(a, "gru (#3)");
+	assert_string_equal(b, "gru (#4)");
+	ok(s, "runs name LSTM h64 at init");
+	session_run_label(s, 3, b, sizeof b);
+	assert_string_equal(b, "LSTM h64 at init");
 	session_free(s);
 }
 
@@ -314,6 +393,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_flow_and_radius),
 		cmocka_unit_test(test_gate_maps),
 		cmocka_unit_test(test_train_pane),
+		cmocka_unit_test(test_compare),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, remove_dir);
 }

@@ -137,6 +137,20 @@ check_not "in place of the train pane (not printed into the log)" "mse loss"
 keys "compare" Enter
 check "compare opens the compare pane" "loss of the runs on adding"
 check_not "in place of the gates pane" "i (input gate)"
+keys "compare flow" Enter
+check "compare flow: the top layer's gradient flow of the runs" "||dL/dh_t|| (top layer) of the runs"
+keys C
+check "C on the compare pane: what it shows goes round" "validation loss of the runs\|training loss of the runs"
+keys "compare grad runs=1" Enter
+check "compare grad runs=1" "gradient norm of the runs"
+keys "compare bogus" Enter
+check "compare: a bad word is one line saying what is allowed" "compare: unknown 'bogus' (compare loss|val|grad|flow"
+keys F2
+check "F2: the learning rate, constant, on one line" "learning rate 0.001, constant"
+keys L
+check "L on the train pane: the loss on a log scale" "loss on a log scale; L: linear"
+keys "plot loss" Enter
+check "plot loss in the workbench: the train pane, linear again" "L: loss on a log scale)"
 keys "step t=5 unit=2" Enter
 check "step t=N opens the step pane there" "lstm  t=5 of .*unit 2/24"
 keys Right

@@ -79,11 +79,14 @@ static const Command commands[] = {
 	  "gate activations of the last step as heatmaps (units x time)",
 	  "In the workbench it opens the gates pane (F4) on that layer and sequence; elsewhere it prints.",
 	  COMP_WORDS, gates_words },
-	{ "plot", cmd_plot, 1, 5, 0, "plot loss|grad|lr|flow|sat|gates|h|compare [log] [--svg FILE [force]]",
+	{ "plot", cmd_plot, 1, 10, 0, "plot loss|grad|lr|flow|sat|gates|h|compare [log] [--svg FILE [force]]",
 	  "plot a training curve, the gradient flow or the gates", 
-	  "loss: train and validation loss;  grad: global gradient norm and the clip threshold;\n"
-	  "lr: the learning rate;  flow: ||dL/dh_t|| against t (log scale), one curve per layer;\n"
-	  "sat: saturated fraction per timestep;  gates, h: heatmaps of the last step.\n"
+	  "loss: train and validation loss (log: on a log scale);  grad: global gradient norm and\n"
+	  "the clip threshold;  lr: the learning rate;  flow: ||dL/dh_t|| against t (log scale), one\n"
+	  "curve per layer;  sat: the fraction of units saturated at each timestep.  Saturated: a\n"
+	  "sigmoid gate below 0.05 or above 0.95, a tanh (rnn h, lstm g and tanh(c), gru n) beyond\n"
+	  "+-0.95, a relu at 0; its derivative is then under 0.1 (0 for relu), so the gradient through\n"
+	  "it all but stops.  gates, h: heatmaps of the last step;  compare: see help compare.\n"
 	  "--svg FILE writes the plot as SVG instead (for slides).",
 	  COMP_WORDS, plot_words },
 	{ "import", cmd_import, 1, 1, CMD_CHANGES | CMD_MODEL, "import FILE.npz",
@@ -132,12 +135,21 @@ static const Command commands[] = {
 	  "A checkpoint is taken when train starts and every checkpoint_every steps; the last 5 are kept.\n"
 	  "rewind goes to the newest one before now, rewind N to the N-th newest (rewind list).",
 	  COMP_WORDS, (const char *const[]){ "list", NULL } },
-	{ "runs", cmd_runs, 0, 2, 0, "runs | runs name TEXT", "the runs of this session (each model starts one)",
-	  NULL, COMP_WORDS, (const char *const[]){ "name", NULL } },
-	{ "compare", cmd_compare, 0, 3, 0, "compare [log] [--svg FILE]", "the loss curves of the runs on the current data, in one plot",
-	  "Validation loss where it was measured, else training loss.  In the workbench it opens the\n"
-	  "  compare pane (F6); --svg FILE writes the plot instead.", COMP_WORDS,
-	  (const char *const[]){ "log", "--svg", NULL } },
+	{ "runs", cmd_runs, 0, 20, 0, "runs | runs name TEXT", "the runs of this session (each model starts one)",
+	  "A numbered table of the runs: the finished ones, oldest first, then the current model's.\n"
+	  "  A run is labelled with its name, or with its cell and the words of its model line that\n"
+	  "  tell it apart from the others.  runs name TEXT names the current run (no quotes needed:\n"
+	  "  runs name LSTM h64); compare labels its curve so.", COMP_WORDS, (const char *const[]){ "name", NULL } },
+	{ "compare", cmd_compare, 0, 8, 0, "compare [loss|val|grad|flow] [log] [runs=1,3,...] [--svg FILE [force]]",
+	  "one curve per run on the current data, in one plot",
+	  "loss: training loss;  val: validation loss;  grad: global gradient norm (log scale);\n"
+	  "  flow: ||dL/dh_t|| of the top layer against t at each run's last step (log scale): train\n"
+	  "  one step of rnn, lstm and gru models and compare flow shows how far back each carries\n"
+	  "  the gradient.  Without a word: validation loss where it was measured, else training loss.\n"
+	  "  log: a log scale.  runs=1,3: only those runs (numbers from `runs`).  Runs on other data\n"
+	  "  are not shown.  In the workbench it opens the compare pane (F6; C there switches what it\n"
+	  "  shows); --svg FILE writes the plot instead.", COMP_WORDS,
+	  (const char *const[]){ "loss", "val", "grad", "flow", "log", "runs=", "--svg", NULL } },
 	{ "view", cmd_view, 1, 1, 0, "view train|flow|gates|step|compare|attention",
 	  "switch the workbench pane (in batch mode: print it)", NULL, COMP_WORDS, pane_names },
 	{ "step", cmd_step, 0, 4, CMD_MODEL | CMD_NEEDS(CAP_TIMESTEPS), "step [t=N] [layer=K] [sample=B] [unit=J]",

@@ -67,6 +67,38 @@ static int parse_pick(int argc, const Word *argv, int from, ViewOpts *o, Err *e)
 	return 0;
 }
 
+/* compare's words: what (loss, val, grad, flow) and runs=1,3,4. */
+static int parse_compare(int argc, const Word *argv, ViewOpts *o, Err *e)
+{
+	for (int i = 0; i < argc; i++) {
+		if (!argv[i].key) {
+			int w;
+			if (arg_enum("compare", argv[i].text, compare_names + 1, COMPARE_COUNT - 1, &w, e))
+				return err_set(e, ERR_INVAL, "unknown '%s' (compare loss|val|grad|flow [log] "
+					       "[runs=1,3,...])", argv[i].text);
+			o->what = (CompareWhat)(w + 1);
+			continue;
+		}
+		if (strcmp(argv[i].key, "runs"))
+			return err_set(e, ERR_INVAL, "unknown key '%s' (runs=1,3,... numbers from `runs`)",
+				       argv[i].key);
+		const char *p = argv[i].value;
+		o->runs = 0;
+		for (;;) {
+			char *end;
+			long k = strtol(p, &end, 10);
+			if (end == p || k < 1 || k > SESSION_MAX_RUNS + 1 || (*end && *end != ','))
+				return err_set(e, ERR_INVAL, "runs= takes run numbers from 1 to %d separated by commas "
+					       "(as `runs` lists them), got '%s'", SESSION_MAX_RUNS + 1, argv[i].value);
+			o->runs |= 1u << (k - 1);
+			if (!*end)
+				break;
+			p = end + 1;
+		}
+	}
+	return 0;
+}
+
 int cmd_plot(Session *s, int argc, const Word *argv, Err *e)
 {
 	int v, rc;
@@ -76,22 +108,28 @@ int cmd_plot(Session *s, int argc, const Word *argv, Err *e)
 	opts_init(s, &o);
 	const char *svg = NULL;
 	int i = 2, force = 0;
-	Word rest[4] = { { 0 } };
+	Word rest[8] = { { 0 } };
 	int nrest = 0;
 	for (; i < argc; i++) {
+		if (nrest == 8)
+			return err_set(e, ERR_INVAL, "too many words (usage: %s)", cmd_find("plot")->usage);
 		if (!strcmp(argv[i].text, "--svg")) {
 			if (i + 1 >= argc)
 				return err_set(e, ERR_INVAL, "--svg needs a file (usage: plot NAME --svg FILE)");
 			svg = argv[++i].text;
 		} else if (!strcmp(argv[i].text, "force") && svg) {
 			force = 1;
-		} else if (!strcmp(argv[i].text, "log") && v == VIEW_LOSS) {
+		} else if (!strcmp(argv[i].text, "log") && (v == VIEW_LOSS || v == VIEW_COMPARE)) {
 			o.logy = 1;
 		} else {
 			rest[nrest++] = argv[i];
 		}
 	}
-	if ((rc = parse_pick(nrest, rest, 0, &o, e)))
+	if (v == VIEW_COMPARE)
+		rc = parse_compare(nrest, rest, &o, e);
+	else
+		rc = parse_pick(nrest, rest, 0, &o, e);
+	if (rc)
 		return rc;
 	if (svg) {
 		if ((rc = file_may_write(svg, FILE_SVG, force, e)) || (rc = view_svg(s, (ViewKind)v, &o, svg, e)))
@@ -103,8 +141,20 @@ int cmd_plot(Session *s, int argc, const Word *argv, Err *e)
 	const Cells *cells = learner_cells(s->lr);
 	if (v == VIEW_GATES && cells)
 		rows = 12 * (cells->m->gates + (cells->m->cfg.cell == CELL_LSTM)) + (cells->m->cfg.cell == CELL_RNN ? 12 : 0);
-	if (v == VIEW_COMPARE)	/* compare has a pane (F6) */
-		return show_view(s, VIEW_COMPARE, &o, rows, "compare", e);
+	if (v == VIEW_LOSS && s->host.view) {	/* the train pane (F2), on the scale asked */
+		if ((rc = show_view(s, VIEW_LOSS, &o, rows, "train", e)))
+			return rc;
+		s->loss_logy = o.logy;
+		return 0;
+	}
+	if (v == VIEW_COMPARE) {	/* compare has a pane (F6), which shows what was asked */
+		if ((rc = show_view(s, VIEW_COMPARE, &o, rows, "compare", e)))
+			return rc;
+		s->cmp.what = (int)o.what;
+		s->cmp.logy = o.logy;
+		s->cmp.runs = o.runs;
+		return 0;
+	}
 	return print_view(s, (ViewKind)v, &o, rows, e);
 }
 

@@ -10,36 +10,57 @@ int cmd_runs(Session *s, int argc, const Word *argv, Err *e)
 {
 	if (argc > 1) {
 		if (strcmp(argv[1].text, "name") || argc < 3)
-			return err_set(e, ERR_INVAL, "usage: runs | runs name TEXT");
+			return err_set(e, ERR_INVAL, "usage: runs | runs name TEXT (the words of TEXT, no quotes needed)");
 		if (!s->lr)
 			return err_set(e, ERR_STATE, "no model yet: the current run is the current model's");
-		snprintf(s->run_name, sizeof s->run_name, "%s", argv[2].text);
+		char name[sizeof s->run_name];
+		size_t len = 0;
+		for (int i = 2; i < argc; i++) {
+			const char *w = argv[i].key ? NULL : argv[i].text;
+			char kv[300];
+			if (!w) {
+				snprintf(kv, sizeof kv, "%s=%s", argv[i].key, argv[i].value);
+				w = kv;
+			}
+			int n = snprintf(name + len, sizeof name - len, "%s%s", len ? " " : "", w);
+			if (n < 0 || (size_t)n >= sizeof name - len)
+				return err_set(e, ERR_INVAL, "a run's name is at most %zu characters", sizeof name - 1);
+			len += (size_t)n;
+		}
+		memcpy(s->run_name, name, len + 1);
 		return 0;
 	}
-	int nr = s->nruns + (s->lr != NULL);
+	const int nr = session_run_count(s);
 	if (!nr) {
 		session_printf(s, "no runs yet: each model starts one");
 		return 0;
 	}
-	session_printf(s, "  %-26s %10s %7s %10s %10s %9s", "run", "parameters", "steps", "last loss", "best val",
-		       "tok/s");
+	char label[SESSION_MAX_RUNS + 1][64];
+	int lw = 3;
 	for (int r = 0; r < nr; r++) {
-		const History *h = r < s->nruns ? &s->runs[r].hist : &s->hist;
-		const char *name = r < s->nruns ? s->runs[r].name : s->run_name[0] ? s->run_name : s->lr->line + 6;
-		size_t np = r < s->nruns ? s->runs[r].nparam : s->lr->pb.nparam;
-		double toks = r < s->nruns ? s->runs[r].tok_s : history_last(h, HIST_TOKS);
-		session_printf(s, "  %-26.26s %10zu %7.0f %10.4g %10.4g %9.0f%s", name, np,
+		session_run_label(s, r, label[r], sizeof label[r]);
+		int w = (int)strlen(label[r]);
+		lw = w > lw ? w : lw;
+	}
+	session_printf(s, "  %2s  %-*s %10s %7s %10s %10s %9s", "#", lw, "run", "parameters", "steps", "last loss",
+		       "best val", "tok/s");
+	for (int r = 0; r < nr; r++) {
+		RunRef rr;
+		session_run(s, r, &rr);
+		const History *h = rr.hist;
+		session_printf(s, "  %2d  %-*s %10zu %7.0f %10.4g %10.4g %9.0f%s", r + 1, lw, label[r], rr.nparam,
 			       h->n ? h->col[HIST_STEP][h->n - 1] : 0.0, h->n ? h->col[HIST_LOSS][h->n - 1] : NAN,
-			       h->best_val, toks, r == s->nruns ? "  (current)" : "");
+			       h->best_val, rr.tok_s, rr.current ? "  (current)" : "");
 	}
 	return 0;
 }
 
 int cmd_compare(Session *s, int argc, const Word *argv, Err *e)
 {
-	Word w[4] = { { "plot", NULL, NULL }, { "compare", NULL, NULL } };
-	int n = 2;
-	for (int i = 1; i < argc && n < 4; i++)
-		w[n++] = argv[i];
-	return cmd_plot(s, n, w, e);
+	Word w[10] = { { "plot", NULL, NULL }, { "compare", NULL, NULL } };
+	if (argc - 1 > 8)
+		return err_set(e, ERR_INVAL, "too many words (usage: %s)", cmd_find("compare")->usage);
+	for (int i = 1; i < argc; i++)
+		w[i + 1] = argv[i];
+	return cmd_plot(s, argc + 1, w, e);
 }

@@ -55,7 +55,7 @@ void session_free(Session *s)
 	history_done(&s->hist);
 	checkpoints_done(&s->ckpt);
 	for (int i = 0; i < s->nruns; i++)
-		history_done(&s->runs[i].hist);
+		run_done(&s->runs[i]);
 	for (int i = 0; i < s->njournal; i++)
 		free(s->journal[i]);
 	free(s->journal);
@@ -271,44 +271,6 @@ int session_rewind(Session *s, int i, Err *e)
 	session_train_cancel(s);
 	checkpoints_drop_newer(&s->ckpt, i);
 	return 0;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-void session_archive_run(Session *s)
-{
-	if (!s->lr || !s->hist.n)
-		return;
-	if (s->nruns == SESSION_MAX_RUNS) {	/* drop the oldest */
-		history_done(&s->runs[0].hist);
-		memmove(s->runs, s->runs + 1, (SESSION_MAX_RUNS - 1) * sizeof *s->runs);
-		s->nruns--;
-	}
-	Run *r = &s->runs[s->nruns];
-	memset(r, 0, sizeof *r);
-	snprintf(r->name, sizeof r->name, "%s", s->run_name[0] ? s->run_name : s->lr->line + 6);
-	snprintf(r->model, sizeof r->model, "%s", s->lr->line);
-	snprintf(r->data, sizeof r->data, "%s", s->run_data[0] || !s->data ? s->run_data : data_args(s->data));
-	r->nparam = s->lr->pb.nparam;
-	/* median throughput */
-	size_t n = s->hist.n;
-	double *t = malloc(n * sizeof *t);
-	if (t) {
-		memcpy(t, s->hist.col[HIST_TOKS], n * sizeof *t);
-		qsort(t, n, sizeof *t, cmp_double);
-		r->tok_s = t[n / 2];
-		free(t);
-	}
-	/* the history moves into the run; the session starts a fresh one */
-	r->hist = s->hist;
-	history_init(&s->hist);
-	s->nruns++;
-	s->run_name[0] = '\0';
-	s->run_data[0] = '\0';
 }
 
 void session_end_model(Session *s)

@@ -88,15 +88,32 @@ typedef struct StepCursor {
 	int layer, sample, t, unit;	/* t 0-based */
 } StepCursor;
 
-/* A finished run, kept for `compare`. */
+/* A finished run, kept for `runs` and `compare`. */
 typedef struct Run {
-	char name[64];
+	char name[64];		/* the user's name for it ("": none; see session_run_label) */
 	char model[512];	/* the model command */
 	char data[160];		/* the data command's arguments */
 	size_t nparam;
 	double tok_s;		/* median training throughput */
 	History hist;
+	double *flow;		/* [flow_T] the top layer's ||dL/dh_t|| at its last
+				 * backward pass (flow_step); NULL: none (seq2seq) */
+	int flow_T;
+	long flow_step;
 } Run;
+
+/* A run as `runs` and `compare` see it, finished or the current one
+ * (runs.c).  Borrowed from the session. */
+typedef struct RunRef {
+	const char *name, *model, *data;
+	const History *hist;
+	size_t nparam;
+	double tok_s;
+	const double *flow;
+	int flow_T;
+	long flow_step;
+	int current;
+} RunRef;
 
 #define SESSION_MAX_RUNS 16
 
@@ -143,6 +160,12 @@ struct Session {
 	double held_seen;	/* what it saw */
 	int hold_resume;	/* the held batch is next: apply its update without asking */
 	StepCursor cur;		/* the stepper's position */
+	int loss_logy;		/* the train pane's loss on a log scale (plot loss log) */
+	struct {		/* what the compare pane (F6) shows: the last compare asked */
+		int what;	/* views.h CompareWhat */
+		int logy;
+		unsigned runs;	/* bit i: run i + 1; 0: all */
+	} cmp;
 	Checkpoints ckpt;
 	char run_name[64];	/* the current run's name (default: its model) */
 	char run_data[160];	/* the data it last trained on ("": none yet) */
@@ -188,6 +211,15 @@ int session_val_head(Session *s, int *n, DataBatch *db, Err *e);
 /* Archive the current run (its history) for `compare`; called before a new
  * model replaces it.  A run without steps is not kept. */
 void session_archive_run(Session *s);
+/* Release a finished run. */
+void run_done(Run *r);
+/* The runs: the finished ones, oldest first, then the current model's. */
+int  session_run_count(const Session *s);
+void session_run(const Session *s, int i, RunRef *out);
+/* What tells run i apart: its name, or its cell kind and the words of its
+ * model line that some other run's line lacks ("lstm hidden=64"), and its
+ * number when another run has the very same model. */
+void session_run_label(const Session *s, int i, char *buf, size_t cap);
 /* A new model (already built) is about to go in: the current one ends its
  * run and is freed, the checkpoints go, and the data is read from the start
  * again, as the last run read it. */

@@ -32,6 +32,105 @@ static int need_probe(const Session *s, ViewKind v, Err *e)
 	return 0;
 }
 
+const char *const compare_names[COMPARE_COUNT] = { "auto", "loss", "val", "grad", "flow" };
+
+/* Is run i (0-based) one of those asked for (o->runs: bit i; 0: all)? */
+static int run_asked(const ViewOpts *o, int i)
+{
+	return !o->runs || (i < 32 && (o->runs >> i) & 1);
+}
+
+/* compare: one curve per run on the current data (curves on other data do
+ * not compare), labelled so that no two look alike. */
+static int compare_lines(const Session *s, const ViewOpts *o, Lines *L, Err *e)
+{
+	const int nr = session_run_count(s);
+	if (!nr)
+		return err_set(e, ERR_STATE, "no runs yet: train a model (each new model starts a run)");
+	for (int i = nr; i < 32; i++)
+		if (o->runs >> i & 1)
+			return err_set(e, ERR_INVAL, "there is no run %d (runs lists %d)", i + 1, nr);
+	const char *here = s->data ? data_args(s->data) : NULL;
+	CompareWhat what = o->what;
+	int use[SESSION_MAX_RUNS + 1], nuse = 0, other = 0, noflow = 0, any_val = 0;
+	size_t total = 0;
+	for (int i = 0; i < nr; i++) {
+		RunRef r;
+		session_run(s, i, &r);
+		if (!run_asked(o, i))
+			continue;
+		if (!r.current && here && strcmp(r.data, here)) {
+			other++;
+			continue;
+		}
+		if (what == COMPARE_FLOW && !r.flow) {
+			noflow++;
+			continue;
+		}
+		if (what != COMPARE_FLOW && !r.hist->n)
+			continue;
+		for (size_t k = 0; k < r.hist->n; k++)
+			any_val |= !isnan(r.hist->col[HIST_VAL][k]);
+		total += what == COMPARE_FLOW ? (size_t)r.flow_T : r.hist->n;
+		use[nuse++] = i;
+	}
+	if (what == COMPARE_AUTO)
+		what = any_val ? COMPARE_VAL : COMPARE_LOSS;
+	if (!nuse)
+		return err_set(e, ERR_STATE, "%s", what == COMPARE_FLOW ? "no run has a gradient flow yet: train a step of a "
+					 "model of cells (rnn, lstm, gru) first" : "no run has trained on this data yet: train first");
+	if (what == COMPARE_VAL && !any_val)
+		return err_set(e, ERR_STATE, "no run has a validation loss yet (set val_every=N, or compare loss)");
+	L->buf = malloc(2 * total * sizeof(double) + 1);
+	if (!L->buf)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	double *p = L->buf;
+	long step_lo = -1, step_hi = -1;
+	for (int u = 0; u < nuse; u++) {
+		RunRef r;
+		session_run(s, use[u], &r);
+		const History *hh = r.hist;
+		double *xs = p, *ys;
+		int k = 0;
+		if (what == COMPARE_FLOW) {
+			ys = p + r.flow_T;
+			for (int t = 0; t < r.flow_T; t++) {
+				xs[k] = t + 1;
+				ys[k++] = r.flow[t];
+			}
+			p += 2 * (size_t)r.flow_T;
+			step_lo = step_lo < 0 || r.flow_step < step_lo ? r.flow_step : step_lo;
+			step_hi = r.flow_step > step_hi ? r.flow_step : step_hi;
+		} else {
+			const int col = what == COMPARE_VAL ? HIST_VAL : what == COMPARE_GRAD ? HIST_GRAD : HIST_LOSS;
+			ys = p + hh->n;
+			for (size_t i = 0; i < hh->n; i++) {
+				if (isnan(hh->col[col][i]))
+					continue;
+				xs[k] = hh->col[HIST_STEP][i];
+				ys[k++] = hh->col[col][i];
+			}
+			p += 2 * hh->n;
+		}
+		session_run_label(s, use[u], L->names[u], sizeof L->names[u]);
+		L->ser[L->nser++] = (PlotSeries){ L->names[u], xs, ys, k, GRID_DEFAULT };
+	}
+	char at[48] = "";
+	if (what == COMPARE_FLOW)
+		snprintf(at, sizeof at, step_lo == step_hi ? " at step %ld" : " at each run's last step", step_lo);
+	static const char *const titles[COMPARE_COUNT] = { "", "training loss", "validation loss", "gradient norm",
+							   "||dL/dh_t|| (top layer)" };
+	int n = snprintf(L->title, sizeof L->title, "%s of the runs%s%s%s", titles[what], at, here ? " on " : "",
+			 here ? data_name(s->data) : "");
+	if ((other || noflow) && n > 0 && (size_t)n < sizeof L->title)
+		snprintf(L->title + n, sizeof L->title - (size_t)n, " (%d not shown: %s)", other + noflow,
+			 noflow && other ? "other data, no flow" : noflow ? "no flow" : "other data");
+	L->spec.title = L->title;
+	L->spec.xlabel = what == COMPARE_FLOW ? "t" : "step";
+	L->spec.logy = o->logy || what == COMPARE_GRAD || what == COMPARE_FLOW;
+	return 0;
+}
+
 int view_lines(const Session *s, ViewKind v, const ViewOpts *o, Lines *L, Err *e)
 {
 	memset(L, 0, sizeof *L);
@@ -55,10 +154,13 @@ int view_lines(const Session *s, ViewKind v, const ViewOpts *o, Lines *L, Err *e
 				vx[nv] = h->col[HIST_STEP][i];
 				vy[nv++] = h->col[HIST_VAL][i];
 			}
-		L->ser[0] = (PlotSeries){ "train", h->col[HIST_STEP], h->col[HIST_LOSS], (int)h->n, GRID_DEFAULT };
-		L->nser = 1;
+		/* validation first, so the training curve is drawn over it: the
+		 * few validation points never recolour the training points they
+		 * cross; each keeps its colour */
 		if (nv)
-			L->ser[L->nser++] = (PlotSeries){ "validation", vx, vy, nv, GRID_DEFAULT };
+			L->ser[L->nser++] = (PlotSeries){ "validation", vx, vy, nv, plot_series_color(1) };
+		L->ser[L->nser++] = (PlotSeries){ "train", h->col[HIST_STEP], h->col[HIST_LOSS], (int)h->n,
+						  plot_series_color(0) };
 		snprintf(L->title, sizeof L->title, "%s loss", loss_names[session_loss(s)]);
 		L->spec.title = L->title;
 		L->spec.xlabel = "step";
@@ -122,59 +224,8 @@ int view_lines(const Session *s, ViewKind v, const ViewOpts *o, Lines *L, Err *e
 		L->spec.xlabel = "t";
 		return 0;
 	}
-	case VIEW_COMPARE: {
-		/* each run on the current data (losses on other data do not
-		 * compare): its validation curve when it has one, else train loss */
-		int nr = s->nruns + (s->hist.n > 0);
-		if (!nr)
-			return err_set(e, ERR_STATE, "no runs yet: train a model (each new model starts a run)");
-		const char *here = s->data ? data_args(s->data) : NULL;
-		int use[SESSION_MAX_RUNS + 1], nuse = 0, other = 0;
-		for (int r = 0; r < nr; r++) {
-			if (r < s->nruns && here && strcmp(s->runs[r].data, here) != 0)
-				other++;
-			else
-				use[nuse++] = r;
-		}
-		size_t total = 0;
-		for (int u = 0; u < nuse; u++)
-			total += use[u] < s->nruns ? s->runs[use[u]].hist.n : s->hist.n;
-		L->buf = malloc(2 * total * sizeof(double) + 1);
-		if (!L->buf)
-			return err_set(e, ERR_NOMEM, "out of memory");
-		double *p = L->buf;
-		int any_val = 0;
-		for (int u = 0; u < nuse; u++) {
-			const History *hh = use[u] < s->nruns ? &s->runs[use[u]].hist : &s->hist;
-			for (size_t i = 0; i < hh->n; i++)
-				any_val |= !isnan(hh->col[HIST_VAL][i]);
-		}
-		for (int u = 0; u < nuse; u++) {
-			int r = use[u];
-			const History *hh = r < s->nruns ? &s->runs[r].hist : &s->hist;
-			double *xs = p, *ys = p + hh->n;
-			int k = 0;
-			for (size_t i = 0; i < hh->n; i++) {
-				double yv = any_val ? hh->col[HIST_VAL][i] : hh->col[HIST_LOSS][i];
-				if (isnan(yv))
-					continue;
-				xs[k] = hh->col[HIST_STEP][i];
-				ys[k++] = yv;
-			}
-			p += 2 * hh->n;
-			snprintf(L->names[u], sizeof L->names[u], "%s",
-				 r < s->nruns ? s->runs[r].name : s->run_name[0] ? s->run_name : session_model_line(s) + 6);
-			L->ser[L->nser++] = (PlotSeries){ L->names[u], xs, ys, k, GRID_DEFAULT };
-		}
-		int n = snprintf(L->title, sizeof L->title, "%s loss of the runs%s%s", any_val ? "validation" : "training",
-				 here ? " on " : "", here ? data_name(s->data) : "");
-		if (other && n > 0 && (size_t)n < sizeof L->title)
-			snprintf(L->title + n, sizeof L->title - (size_t)n, " (%d on other data not shown)", other);
-		L->spec.title = L->title;
-		L->spec.xlabel = "step";
-		L->spec.logy = o->logy;
-		return 0;
-	}
+	case VIEW_COMPARE:
+		return compare_lines(s, o, L, e);
 	default:
 		return err_set(e, ERR_INVAL, "not a line view");
 	}

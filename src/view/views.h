@@ -11,8 +11,8 @@
  *   sat    saturated fraction of units against t, per layer
  *   gates  heatmaps (units x time) of each gate of one layer and sample
  *   h      heatmap of h_t (units x time)
- *   compare   the loss of every run on the current data (validation where
- *             measured), overlaid
+ *   compare   one curve per run on the current data: its loss, validation
+ *             loss, gradient norm or gradient flow (CompareWhat)
  */
 #ifndef RNNLAB_VIEWS_H
 #define RNNLAB_VIEWS_H
@@ -29,6 +29,12 @@ extern const char *const view_names[VIEW_COUNT];
 typedef enum { PANE_TRAIN, PANE_FLOW, PANE_GATES, PANE_STEP, PANE_COMPARE, PANE_ATTENTION, PANE_COUNT } Pane;
 extern const char *const pane_names[PANE_COUNT + 1];	/* NULL-terminated */
 
+/* What compare plots of each run: auto is the validation loss when a run
+ * has one, else the training loss; flow is the top layer's ||dL/dh_t||
+ * against t at the run's last backward pass. */
+typedef enum { COMPARE_AUTO, COMPARE_LOSS, COMPARE_VAL, COMPARE_GRAD, COMPARE_FLOW, COMPARE_COUNT } CompareWhat;
+extern const char *const compare_names[COMPARE_COUNT];
+
 typedef struct ViewOpts {
 	int ascii;
 	GridColors colors;
@@ -36,6 +42,8 @@ typedef struct ViewOpts {
 	int sample;		/* gates, h: which sequence of the batch */
 	int logy;		/* loss: log scale */
 	int pick;		/* gates: the map shown when only one fits */
+	CompareWhat what;	/* compare */
+	unsigned runs;		/* compare: bit i for run i + 1 (runs=...); 0: all */
 } ViewOpts;
 
 /* The series a line view (loss, grad, lr, flow, sat, compare) plots, built

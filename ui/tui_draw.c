@@ -1,0 +1,419 @@
+/* tui_draw.c — the workbench's windows and what they show: the status
+ * bar, the tabs, the pane (a Grid blitted to curses), the log. */
+#include <glob.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blit.h"
+#include "fileutil.h"
+#include "out.h"
+#include "probe.h"
+#include "stepview.h"
+#include "tui_priv.h"
+
+void destroy_windows(Tui *t)
+{
+	WINDOW **w[] = { &t->status, &t->tabs, &t->pane, &t->log, &t->prompt };
+	for (size_t i = 0; i < sizeof w / sizeof *w; i++)
+		if (*w[i]) {
+			delwin(*w[i]);
+			*w[i] = NULL;
+		}
+}
+
+void layout(Tui *t)
+{
+	destroy_windows(t);
+	getmaxyx(stdscr, t->rows, t->cols);
+	t->too_small = t->rows < MIN_ROWS || t->cols < MIN_COLS;
+	/* what the session prints into the log (plots, tables) fits its width */
+	if (t->s)
+		t->s->host.width = t->cols > MIN_COLS ? t->cols : MIN_COLS;
+	werase(stdscr);
+	wnoutrefresh(stdscr);
+	if (t->too_small) {
+		t->prompt = newwin(1, t->cols > 0 ? t->cols : 1, t->rows > 0 ? t->rows - 1 : 0, 0);
+		rlb_set_window(t->prompt);
+		t->dirty = 1;
+		return;
+	}
+	int logh = t->rows / 4 < 5 ? 5 : t->rows / 4;
+	int paneh = t->rows - 3 - logh;
+	t->status = newwin(1, t->cols, 0, 0);
+	t->tabs = newwin(1, t->cols, 1, 0);
+	t->pane = newwin(paneh, t->cols, 2, 0);
+	t->log = newwin(logh, t->cols, 2 + paneh, 0);
+	t->prompt = newwin(1, t->cols, t->rows - 1, 0);
+	keypad(t->prompt, TRUE);
+	Err e;
+	if (!t->grid)
+		t->grid = grid_new(t->cols, paneh, &e);
+	else
+		grid_resize(t->grid, t->cols, paneh, &e);
+	rlb_set_window(t->prompt);
+	t->dirty = 1;
+}
+
+/* ---- drawing ---- */
+
+static void put_fit(WINDOW *w, int y, int x, const char *s, int maxw)
+{
+	/* s is UTF-8: let curses count columns; cut by bytes generously */
+	int room = maxw - x;
+	if (room <= 0)
+		return;
+	mvwaddnstr(w, y, x, s, -1);
+	(void)room;
+}
+
+static void draw_status(Tui *t)
+{
+	Session *s = t->s;
+	WINDOW *w = t->status;
+	/* Fields in the order shown; when the line is wider than the
+	 * terminal the least important go first (higher drop number). */
+	enum { NF = 10 };
+	char f[NF][96];
+	int drop[NF], nf = 0;
+#define FIELD(pri, ...) (snprintf(f[nf], sizeof f[nf], __VA_ARGS__), drop[nf++] = (pri))
+	FIELD(0, " rnnlab");
+	if (s->job.left > 0)
+		FIELD(0, " │ %s %ld/%ld", t->paused ? "PAUSED" : "TRAINING", s->job.total - s->job.left,
+		      s->job.total);
+	else if (t->waiting_key)
+		FIELD(0, " │ Space goes on");
+	FIELD(1, " │ %s", s->lr ? s->lr->brief : "no model");
+	FIELD(4, " │ %s", s->data ? data_name(s->data) : "no data");
+	if (s->lr)
+		FIELD(3, " │ step %ld", session_step(s));
+	double loss = history_last(&s->hist, HIST_LOSS), val = history_last(&s->hist, HIST_VAL);
+	if (!isnan(loss) && !isnan(val))
+		FIELD(2, " │ loss %.4g val %.4g", loss, val);
+	else if (!isnan(loss))
+		FIELD(2, " │ loss %.4g", loss);
+	if (s->lr)
+		FIELD(7, " │ lr %.2g", (double)sched_lr(&s->tcfg.sched, s->tcfg.optim.lr, session_step(s)));
+	double g = history_last(&s->hist, HIST_GRAD);
+	if (!isnan(g))
+		FIELD(5, " │ |g| %.3g", g);
+	double tk = history_last(&s->hist, HIST_TOKS);
+	if (!isnan(tk))
+		FIELD(6, tk >= 1e4 ? " │ %.0fk tok/s" : " │ %.0f tok/s", tk >= 1e4 ? tk / 1e3 : tk);
+#undef FIELD
+	int width = 0, w_of[NF];
+	for (int i = 0; i < nf; i++) {
+		w_of[i] = (int)strlen(f[i]) - 2 * (strstr(f[i], "│") != NULL);	/* │ is 3 bytes, 1 column */
+		width += w_of[i];
+	}
+	for (int pri = 7; pri > 0 && width > t->cols; pri--)
+		for (int i = 0; i < nf; i++)
+			if (drop[i] == pri && w_of[i]) {
+				width -= w_of[i];
+				w_of[i] = 0;
+			}
+	char buf[NF * 96];
+	size_t n = 0;
+	for (int i = 0; i < nf; i++)
+		if (w_of[i])
+			n += (size_t)snprintf(buf + n, sizeof buf - n, "%s", f[i]);
+	werase(w);
+	wbkgd(w, A_REVERSE);
+	wattron(w, A_REVERSE);
+	/* replace the box-drawing bar in ascii mode */
+	if (t->ascii)
+		for (char *p = buf; (p = strstr(p, "│"));)
+			memmove(p + 1, p + 3, strlen(p + 3) + 1), *p = '|';
+	put_fit(w, 0, 0, buf, t->cols);
+	wattroff(w, A_REVERSE);
+	wnoutrefresh(w);
+}
+
+static void draw_tabs(Tui *t)
+{
+	WINDOW *w = t->tabs;
+	werase(w);
+	int x = 1;
+	for (int i = 0; i < PANE_COUNT; i++) {
+		char b[32];
+		snprintf(b, sizeof b, " F%d %s ", i + 2, pane_names[i]);
+		if (i == (int)t->pane_kind && !t->welcome)
+			wattron(w, A_REVERSE | A_BOLD);
+		mvwaddstr(w, 0, x, b);
+		wattroff(w, A_REVERSE | A_BOLD);
+		x += (int)strlen(b) + 1;
+	}
+	const char *h = " F1 help ";
+	if (x + (int)strlen(h) < t->cols)
+		mvwaddstr(w, 0, t->cols - (int)strlen(h) - 1, h);
+	wnoutrefresh(w);
+}
+
+static void grid_message(Grid *g, int w, int h, const char *msg, const char *hint)
+{
+	grid_clear(g);
+	int y = h / 2 - 1;
+	int x = (w - grid_text_width(msg)) / 2;
+	grid_text(g, x > 0 ? x : 0, y, msg, grid_style(GRID_DEFAULT, GRID_BOLD));
+	if (hint) {
+		x = (w - grid_text_width(hint)) / 2;
+		grid_text(g, x > 0 ? x : 0, y + 2, hint, grid_style(GRID_DEFAULT, GRID_DIM));
+	}
+}
+
+/* The lessons found beside us, for the first screen. */
+static int list_lessons(char names[][160], int max)
+{
+	glob_t g;
+	int n = 0;
+	if (glob("scenarios/*.lab", 0, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc && n < max; i++)
+			snprintf(names[n++], 160, "%s", g.gl_pathv[i]);
+		globfree(&g);
+	}
+	return n;
+}
+
+static void draw_welcome(Tui *t, int w, int h)
+{
+	Grid *g = t->grid;
+	grid_clear(g);
+	Style bold = grid_style(GRID_DEFAULT, GRID_BOLD), dim = grid_style(GRID_DEFAULT, GRID_DIM);
+	Style acc = grid_style(t->colors == GRID_MONO ? GRID_DEFAULT : GRID_CYAN, GRID_BOLD);
+	int y = 1;
+	grid_text(g, 2, y++, "rnnlab — watch gradients vanish and explode", bold);
+	y++;
+	char lessons[24][160];
+	int n = list_lessons(lessons, 24);
+	if (n) {
+		grid_text(g, 2, y++, "Lessons (start one with:  run scenarios/NAME.lab)", grid_style(GRID_DEFAULT, 0));
+		for (int i = 0; i < n && y < h - 5; i++) {
+			char line[4096];
+			snprintf(line, sizeof line, "  %s", lessons[i]);
+			grid_text(g, 2, y++, line, acc);
+		}
+		y++;
+	}
+	grid_text(g, 2, y++, "Or build a model yourself:", grid_style(GRID_DEFAULT, 0));
+	grid_text(g, 4, y++, "data adding T=50", acc);
+	grid_text(g, 4, y++, "model lstm hidden=32", acc);
+	grid_text(g, 4, y++, "train 300        then F3 for the gradient flow, F5 to step through time", acc);
+	y++;
+	grid_text(g, 2, y, "help lists the commands · F1 the keys · quit leaves", dim);
+	(void)w;
+}
+
+static void draw_help(Tui *t, int w, int h)
+{
+	Grid *g = t->grid;
+	/* at most 74 columns and 13 rows: all of it fits the pane at 80x24 */
+	static const char *const keys[] = {
+		"F1 or ? (empty line)  this help; any key closes it",
+		"F2..F7, view NAME     panes: train, flow, gates, step, compare, attention",
+		"p (empty line)        pause / resume training",
+		"Esc, Ctrl-C           stop training after this step (the model is kept)",
+		"PgUp, PgDn            scroll the log",
+		"Space, Enter          go on at a lesson's pause (other keys still work)",
+		"step pane             Left/Right: t  Up/Down: unit  [ ]: layer  < >: sequence",
+		"gates pane            [ ]: layer   < >: sequence   g: next gate",
+		"Tab                   complete commands, keys, values, datasets, paths",
+		"Up/Down, Ctrl-R       history, reverse search",
+		"break, rewind         stop when a condition holds; go back (help break)",
+		"quit                  leave",
+	};
+	grid_clear(g);
+	const int top = h >= (int)(sizeof keys / sizeof *keys) + 3;	/* room for a blank row */
+	grid_text(g, 2, top, "keys", grid_style(GRID_DEFAULT, GRID_BOLD));
+	for (size_t i = 0; i < sizeof keys / sizeof *keys && (int)i + 1 + 2 * top < h; i++)
+		grid_text_fit(g, 2, 1 + 2 * top + (int)i, w - 4, keys[i], grid_style(GRID_DEFAULT, 0), t->ascii);
+}
+
+/* The flow pane's spectral radii, of the weights now: recomputed whenever
+ * they change (a step, a new model, import, rewind, quantize, prune), at
+ * most every 2 s while training runs. */
+static void draw_rho(Tui *t, int x, int y, int w, int h)
+{
+	Session *s = t->s;
+	double tnow = tui_now();
+	if (t->rho_gen != s->weights_gen && (tnow - t->rho_time > 2.0 || s->job.left == 0)) {
+		view_radius(s, t->rho);
+		t->rho_gen = s->weights_gen;
+		t->rho_time = tnow;
+	}
+	view_radius_draw(s, t->rho, t->grid, x, y, w, h, t->ascii);
+}
+
+/* The train pane: the loss and the gradient norm (the exploding picture)
+ * with as many rows each, side by side when the pane is low; the learning
+ * rate beside them when it changes, else one line under them. */
+static int draw_train(Tui *t, Grid *g, int w, int h, Err *e)
+{
+	const Session *s = t->s;
+	ViewOpts o = { .ascii = t->ascii, .colors = t->colors, .logy = s->loss_logy };
+	const History *hi = &s->hist;
+	int constant = 1;
+	for (size_t i = 1; i < hi->n && constant; i++)
+		constant = hi->col[HIST_LR][i] == hi->col[HIST_LR][0];
+	int pw = constant ? w : w * 7 / 10, ph = constant && hi->n ? h - 1 : h;
+	int rc;
+	if (ph >= 16) {
+		int top = ph / 2;
+		if ((rc = view_draw(s, VIEW_LOSS, &o, g, 0, 0, pw, top, e)))
+			return rc;
+		view_draw(s, VIEW_GRAD, &o, g, 0, top, pw, ph - top, e);
+	} else {
+		if ((rc = view_draw(s, VIEW_LOSS, &o, g, 0, 0, pw / 2, ph, e)))
+			return rc;
+		view_draw(s, VIEW_GRAD, &o, g, pw / 2 + 1, 0, pw - pw / 2 - 1, ph, e);
+	}
+	if (!constant) {
+		view_draw(s, VIEW_LR, &o, g, pw + 1, 0, w - pw - 1, h, e);
+	} else if (hi->n) {
+		char line[96];
+		snprintf(line, sizeof line, "learning rate %g, constant%s", hi->col[HIST_LR][0],
+			 s->loss_logy ? "   (loss on a log scale; L: linear)" : "   (L: loss on a log scale)");
+		grid_text_fit(g, 1, h - 1, w - 2, line, grid_style(GRID_DEFAULT, GRID_DIM), t->ascii);
+	}
+	return 0;
+}
+
+static void draw_pane(Tui *t)
+{
+	Session *s = t->s;
+	int w, h;
+	getmaxyx(t->pane, h, w);
+	Grid *g = t->grid;
+	if (!g)
+		return;
+	grid_clear(g);
+	ViewOpts o = { .ascii = t->ascii, .colors = t->colors };
+	Err e;
+	int rc = 0;
+	if (t->help) {
+		draw_help(t, w, h);
+	} else if (t->welcome) {
+		draw_welcome(t, w, h);
+	} else {
+		switch (t->pane_kind) {
+		case PANE_TRAIN:
+			rc = draw_train(t, g, w, h, &e);
+			break;
+		case PANE_FLOW: {
+			int lw = w * 13 / 20;
+			rc = view_draw(s, VIEW_FLOW, &o, g, 0, 0, lw, h, &e);
+			if (!rc) {
+				int sh = h - 2 - learner_cells(s->lr)->m->cfg.layers;
+				if (sh >= 6)
+					view_draw(s, VIEW_SAT, &o, g, lw + 1, 0, w - lw - 1, sh, &e);
+				draw_rho(t, lw + 2, sh >= 6 ? sh : 0, w - lw - 2, h - (sh >= 6 ? sh : 0));
+			}
+			break;
+		}
+		case PANE_GATES: {
+			o.layer = s->cur.layer;
+			o.sample = s->cur.sample;
+			o.pick = t->gate_pick;
+			rc = view_draw(s, VIEW_GATES, &o, g, 0, 0, w, h, &e);
+			break;
+		}
+		case PANE_STEP:
+			rc = stepview_draw(s, &s->cur, t->ascii, t->colors, g, 1, 0, w - 1, h, &e);
+			break;
+		case PANE_COMPARE:
+			o.what = (CompareWhat)s->cmp.what;
+			o.logy = s->cmp.logy;
+			o.runs = s->cmp.runs;
+			rc = view_draw(s, VIEW_COMPARE, &o, g, 0, 0, w, h, &e);
+			break;
+		case PANE_ATTENTION:
+			rc = attention_draw(s, g, 0, 0, w, h, t->ascii, t->colors, &e);
+			break;
+		default:
+			break;
+		}
+		if (rc)
+			grid_message(g, w, h, e.msg, "F1 lists the keys; help lists the commands");
+	}
+	blit_grid(t->pane, g, 0, 0, w, h, 0, 0);
+	wnoutrefresh(t->pane);
+}
+
+static void draw_log(Tui *t)
+{
+	WINDOW *w = t->log;
+	int h, wd;
+	getmaxyx(w, h, wd);
+	werase(w);
+	wattron(w, A_DIM);
+	if (t->ascii)
+		mvwhline(w, 0, 0, '-', wd);
+	else
+		mvwhline_set(w, 0, 0, WACS_HLINE, wd);
+	wattroff(w, A_DIM);
+	/* the last h-1 visible lines, wrapped at wd cells (not bytes: the
+	 * plots and heatmaps in the log are box-drawing and braille), and
+	 * between words where a line has spaces */
+	int idx = t->nlines - 1 - t->scroll;
+	int y = h - 1;
+	while (idx >= 0 && y >= 1 && wd > 0) {
+		const LogLine *l = &t->lines[(t->first + idx) % LOG_MAX];
+		int rows = 0;	/* wrapped at word breaks where there are any */
+		for (const char *p = l->text; rows == 0 || *p; rows++)
+			p += grid_text_wrap(p, wd);
+		const char *p = l->text;
+		for (int k = 0; k < rows; k++) {	/* top row first: y counts down */
+			size_t n = grid_text_wrap(p, wd);
+			int row = y - (rows - 1 - k);
+			if (row >= 1) {
+				if (l->error)
+					wattron(w, t->colors == GRID_MONO ? A_BOLD
+									 : COLOR_PAIR(1 + GRID_RED * GRID_COLOR_COUNT) | A_BOLD);
+				mvwaddnstr(w, row, 0, p, (int)n);
+				wattroff(w, A_BOLD | COLOR_PAIR(1 + GRID_RED * GRID_COLOR_COUNT));
+			}
+			p += n;
+		}
+		y -= rows;
+		idx--;
+	}
+	if (t->scroll)
+		mvwprintw(w, 0, wd - 24 > 0 ? wd - 24 : 0, " scrolled up %d (PgDn) ", t->scroll);
+	wnoutrefresh(w);
+}
+
+static void draw_all_inner(Tui *t);
+
+void draw_all(Tui *t)
+{
+	double t0 = tui_now();
+	draw_all_inner(t);
+	t->draw_seconds += tui_now() - t0;
+	t->draws++;
+}
+
+static void draw_all_inner(Tui *t)
+{
+	if (t->too_small) {
+		erase();
+		char msg[128];
+		snprintf(msg, sizeof msg, "terminal too small: %dx%d, rnnlab needs %dx%d", t->cols, t->rows, MIN_COLS, MIN_ROWS);
+		mvaddnstr(t->rows / 2 > 0 ? t->rows / 2 - 1 : 0, 0, msg, t->cols);
+		wnoutrefresh(stdscr);
+		rlb_redisplay();
+		doupdate();
+		t->dirty = 0;
+		t->last_draw = tui_now();
+		return;
+	}
+	draw_status(t);
+	draw_tabs(t);
+	draw_pane(t);
+	draw_log(t);
+	rlb_redisplay();	/* last: the cursor belongs to the prompt */
+	doupdate();
+	t->dirty = 0;
+	t->last_draw = tui_now();
+}
+
+/* ---- host callbacks ---- */

@@ -1,0 +1,72 @@
+/* tui_priv.h — what the workbench's two halves share: tui.c (the loop,
+ * keys, scripts, the host) and tui_draw.c (the windows and what they show). */
+#ifndef RNNLAB_TUI_PRIV_H
+#define RNNLAB_TUI_PRIV_H
+
+#include <stdio.h>
+
+#include <curses.h>
+
+#include "rlbridge.h"
+#include "session.h"
+#include "views.h"
+
+#define MIN_COLS 80
+#define MIN_ROWS 24
+#define LOG_MAX 4000
+#define SCRIPT_DEPTH 8
+#define REDRAW_INTERVAL 0.2	/* seconds between pane redraws while training */
+#define SLICE 0.04		/* seconds of training per idle tick */
+
+
+typedef struct LogLine {
+	char *text;
+	int error;
+} LogLine;
+
+typedef struct Script {
+	FILE *f;
+	char *path;
+	int line;
+} Script;
+
+typedef struct Tui {
+	Session *s;
+	FILE *logf;		/* --log: every log line also goes here */
+	WINDOW *status, *tabs, *pane, *log, *prompt;
+	int rows, cols, too_small;
+	Pane pane_kind;
+	int welcome;		/* the first screen, until a command runs */
+	int help;
+	Grid *grid;
+	GridColors colors;
+	int ascii;
+	LogLine lines[LOG_MAX];
+	int nlines, first;	/* ring */
+	int scroll;		/* lines up from the bottom */
+	int paused;
+	int waiting_key;	/* a lesson's pause */
+	int dirty;
+	double last_draw;
+	int gate_pick;		/* gates pane on a small screen: which map */
+	Script scripts[SCRIPT_DEPTH];
+	int nscripts;
+	double rho[MODEL_MAX_LAYERS * 4];
+	unsigned long rho_gen;	/* the weights rho was computed from */
+	double rho_time;
+	int quit;
+	RlBridge rl;
+	double draw_seconds, train_seconds;	/* RNNLAB_STATS: the live view's cost */
+	long draws;
+} Tui;
+
+/* Seconds on the monotonic clock. */
+double tui_now(void);
+
+/* The windows: made for the terminal's size (layout), freed. */
+void layout(Tui *t);
+void destroy_windows(Tui *t);
+/* Draw what changed (everything when t->dirty). */
+void draw_all(Tui *t);
+
+#endif
