@@ -227,6 +227,10 @@ check "compare flow: three cells on one plot" 0 "||dL/dh_t|| (top layer) of the 
 check "compare flow: labelled apart" 0 "rnn act=tanh .* lstm .* GRU at init" "$tmp/out"
 check "compare log" 0 "validation loss of the runs on adding" "$tmp/out"
 check "runs: numbered, named without quotes" 0 "^   3  GRU at init .*(current)" "$tmp/out"
+"$bin" -c "data adding T=20 n=100; set log_every=0; model gru hidden=8; train 2; gates unit=max; gates unit=8" \
+	>"$tmp/out" 2>&1; st=$?
+check "gates unit=max: one unit's gates as lines" 1 "gru unit [0-7] (most open z), layer 0 of 1, sequence 0: its gates" "$tmp/out"
+check "gates unit=8 of 8 units: one line saying the range" 1 "gates: unit must be from 0 to 7 or max, got 8" "$tmp/out"
 
 # Text from a lesson or a file never reaches the terminal raw (issue 16, item
 # 13): ESC, BEL and C1 controls (U+009B as UTF-8 is a CSI) in a say, a run's

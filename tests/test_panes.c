@@ -11,7 +11,10 @@
  *   - gates: each drawn cell of a gate map has the colour of the mean of
  *     the trace's gate values it covers;
  *   - train: the plotted loss, validation loss and gradient norm at each
- *     step are the numbers the progress lines printed.
+ *     step are the numbers the progress lines printed;
+ *   - compare: each run's curve is that run's recorded flow or history;
+ *   - gates unit=K|max: the lines are the unit's trace values, and max is
+ *     the unit whose forget gate is most open, found here again.
  */
 #include "sessionutil.h"
 
@@ -340,6 +343,67 @@ static void test_compare(void **state)
 	session_free(s);
 }
 
+/* ---- gates unit=K|max: one unit's values, and the unit max picks ---- */
+
+static void test_unit_lines(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < NSETUPS; k++) {
+		Session *s = new_session();
+		ok(s, setups[k]);
+		const Cells *cl = learner_cells(s->lr);
+		const Model *m = cl->m;
+		const Trace *tr = cl->t->tr;
+		const int L = m->cfg.layers, H = m->cfg.hidden, G = m->gates, T = tr->T, B = tr->B;
+		const int layer = L - 1, b = B - 1;
+		const LayerTrace *lt = &tr->lt[layer];
+		/* max: the unit whose forget (lstm f, gru z) gate is most open over
+		 * the sequence; rnn: the largest mean |h| */
+		int want = 0;
+		double best = -1;
+		for (int j = 0; j < H; j++) {
+			double sum = 0;
+			for (int t = 0; t < T; t++)
+				sum += m->cfg.cell == CELL_RNN ? fabs(lt->h[(size_t)(t + 1) * B * H + (size_t)b * H + j])
+							       : lt->act[(size_t)t * B * G * H + (size_t)b * G * H + (size_t)H + j];
+			if (sum > best) {
+				best = sum;
+				want = j;
+			}
+		}
+		ViewOpts o = { .layer = layer, .sample = b, .unit = VIEW_UNIT_MAX };
+		int unit;
+		Err e;
+		assert_int_equal(view_unit(s, &o, &unit, &e), 0);
+		assert_int_equal(unit, want);
+		/* the lines of that unit are the trace's values */
+		ViewLines V;
+		assert_int_equal(view_lines(s, VIEW_GATES, &o, &V, &e), 0);
+		const int want_n = m->cfg.cell == CELL_RNN ? 1 : G + 1;
+		assert_int_equal(V.nser, want_n);
+		for (int i = 0; i < V.nser; i++) {
+			assert_int_equal(V.ser[i].n, T);
+			for (int t = 0; t < T; t++) {
+				double v;
+				if (i < G && m->cfg.cell != CELL_RNN)
+					v = lt->act[(size_t)t * B * G * H + (size_t)b * G * H + (size_t)i * H + unit];
+				else if (m->cfg.cell == CELL_LSTM)
+					v = lt->c[(size_t)(t + 1) * B * H + (size_t)b * H + unit];
+				else
+					v = lt->h[(size_t)(t + 1) * B * H + (size_t)b * H + unit];
+				if (V.ser[i].y[t] != v)
+					fail_msg("%s: %s at t=%d: plotted %g, trace %g", setups[k], V.ser[i].name, t + 1,
+						 V.ser[i].y[t], v);
+			}
+		}
+		assert_non_null(strstr(V.title, "layer"));
+		view_lines_done(&V);
+		o.unit = H + 1;	/* unit H: one past the last */
+		assert_int_not_equal(view_lines(s, VIEW_GATES, &o, &V, &e), 0);
+		session_free(s);
+	}
+}
+
 /* ---- the gates pane: each cell is the mean of what it covers ---- */
 
 static void test_gate_maps(void **state)
@@ -394,6 +458,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_gate_maps),
 		cmocka_unit_test(test_train_pane),
 		cmocka_unit_test(test_compare),
+		cmocka_unit_test(test_unit_lines),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, remove_dir);
 }

@@ -151,10 +151,23 @@ keys L
 check "L on the train pane: the loss on a log scale" "loss on a log scale; L: linear"
 keys "plot loss" Enter
 check "plot loss in the workbench: the train pane, linear again" "L: loss on a log scale)"
+keys "gates unit=max" Enter
+check "gates unit=max: the most open forget gate's unit, as lines" "lstm unit [0-9]* (most open f), layer 0 of 1, sequence 0"
+check "the gates pane says the layer and sequence shown" "layer 0/1 \[ \]   sequence 0/"
+keys Down
+check "Down: the next unit's lines" "lstm unit [0-9]*, layer 0 of 1"
+keys u
+check "u: back to the heatmaps" "g: next gate   u: one unit's lines"
+keys u
+check "u: a unit's lines again" "unit Up/Down   u: heatmaps"
 keys "step t=5 unit=2" Enter
 check "step t=N opens the step pane there" "lstm  t=5 of .*unit 2/24"
 keys Right
 check "and the arrows go on from there" "lstm  t=6 of .*unit 2/24"
+keys End
+check "End: the last step" "lstm  t=40 of 40"
+keys Home
+check "Home: the first step" "lstm  t=1 of 40"
 keys F2
 
 # ---- errors stay one line and change nothing ----

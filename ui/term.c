@@ -64,6 +64,15 @@ void term_start(void)
 	cbreak();
 	noecho();
 	nonl();
+	/* Home and End as terminals send them whatever their terminfo entry
+	 * says (an xterm entry inside tmux or screen gets \E[1~ and \E[4~) */
+	static const struct { const char *seq; int key; } alt[] = {
+		{ "\033[1~", KEY_HOME }, { "\033[4~", KEY_END }, { "\033[H", KEY_HOME }, { "\033[F", KEY_END },
+		{ "\033OH", KEY_HOME }, { "\033OF", KEY_END }, { "\033[7~", KEY_HOME }, { "\033[8~", KEY_END },
+	};
+	for (size_t i = 0; i < sizeof alt / sizeof *alt; i++)
+		if (key_defined(alt[i].seq) <= 0)
+			define_key(alt[i].seq, alt[i].key);
 }
 
 void term_end(void)

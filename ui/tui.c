@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -299,6 +300,8 @@ static int step_keys(Tui *t, int key, wint_t ch, int is_key)
 		switch (key) {
 		case KEY_LEFT: c->t--; break;
 		case KEY_RIGHT: c->t++; break;
+		case KEY_HOME: c->t = 0; break;
+		case KEY_END: c->t = INT_MAX; break;	/* clamped to the last step */
 		case KEY_UP: c->unit--; break;
 		case KEY_DOWN: c->unit++; break;
 		default: return 0;
@@ -371,7 +374,7 @@ static void handle_input(Tui *t, int r, wint_t ch)
 		}
 		/* the panes, help, scrolling and the panes' own keys work as
 		 * usual (below); typing does not start a command */
-		if (!is_key && (!ch || !strchr("g[]<>?LC", (int)ch)))
+		if (!is_key && (!ch || !strchr("g[]<>?LCu", (int)ch)))
 			return;
 	}
 	if (t->help && !(is_key && key >= KEY_F(2) && key <= KEY_F(7))) {
@@ -429,6 +432,17 @@ static void handle_input(Tui *t, int r, wint_t ch)
 		if (t->pane_kind == PANE_GATES && !is_key && ch == 'g') {
 			t->gate_pick++;
 			t->dirty = 1;
+			return;
+		}
+		if (t->pane_kind == PANE_GATES && !is_key && ch == 'u') {	/* heatmaps <-> one unit's lines */
+			s->gates_unit = !s->gates_unit;
+			t->dirty = 1;
+			return;
+		}
+		if (t->pane_kind == PANE_GATES && is_key && s->gates_unit && (key == KEY_UP || key == KEY_DOWN)) {
+			if (s->gates_unit == VIEW_UNIT_MAX)	/* from the unit max picked */
+				s->gates_unit = 1;
+			step_keys(t, key, ch, is_key);
 			return;
 		}
 		if ((t->pane_kind == PANE_STEP || !is_key) && step_keys(t, key, ch, is_key))

@@ -215,10 +215,10 @@ static void draw_help(Tui *t, int w, int h)
 		"Esc, Ctrl-C           stop training after this step (the model is kept)",
 		"PgUp, PgDn            scroll the log",
 		"Space, Enter          go on at a lesson's pause (other keys still work)",
-		"step pane             Left/Right: t  Up/Down: unit  [ ]: layer  < >: sequence",
-		"gates pane            [ ]: layer   < >: sequence   g: next gate",
-		"Tab                   complete commands, keys, values, datasets, paths",
-		"Up/Down, Ctrl-R       history, reverse search",
+		"step pane             Left/Right Home/End: t  Up/Down: unit  [ ]: layer  < >: seq",
+		"gates pane            [ ] < >  g: next gate  u: one unit's lines (Up/Down)",
+		"train, compare panes  L: log scale   C (compare): loss, val, grad, flow",
+		"Tab; Up/Down, Ctrl-R  complete (commands, values, paths); history, search",
 		"break, rewind         stop when a condition holds; go back (help break)",
 		"quit                  leave",
 	};
@@ -278,6 +278,27 @@ static int draw_train(Tui *t, Grid *g, int w, int h, Err *e)
 	return 0;
 }
 
+/* The gates pane: a line naming the layer, sequence (and unit) shown and
+ * the keys that move them, then the heatmaps or one unit's lines. */
+static int draw_gates(Tui *t, Grid *g, int w, int h, Err *e)
+{
+	Session *s = t->s;
+	const Cells *c = learner_cells(s->lr);
+	ViewOpts o = { .ascii = t->ascii, .colors = t->colors, .layer = s->cur.layer, .sample = s->cur.sample,
+		       .pick = t->gate_pick };
+	if (s->gates_unit)
+		o.unit = s->gates_unit == VIEW_UNIT_MAX ? VIEW_UNIT_MAX : s->cur.unit + 1;
+	int rc = view_draw(s, VIEW_GATES, &o, g, 0, 1, w, h - 1, e);
+	if (rc || !c)
+		return rc;
+	char head[200];
+	snprintf(head, sizeof head, "layer %d/%d [ ]   sequence %d/%d < >   %s", s->cur.layer, c->m->cfg.layers,
+		 s->cur.sample, c->t->tr ? c->t->tr->B : 0, o.unit ? "unit Up/Down   u: heatmaps"
+								   : "g: next gate   u: one unit's lines");
+	grid_text_fit(g, 1, 0, w - 2, head, grid_style(GRID_DEFAULT, GRID_DIM), t->ascii);
+	return 0;
+}
+
 static void draw_pane(Tui *t)
 {
 	Session *s = t->s;
@@ -310,13 +331,9 @@ static void draw_pane(Tui *t)
 			}
 			break;
 		}
-		case PANE_GATES: {
-			o.layer = s->cur.layer;
-			o.sample = s->cur.sample;
-			o.pick = t->gate_pick;
-			rc = view_draw(s, VIEW_GATES, &o, g, 0, 0, w, h, &e);
+		case PANE_GATES:
+			rc = draw_gates(t, g, w, h, &e);
 			break;
-		}
 		case PANE_STEP:
 			rc = stepview_draw(s, &s->cur, t->ascii, t->colors, g, 1, 0, w - 1, h, &e);
 			break;

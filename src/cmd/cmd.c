@@ -21,7 +21,7 @@ static const char *const break_words[] = { "grad", "loss", "val", "gate", "sat",
 static const char *const step_words[] = { "t=", "layer=", "sample=", "unit=", NULL };
 static const char *const journal_words[] = { "save", "show", NULL };
 static const char *const history_words[] = { "save", NULL };
-static const char *const gates_words[] = { "layer=", "sample=", NULL };
+static const char *const gates_words[] = { "layer=", "sample=", "unit=", "unit=max", NULL };
 static const char *const generate_words[] = { "temp=", "prime=", NULL };
 
 static const Command commands[] = {
@@ -75,9 +75,13 @@ static const Command commands[] = {
 	{ "grads", cmd_grads, 0, 0, CMD_MODEL | CMD_NEEDS(CAP_TIMESTEPS), "grads", "dL/dh_t per timestep and layer, and per-parameter gradient norms",
 	  "From the last training step (or one forward+backward on a training batch when there was none).",
 	  COMP_NONE, NULL },
-	{ "gates", cmd_gates, 0, 2, CMD_MODEL | CMD_NEEDS(CAP_TIMESTEPS), "gates [layer=K] [sample=B]",
-	  "gate activations of the last step as heatmaps (units x time)",
-	  "In the workbench it opens the gates pane (F4) on that layer and sequence; elsewhere it prints.",
+	{ "gates", cmd_gates, 0, 3, CMD_MODEL | CMD_NEEDS(CAP_TIMESTEPS), "gates [layer=K] [sample=B] [unit=J|max]",
+	  "gate activations of the last step: heatmaps (units x time), or one unit's lines",
+	  "unit=J draws unit J's gates as lines over t (lstm i f g o and c, gru r z n and h, rnn h);\n"
+	  "  unit=max picks the unit whose forget gate (lstm f, gru z) is most open over the sequence,\n"
+	  "  the one that carries the memory (rnn: the largest mean |h_t|).  In the workbench it opens\n"
+	  "  the gates pane (F4) on that layer, sequence and unit (u there switches heatmaps and a\n"
+	  "  unit's lines; Up/Down pick the unit); elsewhere it prints.",
 	  COMP_WORDS, gates_words },
 	{ "plot", cmd_plot, 1, 10, 0, "plot loss|grad|lr|flow|sat|gates|h|compare [log] [--svg FILE [force]]",
 	  "plot a training curve, the gradient flow or the gates", 

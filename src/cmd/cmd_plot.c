@@ -34,9 +34,12 @@ static int show_view(Session *s, ViewKind v, const ViewOpts *o, int rows, const 
 	grid_free(g);
 	if (rc)
 		return rc;
-	if (v == VIEW_GATES) {	/* the pane shows the layer and sequence asked for */
+	if (v == VIEW_GATES) {	/* the pane shows the layer, sequence and unit asked for */
 		s->cur.layer = o->layer;
 		s->cur.sample = o->sample;
+		s->gates_unit = o->unit;
+		if (o->unit)
+			view_unit(s, o, &s->cur.unit, e);
 	}
 	return s->host.view(s->host.ctx, s, pane, e);
 }
@@ -48,19 +51,23 @@ static void opts_init(const Session *s, ViewOpts *o)
 	o->colors = s->host.color ? GRID_COLORS_8 : GRID_MONO;
 }
 
-/* layer=K sample=B from words[from..argc) */
+/* layer=K sample=B unit=J|max from words[from..argc) */
 static int parse_pick(int argc, const Word *argv, int from, ViewOpts *o, Err *e)
 {
 	int rc;
 	for (int i = from; i < argc; i++) {
 		if (!argv[i].key)
-			return err_set(e, ERR_INVAL, "unexpected '%s' (keys: layer=K, sample=B)", argv[i].text);
+			return err_set(e, ERR_INVAL, "unexpected '%s' (keys: layer=K, sample=B, unit=J|max)", argv[i].text);
 		if (!strcmp(argv[i].key, "layer"))
 			rc = arg_int("layer", argv[i].value, 0, MODEL_MAX_LAYERS - 1, &o->layer, e);
 		else if (!strcmp(argv[i].key, "sample"))
 			rc = arg_int("sample", argv[i].value, 0, 1 << 20, &o->sample, e);
-		else
-			rc = err_set(e, ERR_INVAL, "unknown key '%s' (keys: layer, sample)", argv[i].key);
+		else if (!strcmp(argv[i].key, "unit") && !strcmp(argv[i].value, "max"))
+			o->unit = VIEW_UNIT_MAX;
+		else if (!strcmp(argv[i].key, "unit") && !(rc = arg_int("unit", argv[i].value, 0, 65535, &o->unit, e)))
+			o->unit++;
+		else if (strcmp(argv[i].key, "unit"))
+			rc = err_set(e, ERR_INVAL, "unknown key '%s' (keys: layer, sample, unit)", argv[i].key);
 		if (rc)
 			return rc;
 	}
@@ -167,5 +174,5 @@ int cmd_gates(Session *s, int argc, const Word *argv, Err *e)
 		return rc;
 	const Model *m = learner_cells(s->lr)->m;	/* the dispatcher checked CAP_TIMESTEPS */
 	int n = m->gates + (m->cfg.cell == CELL_LSTM) + (m->cfg.cell == CELL_RNN);
-	return show_view(s, VIEW_GATES, &o, 12 * n, "gates", e);
+	return show_view(s, VIEW_GATES, &o, o.unit ? 20 : 12 * n, "gates", e);
 }

@@ -161,6 +161,8 @@ struct Session {
 	int hold_resume;	/* the held batch is next: apply its update without asking */
 	StepCursor cur;		/* the stepper's position */
 	int loss_logy;		/* the train pane's loss on a log scale (plot loss log) */
+	int gates_unit;		/* the gates pane: views.h VIEW_UNIT_NONE (heatmaps), or
+				 * one unit's lines (VIEW_UNIT_MAX: the most open; else cur.unit) */
 	struct {		/* what the compare pane (F6) shows: the last compare asked */
 		int what;	/* views.h CompareWhat */
 		int logy;

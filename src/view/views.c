@@ -131,6 +131,106 @@ static int compare_lines(const Session *s, const ViewOpts *o, Lines *L, Err *e)
 	return 0;
 }
 
+/* The trace's layer and sequence o asks for, checked. */
+static int pick_trace(const Session *s, const ViewOpts *o, const LayerTrace **lt, Err *e)
+{
+	const Model *m = learner_cells(s->lr)->m;
+	const Trace *tr = learner_cells(s->lr)->t->tr;
+	if (o->layer < 0 || o->layer >= m->cfg.layers)
+		return err_set(e, ERR_INVAL, "layer must be from 0 to %d, got %d", m->cfg.layers - 1, o->layer);
+	if (o->sample < 0 || o->sample >= tr->B)
+		return err_set(e, ERR_INVAL, "sample must be from 0 to %d (the batch), got %d", tr->B - 1, o->sample);
+	*lt = &tr->lt[o->layer];
+	return 0;
+}
+
+/* Unit j's value of gate g (-1: h, -2: c) at t (0-based) in lt. */
+static double unit_at(const Model *m, const Trace *tr, const LayerTrace *lt, int b, int g, int j, int t)
+{
+	const size_t B = (size_t)tr->B, H = (size_t)m->cfg.hidden, G = (size_t)m->gates;
+	if (g == -1)
+		return lt->h[((size_t)t + 1) * B * H + (size_t)b * H + (size_t)j];
+	if (g == -2)
+		return lt->c[((size_t)t + 1) * B * H + (size_t)b * H + (size_t)j];
+	return lt->act[(size_t)t * B * G * H + (size_t)b * G * H + (size_t)g * H + (size_t)j];
+}
+
+int view_unit(const Session *s, const ViewOpts *o, int *unit, Err *e)
+{
+	int rc = need_probe(s, VIEW_GATES, e);
+	const LayerTrace *lt = NULL;
+	if (rc || (rc = pick_trace(s, o, &lt, e)))
+		return rc;
+	const Model *m = learner_cells(s->lr)->m;
+	const Trace *tr = learner_cells(s->lr)->t->tr;
+	const int H = m->cfg.hidden;
+	if (o->unit != VIEW_UNIT_MAX) {
+		if (o->unit < 1 || o->unit > H)
+			return err_set(e, ERR_INVAL, "unit must be from 0 to %d or max, got %d", H - 1, o->unit - 1);
+		*unit = o->unit - 1;
+		return 0;
+	}
+	/* lstm f, gru z: the gate that keeps the memory; rnn: |h| */
+	const int g = m->cfg.cell == CELL_LSTM ? 1 : m->cfg.cell == CELL_GRU ? 1 : -1;
+	double best = -1;
+	for (int j = 0; j < H; j++) {
+		double sum = 0;
+		for (int t = 0; t < tr->T; t++)
+			sum += fabs(unit_at(m, tr, lt, o->sample, g, j, t));
+		if (sum > best) {
+			best = sum;
+			*unit = j;
+		}
+	}
+	return 0;
+}
+
+/* gates unit=K: one unit's gates (and c; rnn: h) as lines over t. */
+static int unit_lines(const Session *s, const ViewOpts *o, Lines *L, Err *e)
+{
+	int j, rc = view_unit(s, o, &j, e);
+	if (rc)
+		return rc;
+	const Model *m = learner_cells(s->lr)->m;
+	const Trace *tr = learner_cells(s->lr)->t->tr;
+	const LayerTrace *lt = &tr->lt[o->layer];
+	static const char *const lstm_n[] = { "i", "f", "g", "o", "c" }, *const gru_n[] = { "r", "z", "n", "h" };
+	const int cell = m->cfg.cell, T = tr->T;
+	int gs[5], ng = 0;
+	const char *const *names = cell == CELL_LSTM ? lstm_n : gru_n;
+	if (cell == CELL_RNN) {
+		gs[ng++] = -1;
+	} else {
+		for (int g = 0; g < m->gates; g++)
+			gs[ng++] = g;
+		gs[ng++] = cell == CELL_LSTM ? -2 : -1;	/* lstm c, gru h */
+	}
+	L->buf = malloc((size_t)(ng + 1) * T * sizeof(double));
+	if (!L->buf)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	double *x = L->buf;
+	for (int t = 0; t < T; t++)
+		x[t] = t + 1;
+	for (int k = 0; k < ng; k++) {
+		double *y = L->buf + (size_t)(k + 1) * T;
+		for (int t = 0; t < T; t++)
+			y[t] = unit_at(m, tr, lt, o->sample, gs[k], j, t);
+		snprintf(L->names[k], sizeof L->names[k], "%s", cell == CELL_RNN ? "h" : names[k]);
+		L->ser[L->nser++] = (PlotSeries){ L->names[k], x, y, T, GRID_DEFAULT };
+	}
+	snprintf(L->title, sizeof L->title, "%s unit %d%s, layer %d of %d, sequence %d: %s over t", cell_names[cell], j,
+		 o->unit == VIEW_UNIT_MAX ? (cell == CELL_RNN ? " (largest |h|)" : cell == CELL_LSTM ? " (most open f)"
+										 : " (most open z)") : "",
+		 o->layer, m->cfg.layers, o->sample, cell == CELL_RNN ? "h_t" : "its gates");
+	L->spec.title = L->title;
+	L->spec.xlabel = "t";
+	if (cell == CELL_GRU || (cell == CELL_RNN && m->cfg.act != ACT_RELU)) {	/* sigmoids and tanh */
+		L->spec.ymin = -1;
+		L->spec.ymax = 1;
+	}
+	return 0;
+}
+
 int view_lines(const Session *s, ViewKind v, const ViewOpts *o, Lines *L, Err *e)
 {
 	memset(L, 0, sizeof *L);
@@ -226,6 +326,8 @@ int view_lines(const Session *s, ViewKind v, const ViewOpts *o, Lines *L, Err *e
 	}
 	case VIEW_COMPARE:
 		return compare_lines(s, o, L, e);
+	case VIEW_GATES:
+		return unit_lines(s, o, L, e);
 	default:
 		return err_set(e, ERR_INVAL, "not a line view");
 	}
@@ -295,7 +397,7 @@ int view_maps(const Session *s, ViewKind v, const ViewOpts *o, Maps *M, Err *e)
 int view_draw(const Session *s, ViewKind v, const ViewOpts *o, Grid *g, int x, int y, int w, int h, Err *e)
 {
 	int rc;
-	if (v == VIEW_GATES || v == VIEW_H) {
+	if ((v == VIEW_GATES && o->unit == VIEW_UNIT_NONE) || v == VIEW_H) {
 		Maps M;
 		if ((rc = view_maps(s, v, o, &M, e)))
 			return rc;
@@ -334,7 +436,7 @@ int view_draw(const Session *s, ViewKind v, const ViewOpts *o, Grid *g, int x, i
 int view_svg(const Session *s, ViewKind v, const ViewOpts *o, const char *path, Err *e)
 {
 	int rc;
-	if (v == VIEW_GATES || v == VIEW_H) {
+	if ((v == VIEW_GATES && o->unit == VIEW_UNIT_NONE) || v == VIEW_H) {
 		Maps M;
 		if ((rc = view_maps(s, v, o, &M, e)))
 			return rc;

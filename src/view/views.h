@@ -35,6 +35,10 @@ extern const char *const pane_names[PANE_COUNT + 1];	/* NULL-terminated */
 typedef enum { COMPARE_AUTO, COMPARE_LOSS, COMPARE_VAL, COMPARE_GRAD, COMPARE_FLOW, COMPARE_COUNT } CompareWhat;
 extern const char *const compare_names[COMPARE_COUNT];
 
+#define VIEW_UNIT_NONE 0
+#define VIEW_UNIT_MAX (-1)	/* the most open forget (lstm) or update (gru) gate;
+				 * rnn: the largest mean |h_t| */
+
 typedef struct ViewOpts {
 	int ascii;
 	GridColors colors;
@@ -42,6 +46,8 @@ typedef struct ViewOpts {
 	int sample;		/* gates, h: which sequence of the batch */
 	int logy;		/* loss: log scale */
 	int pick;		/* gates: the map shown when only one fits */
+	int unit;		/* gates: VIEW_UNIT_NONE (heatmaps), VIEW_UNIT_MAX, or
+				 * unit k + 1: that unit's gates as lines over t */
 	CompareWhat what;	/* compare */
 	unsigned runs;		/* compare: bit i for run i + 1 (runs=...); 0: all */
 } ViewOpts;
@@ -70,6 +76,9 @@ typedef struct ViewMaps {
 	char title[5][96];
 } ViewMaps;
 int view_maps(const Session *s, ViewKind v, const ViewOpts *o, ViewMaps *M, Err *e);
+/* The unit o->unit picks (VIEW_UNIT_MAX resolved) of layer o->layer and
+ * sequence o->sample of the last step, into *unit; ERR_INVAL when out of range. */
+int view_unit(const Session *s, const ViewOpts *o, int *unit, Err *e);
 
 /* Draw view v of s into the rectangle of g.  ERR_STATE (with a message that
  * says what to do first) when there is nothing to show yet. */
