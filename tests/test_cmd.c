@@ -356,6 +356,51 @@ static void test_journal_replay(void **state)
 	session_free(s);
 }
 
+/* A `set` while training runs (the workbench, paused or not): only the
+ * settings that can change mid-run, applied from the next step; the
+ * journal splits the train around it, so its replay gives the same weights. */
+static void test_set_while_training(void **state)
+{
+	(void)state;
+	Session *s = new_session();
+	char j[256], line[700];
+	path(j, sizeof j, "midrun.lab");
+	ok(s, "set seed=3; data adding T=8 n=200; model rnn hidden=6; set batch=4 log_every=0 optim=sgd lr=0.05");
+	s->host.async_train = 1;	/* as the workbench: train starts a job */
+	ok(s, "train 10");
+	for (int i = 0; i < 4; i++)
+		session_train_slice(s, 1e-12);	/* one step each */
+	assert_int_equal(session_step(s), 4);
+	fails(s, "set batch=8", "set: batch cannot change while training runs (these can, from the next step: lr, clip, "
+	      "clip_value, momentum, beta1, beta2, alpha, eps, weight_decay, gamma, lr_min, log_every, val_every, "
+	      "checkpoint_every, teacher_forcing, pace); Esc stops the training");
+	fails(s, "model gru hidden=4", "model: training is running (Esc stops it; set lr, clip and the like apply from "
+	      "the next step); model changes the session");
+	ok(s, "set lr=0.2 clip=1");
+	for (int i = 0; i < 3; i++)
+		session_train_slice(s, 1e-12);
+	ok(s, "set lr=0.01");
+	while (session_train_slice(s, 0) > 0)
+		;
+	assert_int_equal(session_step(s), 10);
+	s->host.async_train = 0;
+	ok(s, "journal");
+	has("train 4\n");
+	has("set lr=0.2 clip=1\n");
+	has("train 3\n");
+	has("set lr=0.01\n");
+	has("train 3\n");
+	snprintf(line, sizeof line, "journal save %s", j);
+	ok(s, line);
+	Session *r = new_session();
+	snprintf(line, sizeof line, "run %s", j);
+	ok(r, line);
+	assert_int_equal(session_step(r), 10);
+	assert_memory_equal(cur_model(r)->params, cur_model(s)->params, cur_model(s)->nparam * sizeof(float));
+	session_free(r);
+	session_free(s);
+}
+
 static void test_history_csv_and_generate(void **state)
 {
 	(void)state;
@@ -502,6 +547,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_import_errors),
 		cmocka_unit_test(test_load_damaged),
 		cmocka_unit_test(test_journal_replay),
+		cmocka_unit_test(test_set_while_training),
 		cmocka_unit_test(test_history_csv_and_generate),
 		cmocka_unit_test(test_lesson_commands),
 		cmocka_unit_test(test_hold_tbptt),

@@ -129,6 +129,21 @@ keys "train 100000" Enter
 check "training again" "TRAINING"
 keys C-c
 check "Ctrl-C stops too" "train: stopped at step"
+# the pace of a live demo: at most N steps a second, one step at a time while paused
+keys "set pace=4" Enter "train 40" Enter
+check "set pace=4: the status says the pace" "TRAINING [0-9]*/40 at 4/s"
+sleep 1
+check_not "at 4 steps a second, not 40 in a second" "TRAINING [1-3][0-9]/40\|TRAINING 40/40"
+keys p
+check "paused, n offered" "PAUSED [0-9]*/40 (n: one step)"
+n0=$(screen | sed -n 's/.*PAUSED \([0-9]*\)\/40.*/\1/p' | head -1)
+keys n
+check "n: exactly one step, still paused" "PAUSED $((n0 + 1))/40"
+keys "set clip=0" Enter
+check_not "set clip while paused is taken" "set: clip cannot change"
+keys "set batch=4" Enter
+check "set batch while training: one line naming what can change" "batch cannot change while training runs (these can"
+keys Escape "set pace=0" Enter
 keys "model show" Enter
 check "the model is intact and the prompt answers" "rnn.weight_hh_l0"
 keys "gates" Enter

@@ -417,6 +417,11 @@ static void handle_input(Tui *t, int r, wint_t ch)
 		t->dirty = 1;
 		return;
 	}
+	if (empty && !is_key && ch == 'n' && s->job.left > 0 && t->paused) {	/* one step, still paused */
+		session_train_slice(s, ONE_STEP);
+		t->dirty = 1;
+		return;
+	}
 	if (empty && !is_key && ch == 'p' && s->job.left > 0) {
 		t->paused = !t->paused;
 		if (!t->paused) {	/* the pause does not count against tok/s */
@@ -546,13 +551,19 @@ int tui_run(const char *script, const Options *opt)
 		Session *s = t->s;
 		int training = s->job.left > 0 && !t->paused;
 		int script_ready = t->nscripts && !t->waiting_key && s->job.left <= 0;
-		wtimeout(t->prompt, training || script_ready ? 0 : 100);
+		/* set pace=N: a step at most every 1/N s; keys are answered between */
+		double wait = training && s->set.pace ? t->pace_next - tui_now() : 0;
+		wtimeout(t->prompt, wait > 0 ? (int)(wait * 1000) + 1 : training || script_ready ? 0 : 100);
 		wint_t ch;
 		int r = t->prompt ? wget_wch(t->prompt, &ch) : ERR;
 		if (r != ERR) {
 			handle_input(t, r, ch);
 			doupdate();	/* Readline's redisplay only stages the prompt */
-		} else if (training) {
+		} else if (training && s->set.pace && tui_now() >= t->pace_next) {
+			t->pace_next = fmax(t->pace_next, tui_now()) + 1.0 / s->set.pace;
+			session_train_slice(s, ONE_STEP);
+			t->dirty = 1;
+		} else if (training && !s->set.pace) {
 			double t0 = tui_now();
 			session_train_slice(s, SLICE);
 			t->train_seconds += tui_now() - t0;

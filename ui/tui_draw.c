@@ -79,9 +79,12 @@ static void draw_status(Tui *t)
 	int drop[NF], nf = 0;
 #define FIELD(pri, ...) (snprintf(f[nf], sizeof f[nf], __VA_ARGS__), drop[nf++] = (pri))
 	FIELD(0, " rnnlab");
-	if (s->job.left > 0)
-		FIELD(0, " │ %s %ld/%ld", t->paused ? "PAUSED" : "TRAINING", s->job.total - s->job.left,
-		      s->job.total);
+	if (s->job.left > 0 && t->paused)
+		FIELD(0, " │ PAUSED %ld/%ld (n: one step)", s->job.total - s->job.left, s->job.total);
+	else if (s->job.left > 0 && s->set.pace)
+		FIELD(0, " │ TRAINING %ld/%ld at %d/s", s->job.total - s->job.left, s->job.total, s->set.pace);
+	else if (s->job.left > 0)
+		FIELD(0, " │ TRAINING %ld/%ld", s->job.total - s->job.left, s->job.total);
 	else if (t->waiting_key)
 		FIELD(0, " │ Space goes on");
 	FIELD(1, " │ %s", s->lr ? s->lr->brief : "no model");
@@ -211,7 +214,7 @@ static void draw_help(Tui *t, int w, int h)
 	static const char *const keys[] = {
 		"F1 or ? (empty line)  this help; any key closes it",
 		"F2..F7, view NAME     panes: train, flow, gates, step, compare, attention",
-		"p (empty line)        pause / resume training",
+		"p, n (empty line)     pause / resume training; n: one step while paused",
 		"Esc, Ctrl-C           stop training after this step (the model is kept)",
 		"PgUp, PgDn            scroll the log",
 		"Space, Enter          go on at a lesson's pause (other keys still work)",

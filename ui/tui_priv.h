@@ -17,6 +17,7 @@
 #define SCRIPT_DEPTH 8
 #define REDRAW_INTERVAL 0.2	/* seconds between pane redraws while training */
 #define SLICE 0.04		/* seconds of training per idle tick */
+#define ONE_STEP 1e-12		/* a slice that ends after its first step */
 
 
 typedef struct LogLine {
@@ -45,6 +46,7 @@ typedef struct Tui {
 	int nlines, first;	/* ring */
 	int scroll;		/* lines up from the bottom */
 	int paused;
+	double pace_next;	/* set pace=N: when the next step may run */
 	int waiting_key;	/* a lesson's pause */
 	int dirty;
 	double last_draw;

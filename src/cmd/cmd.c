@@ -1,5 +1,6 @@
 /* cmd.c — the command table, dispatch, help and completion. */
 #include "cmd.h"
+#include "settings.h"
 #include "views.h"
 
 #include <dirent.h>
@@ -229,6 +230,16 @@ const Command *cmd_find(const char *name)
 	return NULL;
 }
 
+static void journal_line(Session *s, const char *line)
+{
+	char **j = realloc(s->journal, (size_t)(s->njournal + 1) * sizeof *j);
+	if (!j)
+		return;
+	s->journal = j;
+	if ((j[s->njournal] = strdup(line)))
+		s->njournal++;
+}
+
 static void journal_add(Session *s, const Stmt *st)
 {
 	char line[2048];
@@ -245,14 +256,59 @@ static void journal_add(Session *s, const Stmt *st)
 			len += lex_quote(w->text, line + len, sizeof line - len);
 		}
 	}
-	if (len >= sizeof line)
+	if (len < sizeof line)
+		journal_line(s, line);
+}
+
+/* Only the settings that may change while training runs (SettingDef.live). */
+static int set_while_training(const Stmt *st, Err *e)
+{
+	for (int i = 1; i < st->argc; i++) {
+		const SettingDef *d = st->argv[i].key ? setting_find(st->argv[i].key) : NULL;
+		if (!d || d->live)
+			continue;	/* set itself says what is wrong with a word */
+		char live[400];
+		size_t len = 0;
+		for (int k = 0; k < setting_count() && len < sizeof live; k++)
+			if (setting_at(k)->live)
+				len += (size_t)snprintf(live + len, sizeof live - len, "%s%s", len ? ", " : "",
+							setting_at(k)->key);
+		return err_set(e, ERR_STATE, "%s cannot change while training runs (these can, from the next step: %s); "
+			       "Esc stops the training", d->key, live);
+	}
+	return 0;
+}
+
+/* A `set` while a train job runs, in the journal as it happened: the job's
+ * `train N` entry becomes the steps done so far (train D), then the set,
+ * then the steps still to go, so that replaying the journal repeats the run. */
+static void journal_split_job(Session *s, const Stmt *set)
+{
+	TrainJob *j = &s->job;
+	const long done = j->total - j->left - j->journal_base;
+	if (j->journal_at < 0 || j->journal_at >= s->njournal || strncmp(s->journal[j->journal_at], "train", 5)) {
+		journal_add(s, set);	/* not a job this journal started */
 		return;
-	char **j = realloc(s->journal, (size_t)(s->njournal + 1) * sizeof *j);
-	if (!j)
-		return;
-	s->journal = j;
-	if ((j[s->njournal] = strdup(line)))
-		s->njournal++;
+	}
+	char line[64];
+	if (done > 0) {
+		snprintf(line, sizeof line, "train %ld", done);
+		char *t = strdup(line);
+		if (t) {
+			free(s->journal[j->journal_at]);
+			s->journal[j->journal_at] = t;
+		}
+	} else {	/* nothing trained yet: the set comes first */
+		free(s->journal[j->journal_at]);
+		memmove(s->journal + j->journal_at, s->journal + j->journal_at + 1,
+			(size_t)(s->njournal - j->journal_at - 1) * sizeof *s->journal);
+		s->njournal--;
+	}
+	journal_add(s, set);
+	snprintf(line, sizeof line, "train %ld", j->left);
+	journal_line(s, line);
+	j->journal_at = s->njournal - 1;
+	j->journal_base = j->total - j->left;
 }
 
 int cmd_dispatch(Session *s, const Stmt *st, Err *e)
@@ -278,8 +334,12 @@ int cmd_dispatch(Session *s, const Stmt *st, Err *e)
 		return rc;
 	if ((c->flags & CMD_DATA) && !s->data)
 		return err_set(e, ERR_STATE, "no dataset yet (try: data list, then data NAME)");
-	if ((c->flags & CMD_CHANGES) && s->job.left > 0)
-		return err_set(e, ERR_STATE, "training is running (p pauses, Esc stops); %s changes the session", name);
+	const int midjob = s->job.left > 0;
+	if ((c->flags & CMD_CHANGES) && midjob &&
+	    (rc = strcmp(name, "set") ? err_set(e, ERR_STATE, "training is running (Esc stops it; set lr, clip and "
+						"the like apply from the next step); %s changes the session", name)
+				      : set_while_training(st, e)))
+		return rc;
 	rc = c->fn(s, st->argc, st->argv, e);
 	if (!rc && (c->flags & CMD_CHANGES)) {
 		/* model show / data list|info|show change nothing */
@@ -290,8 +350,14 @@ int cmd_dispatch(Session *s, const Stmt *st, Err *e)
 			    (!strcmp(name, "data") && (!strcmp(a, "list") || !strcmp(a, "info") || !strcmp(a, "show"))))
 				changes = 0;
 		}
-		if (changes)
+		if (changes && midjob)	/* train D; set ...; train N - D */
+			journal_split_job(s, st);
+		else if (changes)
 			journal_add(s, st);
+		if (changes && !strcmp(name, "train") && s->job.left > 0) {	/* async: remember its entry */
+			s->job.journal_at = s->njournal - 1;
+			s->job.journal_base = 0;
+		}
 		if (changes && !strcmp(name, "model"))
 			s->lesson_nonfinite = 0;	/* a new run */
 	}

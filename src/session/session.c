@@ -367,6 +367,7 @@ int session_train_start(Session *s, long steps, Err *e)
 	s->job.left = steps;
 	s->job.total = steps;
 	s->job.tried = 0;
+	s->job.journal_at = -1;	/* the dispatcher names its journal entry */
 	s->job.tokens = 0;
 	s->job.t_start = s->job.t_last = now();
 	s->job.first_step = session_step(s);

@@ -80,6 +80,7 @@ typedef struct Settings {
 	int val_size;		/* validation examples per pass (at most) */
 	int threads;		/* OpenBLAS threads */
 	int checkpoint_every;	/* steps between checkpoints for rewind (0 = off) */
+	int pace;		/* the workbench trains at most this many steps a second (0: full speed) */
 } Settings;
 
 /* Where the stepper looks: `step t=N ...` sets it, the step pane and its
@@ -128,6 +129,10 @@ typedef struct TrainJob {
 	 * the job is the try's error, recorded for `expect error`, not a
 	 * report that stops nothing and that expect cannot see. */
 	int tried;
+	/* its `train N` in the journal, and the steps before that entry: a
+	 * `set` while it runs splits it (train D, set ..., train N - D) */
+	int journal_at;
+	long journal_base;
 } TrainJob;
 
 struct Session {

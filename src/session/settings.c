@@ -13,34 +13,35 @@
 static const char *const bptt_names[] = { "full", "checkpoint" };
 
 static const SettingDef settings[] = {
-	{ "optim", "optimizer", optim_names, OPTIM_COUNT },
-	{ "lr", "base learning rate (the schedule scales it)", NULL, 0 },
-	{ "batch", "sequences per training step", NULL, 0 },
-	{ "loss", "loss (default: the dataset's)", loss_names, LOSS_COUNT },
-	{ "clip", "clip the gradient to this global L2 norm (0 = off)", NULL, 0 },
-	{ "clip_value", "clip each gradient entry to [-v, v] (0 = off)", NULL, 0 },
-	{ "tbptt", "truncated BPTT: K or K1,K2 (0 = full BPTT)", NULL, 0 },
-	{ "bptt", "full, or checkpoint: keep every k-th state, recompute the rest (exact)", bptt_names, 2 },
-	{ "k", "bptt=checkpoint: steps per segment (0 = about sqrt(T))", NULL, 0 },
-	{ "momentum", "momentum, nesterov: mu", NULL, 0 },
-	{ "beta1", "adam, adamw: first-moment decay", NULL, 0 },
-	{ "beta2", "adam, adamw: second-moment decay", NULL, 0 },
-	{ "alpha", "rmsprop: smoothing constant", NULL, 0 },
-	{ "eps", "adagrad, rmsprop, adam(w): denominator epsilon", NULL, 0 },
-	{ "weight_decay", "L2 penalty (adamw: decoupled decay)", NULL, 0 },
-	{ "schedule", "learning-rate schedule", sched_names, SCHED_COUNT },
-	{ "step_size", "schedule=step: decay every N steps", NULL, 0 },
-	{ "gamma", "schedule=step: decay factor", NULL, 0 },
-	{ "t_max", "schedule=cosine: steps from lr to lr_min", NULL, 0 },
-	{ "lr_min", "schedule=cosine: the floor", NULL, 0 },
-	{ "warmup", "linear warm-up steps before the schedule (0 = none)", NULL, 0 },
-	{ "seed", "seed of every random choice from here on (plus --seed-shift)", NULL, 0 },
-	{ "log_every", "progress line every N steps (0 = only at the end)", NULL, 0 },
-	{ "val_every", "validation pass every N steps (0 = only at the end)", NULL, 0 },
-	{ "val_size", "validation examples per pass", NULL, 0 },
-	{ "threads", "threads splitting each training batch (1 = none)", NULL, 0 },
-	{ "checkpoint_every", "steps between checkpoints for rewind (0 = off)", NULL, 0 },
-	{ "teacher_forcing", "seq2seq: chance the decoder reads the true previous token, else its own guess", NULL, 0 },
+	{ "optim", "optimizer", optim_names, OPTIM_COUNT, 0 },
+	{ "lr", "base learning rate (the schedule scales it)", NULL, 0, 1 },
+	{ "batch", "sequences per training step", NULL, 0, 0 },
+	{ "loss", "loss (default: the dataset's)", loss_names, LOSS_COUNT, 0 },
+	{ "clip", "clip the gradient to this global L2 norm (0 = off)", NULL, 0, 1 },
+	{ "clip_value", "clip each gradient entry to [-v, v] (0 = off)", NULL, 0, 1 },
+	{ "tbptt", "truncated BPTT: K or K1,K2 (0 = full BPTT)", NULL, 0, 0 },
+	{ "bptt", "full, or checkpoint: keep every k-th state, recompute the rest (exact)", bptt_names, 2, 0 },
+	{ "k", "bptt=checkpoint: steps per segment (0 = about sqrt(T))", NULL, 0, 0 },
+	{ "momentum", "momentum, nesterov: mu", NULL, 0, 1 },
+	{ "beta1", "adam, adamw: first-moment decay", NULL, 0, 1 },
+	{ "beta2", "adam, adamw: second-moment decay", NULL, 0, 1 },
+	{ "alpha", "rmsprop: smoothing constant", NULL, 0, 1 },
+	{ "eps", "adagrad, rmsprop, adam(w): denominator epsilon", NULL, 0, 1 },
+	{ "weight_decay", "L2 penalty (adamw: decoupled decay)", NULL, 0, 1 },
+	{ "schedule", "learning-rate schedule", sched_names, SCHED_COUNT, 0 },
+	{ "step_size", "schedule=step: decay every N steps", NULL, 0, 0 },
+	{ "gamma", "schedule=step: decay factor", NULL, 0, 1 },
+	{ "t_max", "schedule=cosine: steps from lr to lr_min", NULL, 0, 0 },
+	{ "lr_min", "schedule=cosine: the floor", NULL, 0, 1 },
+	{ "warmup", "linear warm-up steps before the schedule (0 = none)", NULL, 0, 0 },
+	{ "seed", "seed of every random choice from here on (plus --seed-shift)", NULL, 0, 0 },
+	{ "log_every", "progress line every N steps (0 = only at the end)", NULL, 0, 1 },
+	{ "val_every", "validation pass every N steps (0 = only at the end)", NULL, 0, 1 },
+	{ "val_size", "validation examples per pass", NULL, 0, 0 },
+	{ "threads", "threads splitting each training batch (1 = none)", NULL, 0, 0 },
+	{ "checkpoint_every", "steps between checkpoints for rewind (0 = off)", NULL, 0, 1 },
+	{ "teacher_forcing", "seq2seq: chance the decoder reads the true previous token, else its own guess", NULL, 0, 1 },
+	{ "pace", "the workbench trains at most N steps a second, to watch (0 = full speed)", NULL, 0, 1 },
 };
 
 int setting_count(void)
@@ -51,6 +52,14 @@ int setting_count(void)
 const SettingDef *setting_at(int i)
 {
 	return i >= 0 && i < setting_count() ? &settings[i] : NULL;
+}
+
+const SettingDef *setting_find(const char *key)
+{
+	for (int i = 0; i < setting_count(); i++)
+		if (!strcmp(settings[i].key, key))
+			return &settings[i];
+	return NULL;
 }
 
 static int parse_tbptt(const char *v, int *k1, int *k2, Err *e)
@@ -157,6 +166,8 @@ int setting_apply(const Session *s, Settings *set, TrainConfig *tc, const char *
 		rc = arg_int(key, v, 0, 1 << 30, &set->checkpoint_every, e);
 	} else if (!strcmp(key, "teacher_forcing")) {
 		rc = arg_float(key, v, 0, 1, &tc->teacher_forcing, e);
+	} else if (!strcmp(key, "pace")) {
+		rc = arg_int(key, v, 0, 1000, &set->pace, e);
 	} else {
 		char buf[600];
 		size_t n = 0;
@@ -232,6 +243,8 @@ void setting_value(const Session *s, const char *key, char *buf, size_t cap)
 		snprintf(buf, cap, "%d", set->checkpoint_every);
 	else if (!strcmp(key, "teacher_forcing"))
 		snprintf(buf, cap, "%g", tc->teacher_forcing);
+	else if (!strcmp(key, "pace"))
+		snprintf(buf, cap, "%d", set->pace);
 	else
 		snprintf(buf, cap, "?");
 }

@@ -10,7 +10,10 @@ typedef struct SettingDef {
 	const char *help;
 	const char *const *choices;	/* enum values, or NULL */
 	int nchoices;
+	int live;		/* may change while training runs: applies from the next step */
 } SettingDef;
+/* The setting called key, or NULL. */
+const SettingDef *setting_find(const char *key);
 int setting_count(void);
 const SettingDef *setting_at(int i);
 /* Apply key=value to copies of the settings and train config. */
