@@ -230,16 +230,6 @@ const Command *cmd_find(const char *name)
 	return NULL;
 }
 
-static void journal_line(Session *s, const char *line)
-{
-	char **j = realloc(s->journal, (size_t)(s->njournal + 1) * sizeof *j);
-	if (!j)
-		return;
-	s->journal = j;
-	if ((j[s->njournal] = strdup(line)))
-		s->njournal++;
-}
-
 static void journal_add(Session *s, const Stmt *st)
 {
 	char line[2048];
@@ -257,7 +247,7 @@ static void journal_add(Session *s, const Stmt *st)
 		}
 	}
 	if (len < sizeof line)
-		journal_line(s, line);
+		session_journal_push(s, line);
 }
 
 /* Only the settings that may change while training runs (SettingDef.live). */
@@ -306,7 +296,7 @@ static void journal_split_job(Session *s, const Stmt *set)
 	}
 	journal_add(s, set);
 	snprintf(line, sizeof line, "train %ld", j->left);
-	journal_line(s, line);
+	session_journal_push(s, line);
 	j->journal_at = s->njournal - 1;
 	j->journal_base = j->total - j->left;
 }

@@ -43,6 +43,18 @@ Session *session_new(const Host *host)
 	return s;
 }
 
+int session_journal_push(Session *s, const char *line)
+{
+	char **j = realloc(s->journal, (size_t)(s->njournal + 1) * sizeof *j);
+	if (!j)
+		return ERR_NOMEM;
+	s->journal = j;
+	if (!(j[s->njournal] = strdup(line)))
+		return ERR_NOMEM;
+	s->njournal++;
+	return 0;
+}
+
 void session_free(Session *s)
 {
 	if (!s)

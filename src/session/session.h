@@ -198,6 +198,8 @@ struct Session {
 
 Session *session_new(const Host *host);
 void session_free(Session *s);
+/* Append a line to the journal (copied); ERR_NOMEM, the journal as it was. */
+int  session_journal_push(Session *s, const char *line);
 
 /* Stop the running script, all of it (nested scripts too), saying why. */
 void session_script_stop(Session *s, const char *why);

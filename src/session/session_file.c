@@ -398,12 +398,8 @@ int session_file_read(Session *n, const char *path, Err *e)
 			if (!nl)
 				break;
 			*nl = '\0';
-			char **jj = realloc(n->journal, (size_t)(n->njournal + 1) * sizeof *jj);
-			if (!jj)
+			if (session_journal_push(n, p))
 				break;
-			n->journal = jj;
-			if ((jj[n->njournal] = strdup(p)))
-				n->njournal++;
 		}
 	}
 out:
