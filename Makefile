@@ -10,7 +10,7 @@
 #   make soak       30 min of batch training and 10 min of the workbench in
 #                   tmux; resident memory must stay flat (bench/soak.sh)
 #   make valgrind   memcheck over every suite, a batch and a workbench session
-#   make install    install to $(PREFIX)/bin (PREFIX=/usr/local)
+#   make install    install to $(PREFIX)/bin, lessons to $(PREFIX)/share/rnnlab (PREFIX=/usr/local)
 #   make cross      compile every source for aarch64 (CROSS=aarch64-linux-gnu-)
 #
 # Libraries are found with pkg-config. When one is missing on a Debian/Ubuntu
@@ -53,7 +53,8 @@ TEST_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null)
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wshadow -Wno-unused-parameter
-BASE    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -MMD -MP -DRNNLAB_VERSION='"$(VERSION)"'
+BASE    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -MMD -MP -DRNNLAB_VERSION='"$(VERSION)"' \
+	   -DRNNLAB_SHAREDIR='"$(PREFIX)/share/rnnlab"'
 # The gate kernels are written to be vectorised (src/core/kernels.c); -O2 alone
 # does not vectorise in GCC 12, and errno-setting libm calls block it.
 OPT     := -ftree-vectorize -fvect-cost-model=dynamic -fno-math-errno
@@ -104,6 +105,15 @@ endif
 
 .PHONY: all run test bench install clean help lessons lessons-matrix soak valgrind cross
 all: $(BIN)
+
+# The objects that hold $(PREFIX) (RNNLAB_SHAREDIR) are rebuilt when it
+# changes: the stamp holds the prefix and is rewritten when it differs.
+PREFIX_STAMP := $(B)/prefix.stamp
+ifneq ($(shell cat $(PREFIX_STAMP) 2>/dev/null),$(PREFIX))
+$(shell mkdir -p $(B) && printf '%s\n' '$(PREFIX)' >$(PREFIX_STAMP))
+endif
+$(B)/src/base/fileutil.o $(B)/src/data/data_file.o $(B)/src/session/lessons.o $(B)/tests/test_data_files.o: \
+	$(PREFIX_STAMP)
 
 # src/ sees only the core libraries: a stray curses or readline include fails here.
 $(B)/src/%.o: src/%.c
@@ -167,9 +177,14 @@ soak: $(BIN)
 valgrind: $(BIN) $(TESTS)
 	RNNLAB_BIN=./$(BIN) sh bench/valgrind.sh
 
+# The lessons and their data go to $(PREFIX)/share/rnnlab/scenarios, where
+# the binary looks (RNNLAB_SHAREDIR): `lesson 3` works from any directory.
+SHAREDIR := $(PREFIX)/share/rnnlab
 install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SHAREDIR)/scenarios/data
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/rnnlab
+	install -m 644 scenarios/*.lab $(DESTDIR)$(SHAREDIR)/scenarios
+	install -m 644 $$(find scenarios/data -maxdepth 1 -type f) $(DESTDIR)$(SHAREDIR)/scenarios/data
 
 # Compile every source for another architecture (no link: the target's
 # libraries are not here): make cross CROSS=aarch64-linux-gnu-  (Debian:

@@ -232,6 +232,15 @@ check "runs: numbered, named without quotes" 0 "^   3  GRU at init .*(current)" 
 check "gates unit=max: one unit's gates as lines" 1 "gru unit [0-7] (most open z), layer 0 of 1, sequence 0: its gates" "$tmp/out"
 check "gates unit=8 of 8 units: one line saying the range" 1 "gates: unit must be from 0 to 7 or max, got 8" "$tmp/out"
 
+# The lessons from any directory (issue 17): listed by number with their
+# titles and parts; `run 99` says which lessons there are.
+abs=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+case "$bin" in */san/*) lenv="RNNLAB_LESSONS=$(pwd)/scenarios" ;; *) lenv=X_UNUSED=1 ;; esac
+(cd "$tmp" && env "$lenv" "$abs" -c "lesson") >"$tmp/out" 2>&1; st=$?
+check "lesson lists the lessons from another directory" 0 "^  14  Compression: int8 quantization and magnitude pruning  *4 parts, ~16 min" "$tmp/out"
+(cd "$tmp" && env "$lenv" "$abs" -c "run 99") >"$tmp/out" 2>&1; st=$?
+check "run 99: which lessons there are" 1 "run: there is no lesson 99 (lessons 1 to 14; \`lesson\` lists them)" "$tmp/out"
+
 # Text from a lesson or a file never reaches the terminal raw (issue 16, item
 # 13): ESC, BEL and C1 controls (U+009B as UTF-8 is a CSI) in a say, a run's
 # name, a generated text come out as '?'.

@@ -416,7 +416,7 @@ static void test_data_find(void **state)
 	assert_string_equal(path, "scenarios/data/digits.csv");
 	assert_int_equal(data_find("nope.csv", path, sizeof path, &err), ERR_IO);
 	assert_has(err.msg, "cannot find the bundled file nope.csv in $RNNLAB_DATA (unset), ./scenarios/data");
-	assert_has(err.msg, RNNLAB_DATADIR);
+	assert_has(err.msg, RNNLAB_SHAREDIR "/scenarios/data");
 	/* $RNNLAB_DATA comes first: a broken digits file there is read and refused */
 	put("digits.csv", "0,1,2\n", -1);
 	setenv("RNNLAB_DATA", dir, 1);

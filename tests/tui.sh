@@ -239,6 +239,23 @@ keys x Enter
 check "Enter goes on" "after the pause"
 check_not "typing at a pause started no command" "x: unknown command"
 
+# ---- the lessons, from another directory: listed, started by number, in parts ----
+# (rnnlab runs in $tmp; the lessons are found beside the binary, or, for the
+# sanitizer build in build/san, where RNNLAB_LESSONS says)
+case "$bin" in */san/*) lessons_env="RNNLAB_LESSONS='$(pwd)/scenarios'" ;; *) lessons_env= ;; esac
+START_ENV=$lessons_env start 80 24
+check "the first screen lists the lessons, with their length" "1  16 min  Meet the RNN"
+check "and says how to start one" "lesson N starts one"
+keys "lesson 14" Enter
+check "lesson 14: the status names the lesson and its part" "lesson 14, part 1/4"
+check "its narration in sight, over the log" "Lesson 14: make the model small" 20
+check "the narration up to the pause" "How much worse do you expect it" 60
+keys Space
+check "Space: the next part" "lesson 14, part 2/4"
+check_not "the last part's narration is gone" "Lesson 14: make the model small"
+keys Escape
+START_ENV=
+
 # ---- SIGTERM while training: terminal restored, the session saved ----
 start 100 30
 keys "data adding T=20 n=400; model gru hidden=16; save $tmp/tui.rnnlab; train 100000000" Enter

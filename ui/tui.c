@@ -38,6 +38,7 @@
 #include "term.h"
 #include "views.h"
 
+#include "lessons.h"
 #include "tui_priv.h"
 
 double tui_now(void)
@@ -147,6 +148,29 @@ static void host_pause(void *ctx, const char *text)
 	t->waiting_key = 1;
 }
 
+void narration_clear(Tui *t)
+{
+	for (int i = 0; i < t->nnarr; i++)
+		free(t->narr[i]);
+	t->nnarr = 0;
+	t->dirty = 1;
+}
+
+static void host_say(void *ctx, const char *text)
+{
+	Tui *t = ctx;
+	if (!t->nscripts)
+		return;
+	if (t->nnarr == NARR_MAX) {	/* the oldest goes */
+		free(t->narr[0]);
+		memmove(t->narr, t->narr + 1, (NARR_MAX - 1) * sizeof *t->narr);
+		t->nnarr--;
+	}
+	if ((t->narr[t->nnarr] = strdup(text)))
+		t->nnarr++;
+	t->dirty = 1;
+}
+
 static int host_run_script(void *ctx, Session *s, const char *path, Err *e)
 {
 	Tui *t = ctx;
@@ -162,8 +186,14 @@ static int host_run_script(void *ctx, Session *s, const char *path, Err *e)
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return err_set(e, ERR_IO, "%s: %s", path, strerror(errno));
-	if (!t->nscripts)	/* the outermost script: a whole budget */
+	if (!t->nscripts) {	/* the outermost script: a whole budget; a lesson's parts */
 		session_script_begin(s);
+		LessonInfo li;
+		t->lesson_no = lesson_info(path, &li);
+		t->lesson_parts = li.parts;
+		t->lesson_part = 1;
+		narration_clear(t);
+	}
 	Script *sc = &t->scripts[t->nscripts++];
 	sc->f = f;
 	sc->path = strdup(path);
@@ -177,6 +207,8 @@ static void script_pop(Tui *t)
 	Script *sc = &t->scripts[--t->nscripts];
 	fclose(sc->f);
 	free(sc->path);
+	if (!t->nscripts)
+		t->lesson_no = 0;	/* its narration stays until the next command */
 }
 
 static void scripts_abort(Tui *t, const char *why)
@@ -249,6 +281,8 @@ static void line_entered(void *ctx, char *line)
 		log_add(t, echo, 0);
 		t->welcome = 0;
 		t->help = 0;
+		if (!t->nscripts)	/* a finished lesson's narration goes with the next command */
+			narration_clear(t);
 		t->scroll = 0;
 		frontend_clear_interrupt();
 		session_exec(t->s, line);
@@ -363,9 +397,11 @@ static void handle_input(Tui *t, int r, wint_t ch)
 		return;
 	}
 	if (t->waiting_key) {	/* a lesson's pause: Space or Enter goes on, Esc stops it */
-		if (!is_key && (ch == ' ' || ch == '\n' || ch == '\r')) {
+		if (!is_key && (ch == ' ' || ch == '\n' || ch == '\r')) {	/* the next part */
 			t->waiting_key = 0;
-			t->dirty = 1;
+			if (t->lesson_part < t->lesson_parts)
+				t->lesson_part++;
+			narration_clear(t);
 			return;
 		}
 		if (!is_key && ch == 27) {
@@ -505,6 +541,7 @@ int tui_run(const char *script, const Options *opt)
 	h.on_break = host_on_break;
 	h.view = host_view;
 	h.pause = host_pause;
+	h.say = host_say;
 	h.run_script = host_run_script;
 	h.async_train = 1;
 	h.fast = opt->fast;

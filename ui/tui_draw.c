@@ -1,6 +1,5 @@
 /* tui_draw.c — the workbench's windows and what they show: the status
  * bar, the tabs, the pane (a Grid blitted to curses), the log. */
-#include <glob.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +7,7 @@
 
 #include "blit.h"
 #include "fileutil.h"
+#include "lessons.h"
 #include "out.h"
 #include "probe.h"
 #include "stepview.h"
@@ -79,6 +79,8 @@ static void draw_status(Tui *t)
 	int drop[NF], nf = 0;
 #define FIELD(pri, ...) (snprintf(f[nf], sizeof f[nf], __VA_ARGS__), drop[nf++] = (pri))
 	FIELD(0, " rnnlab");
+	if (t->lesson_no)
+		FIELD(0, " │ lesson %d, part %d/%d", t->lesson_no, t->lesson_part, t->lesson_parts);
 	if (s->job.left > 0 && t->paused)
 		FIELD(0, " │ PAUSED %ld/%ld (n: one step)", s->job.total - s->job.left, s->job.total);
 	else if (s->job.left > 0 && s->set.pace)
@@ -166,18 +168,6 @@ static void grid_message(Grid *g, int w, int h, const char *msg, const char *hin
 }
 
 /* The lessons found beside us, for the first screen. */
-static int list_lessons(char names[][160], int max)
-{
-	glob_t g;
-	int n = 0;
-	if (glob("scenarios/*.lab", 0, NULL, &g) == 0) {
-		for (size_t i = 0; i < g.gl_pathc && n < max; i++)
-			snprintf(names[n++], 160, "%s", g.gl_pathv[i]);
-		globfree(&g);
-	}
-	return n;
-}
-
 static void draw_welcome(Tui *t, int w, int h)
 {
 	Grid *g = t->grid;
@@ -187,16 +177,30 @@ static void draw_welcome(Tui *t, int w, int h)
 	int y = 1;
 	grid_text(g, 2, y++, "rnnlab — watch gradients vanish and explode", bold);
 	y++;
-	char lessons[24][160];
-	int n = list_lessons(lessons, 24);
+	static LessonInfo ls[LESSONS_MAX];
+	int n = lessons_list(ls, LESSONS_MAX);
 	if (n) {
-		grid_text(g, 2, y++, "Lessons (start one with:  run scenarios/NAME.lab)", grid_style(GRID_DEFAULT, 0));
-		for (int i = 0; i < n && y < h - 5; i++) {
-			char line[4096];
-			snprintf(line, sizeof line, "  %s", lessons[i]);
-			grid_text(g, 2, y++, line, acc);
+		grid_text(g, 2, y++, "Lessons: lesson N starts one (run N too); lesson lists them", grid_style(GRID_DEFAULT, 0));
+		/* the rows left above "build a model yourself" (5 rows and a gap);
+		 * two columns when one does not hold them and the pane is wide;
+		 * what does not fit is counted in the last cell */
+		int rows = h - y - 6, cols = n > rows && w >= 110 ? 2 : 1;
+		if (rows < 2)
+			rows = 2;
+		const int cells = rows * cols, show = n <= cells ? n : cells - 1;
+		const int per = (n <= cells ? n + cols - 1 : cells) / cols, cw = (w - 4) / cols;
+		for (int i = 0; i < show; i++) {
+			char line[200];
+			snprintf(line, sizeof line, "%3d  %2d min  %s", ls[i].number, ls[i].parts * LESSON_MINUTES_PER_PART,
+				 ls[i].title);
+			grid_text_fit(g, 2 + i / per * cw, y + i % per, cw - 1, line, acc, t->ascii);
 		}
-		y++;
+		if (show < n) {
+			char more[80];
+			snprintf(more, sizeof more, "     (%d more: type lesson)", n - show);
+			grid_text_fit(g, 2 + show / per * cw, y + show % per, cw - 1, more, dim, t->ascii);
+		}
+		y += per + 1;
 	}
 	grid_text(g, 2, y++, "Or build a model yourself:", grid_style(GRID_DEFAULT, 0));
 	grid_text(g, 4, y++, "data adding T=50", acc);
@@ -302,6 +306,49 @@ static int draw_gates(Tui *t, Grid *g, int w, int h, Err *e)
 	return 0;
 }
 
+/* A lesson's narration since its last pause, at the foot of the pane under
+ * a rule, wrapped at words, the newest lines kept when it does not fit in
+ * half the pane: the rows it takes, and the drawing. */
+static int narration_rows(const Tui *t, int w, int h)
+{
+	int rows = 0, cap = h / 2;
+	for (int i = 0; i < t->nnarr; i++)
+		for (const char *p = t->narr[i]; *p; rows++)
+			p += grid_text_wrap(p, w - 2);
+	if (rows > cap - 1)
+		rows = cap - 1;
+	return rows < 1 ? 0 : rows + 1;
+}
+
+static void draw_narration(Tui *t, Grid *g, int w, int h)
+{
+	const int rows = narration_rows(t, w, h) - 1;
+	if (rows < 1)
+		return;
+	const int top = h - rows;
+	for (int x = 0; x < w; x++)
+		grid_put(g, x, top - 1, t->ascii ? '-' : 0x2504, grid_style(GRID_DEFAULT, GRID_DIM));
+	/* bottom up: the newest line last */
+	int y = h - 1;
+	for (int i = t->nnarr - 1; i >= 0 && y >= top; i--) {
+		int n = 0;
+		for (const char *p = t->narr[i]; *p; n++)
+			p += grid_text_wrap(p, w - 2);
+		const char *p = t->narr[i];
+		for (int k = 0; k < n; k++) {
+			size_t len = grid_text_wrap(p, w - 2);
+			int row = y - (n - 1 - k);
+			if (row >= top) {
+				char buf[1100];
+				snprintf(buf, sizeof buf, "%.*s", (int)len, p);
+				grid_text(g, 1, row, buf, grid_style(GRID_DEFAULT, GRID_BOLD));
+			}
+			p += len;
+		}
+		y -= n;
+	}
+}
+
 static void draw_pane(Tui *t)
 {
 	Session *s = t->s;
@@ -314,6 +361,9 @@ static void draw_pane(Tui *t)
 	ViewOpts o = { .ascii = t->ascii, .colors = t->colors };
 	Err e;
 	int rc = 0;
+	const int full_h = h, narrate = !t->help && !t->welcome && t->nnarr;
+	if (narrate)	/* the rows the narration will take, drawn last */
+		h -= narration_rows(t, w, h);
 	if (t->help) {
 		draw_help(t, w, h);
 	} else if (t->welcome) {
@@ -355,7 +405,9 @@ static void draw_pane(Tui *t)
 		if (rc)
 			grid_message(g, w, h, e.msg, "F1 lists the keys; help lists the commands");
 	}
-	blit_grid(t->pane, g, 0, 0, w, h, 0, 0);
+	if (narrate)
+		draw_narration(t, g, w, full_h);
+	blit_grid(t->pane, g, 0, 0, w, full_h, 0, 0);
 	wnoutrefresh(t->pane);
 }
 

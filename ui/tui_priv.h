@@ -15,6 +15,7 @@
 #define MIN_ROWS 24
 #define LOG_MAX 4000
 #define SCRIPT_DEPTH 8
+#define NARR_MAX 8		/* narration lines kept in sight */
 #define REDRAW_INTERVAL 0.2	/* seconds between pane redraws while training */
 #define SLICE 0.04		/* seconds of training per idle tick */
 #define ONE_STEP 1e-12		/* a slice that ends after its first step */
@@ -47,6 +48,9 @@ typedef struct Tui {
 	int scroll;		/* lines up from the bottom */
 	int paused;
 	double pace_next;	/* set pace=N: when the next step may run */
+	int lesson_no, lesson_part, lesson_parts;	/* the lesson running (0: none), its part */
+	char *narr[NARR_MAX];	/* its narration since the last pause, kept in sight */
+	int nnarr;
 	int waiting_key;	/* a lesson's pause */
 	int dirty;
 	double last_draw;
@@ -68,6 +72,8 @@ double tui_now(void);
 /* The windows: made for the terminal's size (layout), freed. */
 void layout(Tui *t);
 void destroy_windows(Tui *t);
+/* Forget the narration in sight. */
+void narration_clear(Tui *t);
 /* Draw what changed (everything when t->dirty). */
 void draw_all(Tui *t);
 

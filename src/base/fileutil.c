@@ -177,3 +177,27 @@ int file_write_atomic(const char *path, const char *text, size_t len, Err *e)
 	free(tmp);
 	return 0;
 }
+
+int share_dirs(char dirs[SHARE_DIRS_MAX][1024])
+{
+	char cand[SHARE_DIRS_MAX][1024];
+	int n = 0, k = 0;
+	snprintf(cand[k++], sizeof cand[0], "scenarios");
+	char exe[1024];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (len > 0) {
+		exe[len] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(cand[k++], sizeof cand[0], "%.1000s/scenarios", exe);
+		}
+	}
+	snprintf(cand[k++], sizeof cand[0], "%s/scenarios", RNNLAB_SHAREDIR);
+	for (int i = 0; i < k; i++) {
+		struct stat st;
+		if (stat(cand[i], &st) == 0 && S_ISDIR(st.st_mode))
+			memcpy(dirs[n++], cand[i], sizeof cand[i]);
+	}
+	return n;
+}

@@ -43,4 +43,15 @@ int file_write_atomic(const char *path, const char *text, size_t len, Err *e);
 /* Read a whole file (at most max bytes) into a malloc'd, NUL-terminated buffer. */
 int file_read_all(const char *path, size_t max, char **out, size_t *len, Err *e);
 
+/* Where rnnlab's bundled files (lessons, and their data under data/) are,
+ * in the order looked in: ./scenarios (the source tree), <the executable's
+ * directory>/scenarios (the built binary run from anywhere), then
+ * RNNLAB_SHAREDIR/scenarios (installed: $(PREFIX)/share/rnnlab).  Fills
+ * dirs[0..n) with those that exist, returns n. */
+#ifndef RNNLAB_SHAREDIR
+#define RNNLAB_SHAREDIR "/usr/local/share/rnnlab"
+#endif
+#define SHARE_DIRS_MAX 3
+int share_dirs(char dirs[SHARE_DIRS_MAX][1024]);
+
 #endif

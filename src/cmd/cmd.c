@@ -1,5 +1,7 @@
 /* cmd.c — the command table, dispatch, help and completion. */
 #include "cmd.h"
+#include "out.h"
+#include "lessons.h"
 #include "settings.h"
 #include "views.h"
 
@@ -170,7 +172,12 @@ static const Command commands[] = {
 	  "can beat the best that ended with EOS.  Characters outside the vocabulary read as <unk>;\n"
 	  "the text is padded with PAD to the task's source length, as the training sources are.",
 	  COMP_WORDS, (const char *const[]){ "beam=", "max=", NULL } },
-	{ "run", cmd_run, 1, 1, 0, "run FILE.lab", "run the commands in a script file",
+	{ "lesson", cmd_lesson, 0, 1, 0, "lesson [N]", "list the lessons, or start lesson N",
+	  "The lessons are scripts that teach one idea each (scenarios/NN-name.lab); `lesson` lists\n"
+	  "  them with their titles, parts and rough length, `lesson 4` (or `run 4`) starts lesson 4.\n"
+	  "  They are found from any directory: $RNNLAB_LESSONS, ./scenarios, beside rnnlab, or where\n"
+	  "  make install put them.", COMP_NONE, NULL },
+	{ "run", cmd_run, 1, 1, 0, "run FILE.lab | run N", "run the commands in a script file (N: lesson N)",
 	  "A script stops at its first error.  Scripts nest at most 8 deep; a script (its nested\n"
 	  "  scripts included) runs at most 100,000 commands and prints at most 64 MiB, which\n"
 	  "  rnnlab --max-commands N and --max-output MB raise (a script cannot).  Past a limit the\n"
@@ -401,19 +408,42 @@ int cmd_quit(Session *s, int argc, const Word *argv, Err *e)
 
 int cmd_run(Session *s, int argc, const Word *argv, Err *e)
 {
+	char file[1024];
+	int rc0 = lesson_path(argv[1].text, file, sizeof file, e);
+	if (rc0)
+		return rc0;
 	if (s->host.run_script)
-		return s->host.run_script(s->host.ctx, s, argv[1].text, e);
+		return s->host.run_script(s->host.ctx, s, file, e);
 	if (s->depth >= 8) {	/* stops the whole script: `try` cannot catch it */
 		session_script_stop(s, "scripts nested more than 8 deep (does a script run itself?)");
 		return err_set(e, ERR_STATE, "%s", s->script_stop);
 	}
 	s->depth++;
-	int rc = session_run_file(s, argv[1].text, 1);
+	int rc = session_run_file(s, file, 1);
 	s->depth--;
 	if (rc) {	/* already reported with its file and line */
 		e->msg[0] = '\0';
 		return rc;
 	}
+	return 0;
+}
+
+int cmd_lesson(Session *s, int argc, const Word *argv, Err *e)
+{
+	if (argc > 1)
+		return cmd_run(s, argc, argv, e);
+	LessonInfo ls[LESSONS_MAX];
+	int n = lessons_list(ls, LESSONS_MAX);
+	if (!n)
+		return lesson_path("1", ls[0].path, sizeof ls[0].path, e);	/* says where it looked */
+	int tw = 0;
+	for (int i = 0; i < n; i++)
+		tw = (int)strlen(ls[i].title) > tw ? (int)strlen(ls[i].title) : tw;
+	for (int i = 0; i < n; i++)
+		session_printf(s, "  %2d  %-*s  %2d part%s, ~%d min", ls[i].number, tw, ls[i].title, ls[i].parts,
+			       ls[i].parts == 1 ? " " : "s", ls[i].parts * LESSON_MINUTES_PER_PART);
+	session_printf(s, "run N (or lesson N) starts lesson N; they are in %.*s", (int)(strrchr(ls[0].path, '/') -
+		       ls[0].path), ls[0].path);
 	return 0;
 }
 
@@ -424,6 +454,10 @@ int cmd_say(Session *s, int argc, const Word *argv, Err *e)
 	for (int i = 1; i < argc && len < sizeof buf; i++)
 		len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", i > 1 ? " " : "", argv[i].text);
 	session_printf(s, "%s", buf);	/* made safe for the terminal on its way out */
+	if (s->host.say) {
+		text_sanitize(buf);
+		s->host.say(s->host.ctx, buf);
+	}
 	return 0;
 }
 

@@ -80,6 +80,7 @@ void cmd_complete(const Session *s, const char *line, int start, int end,
 int cmd_help(Session *s, int argc, const Word *argv, Err *e);
 int cmd_quit(Session *s, int argc, const Word *argv, Err *e);
 int cmd_run(Session *s, int argc, const Word *argv, Err *e);
+int cmd_lesson(Session *s, int argc, const Word *argv, Err *e);
 int cmd_say(Session *s, int argc, const Word *argv, Err *e);
 int cmd_pause(Session *s, int argc, const Word *argv, Err *e);
 /* cmd_data.c */

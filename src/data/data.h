@@ -23,8 +23,8 @@
  * the same way; time series and text split chronologically (the last val
  * fraction is validation, whatever the seed).
  *
- * Bundled files are looked up by data_find in $RNNLAB_DATA, ./scenarios/data,
- * <directory of the executable>/scenarios/data, then RNNLAB_DATADIR.
+ * Bundled files are looked up by data_find in $RNNLAB_DATA, then in data/ of
+ * each directory share_dirs (fileutil.h) gives.
  */
 #ifndef RNNLAB_DATA_H
 #define RNNLAB_DATA_H
@@ -52,9 +52,6 @@ extern const char *const data_kind_names[DATA_KIND_COUNT];
 #define DATA_EOS 2
 #define DATA_UNK 3
 
-#ifndef RNNLAB_DATADIR
-#define RNNLAB_DATADIR "/usr/local/share/rnnlab/data"
-#endif
 
 /* A sink for lines of text (no newline at the end). */
 typedef void (*DataEmit)(void *ctx, const char *line);

@@ -1,9 +1,9 @@
 /* data_file.c — reading the files datasets come from: the bundled ones
  * under a data directory, and the user's.
  *
- * Bundled files are looked for, in order, in $RNNLAB_DATA, ./scenarios/data
- * (running from the source tree), <directory of the executable>/scenarios/data
- * (running the built binary from anywhere), and RNNLAB_DATADIR (installed).
+ * Bundled files are looked for, in order, in $RNNLAB_DATA, then in data/ of
+ * each of share_dirs (fileutil.h): the source tree, beside the executable,
+ * installed.
  */
 #include "data_priv.h"
 
@@ -81,22 +81,14 @@ int data_find(const char *name, char *path, size_t cap, Err *e)
 	const char *env = getenv("RNNLAB_DATA");
 	if (env && *env && try_dir(env, name, path, cap))
 		return 0;
-	if (try_dir("scenarios/data", name, path, cap))
-		return 0;
-	char exe[PATH_MAX], dir[PATH_MAX + 32] = "";
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash)
-			*slash = '\0';
-		snprintf(dir, sizeof dir, "%s/scenarios/data", exe);
-		if (try_dir(dir, name, path, cap))
+	char dirs[SHARE_DIRS_MAX][1024], sub[1100];
+	int n = share_dirs(dirs);
+	for (int i = 0; i < n; i++) {
+		snprintf(sub, sizeof sub, "%.1000s/data", dirs[i]);
+		if (try_dir(sub, name, path, cap))
 			return 0;
 	}
-	if (try_dir(RNNLAB_DATADIR, name, path, cap))
-		return 0;
-	return err_set(e, ERR_IO, "cannot find the bundled file %s in $RNNLAB_DATA (%s), "
-		       "./scenarios/data, %s, " RNNLAB_DATADIR, name, env && *env ? env : "unset",
-		       *dir ? dir : "<executable's dir>/scenarios/data");
+	return err_set(e, ERR_IO, "cannot find the bundled file %s in $RNNLAB_DATA (%s), ./scenarios/data, "
+		       "<the executable's directory>/scenarios/data or " RNNLAB_SHAREDIR "/scenarios/data", name,
+		       env && *env ? env : "unset");
 }

@@ -51,6 +51,9 @@ typedef struct Host {
 	int (*run_script)(void *ctx, Session *s, const char *path, Err *e);
 	/* A lesson's pause: wait for a key.  NULL: pauses are skipped. */
 	void (*pause)(void *ctx, const char *text);
+	/* A lesson's narration (`say`), already printed and made safe: the
+	 * workbench keeps it in sight until the next pause.  NULL: nothing more. */
+	void (*say)(void *ctx, const char *text);
 	/* The TUI trains in slices from its idle tick: when set, `train`
 	 * only starts the job and session_train_slice() runs it. */
 	int async_train;
