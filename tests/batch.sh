@@ -88,11 +88,12 @@ check "bench bad value" 2 "hidden must be an integer from 1 to 65536, got 'abc'"
 
 # SIGTERM and SIGHUP during training: the current step ends, the session is
 # saved beside its file (FILE.autosave) or, with no file, to
-# rnnlab-autosave-PID.rnnlab in the working directory; the status is 128+N.
+# rnnlab-autosave-PID.rnnlab in the XDG state directory, never the working
+# directory; the status is 128+N.
 abs_bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 sig_run() {	# sig_run SIGNAL SCRIPT: start it in $tmp/w, signal it once it trains
 	rm -rf "$tmp/w"; mkdir "$tmp/w"
-	(cd "$tmp/w" && exec "$abs_bin" --batch "$2") >"$tmp/out" 2>&1 &
+	(cd "$tmp/w" && exec env ${SIG_ENV:-X_UNUSED=1} "$abs_bin" --batch "$2") >"$tmp/out" 2>&1 &
 	pid=$!
 	i=0
 	while ! grep -q "^step" "$tmp/out" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
@@ -111,10 +112,13 @@ check "SIGTERM: status 143, saved beside the session" 143 "terminated; the sessi
 "$bin" -c "load $tmp/w/run.rnnlab.autosave; runs" >"$tmp/out" 2>&1; st=$?
 check "the autosave loads, with the steps trained" 0 "gru hidden=16 .* [1-9][0-9]* " "$tmp/out"
 grep -v '^save' "$tmp/long.lab" >"$tmp/long2.lab"
-sig_run HUP "$tmp/long2.lab"
-check "SIGHUP: status 129, saved in the working directory" 129 "saved to rnnlab-autosave-$pid.rnnlab" "$tmp/out"
-ls "$tmp/w" >"$tmp/out"; st=$?
+SIG_ENV="HOME=$tmp/home XDG_STATE_HOME=" sig_run HUP "$tmp/long2.lab"
+check "SIGHUP: status 129, saved in the XDG state directory" 129 \
+	"saved to $tmp/home/.local/state/rnnlab/rnnlab-autosave-$pid.rnnlab" "$tmp/out"
+ls "$tmp/home/.local/state/rnnlab" >"$tmp/out" 2>&1; st=$?
 check "the autosave is there" 0 "^rnnlab-autosave-$pid.rnnlab$" "$tmp/out"
+if [ -n "$(ls "$tmp/w")" ]; then fail=$((fail + 1)); echo "FAIL: an autosave in the working directory: $(ls "$tmp/w")"
+else pass=$((pass + 1)); fi
 # the signal stops the script too: nothing after the interrupted train runs,
 # and the autosave holds the state at the signal (issue 16, item 5)
 { cat "$tmp/long.lab"; echo "export $tmp/w/after.npz"; echo "model lstm hidden=3"; } >"$tmp/long3.lab"

@@ -129,6 +129,16 @@ keys "train 100000" Enter
 check "training again" "TRAINING"
 keys C-c
 check "Ctrl-C stops too" "train: stopped at step"
+# a typed line whose train starts a job: the rest runs when it has done its steps
+keys "train 3; model rnn hidden=5; train 2" Enter
+check "the commands after a train wait for it, then run" "│ rnn 5x1 │.*│ step 2 │" 20
+keys "train 100000; model lstm hidden=24" Enter
+check "training" "TRAINING" 10
+keys Escape
+check "a train stopped early takes the rest of its line with it" "the rest of the line was not run: its train stopped early"
+check_not "the model after it was not built" "│ lstm 24x1 │"
+keys "model lstm hidden=24; train 2" Enter
+check "back to the lstm" "│ lstm 24x1 │.*│ step 2 │" 20
 # the pace of a live demo: at most N steps a second, one step at a time while paused
 keys "set pace=4" Enter "train 40" Enter
 check "set pace=4: the status says the pace" "TRAINING [0-9]*/40 at 4/s"
@@ -203,7 +213,10 @@ tmux -L $sock resize-window -t main -x 120 -y 40
 keys "mod" Tab
 check "tab completes commands" "rnnlab> model"
 keys C-u "quit" Enter
-check "quit exits cleanly" "EXITED 0"
+check "quit with trained steps not saved asks once" "quit: step [0-9]* of this run is not saved; quit again to leave"
+check_not "and does not leave yet" "EXITED"
+keys "quit" Enter
+check "quit again exits cleanly" "EXITED 0"
 check "terminal restored (canonical mode)" "^icanon$"
 
 # ---- 80x24 from the start, a breakpoint, history across runs ----
@@ -219,8 +232,8 @@ check "the step pane is shown" "rnn  t=.* of 30"
 keys F2 "plot loss" Enter
 check "a plot in the log" "^ *└[─┬]"
 check_not "fits 80 columns (no piece of its axis wrapped onto a row of its own)" "^[─┬]\{1,60\} *$"
-keys "quit" Enter
-check "quit at 80x24" "EXITED 0"
+keys "save $tmp/small.rnnlab" Enter "quit" Enter
+check "quit at 80x24, saved: at once" "EXITED 0"
 
 # ---- a lesson's pause: the panes can be looked at, Space goes on ----
 cat >"$tmp/pause.lab" <<LAB
@@ -393,7 +406,7 @@ for size in "80 24" "100 30" "160 50"; do
 		keys F2 F1
 		check "$size $mode: all of the help" "quit  *leave"
 		keys q
-		keys C-u "quit" Enter
+		keys C-u "quit" Enter "quit" Enter
 		check "$size $mode: quit" "EXITED 0"
 	done
 done

@@ -268,6 +268,29 @@ static void script_step(Tui *t)
 
 /* ---- input ---- */
 
+/* The rest of a typed line whose train started a job: run it once the
+ * job has done all its steps; a job stopped early (Esc, a breakpoint, an
+ * error) takes it with it, as a script stops at an error. */
+static void run_pending(Tui *t)
+{
+	Session *s = t->s;
+	char *line = s->pending;
+	s->pending = NULL;
+	if (session_step(s) - s->job.first_step == s->job.total) {
+		char echo[1100];
+		snprintf(echo, sizeof echo, "> %s", line);
+		text_sanitize(echo);
+		log_add(t, echo, 0);
+		session_exec(s, line);
+	} else {
+		log_add(t, "the rest of the line was not run: its train stopped early", 1);
+	}
+	free(line);
+	t->dirty = 1;
+}
+
+
+
 static void line_entered(void *ctx, char *line)
 {
 	Tui *t = ctx;
@@ -544,6 +567,7 @@ int tui_run(const char *script, const Options *opt)
 	h.say = host_say;
 	h.run_script = host_run_script;
 	h.async_train = 1;
+	h.confirm_quit = 1;
 	h.fast = opt->fast;
 	h.seed_shift = opt->seed_shift;
 	h.max_commands = opt->max_commands;
@@ -608,6 +632,8 @@ int tui_run(const char *script, const Options *opt)
 				t->dirty = 1;
 		} else if (script_ready) {
 			script_step(t);
+		} else if (s->pending && s->job.left <= 0) {
+			run_pending(t);
 		}
 		if (frontend_sigint) {
 			frontend_clear_interrupt();

@@ -201,3 +201,39 @@ int share_dirs(char dirs[SHARE_DIRS_MAX][1024])
 	}
 	return n;
 }
+
+/* mkdir -p for the part of path after its first `from` bytes (which exist). */
+static int make_dirs(char *path, size_t from, Err *e)
+{
+	for (char *p = path + from;; p++) {
+		if (*p != '/' && *p)
+			continue;
+		char c = *p;
+		*p = '\0';
+		struct stat st;
+		if (*path && stat(path, &st) != 0 && mkdir(path, 0700) != 0 && errno != EEXIST)
+			return err_set(e, ERR_IO, "cannot make %s: %s", path, strerror(errno));
+		*p = c;
+		if (!c)
+			return 0;
+	}
+}
+
+int state_dir(char *dir, size_t cap, Err *e)
+{
+	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	int n;
+	size_t from;
+	if (xdg && xdg[0] == '/') {
+		n = snprintf(dir, cap, "%s/rnnlab", xdg);
+		from = strlen(xdg);
+	} else if (home && home[0] == '/') {
+		n = snprintf(dir, cap, "%s/.local/state/rnnlab", home);
+		from = strlen(home);
+	} else {
+		return err_set(e, ERR_IO, "neither XDG_STATE_HOME nor HOME names a directory to save to");
+	}
+	if (n < 0 || (size_t)n >= cap)
+		return err_set(e, ERR_IO, "the state directory's path is too long");
+	return make_dirs(dir, from, e);
+}

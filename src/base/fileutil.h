@@ -54,4 +54,9 @@ int file_read_all(const char *path, size_t max, char **out, size_t *len, Err *e)
 #define SHARE_DIRS_MAX 3
 int share_dirs(char dirs[SHARE_DIRS_MAX][1024]);
 
+/* rnnlab's XDG state directory, $XDG_STATE_HOME/rnnlab or else
+ * $HOME/.local/state/rnnlab, made (mode 0700) when missing.  ERR_IO when
+ * neither variable names an absolute path or it cannot be made. */
+int state_dir(char *dir, size_t cap, Err *e);
+
 #endif

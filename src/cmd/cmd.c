@@ -215,7 +215,9 @@ static const Command commands[] = {
 	  "The lesson stops until Space or Enter.  Meanwhile F2..F7 switch panes, F1 shows help,\n"
 	  "  PgUp scrolls the log, and the step and gates panes' keys work; typing is ignored.",
 	  COMP_NONE, NULL },
-	{ "quit", cmd_quit, 0, 0, 0, "quit", "leave rnnlab", NULL, COMP_NONE, NULL },
+	{ "quit", cmd_quit, 0, 0, 0, "quit", "leave rnnlab",
+	  "In the workbench, a run with trained steps that no file holds makes quit ask once: quit\n"
+	  "  again to leave, or save FILE first.", COMP_NONE, NULL },
 	{ "exit", cmd_quit, 0, 0, 0, "exit", "leave rnnlab (same as quit)", NULL, COMP_NONE, NULL },
 };
 
@@ -237,23 +239,31 @@ const Command *cmd_find(const char *name)
 	return NULL;
 }
 
-static void journal_add(Session *s, const Stmt *st)
+size_t stmt_text(const Stmt *st, char *line, size_t cap)
 {
-	char line[2048];
 	size_t len = 0;
-	for (int i = 0; i < st->argc && len < sizeof line; i++) {
+	for (int i = 0; i < st->argc && len < cap; i++) {
 		const Word *w = &st->argv[i];
 		if (i)
 			line[len++] = ' ';
 		if (w->key) {
-			len += (size_t)snprintf(line + len, sizeof line - len, "%s=", w->key);
-			if (len < sizeof line)
-				len += lex_quote(w->value, line + len, sizeof line - len);
-		} else if (len < sizeof line) {
-			len += lex_quote(w->text, line + len, sizeof line - len);
+			len += (size_t)snprintf(line + len, cap - len, "%s=", w->key);
+			if (len < cap)
+				len += lex_quote(w->value, line + len, cap - len);
+		} else if (len < cap) {
+			len += lex_quote(w->text, line + len, cap - len);
 		}
 	}
-	if (len < sizeof line)
+	if (len >= cap)
+		return 0;
+	line[len] = '\0';
+	return len;
+}
+
+static void journal_add(Session *s, const Stmt *st)
+{
+	char line[2048];
+	if (stmt_text(st, line, sizeof line))
 		session_journal_push(s, line);
 }
 
@@ -402,6 +412,13 @@ int cmd_help(Session *s, int argc, const Word *argv, Err *e)
 
 int cmd_quit(Session *s, int argc, const Word *argv, Err *e)
 {
+	/* typed in the workbench with trained steps that no file holds: once */
+	if (s->host.confirm_quit && !s->src && !s->quit_asked && s->lr && s->hist.n && s->weights_gen != s->saved_gen) {
+		s->quit_asked = 1;
+		session_printf(s, "quit: step %ld of this run is not saved; quit again to leave, or save FILE first "
+			       "(an autosave is made only on a signal)", session_step(s));
+		return 0;
+	}
 	s->quit = 1;
 	return 0;
 }

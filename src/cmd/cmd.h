@@ -79,6 +79,9 @@ void cmd_complete(const Session *s, const char *line, int start, int end,
 /* cmd.c: the language itself */
 int cmd_help(Session *s, int argc, const Word *argv, Err *e);
 int cmd_quit(Session *s, int argc, const Word *argv, Err *e);
+/* A statement as canonical text (quoted where it must be) into line[cap];
+ * its length, or 0 when it does not fit. */
+size_t stmt_text(const Stmt *st, char *line, size_t cap);
 int cmd_run(Session *s, int argc, const Word *argv, Err *e);
 int cmd_lesson(Session *s, int argc, const Word *argv, Err *e);
 int cmd_say(Session *s, int argc, const Word *argv, Err *e);

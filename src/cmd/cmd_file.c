@@ -24,6 +24,8 @@ int cmd_save(Session *s, int argc, const Word *argv, Err *e)
 	if (rc || (rc = session_file_write(s, argv[1].text, e)))
 		return rc;
 	snprintf(s->session_path, sizeof s->session_path, "%s", argv[1].text);
+	s->saved_gen = s->weights_gen;
+	s->quit_asked = 0;
 	session_printf(s, "saved the session to %s (%s%s%zu history rows)", argv[1].text,
 		       s->lr ? "model, optimizer state, " : "", s->data ? "data choice, " : "", s->hist.n);
 	return 0;
@@ -55,6 +57,8 @@ int cmd_load(Session *s, int argc, const Word *argv, Err *e)
 	*n = old;
 	session_free(n);
 	snprintf(s->session_path, sizeof s->session_path, "%s", argv[1].text);
+	s->saved_gen = s->weights_gen;
+	s->quit_asked = 0;
 	session_printf(s, "loaded %s: %s%s%s; %zu history rows, step %ld", argv[1].text,
 		       s->lr ? s->lr->line + 6 : "no model",
 		       s->data ? ", data " : "", s->data ? data_args(s->data) : "", s->hist.n, session_step(s));

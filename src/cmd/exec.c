@@ -8,6 +8,30 @@
 #include "cmd.h"
 #include "fileutil.h"
 
+/* `train 100; model lstm` typed in the workbench, where train starts a job:
+ * the statements after it wait in s->pending until the job ends. */
+static void defer_rest(Session *s, const Lexed *lx, int from)
+{
+	size_t cap = 4096, len = 0;
+	char *p = malloc(cap);
+	for (int i = from; p && i < lx->nstmt; i++) {
+		char st[2048];
+		size_t n = stmt_text(&lx->stmt[i], st, sizeof st);
+		if (!n || len + n + 3 > cap) {
+			free(p);
+			p = NULL;
+			break;
+		}
+		len += (size_t)snprintf(p + len, cap - len, "%s%s", len ? "; " : "", st);
+	}
+	if (!p) {
+		session_printf(s, "the commands after the train on this line were too long to keep for after it; type them again");
+		return;
+	}
+	free(s->pending);
+	s->pending = p;
+}
+
 int session_exec(Session *s, const char *line)
 {
 	Lexed lx;
@@ -31,9 +55,14 @@ int session_exec(Session *s, const char *line)
 				break;
 			}
 		}
+		const int idle = s->job.left <= 0;
 		rc = cmd_dispatch(s, &lx.stmt[i], &e);
 		if (rc) {
 			session_report(s, lx.stmt[i].argv[0].text, &e);
+			break;
+		}
+		if (idle && s->job.left > 0 && i + 1 < lx.nstmt) {	/* a job started: the rest waits for it */
+			defer_rest(s, &lx, i + 1);
 			break;
 		}
 	}

@@ -71,6 +71,7 @@ void session_free(Session *s)
 	for (int i = 0; i < s->njournal; i++)
 		free(s->journal[i]);
 	free(s->journal);
+	free(s->pending);
 	free(s);
 }
 

@@ -57,6 +57,8 @@ typedef struct Host {
 	/* The TUI trains in slices from its idle tick: when set, `train`
 	 * only starts the job and session_train_slice() runs it. */
 	int async_train;
+	/* `quit` typed with trained steps not saved asks once (the workbench). */
+	int confirm_quit;
 	/* Lessons' fast mode (make test): `full CMD` lines are skipped. */
 	int fast;
 	/* Added to every seed (`set seed=S` means S + seed_shift, and the
@@ -197,6 +199,10 @@ struct Session {
 	int line;		/* its current line */
 	int depth;		/* `run` nesting */
 	int quit;
+	unsigned long saved_gen;	/* weights_gen when last saved or loaded */
+	char *pending;		/* the rest of a line whose train started a job (async_train):
+				 * the host runs it when the job ends, drops it when stopped */
+	int quit_asked;		/* confirm_quit: the unsaved steps were pointed out */
 };
 
 Session *session_new(const Host *host);

@@ -415,10 +415,15 @@ int session_autosave(Session *s, char *path, size_t cap, Err *e)
 	ParamBlock pb;
 	if (!session_params(s, &pb) && !s->data)
 		return 0;
-	if (s->session_path[0])
+	if (s->session_path[0]) {
 		snprintf(path, cap, "%s.autosave", s->session_path);
-	else
-		snprintf(path, cap, "rnnlab-autosave-%ld.rnnlab", (long)getpid());
+	} else {	/* the XDG state directory, never the working directory */
+		char dir[900];
+		int rc = state_dir(dir, sizeof dir, e);
+		if (rc)
+			return rc;
+		snprintf(path, cap, "%s/rnnlab-autosave-%ld.rnnlab", dir, (long)getpid());
+	}
 	int rc = session_may_write(path, 0, e);
 	if (!rc)
 		rc = session_file_write(s, path, e);
