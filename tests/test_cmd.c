@@ -401,6 +401,32 @@ static void test_set_while_training(void **state)
 	session_free(s);
 }
 
+/* The same data lines give the same data, whatever ran before them; seed=N
+ * is the dataset's own seed; set seed= moves the default. */
+static void test_data_same_every_time(void **state)
+{
+	(void)state;
+	Session *a = new_session(), *b = new_session();
+	ok(a, "data adding T=6 n=30");
+	ok(b, "data copy delay=3; model gru hidden=4; train 2; data adding T=6 n=30");
+	assert_true(a->data_seed == b->data_seed);
+	ok(a, "data show 2");
+	char first[4096];
+	snprintf(first, sizeof first, "%s", cap.out);
+	ok(b, "data show 2");
+	assert_string_equal(cap.out, first);
+	ok(a, "data adding T=6 n=30 seed=9");
+	assert_true(a->data_seed != b->data_seed);
+	ok(b, "data adding T=6 n=30 seed=9");
+	assert_true(a->data_seed == b->data_seed);
+	ok(b, "set seed=2; data adding T=6 n=30");
+	ok(a, "data adding T=6 n=30");
+	assert_true(a->data_seed != b->data_seed);
+	fails(a, "data adding T=6 seed=-1", "data: seed must be an integer from 0 to 9223372036854775807, got '-1'");
+	session_free(a);
+	session_free(b);
+}
+
 static void test_history_csv_and_generate(void **state)
 {
 	(void)state;
@@ -548,6 +574,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_load_damaged),
 		cmocka_unit_test(test_journal_replay),
 		cmocka_unit_test(test_set_while_training),
+		cmocka_unit_test(test_data_same_every_time),
 		cmocka_unit_test(test_history_csv_and_generate),
 		cmocka_unit_test(test_lesson_commands),
 		cmocka_unit_test(test_hold_tbptt),

@@ -51,6 +51,8 @@ static const Command commands[] = {
 	  "select a dataset, list them, describe or preview the selected one",
 	  "data csv FILE [column=NAME|N] [window=N] [horizon=N] reads a series from a CSV file;\n"
 	  "data text FILE [seq=N] a character-level language model over a text file.\n"
+	  "The same line gives the same data, whatever ran before it: its examples come from the\n"
+	  "session's seed (set seed=), or from the dataset's own, seed=N (data adding T=60 seed=7).\n"
 	  "Parameters and their defaults: data list, help data.",
 	  COMP_DATASET, data_words },
 	{ "set", cmd_set, 1, -1, CMD_CHANGES, "set KEY=VALUE...", "change training settings (help set lists them)",

@@ -31,18 +31,31 @@ static int data_select(Session *s, int argc, const Word *argv, Err *e)
 		first = 3;
 	}
 	const char *keys[LEX_MAX_WORDS], *vals[LEX_MAX_WORDS];
-	int nkv = 0;
+	int nkv = 0, rc;
+	long own = -1;	/* seed=N: the dataset's own seed */
 	for (int i = first; i < argc; i++) {
 		if (!argv[i].key)
 			return err_set(e, ERR_INVAL, "expected key=value, got '%s' (help data lists each dataset's keys)",
 				       argv[i].text);
+		if (!strcmp(argv[i].key, "seed")) {
+			if ((rc = arg_long("seed", argv[i].value, 0, 0x7fffffffffffffffL, &own, e)))
+				return rc;
+			continue;
+		}
 		keys[nkv] = argv[i].key;
 		vals[nkv++] = argv[i].value;
 	}
-	Rng r = s->rng;
-	uint64_t seed = rng_next(&r), sseed = rng_next(&r);
+	/* The same lines give the same data: the data's seeds come from a
+	 * generator of their own, seeded with seed=N or else the session's seed
+	 * (set seed=), whatever ran before; the session's generator moves on
+	 * by the same two draws as it always has. */
+	Rng r = s->rng, own_rng;
+	rng_next(&r);
+	rng_next(&r);
+	rng_seed(&own_rng, own >= 0 ? (uint64_t)own + s->host.seed_shift : s->set.seed);
+	uint64_t seed = rng_next(&own_rng), sseed = rng_next(&own_rng);
 	Dataset *d;
-	int rc = data_open(&d, name, file, nkv, keys, vals, seed, e);
+	rc = data_open(&d, name, file, nkv, keys, vals, seed, e);
 	if (rc)
 		return rc;
 	Sampler sm;
