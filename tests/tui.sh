@@ -82,6 +82,7 @@ check "train pane: loss plot" "mse loss"
 keys F3
 check "flow pane" "||dL/dh_t|| at step 50"
 check "flow pane: spectral radius" "spectral radius of W_hh"
+check "flow pane: what saturated means" "saturated: σ<.05, σ>.95,"
 screen >"$tmp/flow50"
 keys "train 50" Enter
 check "more training" "│ step 100 │" 30

@@ -377,9 +377,17 @@ static void draw_pane(Tui *t)
 			int lw = w * 13 / 20;
 			rc = view_draw(s, VIEW_FLOW, &o, g, 0, 0, lw, h, &e);
 			if (!rc) {
-				int sh = h - 2 - learner_cells(s->lr)->m->cfg.layers;
-				if (sh >= 6)
+				/* saturation, what it counts (two lines), the radius under them */
+				int sh = h - 4 - learner_cells(s->lr)->m->cfg.layers;
+				if (sh >= 6) {
 					view_draw(s, VIEW_SAT, &o, g, lw + 1, 0, w - lw - 1, sh, &e);
+					Style dim = grid_style(GRID_DEFAULT, GRID_DIM);
+					grid_text_fit(g, lw + 2, sh, w - lw - 2, t->ascii ? "saturated: sig<.05, >.95,"
+											  : "saturated: σ<.05, σ>.95,",
+						      dim, t->ascii);
+					grid_text_fit(g, lw + 2, sh + 1, w - lw - 2, "|tanh|>.95, relu at 0", dim, t->ascii);
+					sh += 2;
+				}
 				draw_rho(t, lw + 2, sh >= 6 ? sh : 0, w - lw - 2, h - (sh >= 6 ? sh : 0));
 			}
 			break;
