@@ -245,6 +245,15 @@ check "lesson lists the lessons from another directory" 0 "^  14  Compression: i
 (cd "$tmp" && env "$lenv" "$abs" -c "run 99") >"$tmp/out" 2>&1; st=$?
 check "run 99: which lessons there are" 1 "run: there is no lesson 99 (lessons 1 to 14; \`lesson\` lists them)" "$tmp/out"
 
+# plot eigen (issue 18): every eigenvalue of W_hh against the unit circle,
+# the radius asked for by radius= on the first line of the note.
+"$bin" -c "data adding T=20 n=100; model rnn hidden=24 radius=1.5; plot eigen; model gru hidden=8; plot eigen gate=z; \
+plot eigen gate=q" >"$tmp/out" 2>&1; st=$?
+check "plot eigen: the title" 1 "eigenvalues of W_hh now, layer 0$" "$tmp/out"
+check "plot eigen: the radius the model was scaled to" 1 "radius 1.5  norm [0-9.]*  [0-9]*/24 outside" "$tmp/out"
+check "plot eigen gate=z: the block named" 1 "eigenvalues of W_hh now, layer 0, z block" "$tmp/out"
+check "plot eigen gate=q: the gates there are" 1 "plot: gate must be one of r, z, n, got 'q'" "$tmp/out"
+
 # Text from a lesson or a file never reaches the terminal raw (issue 16, item
 # 13): ESC, BEL and C1 controls (U+009B as UTF-8 is a CSI) in a say, a run's
 # name, a generated text come out as '?'.

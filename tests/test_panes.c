@@ -14,13 +14,17 @@
  *     step are the numbers the progress lines printed;
  *   - compare: each run's curve is that run's recorded flow or history;
  *   - gates unit=K|max: the lines are the unit's trace values, and max is
- *     the unit whose forget gate is most open, found here again.
+ *     the unit whose forget gate is most open, found here again;
+ *   - eigen: LAPACK's eigenvalues and spectral norm are numpy's (fixtures
+ *     from tests/gen_eigen_fixtures.py), and every one is drawn.
  */
 #include "sessionutil.h"
 
 #include <complex.h>
 #include <math.h>
 
+#include "cplane.h"
+#include "eigen.h"
 #include "npz.h"
 #include "stepview.h"
 #include "views.h"
@@ -404,6 +408,100 @@ static void test_unit_lines(void **state)
 	}
 }
 
+/* ---- eigen: LAPACK's eigenvalues against numpy's, and each one drawn ---- */
+
+/* mat_eigen on each fixture matrix (tests/gen_eigen_fixtures.py) gives
+ * numpy's eigenvalues (as a multiset, each matched once) and spectral norm. */
+static void test_eigen_vs_numpy(void **state)
+{
+	(void)state;
+	Npz z;
+	Err e;
+	assert_int_equal(npz_read(&z, "tests/fixtures/eigen.npz", &e), 0);
+	int cases = 0;
+	for (int k = 0;; k++) {
+		char name[16];
+		snprintf(name, sizeof name, "w%d", k);
+		const NpyArray *w = npz_find(&z, name);
+		if (!w)
+			break;
+		snprintf(name, sizeof name, "re%d", k);
+		const NpyArray *re = npz_find(&z, name);
+		snprintf(name, sizeof name, "im%d", k);
+		const NpyArray *im = npz_find(&z, name);
+		snprintf(name, sizeof name, "norm%d", k);
+		const NpyArray *nm = npz_find(&z, name);
+		assert_true(re && im && nm && w->dtype == NPY_F32 && re->dtype == NPY_F64);
+		const int n = (int)w->shape[0];
+		double *r = malloc((size_t)n * sizeof *r), *i = malloc((size_t)n * sizeof *i), norm;
+		int *used = calloc((size_t)n, sizeof *used);
+		assert_int_equal(mat_eigen(w->data, n, r, i, &norm, &e), 0);
+		const double *wr = re->data, *wi = im->data;
+		for (int a = 0; a < n; a++) {
+			if (a)	/* sorted by modulus, largest first */
+				assert_true(hypot(r[a], i[a]) <= hypot(r[a - 1], i[a - 1]) + 1e-12);
+			int best = -1;
+			double bd = INFINITY;
+			for (int b = 0; b < n; b++)
+				if (!used[b] && hypot(r[a] - wr[b], i[a] - wi[b]) < bd) {
+					bd = hypot(r[a] - wr[b], i[a] - wi[b]);
+					best = b;
+				}
+			if (bd > 1e-9 * fmax(1, hypot(r[a], i[a])))
+				fail_msg("w%d: eigenvalue %g%+gi: numpy's nearest is %g away", k, r[a], i[a], bd);
+			used[best] = 1;
+		}
+		if (fabs(norm - *(const double *)nm->data) > 1e-10 * norm)
+			fail_msg("w%d: spectral norm %.17g, numpy %.17g", k, norm, *(const double *)nm->data);
+		free(r);
+		free(i);
+		free(used);
+		cases++;
+	}
+	assert_int_equal(cases, 5);
+	npz_free(&z);
+}
+
+/* The eigen view draws every eigenvalue of the block it names: the cell of
+ * each point's dot holds that dot, bold; the note's radius and norm are
+ * the eigenvalues'. */
+static void test_eigen_view(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < NSETUPS; k++) {
+		Session *s = new_session();
+		ok(s, setups[k]);
+		const Model *m = learner_cells(s->lr)->m;
+		ViewOpts o = { .layer = m->cfg.layers - 1, .gate = -1 };
+		ViewEigen v;
+		Err e;
+		assert_int_equal(view_eigen(s, &o, &v, &e), 0);
+		assert_int_equal(v.n, m->cfg.hidden);
+		/* the block it names: the candidate's (rnn: the only one) */
+		assert_int_equal(v.gate, m->cfg.cell == CELL_RNN ? 0 : 2);
+		double re[64], im[64], norm;
+		const int H = m->cfg.hidden;
+		assert_int_equal(mat_eigen(m->p.layer[o.layer].w_hh + (size_t)v.gate * H * H, H, re, im, &norm, &e), 0);
+		assert_memory_equal(re, v.re, (size_t)H * sizeof *re);
+		assert_true(v.radius == hypot(re[0], im[0]) && v.norm2 == norm);
+		Grid *g = grid_new(60, 24, &e);
+		CplaneSpec cs = { v.title, v.note, 0, GRID_COLORS_8 };
+		CplaneFrame f;
+		assert_int_equal(cplane_draw(g, 0, 0, 60, 24, &cs, v.re, v.im, v.n, &f, &e), 0);
+		for (int i = 0; i < v.n; i++) {
+			int dx, dy;
+			assert_true(cplane_dot(&f, v.re[i], v.im[i], &dx, &dy));
+			const GridCell *c = grid_at(g, f.x + dx / f.sx, f.y + dy / f.sy);
+			static const unsigned bits[2][4] = { { 0x01, 0x02, 0x04, 0x40 }, { 0x08, 0x10, 0x20, 0x80 } };
+			assert_true(c->cp >= 0x2800 && c->cp < 0x2900 && ((c->cp - 0x2800) & bits[dx % 2][dy % 4]));
+			assert_true(c->st.attr & GRID_BOLD);
+		}
+		view_eigen_done(&v);
+		grid_free(g);
+		session_free(s);
+	}
+}
+
 /* ---- the gates pane: each cell is the mean of what it covers ---- */
 
 static void test_gate_maps(void **state)
@@ -459,6 +557,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_train_pane),
 		cmocka_unit_test(test_compare),
 		cmocka_unit_test(test_unit_lines),
+		cmocka_unit_test(test_eigen_vs_numpy),
+		cmocka_unit_test(test_eigen_view),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, remove_dir);
 }

@@ -83,6 +83,8 @@ keys F3
 check "flow pane" "||dL/dh_t|| at step 50"
 check "flow pane: spectral radius" "spectral radius of W_hh"
 check "flow pane: what saturated means" "saturated: σ<.05, σ>.95,"
+check "flow pane at 120x40: the eigenvalues against the unit circle" "eigenvalues of W_hh now, layer 0, g block"
+check "and their radius and norm" "radius [0-9.]*  norm [0-9.]*  [0-9]*/24 outside"
 screen >"$tmp/flow50"
 keys "train 50" Enter
 check "more training" "│ step 100 │" 30

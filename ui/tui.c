@@ -667,6 +667,7 @@ int tui_run(const char *script, const Options *opt)
 	for (int i = 0; i < t->nlines; i++)
 		free(t->lines[(t->first + i) % LOG_MAX].text);
 	grid_free(t->grid);
+	view_eigen_done(&t->eig);
 	destroy_windows(t);
 	session_free(t->s);
 	if (t->logf)

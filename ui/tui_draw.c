@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "blit.h"
+#include "cplane.h"
 #include "fileutil.h"
 #include "lessons.h"
 #include "out.h"
@@ -251,6 +252,38 @@ static void draw_rho(Tui *t, int x, int y, int w, int h)
 	view_radius_draw(s, t->rho, t->grid, x, y, w, h, t->ascii);
 }
 
+/* What the saturation plot counts, in two lines. */
+static void sat_note(Tui *t, Grid *g, int x, int y, int w)
+{
+	Style dim = grid_style(GRID_DEFAULT, GRID_DIM);
+	grid_text_fit(g, x, y, w, t->ascii ? "saturated: sig<.05, >.95," : "saturated: σ<.05, σ>.95,", dim, t->ascii);
+	grid_text_fit(g, x, y + 1, w, "|tanh|>.95, relu at 0", dim, t->ascii);
+}
+
+/* The eigenvalues of the stepper's layer's W_hh (its candidate's block)
+ * against the unit circle, recomputed when the weights changed (at most
+ * every 2 s while training: LAPACK on a large W_hh is not free). */
+static void draw_eigen(Tui *t, Grid *g, int x, int y, int w, int h)
+{
+	Session *s = t->s;
+	double tnow = tui_now();
+	if (!t->eig.re || t->eig.layer != s->cur.layer ||
+	    (t->eig_gen != s->weights_gen && (tnow - t->eig_time > 2.0 || s->job.left == 0))) {
+		ViewOpts o = { .layer = s->cur.layer, .gate = -1 };
+		ViewEigen v;
+		Err e;
+		if (view_eigen(s, &o, &v, &e))
+			return;
+		view_eigen_done(&t->eig);
+		t->eig = v;
+		t->eig_gen = s->weights_gen;
+		t->eig_time = tnow;
+	}
+	CplaneSpec cs = { t->eig.title, t->eig.note, t->ascii, t->colors };
+	Err e;
+	cplane_draw(g, x, y, w, h, &cs, t->eig.re, t->eig.im, t->eig.n, NULL, &e);
+}
+
 /* The train pane: the loss and the gradient norm (the exploding picture)
  * with as many rows each, side by side when the pane is low; the learning
  * rate beside them when it changes, else one line under them. */
@@ -376,16 +409,19 @@ static void draw_pane(Tui *t)
 		case PANE_FLOW: {
 			int lw = w * 13 / 20;
 			rc = view_draw(s, VIEW_FLOW, &o, g, 0, 0, lw, h, &e);
-			if (!rc) {
+			if (!rc && h >= 26 && w - lw - 1 >= 34) {	/* room for the eigenvalues */
+				/* saturation, its note, the plane, the radii of every block */
+				const int rh = 2 + learner_cells(s->lr)->m->cfg.layers, sh = (h - rh) / 2 - 2;
+				view_draw(s, VIEW_SAT, &o, g, lw + 1, 0, w - lw - 1, sh, &e);
+				sat_note(t, g, lw + 2, sh, w - lw - 2);
+				draw_eigen(t, g, lw + 1, sh + 2, w - lw - 1, h - rh - sh - 2);
+				draw_rho(t, lw + 2, h - rh, w - lw - 2, rh);
+			} else if (!rc) {
 				/* saturation, what it counts (two lines), the radius under them */
 				int sh = h - 4 - learner_cells(s->lr)->m->cfg.layers;
 				if (sh >= 6) {
 					view_draw(s, VIEW_SAT, &o, g, lw + 1, 0, w - lw - 1, sh, &e);
-					Style dim = grid_style(GRID_DEFAULT, GRID_DIM);
-					grid_text_fit(g, lw + 2, sh, w - lw - 2, t->ascii ? "saturated: sig<.05, >.95,"
-											  : "saturated: σ<.05, σ>.95,",
-						      dim, t->ascii);
-					grid_text_fit(g, lw + 2, sh + 1, w - lw - 2, "|tanh|>.95, relu at 0", dim, t->ascii);
+					sat_note(t, g, lw + 2, sh, w - lw - 2);
 					sh += 2;
 				}
 				draw_rho(t, lw + 2, sh >= 6 ? sh : 0, w - lw - 2, h - (sh >= 6 ? sh : 0));

@@ -48,6 +48,9 @@ typedef struct Tui {
 	int scroll;		/* lines up from the bottom */
 	int paused;
 	double pace_next;	/* set pace=N: when the next step may run */
+	ViewEigen eig;		/* the flow pane's eigenvalues (of eig_gen's weights, eig.layer) */
+	unsigned long eig_gen;
+	double eig_time;
 	int lesson_no, lesson_part, lesson_parts;	/* the lesson running (0: none), its part */
 	char *narr[NARR_MAX];	/* its narration since the last pause, kept in sight */
 	int nnarr;

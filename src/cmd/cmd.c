@@ -19,7 +19,8 @@ static const char *const attention_words[] = { "none", "dot", "general", NULL };
 static const char *const model_words[] = { "rnn", "lstm", "gru", "seq2seq", "show", NULL };
 static const char *const data_words[] = { "list", "info", "show", NULL };
 static const char *const show_words[] = { "config", "model", "data", "memory", "engine", NULL };
-static const char *const plot_words[] = { "loss", "grad", "lr", "flow", "sat", "gates", "h", "compare", "--svg", NULL };
+static const char *const plot_words[] = { "loss", "grad", "lr", "flow", "sat", "gates", "h", "compare", "eigen", "--svg",
+					    "layer=", "gate=", NULL };
 static const char *const break_words[] = { "grad", "loss", "val", "gate", "sat", "flow", "list", "clear", NULL };
 static const char *const step_words[] = { "t=", "layer=", "sample=", "unit=", NULL };
 static const char *const journal_words[] = { "save", "show", NULL };
@@ -88,7 +89,7 @@ static const Command commands[] = {
 	  "  the gates pane (F4) on that layer, sequence and unit (u there switches heatmaps and a\n"
 	  "  unit's lines; Up/Down pick the unit); elsewhere it prints.",
 	  COMP_WORDS, gates_words },
-	{ "plot", cmd_plot, 1, 10, 0, "plot loss|grad|lr|flow|sat|gates|h|compare [log] [--svg FILE [force]]",
+	{ "plot", cmd_plot, 1, 10, 0, "plot loss|grad|lr|flow|sat|gates|h|compare|eigen [log] [--svg FILE [force]]",
 	  "plot a training curve, the gradient flow or the gates", 
 	  "loss: train and validation loss (log: on a log scale);  grad: global gradient norm and\n"
 	  "the clip threshold;  lr: the learning rate;  flow: ||dL/dh_t|| against t (log scale), one\n"
@@ -96,6 +97,9 @@ static const Command commands[] = {
 	  "sigmoid gate below 0.05 or above 0.95, a tanh (rnn h, lstm g and tanh(c), gru n) beyond\n"
 	  "+-0.95, a relu at 0; its derivative is then under 0.1 (0 for relu), so the gradient through\n"
 	  "it all but stops.  gates, h: heatmaps of the last step;  compare: see help compare.\n"
+	  "eigen [layer=K] [gate=G]: every eigenvalue of a W_hh block (lstm: gate i f g o, default g;\n"
+	  "gru: r z n, default n) against the unit circle, with the spectral radius max|l| and the\n"
+	  "spectral norm ||W||2 (LAPACK dgeev, dgesvd): inside the circle, products of W shrink.\n"
 	  "--svg FILE writes the plot as SVG instead (for slides).",
 	  COMP_WORDS, plot_words },
 	{ "import", cmd_import, 1, 1, CMD_CHANGES | CMD_MODEL, "import FILE.npz",

@@ -49,10 +49,25 @@ static void opts_init(const Session *s, ViewOpts *o)
 	memset(o, 0, sizeof *o);
 	o->ascii = s->host.ascii;
 	o->colors = s->host.color ? GRID_COLORS_8 : GRID_MONO;
+	o->gate = -1;
 }
 
-/* layer=K sample=B unit=J|max from words[from..argc) */
-static int parse_pick(int argc, const Word *argv, int from, ViewOpts *o, Err *e)
+/* gate=NAME of the model's cell (lstm i f g o, gru r z n) into *gate. */
+static int parse_gate(const Session *s, const char *v, int *gate, Err *e)
+{
+	const Cells *c = learner_cells(s->lr);
+	const char *names = !c ? "" : c->m->cfg.cell == CELL_LSTM ? "ifgo" : c->m->cfg.cell == CELL_GRU ? "rzn" : "";
+	const char *p = v[0] && !v[1] ? strchr(names, v[0]) : NULL;
+	if (!p)
+		return err_set(e, ERR_INVAL, "gate must be %s, got '%s'", !c ? "a gate of a model of cells" :
+			       c->m->cfg.cell == CELL_LSTM ? "one of i, f, g, o" : c->m->cfg.cell == CELL_GRU ?
+			       "one of r, z, n" : "left out for an rnn (it has one W_hh)", v);
+	*gate = (int)(p - names);
+	return 0;
+}
+
+/* layer=K sample=B unit=J|max gate=G from words[from..argc) */
+static int parse_pick(const Session *s, int argc, const Word *argv, int from, ViewOpts *o, Err *e)
 {
 	int rc;
 	for (int i = from; i < argc; i++) {
@@ -66,8 +81,10 @@ static int parse_pick(int argc, const Word *argv, int from, ViewOpts *o, Err *e)
 			o->unit = VIEW_UNIT_MAX;
 		else if (!strcmp(argv[i].key, "unit") && !(rc = arg_int("unit", argv[i].value, 0, 65535, &o->unit, e)))
 			o->unit++;
+		else if (!strcmp(argv[i].key, "gate"))
+			rc = parse_gate(s, argv[i].value, &o->gate, e);
 		else if (strcmp(argv[i].key, "unit"))
-			rc = err_set(e, ERR_INVAL, "unknown key '%s' (keys: layer, sample, unit)", argv[i].key);
+			rc = err_set(e, ERR_INVAL, "unknown key '%s' (keys: layer, sample, unit, gate)", argv[i].key);
 		if (rc)
 			return rc;
 	}
@@ -135,7 +152,7 @@ int cmd_plot(Session *s, int argc, const Word *argv, Err *e)
 	if (v == VIEW_COMPARE)
 		rc = parse_compare(nrest, rest, &o, e);
 	else
-		rc = parse_pick(nrest, rest, 0, &o, e);
+		rc = parse_pick(s, nrest, rest, 0, &o, e);
 	if (rc)
 		return rc;
 	if (svg) {
@@ -169,7 +186,7 @@ int cmd_gates(Session *s, int argc, const Word *argv, Err *e)
 {
 	ViewOpts o;
 	opts_init(s, &o);
-	int rc = parse_pick(argc, argv, 1, &o, e);
+	int rc = parse_pick(s, argc, argv, 1, &o, e);
 	if (rc)
 		return rc;
 	const Model *m = learner_cells(s->lr)->m;	/* the dispatcher checked CAP_TIMESTEPS */

@@ -13,6 +13,8 @@
  *   h      heatmap of h_t (units x time)
  *   compare   one curve per run on the current data: its loss, validation
  *             loss, gradient norm or gradient flow (CompareWhat)
+ *   eigen  every eigenvalue of one W_hh block against the unit circle
+ *          (eigenview.c)
  */
 #ifndef RNNLAB_VIEWS_H
 #define RNNLAB_VIEWS_H
@@ -22,7 +24,9 @@
 #include "plot.h"
 #include "session.h"
 
-typedef enum { VIEW_LOSS, VIEW_GRAD, VIEW_LR, VIEW_FLOW, VIEW_SAT, VIEW_GATES, VIEW_H, VIEW_COMPARE, VIEW_COUNT } ViewKind;
+typedef enum {
+	VIEW_LOSS, VIEW_GRAD, VIEW_LR, VIEW_FLOW, VIEW_SAT, VIEW_GATES, VIEW_H, VIEW_COMPARE, VIEW_EIGEN, VIEW_COUNT
+} ViewKind;
 extern const char *const view_names[VIEW_COUNT];
 
 /* The workbench's panes (F2..F7), and `view NAME` without a workbench. */
@@ -48,6 +52,8 @@ typedef struct ViewOpts {
 	int pick;		/* gates: the map shown when only one fits */
 	int unit;		/* gates: VIEW_UNIT_NONE (heatmaps), VIEW_UNIT_MAX, or
 				 * unit k + 1: that unit's gates as lines over t */
+	int gate;		/* eigen: the W_hh block (lstm i f g o, gru r z n); -1: the default
+				 * (rnn its only one, lstm g, gru n: the candidate's) */
 	CompareWhat what;	/* compare */
 	unsigned runs;		/* compare: bit i for run i + 1 (runs=...); 0: all */
 } ViewOpts;
@@ -93,6 +99,20 @@ int view_radius(const Session *s, double *rho);
 /* Those radii (as view_radius gave them) as text in a rectangle: a title,
  * a row per layer, gates wrapped whole onto the next row when narrow. */
 void view_radius_draw(const Session *s, const double *rho, Grid *g, int x, int y, int w, int h, int ascii);
+/* The eigenvalues of the W_hh block o asks for (layer, gate), the spectral
+ * radius and norm: what the eigen view draws.  The arrays are the model's
+ * hidden size long, sorted by modulus (eigen.h).  *gate gets the block used. */
+typedef struct ViewEigen {
+	int n, layer, gate;
+	double *re, *im;	/* owned; view_eigen_done frees them */
+	double radius, norm2;
+	int outside;		/* eigenvalues with |lambda| > 1 */
+	char title[128], note[160];
+} ViewEigen;
+int view_eigen(const Session *s, const ViewOpts *o, ViewEigen *out, Err *e);
+void view_eigen_done(ViewEigen *v);
+/* Draw it (a plane with the unit circle) into the rectangle of g. */
+int view_eigen_draw(const Session *s, const ViewOpts *o, Grid *g, int x, int y, int w, int h, Err *e);
 /* The same picture as an SVG file. */
 int view_svg(const Session *s, ViewKind v, const ViewOpts *o, const char *path, Err *e);
 

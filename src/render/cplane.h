@@ -1,0 +1,42 @@
+/* cplane.h — points of the complex plane against the unit circle, drawn
+ * into a Grid: the eigenvalues of a recurrent matrix.
+ *
+ * The plane is a square of braille dots (a terminal cell is twice as high
+ * as it is wide, and holds 2 x 4 dots, so dots are square): the real axis
+ * across, the imaginary axis up, both from -R to R where R covers every
+ * point and the circle; the unit circle dim, the axes dotted, the points
+ * bold on top.  In ascii mode one character per dot: '.' the circle, '-'
+ * and '|' the axes, 'o' a point, '*' a point on the circle.
+ */
+#ifndef RNNLAB_CPLANE_H
+#define RNNLAB_CPLANE_H
+
+#include "err.h"
+#include "grid.h"
+
+typedef struct CplaneSpec {
+	const char *title;	/* top row; NULL: none */
+	const char *note;	/* the row under the plane (radius, norm); NULL: none */
+	int ascii;
+	GridColors colors;
+} CplaneSpec;
+
+/* Where the points went, for tests and callers: the plane's cells and its
+ * scale (R: the value at the plane's edge). */
+typedef struct CplaneFrame {
+	int x, y, w, h;		/* the square, in cells */
+	int sx, sy;		/* dots per cell */
+	double R;
+} CplaneFrame;
+
+/* Draw n points (re[i], im[i]) in the rectangle x0, y0, w, h of g.  frame
+ * may be NULL.  ERR_INVAL when the rectangle is under 16 x 8 (a short
+ * message is drawn instead). */
+int cplane_draw(Grid *g, int x0, int y0, int w, int h, const CplaneSpec *s, const double *re, const double *im,
+		int n, CplaneFrame *frame, Err *e);
+
+/* The dot (dx from the left, dy from the top of the square) of the point
+ * z = re + i im in a drawn frame; 0 when it falls outside. */
+int cplane_dot(const CplaneFrame *f, double re, double im, int *dx, int *dy);
+
+#endif
