@@ -411,7 +411,8 @@ static void draw_pane(Tui *t)
 			rc = view_draw(s, VIEW_FLOW, &o, g, 0, 0, lw, h, &e);
 			if (!rc && h >= 26 && w - lw - 1 >= 34) {	/* room for the eigenvalues */
 				/* saturation, its note, the plane, the radii of every block */
-				const int rh = 2 + learner_cells(s->lr)->m->cfg.layers, sh = (h - rh) / 2 - 2;
+				const Model *m = learner_cells(s->lr)->m;	/* a row a layer, two when its gates wrap */
+				const int rh = 2 + m->cfg.layers * (m->gates > 2 ? 2 : 1), sh = (h - rh) / 2 - 2;
 				view_draw(s, VIEW_SAT, &o, g, lw + 1, 0, w - lw - 1, sh, &e);
 				sat_note(t, g, lw + 2, sh, w - lw - 2);
 				draw_eigen(t, g, lw + 1, sh + 2, w - lw - 1, h - rh - sh - 2);

@@ -70,9 +70,13 @@ int cplane_draw(Grid *g, int x0, int y0, int w, int h, const CplaneSpec *s, cons
 		if (isfinite(re[i]) && isfinite(im[i]))
 			R = fmax(R, hypot(re[i], im[i]));
 	R *= 1.1;
-	/* round R up to 1, 2 or 5 times a power of ten */
+	/* round R up to a short number: 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten */
+	static const double nice[] = { 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10 };
 	const double p = pow(10, floor(log10(R))), m = R / p;
-	f.R = (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
+	int ni = 0;
+	while (nice[ni] < m * (1 - 1e-12) && ni < 10)
+		ni++;
+	f.R = nice[ni] * p;
 	const Style dim = grid_style(GRID_DEFAULT, GRID_DIM);
 	const Style pt = grid_style(s->colors == GRID_MONO ? GRID_DEFAULT : GRID_CYAN, GRID_BOLD);
 	const Style unit = grid_style(s->colors == GRID_MONO ? GRID_DEFAULT : GRID_YELLOW, 0);
