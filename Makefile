@@ -10,7 +10,8 @@
 #   make soak       30 min of batch training and 10 min of the workbench in
 #                   tmux; resident memory must stay flat (bench/soak.sh)
 #   make valgrind   memcheck over every suite, a batch and a workbench session
-#   make install    install to $(PREFIX)/bin, lessons to $(PREFIX)/share/rnnlab (PREFIX=/usr/local)
+#   make install    install to $(PREFIX)/bin, lessons to $(PREFIX)/share/rnnlab, the man page
+#                   (PREFIX=/usr/local, DESTDIR honoured); make uninstall removes exactly that
 #   make cross      compile every source for aarch64 (CROSS=aarch64-linux-gnu-)
 #
 # Libraries are found with pkg-config. When one is missing on a Debian/Ubuntu
@@ -103,7 +104,7 @@ else
 Q := @
 endif
 
-.PHONY: all run test bench install clean help lessons lessons-matrix soak valgrind cross
+.PHONY: all run test bench install uninstall clean help lessons lessons-matrix soak valgrind cross
 all: $(BIN)
 
 # The objects that hold $(PREFIX) (RNNLAB_SHAREDIR) are rebuilt when it
@@ -179,12 +180,30 @@ valgrind: $(BIN) $(TESTS)
 
 # The lessons and their data go to $(PREFIX)/share/rnnlab/scenarios, where
 # the binary looks (RNNLAB_SHAREDIR): `lesson 3` works from any directory.
+# The manual page comes from the binary (rnnlab --man: the command table and
+# the help texts), so it cannot drift from `help`.
 SHAREDIR := $(PREFIX)/share/rnnlab
-install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SHAREDIR)/scenarios/data
+MANPAGE  := $(B)/rnnlab.1
+$(MANPAGE): $(BIN)
+	@$(if $(Q),echo "  MAN     $@")
+	$(Q)./$(BIN) --man >$@.tmp && mv $@.tmp $@
+INSTALLED = $(PREFIX)/bin/rnnlab $(PREFIX)/share/man/man1/rnnlab.1 $(PREFIX)/share/doc/rnnlab/README.md \
+	$(addprefix $(SHAREDIR)/scenarios/,$(notdir $(wildcard scenarios/*.lab))) \
+	$(addprefix $(SHAREDIR)/scenarios/data/,$(notdir $(wildcard scenarios/data/*)))
+install: $(BIN) $(MANPAGE)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SHAREDIR)/scenarios/data $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/doc/rnnlab
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/rnnlab
+	install -m 644 $(MANPAGE) $(DESTDIR)$(PREFIX)/share/man/man1/rnnlab.1
+	install -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/rnnlab/README.md
 	install -m 644 scenarios/*.lab $(DESTDIR)$(SHAREDIR)/scenarios
 	install -m 644 $$(find scenarios/data -maxdepth 1 -type f) $(DESTDIR)$(SHAREDIR)/scenarios/data
+
+# Exactly what install put there, and the directories it made when empty.
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(SHAREDIR)/scenarios/data $(DESTDIR)$(SHAREDIR)/scenarios $(DESTDIR)$(SHAREDIR) \
+	  $(DESTDIR)$(PREFIX)/share/doc/rnnlab 2>/dev/null
 
 # Compile every source for another architecture (no link: the target's
 # libraries are not here): make cross CROSS=aarch64-linux-gnu-  (Debian:

@@ -254,6 +254,21 @@ check "plot eigen: the radius the model was scaled to" 1 "radius 1.5  norm [0-9.
 check "plot eigen gate=z: the block named" 1 "eigenvalues of W_hh now, layer 0, z block" "$tmp/out"
 check "plot eigen gate=q: the gates there are" 1 "plot: gate must be one of r, z, n, got 'q'" "$tmp/out"
 
+# The manual page (issue 20): made from the command table, so every command
+# `help` lists has its entry; groff renders it without a warning.
+"$bin" --man >"$tmp/rnnlab.1" 2>&1; st=$?
+check "--man: a manual page" 0 '^\.TH RNNLAB 1' "$tmp/rnnlab.1"
+missing=
+for c in $("$bin" -c help | sed -n 's/^  \([a-z]*\) .*/\1/p'); do
+	grep -q "^\.B $c\b" "$tmp/rnnlab.1" || missing="$missing $c"
+done
+if [ -z "$missing" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: --man lacks:$missing"; fi
+if command -v groff >/dev/null; then
+	groff -ww -man -z "$tmp/rnnlab.1" >"$tmp/out" 2>&1
+	if [ -s "$tmp/out" ]; then fail=$((fail + 1)); echo "FAIL: groff warns about the man page:"; sed 's/^/    /' "$tmp/out"
+	else pass=$((pass + 1)); fi
+fi
+
 # Text from a lesson or a file never reaches the terminal raw (issue 16, item
 # 13): ESC, BEL and C1 controls (U+009B as UTF-8 is a CSI) in a say, a run's
 # name, a generated text come out as '?'.

@@ -2,6 +2,8 @@
 #ifndef RNNLAB_FRONTEND_H
 #define RNNLAB_FRONTEND_H
 
+#include <stdio.h>
+
 #include "cmd.h"
 #include "session.h"
 
@@ -36,5 +38,12 @@ int frontend_finish(Session *s, int rc);
 int frontend_interrupted(void *ctx);
 void frontend_clear_interrupt(void);
 extern volatile int frontend_sigint;
+
+/* The workbench's keys, one line each, NULL-terminated (F1 shows them). */
+extern const char *const tui_keys[];
+
+/* The manual page (roff) made from the command and settings tables, the
+ * keys and the options' usage text (manpage.c). */
+void manpage(FILE *f, const char *usage_text);
 
 #endif

@@ -8,30 +8,35 @@
 
 #include "bench.h"
 #include "frontend.h"
+#include "lessons.h"
 #include "out.h"
 #include "platform.h"
 #include "term.h"
 
+static const char usage_text[] =
+	"usage: rnnlab [--ascii] [--log FILE] [FILE.lab]  the workbench (a lesson or script when given)\n"
+	"       rnnlab --plain [FILE.lab]       the plain line REPL (also with TERM=dumb)\n"
+	"       rnnlab --batch FILE|-           run commands without the TUI; stops at the first error\n"
+	"       rnnlab -c 'CMD; CMD'            run the commands, then exit\n"
+	"       rnnlab --bench key=value...     training throughput (see below)\n"
+	"       rnnlab --help | --version | --man\n"
+	"\n"
+	"Without arguments rnnlab starts the workbench when stdin and stdout are terminals,\n"
+	"else it reads commands from stdin as --batch - does.  Inside, `help` lists the commands.\n"
+	"--ascii draws plots with ASCII only (also chosen for a non-UTF-8 locale); NO_COLOR=1\n"
+	"turns colour off.  --fast (or RNNLAB_FAST=1) skips the `full` lines of lessons.\n"
+	"--seed-shift N adds N to every seed (`set seed=S` becomes S+N): a lesson on other seeds.\n"
+	"--log FILE writes the workbench's log to FILE as well (a record of a class, or a test).\n"
+	"--max-commands N, --max-output MB: what a script may run and print (100000, 64; help run).\n"
+	"--version names the BLAS library and core in use and the subnormal mode; --man prints\n"
+	"the manual page (roff).\n"
+	"\n"
+	"bench keys: cell=rnn|lstm|gru in=N hidden=N layers=N batch=N seq=N steps=N\n"
+	"            warmup=N threads=N checkpoint=K   (defaults: lstm 128 128 1 32 64 50 3 1 0)\n";
+
 static void usage(FILE *f)
 {
-	fputs("usage: rnnlab [--ascii] [--log FILE] [FILE.lab]  the workbench (a lesson or script when given)\n"
-	      "       rnnlab --plain [FILE.lab]       the plain line REPL (also with TERM=dumb)\n"
-	      "       rnnlab --batch FILE|-           run commands without the TUI; stops at the first error\n"
-	      "       rnnlab -c 'CMD; CMD'            run the commands, then exit\n"
-	      "       rnnlab --bench key=value...     training throughput (see below)\n"
-	      "       rnnlab --help | --version\n"
-	      "\n"
-	      "Without arguments rnnlab starts the workbench when stdin and stdout are terminals,\n"
-	      "else it reads commands from stdin as --batch - does.  Inside, `help` lists the commands.\n"
-	      "--ascii draws plots with ASCII only (also chosen for a non-UTF-8 locale); NO_COLOR=1\n"
-	      "turns colour off.  --fast (or RNNLAB_FAST=1) skips the `full` lines of lessons.\n"
-	      "--seed-shift N adds N to every seed (`set seed=S` becomes S+N): a lesson on other seeds.\n"
-	      "--log FILE writes the workbench's log to FILE as well (a record of a class, or a test).\n"
-	      "--max-commands N, --max-output MB: what a script may run and print (100000, 64; help run).\n"
-	      "--version names the BLAS library and core in use and the subnormal mode.\n"
-	      "\n"
-	      "bench keys: cell=rnn|lstm|gru in=N hidden=N layers=N batch=N seq=N steps=N\n"
-	      "            warmup=N threads=N checkpoint=K   (defaults: lstm 128 128 1 32 64 50 3 1 0)\n", f);
+	fputs(usage_text, f);
 }
 
 static int run_bench(int argc, char **argv)
@@ -70,6 +75,18 @@ static void version(void)
 	printf("BLAS:   %s\n", blas);
 	printf("CPU:    %s\n", cpu_level_names[platform_cpu_level()]);
 	printf("floats: %s\n", platform_flush_describe());
+	LessonInfo ls[LESSONS_MAX];
+	int n = lessons_list(ls, LESSONS_MAX);
+	if (n) {
+		const char *slash = strrchr(ls[0].path, '/');
+		printf("lessons: %d in %.*s\n", n, slash ? (int)(slash - ls[0].path) : 1, slash ? ls[0].path : ".");
+	} else {
+		printf("lessons: none found ($RNNLAB_LESSONS, ./scenarios, beside rnnlab, %s/scenarios)\n", RNNLAB_SHAREDIR);
+	}
+	char path[1100];
+	Err e;
+	printf("data:    %s\n", data_find("sunspots.csv", path, sizeof path, &e) ? "the bundled files are not found"
+		: (*strrchr(path, '/') = '\0', path));
 }
 
 int main(int argc, char **argv)
@@ -97,6 +114,9 @@ int main(int argc, char **argv)
 		const char *a = argv[i];
 		if (!strcmp(a, "--help")) {
 			usage(stdout);
+			return 0;
+		} else if (!strcmp(a, "--man")) {
+			manpage(stdout, usage_text);
 			return 0;
 		} else if (!strcmp(a, "--version")) {
 			version();

@@ -212,29 +212,34 @@ static void draw_welcome(Tui *t, int w, int h)
 	(void)w;
 }
 
+/* at most 74 columns and 13 rows: all of it fits the pane at 80x24 */
+const char *const tui_keys[] = {
+	"F1 or ? (empty line)  this help; any key closes it",
+	"F2..F7, view NAME     panes: train, flow, gates, step, compare, attention",
+	"p, n (empty line)     pause / resume training; n: one step while paused",
+	"Esc, Ctrl-C           stop training after this step (the model is kept)",
+	"PgUp, PgDn            scroll the log",
+	"Space, Enter          go on at a lesson's pause (other keys still work)",
+	"step pane             Left/Right Home/End: t  Up/Down: unit  [ ]: layer  < >: seq",
+	"gates pane            [ ] < >  g: next gate  u: one unit's lines (Up/Down)",
+	"train, compare panes  L: log scale   C (compare): loss, val, grad, flow",
+	"Tab; Up/Down, Ctrl-R  complete (commands, values, paths); history, search",
+	"break, rewind         stop when a condition holds; go back (help break)",
+	"quit                  leave",
+	NULL,
+};
+
 static void draw_help(Tui *t, int w, int h)
 {
 	Grid *g = t->grid;
-	/* at most 74 columns and 13 rows: all of it fits the pane at 80x24 */
-	static const char *const keys[] = {
-		"F1 or ? (empty line)  this help; any key closes it",
-		"F2..F7, view NAME     panes: train, flow, gates, step, compare, attention",
-		"p, n (empty line)     pause / resume training; n: one step while paused",
-		"Esc, Ctrl-C           stop training after this step (the model is kept)",
-		"PgUp, PgDn            scroll the log",
-		"Space, Enter          go on at a lesson's pause (other keys still work)",
-		"step pane             Left/Right Home/End: t  Up/Down: unit  [ ]: layer  < >: seq",
-		"gates pane            [ ] < >  g: next gate  u: one unit's lines (Up/Down)",
-		"train, compare panes  L: log scale   C (compare): loss, val, grad, flow",
-		"Tab; Up/Down, Ctrl-R  complete (commands, values, paths); history, search",
-		"break, rewind         stop when a condition holds; go back (help break)",
-		"quit                  leave",
-	};
 	grid_clear(g);
-	const int top = h >= (int)(sizeof keys / sizeof *keys) + 3;	/* room for a blank row */
+	int nkeys = 0;
+	while (tui_keys[nkeys])
+		nkeys++;
+	const int top = h >= nkeys + 3;	/* room for a blank row */
 	grid_text(g, 2, top, "keys", grid_style(GRID_DEFAULT, GRID_BOLD));
-	for (size_t i = 0; i < sizeof keys / sizeof *keys && (int)i + 1 + 2 * top < h; i++)
-		grid_text_fit(g, 2, 1 + 2 * top + (int)i, w - 4, keys[i], grid_style(GRID_DEFAULT, 0), t->ascii);
+	for (int i = 0; i < nkeys && i + 1 + 2 * top < h; i++)
+		grid_text_fit(g, 2, 1 + 2 * top + i, w - 4, tui_keys[i], grid_style(GRID_DEFAULT, 0), t->ascii);
 }
 
 /* The flow pane's spectral radii, of the weights now: recomputed whenever

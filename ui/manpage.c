@@ -1,0 +1,153 @@
+/* manpage.c — `rnnlab --man`: the manual page (roff, man(7) macros) made
+ * from the same tables `help` reads: the command table, the settings, the
+ * workbench's keys, the options' usage text.  The build writes rnnlab.1
+ * with it, so the page cannot drift from the program. */
+#include <stdio.h>
+#include <string.h>
+
+#include "frontend.h"
+#include "settings.h"
+
+/* Text for roff: backslashes doubled as \e, a leading '.' or '\'' made
+ * literal, '-' kept a hyphen-minus (\-) where it is an option or a minus. */
+static void roff_text(FILE *f, const char *s)
+{
+	int bol = 1;
+	for (; *s; s++) {
+		if (bol && (*s == '.' || *s == '\''))
+			fputs("\\&", f);
+		bol = *s == '\n';
+		if (*s == '\\')
+			fputs("\\e", f);
+		else if (*s == '-')
+			fputs("\\-", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+/* A help text of lines, filled by roff into one paragraph (its lines'
+ * leading spaces dropped). */
+static void roff_fill(FILE *f, const char *s)
+{
+	while (*s) {
+		s += strspn(s, " ");
+		size_t n = strcspn(s, "\n");
+		char line[1024];
+		snprintf(line, sizeof line, "%.*s\n", (int)(n < sizeof line - 2 ? n : sizeof line - 2), s);
+		roff_text(f, line);
+		s += n;
+		if (*s == '\n')
+			s++;
+	}
+}
+
+static void section(FILE *f, const char *name)
+{
+	fprintf(f, ".SH %s\n", name);
+}
+
+void manpage(FILE *f, const char *usage_text)
+{
+	fprintf(f, ".TH RNNLAB 1 \"\" \"rnnlab %s\" \"User Commands\"\n", RNNLAB_VERSION);
+	section(f, "NAME");
+	fputs("rnnlab \\- a terminal workbench for recurrent neural networks: watch gradients vanish and explode\n", f);
+	section(f, "SYNOPSIS");
+	fputs(".nf\n", f);
+	for (const char *p = usage_text; *p;) {	/* the usage lines up to the first blank line */
+		size_t n = strcspn(p, "\n");
+		if (!n)
+			break;
+		char line[300];
+		snprintf(line, sizeof line, "%.*s\n", (int)(n < sizeof line - 2 ? n : sizeof line - 2), p);
+		roff_text(f, strncmp(line, "usage: ", 7) ? line + strspn(line, " ") : line + 7);
+		p += n + (p[n] == '\n');
+	}
+	fputs(".fi\n", f);
+	section(f, "DESCRIPTION");
+	fputs("rnnlab builds RNN, LSTM, GRU and Seq2Seq models at a prompt, trains them on bundled datasets,\n"
+	      "steps through their timesteps, and plots gate activations, hidden states and gradient norms\n"
+	      "live in the terminal, so that vanishing and exploding gradients can be seen.  Its numbers follow\n"
+	      "PyTorch's conventions; weights move to and from PyTorch as .npz state dicts.\n", f);
+	section(f, "OPTIONS");
+	/* the paragraph after the usage lines, then the rest as it is set */
+	const char *opts = strstr(usage_text, "\n\n"), *rest = opts ? strstr(opts + 2, "\n\n") : NULL;
+	if (opts) {
+		char para[2048];
+		snprintf(para, sizeof para, "%.*s", (int)(rest ? rest - opts - 2 : (long)strlen(opts + 2)), opts + 2);
+		roff_fill(f, para);
+	}
+	if (rest) {
+		fputs(".PP\n.nf\n", f);
+		roff_text(f, rest + 2);
+		fputs(".fi\n", f);
+	}
+	section(f, "COMMANDS");
+	fputs("A line may hold several commands separated by ';'; '#' starts a comment.  Inside rnnlab,\n"
+	      "\\fBhelp\\fR \\fICOMMAND\\fR shows the same text.\n", f);
+	for (int i = 0; i < cmd_count(); i++) {
+		const Command *c = cmd_at(i);
+		fputs(".TP\n.B ", f);
+		roff_text(f, c->usage);
+		fputs("\n", f);
+		roff_text(f, c->summary);
+		fputs(".\n", f);
+		if (c->help)
+			roff_fill(f, c->help);
+	}
+	section(f, "SETTINGS");
+	fputs("\\fBset\\fR \\fIKEY\\fR=\\fIVALUE\\fR changes one; \\fBshow config\\fR lists them with their values.\n"
+	      "Those marked (live) may change while training runs, from the next step.\n", f);
+	for (int i = 0; i < setting_count(); i++) {
+		const SettingDef *d = setting_at(i);
+		fputs(".TP\n.B ", f);
+		roff_text(f, d->key);
+		fputs("\n", f);
+		roff_text(f, d->help);
+		if (d->choices) {
+			fputs(" (", f);
+			for (int k = 0; k < d->nchoices; k++) {
+				roff_text(f, d->choices[k]);
+				fputs(k + 1 < d->nchoices ? ", " : ")", f);
+			}
+		}
+		fputs(d->live ? " (live)\n" : "\n", f);
+	}
+	section(f, "KEYS");
+	fputs("In the workbench (F1 shows them too):\n.nf\n", f);
+	for (int i = 0; tui_keys[i]; i++) {
+		roff_text(f, tui_keys[i]);
+		fputc('\n', f);
+	}
+	fputs(".fi\n", f);
+	section(f, "LESSONS");
+	fputs("\\fBlesson\\fR lists the bundled lessons, \\fBlesson\\fR \\fIN\\fR (or \\fBrun\\fR \\fIN\\fR) starts one.\n"
+	      "They are looked for in $RNNLAB_LESSONS, ./scenarios, scenarios/ beside the binary, and\n"
+	      "\\fI" RNNLAB_SHAREDIR "/scenarios\\fR, where make install puts them.\n", f);
+	section(f, "FILES");
+	fputs(".TP\n.I ~/.rnnlab_history\nthe workbench's command history.\n"
+	      ".TP\n.I FILE.autosave\nthe session saved on SIGTERM or SIGHUP, beside the session file it was last\n"
+	      "saved to or loaded from;\n.TP\n.I $XDG_STATE_HOME/rnnlab/rnnlab\\-autosave\\-PID.rnnlab\n"
+	      "the same for a session that has no file ($XDG_STATE_HOME defaults to ~/.local/state).\n"
+	      ".TP\n.I " RNNLAB_SHAREDIR "/scenarios\nthe lessons, and their data under data/.\n", f);
+	section(f, "ENVIRONMENT");
+	fputs(".TP\n.B NO_COLOR\nno colour.\n"
+	      ".TP\n.B TERM\nthe terminal; without a terminfo entry (or dumb) rnnlab uses the plain line mode.\n"
+	      ".TP\n.B RNNLAB_DATA\na directory searched first for the bundled data files.\n"
+	      ".TP\n.B RNNLAB_LESSONS\na directory searched first for the lessons.\n"
+	      ".TP\n.B RNNLAB_FAST\n1: lessons skip their lines marked full (as \\-\\-fast).\n"
+	      ".TP\n.B OPENBLAS_CORETYPE\nthe OpenBLAS kernels; without it rnnlab restarts with the core the CPU can run\n"
+	      "when OpenBLAS picked a generic one.\n"
+	      ".TP\n.B OPENBLAS_NUM_THREADS\nset to 1 by a restart under a memory limit (ulimit \\-v); rnnlab runs OpenBLAS\n"
+	      "on one thread anyway and splits batches itself (set threads=N).\n"
+	      ".TP\n.B XDG_STATE_HOME\nwhere autosaves go (default ~/.local/state).\n", f);
+	section(f, "EXIT STATUS");
+	fputs("0 when every command succeeded; 1 when a command or an expect failed, or output could not\n"
+	      "be written; 2 for a bad option; 128+N when signal N (SIGINT, SIGTERM, SIGHUP) stopped it.\n", f);
+	section(f, "EXAMPLE");
+	fputs(".nf\nrnnlab \\-c 'data adding T=60; model lstm hidden=32; train 300; plot flow'\n"
+	      "rnnlab \\-\\-batch " RNNLAB_SHAREDIR "/scenarios/02\\-vanishing.lab\n"
+	      "rnnlab            # the workbench; then: lesson 4\n.fi\n", f);
+	section(f, "SEE ALSO");
+	fputs("The README (" RNNLAB_SHAREDIR "/../doc/rnnlab/README.md when installed from a package).\n", f);
+}
