@@ -12,6 +12,7 @@
 #   make valgrind   memcheck over every suite, a batch and a workbench session
 #   make install    install to $(PREFIX)/bin, lessons to $(PREFIX)/share/rnnlab, the man page
 #                   (PREFIX=/usr/local, DESTDIR honoured); make uninstall removes exactly that
+#   make deb        the Debian package, checked by lintian and a lesson run from it
 #   make cross      compile every source for aarch64 (CROSS=aarch64-linux-gnu-)
 #
 # Libraries are found with pkg-config. When one is missing on a Debian/Ubuntu
@@ -104,7 +105,7 @@ else
 Q := @
 endif
 
-.PHONY: all run test bench install uninstall clean help lessons lessons-matrix soak valgrind cross
+.PHONY: all run test bench install uninstall deb clean help lessons lessons-matrix soak valgrind cross
 all: $(BIN)
 
 # The objects that hold $(PREFIX) (RNNLAB_SHAREDIR) are rebuilt when it
@@ -188,16 +189,28 @@ $(MANPAGE): $(BIN)
 	@$(if $(Q),echo "  MAN     $@")
 	$(Q)./$(BIN) --man >$@.tmp && mv $@.tmp $@
 INSTALLED = $(PREFIX)/bin/rnnlab $(PREFIX)/share/man/man1/rnnlab.1 $(PREFIX)/share/doc/rnnlab/README.md \
+	$(PREFIX)/share/bash-completion/completions/rnnlab \
 	$(addprefix $(SHAREDIR)/scenarios/,$(notdir $(wildcard scenarios/*.lab))) \
 	$(addprefix $(SHAREDIR)/scenarios/data/,$(notdir $(wildcard scenarios/data/*)))
 install: $(BIN) $(MANPAGE)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SHAREDIR)/scenarios/data $(DESTDIR)$(PREFIX)/share/man/man1 \
-	  $(DESTDIR)$(PREFIX)/share/doc/rnnlab
+	  $(DESTDIR)$(PREFIX)/share/doc/rnnlab $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 644 completion/rnnlab.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/rnnlab
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/rnnlab
 	install -m 644 $(MANPAGE) $(DESTDIR)$(PREFIX)/share/man/man1/rnnlab.1
 	install -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/rnnlab/README.md
 	install -m 644 scenarios/*.lab $(DESTDIR)$(SHAREDIR)/scenarios
 	install -m 644 $$(find scenarios/data -maxdepth 1 -type f) $(DESTDIR)$(SHAREDIR)/scenarios/data
+
+# The Debian package (build/deb/rnnlab_VERSION_ARCH.deb), checked by lintian
+# and by a lesson run from its unpacked files (tests/deb.sh).  Installs the
+# Debian packaging tools when they are missing.
+DEB_TOOLS := debhelper dpkg-dev fakeroot lintian
+deb:
+	@command -v dh >/dev/null 2>&1 && command -v lintian >/dev/null 2>&1 || { \
+	  echo "rnnlab: installing $(DEB_TOOLS)"; \
+	  $$([ "$$(id -u)" = 0 ] || echo sudo) apt-get install -y -q $(DEB_TOOLS); }
+	sh tests/deb.sh $(VERSION)
 
 # Exactly what install put there, and the directories it made when empty.
 uninstall:

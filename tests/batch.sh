@@ -269,6 +269,17 @@ if command -v groff >/dev/null; then
 	else pass=$((pass + 1)); fi
 fi
 
+# The bash completion knows every option --help names (issue 20).
+missing=
+for o in $("$bin" --help | grep -o -- '\(^\|[ [(]\)--*[a-z][a-z-]*' | sed 's/^[ [(]//' | sort -u); do
+	grep -q -- "$o\b" completion/rnnlab.bash || missing="$missing $o"
+done
+if [ -z "$missing" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: completion/rnnlab.bash lacks:$missing"; fi
+if command -v bash >/dev/null; then
+	out=$(bash -c '. completion/rnnlab.bash; COMP_WORDS=(rnnlab --ver); COMP_CWORD=1; _rnnlab; echo "${COMPREPLY[*]}"')
+	if [ "$out" = "--version" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: completing --ver gave '$out'"; fi
+fi
+
 # Text from a lesson or a file never reaches the terminal raw (issue 16, item
 # 13): ESC, BEL and C1 controls (U+009B as UTF-8 is a CSI) in a say, a run's
 # name, a generated text come out as '?'.

@@ -191,6 +191,8 @@ int share_dirs(char dirs[SHARE_DIRS_MAX][1024])
 		if (slash) {
 			*slash = '\0';
 			snprintf(cand[k++], sizeof cand[0], "%.1000s/scenarios", exe);
+			/* installed under any prefix: PREFIX/bin/rnnlab, PREFIX/share/rnnlab */
+			snprintf(cand[k++], sizeof cand[0], "%.990s/../share/rnnlab/scenarios", exe);
 		}
 	}
 	snprintf(cand[k++], sizeof cand[0], "%s/scenarios", RNNLAB_SHAREDIR);

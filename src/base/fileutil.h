@@ -45,13 +45,15 @@ int file_read_all(const char *path, size_t max, char **out, size_t *len, Err *e)
 
 /* Where rnnlab's bundled files (lessons, and their data under data/) are,
  * in the order looked in: ./scenarios (the source tree), <the executable's
- * directory>/scenarios (the built binary run from anywhere), then
- * RNNLAB_SHAREDIR/scenarios (installed: $(PREFIX)/share/rnnlab).  Fills
+ * directory>/scenarios (the built binary run from anywhere), <the
+ * executable's directory>/../share/rnnlab/scenarios (installed under any
+ * prefix, or unpacked from the package anywhere), then
+ * RNNLAB_SHAREDIR/scenarios (where make install put them).  Fills
  * dirs[0..n) with those that exist, returns n. */
 #ifndef RNNLAB_SHAREDIR
 #define RNNLAB_SHAREDIR "/usr/local/share/rnnlab"
 #endif
-#define SHARE_DIRS_MAX 3
+#define SHARE_DIRS_MAX 4
 int share_dirs(char dirs[SHARE_DIRS_MAX][1024]);
 
 /* rnnlab's XDG state directory, $XDG_STATE_HOME/rnnlab or else
