@@ -105,8 +105,10 @@ else
 Q := @
 endif
 
+MANPAGE  := $(B)/rnnlab.1
+
 .PHONY: all run test bench install uninstall deb clean help lessons lessons-matrix soak valgrind cross
-all: $(BIN)
+all: $(BIN) $(MANPAGE)
 
 # The objects that hold $(PREFIX) (RNNLAB_SHAREDIR) are rebuilt when it
 # changes: the stamp holds the prefix and is rewritten when it differs.
@@ -184,7 +186,6 @@ valgrind: $(BIN) $(TESTS)
 # The manual page comes from the binary (rnnlab --man: the command table and
 # the help texts), so it cannot drift from `help`.
 SHAREDIR := $(PREFIX)/share/rnnlab
-MANPAGE  := $(B)/rnnlab.1
 $(MANPAGE): $(BIN)
 	@$(if $(Q),echo "  MAN     $@")
 	$(Q)./$(BIN) --man >$@.tmp && mv $@.tmp $@
