@@ -253,6 +253,9 @@ check "plot eigen: the title" 1 "eigenvalues of W_hh now, layer 0$" "$tmp/out"
 check "plot eigen: the radius the model was scaled to" 1 "radius 1.5  norm [0-9.]*  [0-9]*/24 outside" "$tmp/out"
 check "plot eigen gate=z: the block named" 1 "eigenvalues of W_hh now, layer 0, z block" "$tmp/out"
 check "plot eigen gate=q: the gates there are" 1 "plot: gate must be one of r, z, n, got 'q'" "$tmp/out"
+"$bin" -c "data adding T=20 n=100; model lstm hidden=8; train 1; plot jacobian sample=2" >"$tmp/out" 2>&1; st=$?
+check "plot jacobian: each step's norm, their product, the measured ratio" 0 "step Jacobians of sequence 2, layer 0, at step 1" "$tmp/out"
+check "plot jacobian, lstm: the cell's path too" 0 "max f_t (cell path)" "$tmp/out"
 
 # The manual page (issue 20): made from the command table, so every command
 # `help` lists has its entry; groff renders it without a warning.

@@ -19,8 +19,8 @@ static const char *const attention_words[] = { "none", "dot", "general", NULL };
 static const char *const model_words[] = { "rnn", "lstm", "gru", "seq2seq", "show", NULL };
 static const char *const data_words[] = { "list", "info", "show", NULL };
 static const char *const show_words[] = { "config", "model", "data", "memory", "engine", NULL };
-static const char *const plot_words[] = { "loss", "grad", "lr", "flow", "sat", "gates", "h", "compare", "eigen", "--svg",
-					    "layer=", "gate=", NULL };
+static const char *const plot_words[] = { "loss", "grad", "lr", "flow", "sat", "gates", "h", "compare", "eigen",
+					    "jacobian", "--svg", "layer=", "gate=", "sample=", NULL };
 static const char *const break_words[] = { "grad", "loss", "val", "gate", "sat", "flow", "list", "clear", NULL };
 static const char *const step_words[] = { "t=", "layer=", "sample=", "unit=", NULL };
 static const char *const journal_words[] = { "save", "show", NULL };
@@ -89,7 +89,7 @@ static const Command commands[] = {
 	  "  the gates pane (F4) on that layer, sequence and unit (u there switches heatmaps and a\n"
 	  "  unit's lines; Up/Down pick the unit); elsewhere it prints.",
 	  COMP_WORDS, gates_words },
-	{ "plot", cmd_plot, 1, 10, 0, "plot loss|grad|lr|flow|sat|gates|h|compare|eigen [log] [--svg FILE [force]]",
+	{ "plot", cmd_plot, 1, 10, 0, "plot loss|grad|lr|flow|sat|gates|h|compare|eigen|jacobian [log] [--svg FILE [force]]",
 	  "plot a training curve, the gradient flow or the gates", 
 	  "loss: train and validation loss (log: on a log scale);  grad: global gradient norm and\n"
 	  "the clip threshold;  lr: the learning rate;  flow: ||dL/dh_t|| against t (log scale), one\n"
@@ -100,6 +100,10 @@ static const Command commands[] = {
 	  "eigen [layer=K] [gate=G]: every eigenvalue of a W_hh block (lstm: gate i f g o, default g;\n"
 	  "gru: r z n, default n) against the unit circle, with the spectral radius max|l| and the\n"
 	  "spectral norm ||W||2 (LAPACK dgeev, dgesvd): inside the circle, products of W shrink.\n"
+	  "jacobian [layer=K] [sample=B]: for one sequence of the last step, each step's ||dh_t/dh_t-1||\n"
+	  "(largest singular value), their product from the end back to t, and the measured\n"
+	  "||dL/dh_t||/||dL/dh_T||: with the loss at the end and one layer of rnn or gru, the measured\n"
+	  "curve stays under the product (Pascanu et al. 2013); lstm adds max f_t, its cell's path.\n"
 	  "--svg FILE writes the plot as SVG instead (for slides).",
 	  COMP_WORDS, plot_words },
 	{ "import", cmd_import, 1, 1, CMD_CHANGES | CMD_MODEL, "import FILE.npz",

@@ -66,24 +66,12 @@ int mat_eigen(const float *w, int n, double *re, double *im, double *norm2, Err 
 		re[i] = c[i].re;
 		im[i] = c[i].im;
 	}
-	if (norm2) {	/* the singular values (into wr), largest first */
+	if (norm2) {
 		for (size_t i = 0; i < nn; i++)
 			a[i] = w[i];
-		free(work);
-		work = NULL;
-		lwork = -1;
-		dgesvd_("N", "N", &n, &n, a, &n, wr, NULL, &one, NULL, &one, &q, &lwork, &info);
-		lwork = (int)q + 1;
-		if (!(work = malloc((size_t)lwork * sizeof *work))) {
-			rc = err_set(e, ERR_NOMEM, "out of memory for LAPACK's workspace");
-			goto out;
-		}
-		dgesvd_("N", "N", &n, &n, a, &n, wr, NULL, &one, NULL, &one, work, &lwork, &info);
-		if (info != 0) {
-			rc = err_set(e, ERR_NUMERIC, "the singular values did not converge (LAPACK dgesvd info %d)", info);
-			goto out;
-		}
-		*norm2 = wr[0];
+		*norm2 = mat_norm2(a, n);
+		if (isnan(*norm2))
+			rc = err_set(e, ERR_NUMERIC, "the singular values did not converge (LAPACK dgesvd)");
 	}
 out:
 	free(a);
@@ -92,4 +80,26 @@ out:
 	free(c);
 	free(work);
 	return rc;
+}
+
+double mat_norm2(const double *a, int n)
+{
+	const size_t nn = (size_t)n * n;
+	double *w = malloc(nn * sizeof *w), *s = malloc((size_t)n * sizeof *s), q, *work = NULL;
+	int lwork = -1, info = 0, one = 1;
+	double v = NAN;
+	if (w && s) {
+		memcpy(w, a, nn * sizeof *w);	/* column-major: a^T, the same singular values */
+		dgesvd_("N", "N", &n, &n, w, &n, s, NULL, &one, NULL, &one, &q, &lwork, &info);
+		lwork = (int)q + 1;
+		if ((work = malloc((size_t)lwork * sizeof *work))) {
+			dgesvd_("N", "N", &n, &n, w, &n, s, NULL, &one, NULL, &one, work, &lwork, &info);
+			if (info == 0)
+				v = s[0];
+		}
+	}
+	free(w);
+	free(s);
+	free(work);
+	return v;
 }

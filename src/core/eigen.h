@@ -17,4 +17,8 @@
  * ERR_NUMERIC (no convergence: a non-finite matrix). */
 int mat_eigen(const float *w, int n, double *re, double *im, double *norm2, Err *e);
 
+/* The spectral norm (largest singular value) of the n x n row-major a
+ * (LAPACK dgesvd); NAN when it fails. */
+double mat_norm2(const double *a, int n);
+
 #endif

@@ -11,7 +11,8 @@
 #include "svg.h"
 
 const char *const pane_names[PANE_COUNT + 1] = { "train", "flow", "gates", "step", "compare", "attention", NULL };
-const char *const view_names[VIEW_COUNT] = { "loss", "grad", "lr", "flow", "sat", "gates", "h", "compare", "eigen" };
+const char *const view_names[VIEW_COUNT] = { "loss", "grad", "lr", "flow", "sat", "gates", "h", "compare", "eigen",
+					     "jacobian" };
 
 typedef ViewLines Lines;
 
@@ -328,6 +329,8 @@ int view_lines(const Session *s, ViewKind v, const ViewOpts *o, Lines *L, Err *e
 		return compare_lines(s, o, L, e);
 	case VIEW_GATES:
 		return unit_lines(s, o, L, e);
+	case VIEW_JACOBIAN:
+		return jacobian_lines(s, o, L, e);
 	default:
 		return err_set(e, ERR_INVAL, "not a line view");
 	}

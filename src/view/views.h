@@ -15,6 +15,9 @@
  *             loss, gradient norm or gradient flow (CompareWhat)
  *   eigen  every eigenvalue of one W_hh block against the unit circle
  *          (eigenview.c)
+ *   jacobian  for one sequence: each step's ||dh_t/dh_{t-1}||, their product
+ *          from T down to t, and the measured ||dL/dh_t|| / ||dL/dh_T||
+ *          (jacview.c; jacobian.h)
  */
 #ifndef RNNLAB_VIEWS_H
 #define RNNLAB_VIEWS_H
@@ -25,7 +28,8 @@
 #include "session.h"
 
 typedef enum {
-	VIEW_LOSS, VIEW_GRAD, VIEW_LR, VIEW_FLOW, VIEW_SAT, VIEW_GATES, VIEW_H, VIEW_COMPARE, VIEW_EIGEN, VIEW_COUNT
+	VIEW_LOSS, VIEW_GRAD, VIEW_LR, VIEW_FLOW, VIEW_SAT, VIEW_GATES, VIEW_H, VIEW_COMPARE, VIEW_EIGEN, VIEW_JACOBIAN,
+	VIEW_COUNT
 } ViewKind;
 extern const char *const view_names[VIEW_COUNT];
 
@@ -111,6 +115,8 @@ typedef struct ViewEigen {
 } ViewEigen;
 int view_eigen(const Session *s, const ViewOpts *o, ViewEigen *out, Err *e);
 void view_eigen_done(ViewEigen *v);
+/* The jacobian view's series (jacview.c), for view_lines. */
+int jacobian_lines(const Session *s, const ViewOpts *o, ViewLines *L, Err *e);
 /* Draw it (a plane with the unit circle) into the rectangle of g. */
 int view_eigen_draw(const Session *s, const ViewOpts *o, Grid *g, int x, int y, int w, int h, Err *e);
 /* The same picture as an SVG file. */
