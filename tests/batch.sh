@@ -256,6 +256,10 @@ check "plot eigen gate=q: the gates there are" 1 "plot: gate must be one of r, z
 "$bin" -c "data adding T=20 n=100; model lstm hidden=8; train 1; plot jacobian sample=2" >"$tmp/out" 2>&1; st=$?
 check "plot jacobian: each step's norm, their product, the measured ratio" 0 "step Jacobians of sequence 2, layer 0, at step 1" "$tmp/out"
 check "plot jacobian, lstm: the cell's path too" 0 "max f_t (cell path)" "$tmp/out"
+"$bin" -c "data adding T=30 n=100; model rnn hidden=16 radius=1.5; expect eigen max > 1.49; expect eigen outside >= 1; \
+train 1; expect jacobian product > 1; model rnn hidden=16 radius=0.5; train 1; expect jacobian product < 1e-3; \
+expect eigen norm > 0.5" >"$tmp/out" 2>&1; st=$?
+check "expect eigen and jacobian: radius 1.5 explodes, 0.5 vanishes" 0 "ok: jacobian product = .* < 0.001" "$tmp/out"
 
 # The manual page (issue 20): made from the command table, so every command
 # `help` lists has its entry; groff renders it without a warning.

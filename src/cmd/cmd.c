@@ -212,8 +212,10 @@ static const Command commands[] = {
 	  "quantities: loss (mean of the last 10 steps), val, best_val, acc, seq_acc, tok_acc,\n"
 	  "  grad, grad_first, grad_max, flow [layer=K] [ratio(t=1,t=T)], radius, steps, params,\n"
 	  "  finite (1 when no step of the run was refused), activations (MiB), gate G mean|max (the\n"
-	  "  last step's mean of a gate: lstm i f g o c, gru r z n; max: the most open unit's mean).\n"
-	  "  comparisons: < > <= >= ==\n"
+	  "  last step's mean of a gate: lstm i f g o c, gru r z n; max: the most open unit's mean),\n"
+	  "  eigen max|norm|outside [layer=K] (plot eigen's block: spectral radius, norm, eigenvalues\n"
+	  "  outside the unit circle), jacobian product [layer=K] (plot jacobian's product over the\n"
+	  "  whole of sequence 0).  comparisons: < > <= >= ==\n"
 	  "example: expect best_val < 0.02;  expect flow ratio(t=1,t=T) < 1e-10;  expect gate f mean > 0.7",
 	  COMP_WORDS, expect_quantities },
 	{ "try", cmd_try, 1, -1, 0, "try COMMAND ...", "run a command that may fail; the script goes on",

@@ -22,6 +22,11 @@
  *   steps       updates applied;  params  parameter count
  *   activations MiB the last step's trace holds (see `show memory`)
  *   finite      1 when every step of the run had a finite loss, gradient and update
+ *   eigen max|norm|outside  of layer 0's (layer=K) W_hh block that plot eigen
+ *               shows: the spectral radius, the spectral norm, how many
+ *               eigenvalues lie outside the unit circle
+ *   jacobian product  the product of every step's ||dh_t/dh_{t-1}|| over
+ *               sequence 0 of the last step, top layer (layer=K)
  *   gate f mean a gate's mean over the last step (every layer, timestep,
  *               sequence and unit; lstm i f g o c, gru r z n)
  *   gate f max  the most open unit's: the largest of the units' means
@@ -33,6 +38,7 @@
 
 #include "args.h"
 #include "cmd.h"
+#include "views.h"
 #include "breakpoint.h"
 #include "checkpoint.h"
 #include "probe.h"
@@ -53,7 +59,7 @@ static int parse_ratio(const char *w, int T, int *t1, int *t2)
 
 const char *const expect_quantities[] = {
 	"loss", "val", "best_val", "acc", "seq_acc", "tok_acc", "grad", "grad_first", "grad_max",
-	"flow", "radius", "steps", "params", "finite", "error", "ok", "activations", "gate", NULL
+	"flow", "radius", "steps", "params", "finite", "error", "ok", "activations", "gate", "eigen", "jacobian", NULL
 };
 #define NQ ((int)(sizeof expect_quantities / sizeof *expect_quantities) - 1)
 
@@ -84,11 +90,16 @@ int cmd_expect(Session *s, int argc, const Word *argv, Err *e)
 	/* optional words between the quantity and the comparison */
 	int i = 2, layer = -1, t1 = 1, t2 = -1, gate = -1;
 	GateStat gstat = GATE_MEAN;
+	const char *stat = NULL;	/* eigen max|norm|outside, jacobian product */
 	for (; i < argc && !(argv[i].text[0] == '<' || argv[i].text[0] == '>' || argv[i].text[0] == '='); i++) {
 		if (!strcmp(name, "gate") && i == 2) {
 			if ((rc = learner_need(s->lr, CAP_TIMESTEPS, "expect gate", e)) ||
 			    (rc = gate_index(cells->m->cfg.cell, argv[i].text, &gate, e)))
 				return rc;
+		} else if (i == 2 && ((!strcmp(name, "eigen") && (!strcmp(argv[i].text, "max") || !strcmp(argv[i].text, "norm") ||
+								   !strcmp(argv[i].text, "outside"))) ||
+				      (!strcmp(name, "jacobian") && !strcmp(argv[i].text, "product")))) {
+			stat = argv[i].text;
 		} else if (!strcmp(name, "gate") && i == 3 && (!strcmp(argv[i].text, "mean") || !strcmp(argv[i].text, "max"))) {
 			gstat = argv[i].text[1] == 'e' ? GATE_MEAN : GATE_UNIT_MAX;
 		} else if (argv[i].key && !strcmp(argv[i].key, "layer")) {
@@ -175,6 +186,26 @@ int cmd_expect(Session *s, int argc, const Word *argv, Err *e)
 		v = cells && cells->t->tr ? (double)cells->t->tr->memsize * 4 / (1 << 20) : NAN;
 	} else if (!strcmp(name, "finite")) {
 		v = s->lesson_nonfinite ? 0 : 1;
+	} else if (!strcmp(name, "eigen") || !strcmp(name, "jacobian")) {
+		if (!stat)
+			return err_set(e, ERR_INVAL, "%s", !strcmp(name, "eigen") ? "which? (usage: expect eigen max|norm|outside "
+				       "[layer=K] > 1)" : "which? (usage: expect jacobian product [layer=K] < 1e-10)");
+		if ((rc = learner_need(s->lr, CAP_TIMESTEPS, name, e)))
+			return rc;
+		ViewOpts o = { .gate = -1, .layer = layer >= 0 ? layer : !strcmp(name, "eigen") ? 0 : cells->m->cfg.layers - 1 };
+		if (!strcmp(name, "eigen")) {	/* of the default block: rnn's only one, the candidate's */
+			ViewEigen ev;
+			if ((rc = view_eigen(s, &o, &ev, e)))
+				return rc;
+			v = stat[0] == 'm' ? ev.radius : stat[0] == 'n' ? ev.norm2 : ev.outside;
+			view_eigen_done(&ev);
+		} else {	/* sequence 0: the product of every step's norm */
+			ViewLines L;
+			if ((rc = view_lines(s, VIEW_JACOBIAN, &o, &L, e)))
+				return rc;
+			v = L.ser[1].y[0];
+			view_lines_done(&L);
+		}
 	} else if (!strcmp(name, "gate")) {
 		if (gate < 0)
 			return err_set(e, ERR_INVAL, "which gate? (usage: expect gate f mean > 0.5)");
@@ -183,7 +214,7 @@ int cmd_expect(Session *s, int argc, const Word *argv, Err *e)
 		v = gate_stat(cells->m, cells->t->tr, gate, gstat);
 	}
 	char label[32];
-	snprintf(label, sizeof label, "%s%s%s", name, gate >= 0 ? " " : "", gate >= 0 ? argv[2].text : "");
+	snprintf(label, sizeof label, "%s%s%s", name, gate >= 0 || stat ? " " : "", gate >= 0 ? argv[2].text : stat ? stat : "");
 	if (gate >= 0)
 		strcat(label, gstat == GATE_MEAN ? " mean" : " max");
 	name = label;
