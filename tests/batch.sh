@@ -260,6 +260,9 @@ check "plot jacobian, lstm: the cell's path too" 0 "max f_t (cell path)" "$tmp/o
 train 1; expect jacobian product > 1; model rnn hidden=16 radius=0.5; train 1; expect jacobian product < 1e-3; \
 expect eigen norm > 0.5" >"$tmp/out" 2>&1; st=$?
 check "expect eigen and jacobian: radius 1.5 explodes, 0.5 vanishes" 0 "ok: jacobian product = .* < 0.001" "$tmp/out"
+"$bin" -c "data adding T=30 n=100; model rnn hidden=16 radius=3; landscape dir=scale; landscape dir=sideways" >"$tmp/out" 2>&1; st=$?
+check "landscape dir=scale: the loss and the gradient norm along W_hh's scale" 1 "landscape: at alpha 0 loss [0-9.]*, gradient norm" "$tmp/out"
+check "landscape: a bad direction, one line with the choices" 1 "landscape: unknown dir 'sideways' (choices: grad, scale, random)" "$tmp/out"
 
 # The manual page (issue 20): made from the command table, so every command
 # `help` lists has its entry; groff renders it without a warning.

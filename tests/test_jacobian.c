@@ -1,14 +1,18 @@
-/* test_jacobian.c — the step Jacobian dh_t/dh_{t-1} (jacobian.c) against
+/* test_jacobian.c — the pictures that explain why.  The step Jacobian
+ * dh_t/dh_{t-1} (jacobian.c) against
  * finite differences of one step computed here, in double, from the
  * PyTorch equations and the model's weights (not from rnnlab's kernels);
  * and the bound it gives: with the loss at the end of the sequence, the
  * product of the steps' spectral norms from T down to t is at least the
- * measured ||dL/dh_t|| / ||dL/dh_T||. */
+ * measured ||dL/dh_t|| / ||dL/dh_T||.  The landscape (landscape.c): its
+ * loss at 0 is a forward's, its slope along the gradient the gradient's
+ * norm, its directions what they claim to be. */
 #include "sessionutil.h"
 
 #include <math.h>
 
 #include "jacobian.h"
+#include "landscape.h"
 #include "views.h"
 
 static double sig(double v)
@@ -188,6 +192,60 @@ static void test_view(void **state)
 	session_free(s);
 }
 
+/* The landscape: at alpha 0 the loss is a plain forward's on the batch;
+ * along the normalised gradient the slope at 0 is the gradient's norm; the
+ * weights and gradients are put back bit for bit; scale multiplies W_hh. */
+static void test_landscape(void **state)
+{
+	(void)state;
+	Session *s = new_session();
+	ok(s, "data adding T=16 n=80; model gru hidden=8; set log_every=0 val_every=0; train 3");
+	const Cells *cl = learner_cells(s->lr);
+	Model *m = cl->m;
+	int nb = 16;
+	DataBatch db;
+	Err e;
+	assert_int_equal(session_val_head(s, &nb, &db, &e), 0);
+	const size_t np = m->nparam;
+	float *w0 = malloc(np * sizeof *w0), *g0 = malloc(np * sizeof *g0), *d = malloc(np * sizeof *d);
+	memcpy(w0, m->params, np * sizeof *w0);
+	memcpy(g0, m->grads, np * sizeof *g0);
+	Trace *tr = NULL;
+	Rng rng;
+	rng_seed(&rng, 5);
+	double gn, a[3] = { -1e-3, 0, 1e-3 }, l[3], g[3];
+	assert_int_equal(land_direction(m, &tr, &db.b, session_loss(s), LAND_GRAD, &rng, d, &gn, &e), 0);
+	assert_int_equal(land_line(m, &tr, &db.b, session_loss(s), d, a, 3, l, g, &e), 0);
+	assert_memory_equal(m->params, w0, np * sizeof *w0);
+	assert_memory_equal(m->grads, g0, np * sizeof *g0);
+	assert_int_equal(net_forward(m, tr, &db.b, session_loss(s), 0, 0, NULL, &e), 0);
+	assert_true(l[1] == tr->loss && g[1] == gn);
+	const double slope = (l[2] - l[0]) / 2e-3;
+	if (fabs(slope - gn) > 2e-2 * gn)
+		fail_msg("slope along the gradient %g, its norm %g", slope, gn);
+	/* scale: alpha 1 is W_hh doubled, nothing else moved */
+	assert_int_equal(land_direction(m, &tr, &db.b, session_loss(s), LAND_SCALE, &rng, d, &gn, &e), 0);
+	const size_t off = (size_t)(m->p.layer[0].w_hh - m->params), nh = (size_t)m->gates * 8 * 8;
+	for (size_t i = 0; i < np; i++)
+		assert_true(d[i] == (i >= off && i < off + nh ? m->params[i] : 0));
+	/* random: each row of W_hh as long as the weights' row */
+	assert_int_equal(land_direction(m, &tr, &db.b, session_loss(s), LAND_RANDOM, &rng, d, &gn, &e), 0);
+	for (int r = 0; r < m->gates * 8; r++) {
+		double dn = 0, wn = 0;
+		for (int c = 0; c < 8; c++) {
+			dn += (double)d[off + (size_t)r * 8 + c] * d[off + (size_t)r * 8 + c];
+			wn += (double)m->params[off + (size_t)r * 8 + c] * m->params[off + (size_t)r * 8 + c];
+		}
+		assert_true(fabs(sqrt(dn) - sqrt(wn)) < 1e-5 * sqrt(wn) + 1e-12);
+	}
+	trace_free(tr);
+	data_batch_done(&db);
+	free(w0);
+	free(g0);
+	free(d);
+	session_free(s);
+}
+
 int main(int argc, char **argv)
 {
 	tu_start(argc, argv);
@@ -195,6 +253,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_against_finite_differences),
 		cmocka_unit_test(test_product_bounds_the_gradient),
 		cmocka_unit_test(test_view),
+		cmocka_unit_test(test_landscape),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, remove_dir);
 }

@@ -106,6 +106,16 @@ static const Command commands[] = {
 	  "curve stays under the product (Pascanu et al. 2013); lstm adds max f_t, its cell's path.\n"
 	  "--svg FILE writes the plot as SVG instead (for slides).",
 	  COMP_WORDS, plot_words },
+	{ "landscape", cmd_landscape, 0, 4, CMD_MODEL | CMD_NEEDS(CAP_TIMESTEPS),
+	  "landscape [dir=grad|scale|random] [from=A] [to=B] [points=N]",
+	  "the loss and gradient norm along a line through the weights",
+	  "On the first validation examples, the loss and the global gradient norm at w + alpha d for\n"
+	  "  alpha from A to B (N points, 41), the weights put back after.  dir=grad: d is the gradient,\n"
+	  "  normalised (the slope at 0 is its norm); scale: d is W_hh, so the recurrent matrices are\n"
+	  "  scaled by 1 + alpha (from -1 to 2: zero to three times); random: a Gaussian step with each\n"
+	  "  row as long as the weights' row (Li et al. 2018).  A radius-3 tanh rnn shows the cliff of\n"
+	  "  Pascanu et al. (2013): the gradient norm jumps by orders of magnitude across it.",
+	  COMP_WORDS, (const char *const[]){ "dir=grad", "dir=scale", "dir=random", "from=", "to=", "points=", NULL } },
 	{ "import", cmd_import, 1, 1, CMD_CHANGES | CMD_MODEL, "import FILE.npz",
 	  "load weights saved under PyTorch's state_dict names",
 	  "Every tensor of the model must be in the file with its shape; nothing changes otherwise.",

@@ -84,6 +84,7 @@ int cmd_quit(Session *s, int argc, const Word *argv, Err *e);
 size_t stmt_text(const Stmt *st, char *line, size_t cap);
 int cmd_run(Session *s, int argc, const Word *argv, Err *e);
 int cmd_lesson(Session *s, int argc, const Word *argv, Err *e);
+int cmd_landscape(Session *s, int argc, const Word *argv, Err *e);
 int cmd_say(Session *s, int argc, const Word *argv, Err *e);
 int cmd_pause(Session *s, int argc, const Word *argv, Err *e);
 /* cmd_data.c */
