@@ -263,6 +263,8 @@ check "expect eigen and jacobian: radius 1.5 explodes, 0.5 vanishes" 0 "ok: jaco
 "$bin" -c "data adding T=30 n=100; model rnn hidden=16 radius=3; landscape dir=scale; landscape dir=sideways" >"$tmp/out" 2>&1; st=$?
 check "landscape dir=scale: the loss and the gradient norm along W_hh's scale" 1 "landscape: at alpha 0 loss [0-9.]*, gradient norm" "$tmp/out"
 check "landscape: a bad direction, one line with the choices" 1 "landscape: unknown dir 'sideways' (choices: grad, scale, random)" "$tmp/out"
+"$bin" -c "data adding T=20 n=100; model gru hidden=8; train 2; plot states samples=3" >"$tmp/out" 2>&1; st=$?
+check "plot states: h_t on two principal components" 0 "PC1 [0-9]*%  PC2 [0-9]*% of the variance" "$tmp/out"
 
 # The manual page (issue 20): made from the command table, so every command
 # `help` lists has its entry; groff renders it without a warning.

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Write tests/fixtures/eigen.npz: matrices and numpy's eigenvalues and
+"""Write tests/fixtures/eigen.npz and pca.npz: matrices and numpy's eigenvalues and
 spectral norms of them, which tests/test_panes.c compares with rnnlab's
 (LAPACK through eigen.c).
 
@@ -47,3 +47,21 @@ for k, w in enumerate(mats):
     out["norm%d" % k] = np.array([np.linalg.svd(d, compute_uv=False)[0]])
 np.savez("tests/fixtures/eigen.npz", **out)
 print("wrote tests/fixtures/eigen.npz:", ", ".join("w%d %dx%d" % (k, w.shape[0], w.shape[1]) for k, w in enumerate(mats)))
+
+# Principal components: 40 points of 6 dimensions with distinct variances;
+# numpy's covariance (ddof 1), its two leading eigenvectors with each one's
+# largest entry positive (rnnlab's rule), the centred points projected.
+rng = np.random.default_rng(7)
+x = (rng.standard_normal((40, 6)) * np.array([3.0, 2.0, 1.2, 0.7, 0.4, 0.1])).astype(np.float32)
+d = x.astype(np.float64)
+c = np.cov(d, rowvar=False)
+val, vec = np.linalg.eigh(c)
+top = vec[:, ::-1][:, :2].copy()
+for k in range(2):
+    j = np.argmax(np.abs(top[:, k]))
+    if top[j, k] < 0:
+        top[:, k] = -top[:, k]
+pca = {"pca_x": x, "pca_proj": (d - d.mean(axis=0)) @ top, "pca_var": val[::-1][:2].copy(),
+       "pca_total": np.array([np.trace(c)])}
+np.savez("tests/fixtures/pca.npz", **pca)
+print("wrote tests/fixtures/pca.npz: 40 points of 6 dimensions")

@@ -16,7 +16,9 @@
  *   - gates unit=K|max: the lines are the unit's trace values, and max is
  *     the unit whose forget gate is most open, found here again;
  *   - eigen: LAPACK's eigenvalues and spectral norm are numpy's (fixtures
- *     from tests/gen_eigen_fixtures.py), and every one is drawn.
+ *     from tests/gen_eigen_fixtures.py), and every one is drawn;
+ *   - states: the principal components are numpy's, and the view projects
+ *     the trace's h_t.
  */
 #include "sessionutil.h"
 
@@ -462,6 +464,58 @@ static void test_eigen_vs_numpy(void **state)
 	npz_free(&z);
 }
 
+/* pca2 against numpy (tests/gen_eigen_fixtures.py: 40 points of 6
+ * dimensions): the projections, the two variances, the total variance. */
+static void test_pca_vs_numpy(void **state)
+{
+	(void)state;
+	Npz z;
+	Err e;
+	assert_int_equal(npz_read(&z, "tests/fixtures/pca.npz", &e), 0);
+	const NpyArray *x = npz_find(&z, "pca_x"), *pr = npz_find(&z, "pca_proj"), *var = npz_find(&z, "pca_var"),
+		       *tot = npz_find(&z, "pca_total");
+	assert_true(x && pr && var && tot && x->dtype == NPY_F32);
+	const int n = (int)x->shape[0], d = (int)x->shape[1];
+	double *X = malloc((size_t)n * d * sizeof *X), *P = malloc((size_t)n * 2 * sizeof *P), v[2], total;
+	for (int i = 0; i < n * d; i++)
+		X[i] = ((const float *)x->data)[i];
+	assert_int_equal(pca2(X, n, d, P, v, &total, &e), 0);
+	const double *want = pr->data;
+	for (int i = 0; i < 2 * n; i++)
+		if (fabs(P[i] - want[i]) > 1e-9 * (1 + fabs(want[i])))
+			fail_msg("projection %d: %.17g, numpy %.17g", i, P[i], want[i]);
+	for (int k = 0; k < 2; k++)
+		assert_true(fabs(v[k] - ((const double *)var->data)[k]) < 1e-10 * v[k]);
+	assert_true(fabs(total - *(const double *)tot->data) < 1e-10 * total);
+	free(X);
+	free(P);
+	npz_free(&z);
+	/* the states view is pca2 of the trace's h_t, sequence by sequence */
+	Session *s = new_session();
+	ok(s, setups[2]);
+	const Cells *cl = learner_cells(s->lr);
+	const Trace *tr = cl->t->tr;
+	const int H = cl->m->cfg.hidden, T = tr->T, B = tr->B;
+	ViewOpts o = { .sample = 1, .samples = 3 };
+	ViewStates vs;
+	assert_int_equal(view_states(s, &o, &vs, &e), 0);
+	X = malloc((size_t)3 * T * H * sizeof *X);
+	P = malloc((size_t)3 * T * 2 * sizeof *P);
+	for (int p = 0; p < 3; p++)
+		for (int t = 0; t < T; t++)
+			for (int j = 0; j < H; j++)
+				X[((size_t)p * T + t) * H + j] = tr->lt[0].h[((size_t)(t + 1) * B + 1 + p) * H + j];
+	assert_int_equal(pca2(X, 3 * T, H, P, v, &total, &e), 0);
+	assert_int_equal(vs.paths, 3);
+	assert_memory_equal(vs.xy, P, (size_t)3 * T * 2 * sizeof *P);
+	free(vs.xy);
+	free(X);
+	free(P);
+	o.samples = B;	/* from sequence 1: one too many */
+	assert_int_not_equal(view_states(s, &o, &vs, &e), 0);
+	session_free(s);
+}
+
 /* The eigen view draws every eigenvalue of the block it names: the cell of
  * each point's dot holds that dot, bold; the note's radius and norm are
  * the eigenvalues'. */
@@ -485,7 +539,7 @@ static void test_eigen_view(void **state)
 		assert_memory_equal(re, v.re, (size_t)H * sizeof *re);
 		assert_true(v.radius == hypot(re[0], im[0]) && v.norm2 == norm);
 		Grid *g = grid_new(60, 24, &e);
-		CplaneSpec cs = { v.title, v.note, 0, GRID_COLORS_8 };
+		CplaneSpec cs = { .title = v.title, .note = v.note, .colors = GRID_COLORS_8, .circle = 1 };
 		CplaneFrame f;
 		assert_int_equal(cplane_draw(g, 0, 0, 60, 24, &cs, v.re, v.im, v.n, &f, &e), 0);
 		for (int i = 0; i < v.n; i++) {
@@ -559,6 +613,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_unit_lines),
 		cmocka_unit_test(test_eigen_vs_numpy),
 		cmocka_unit_test(test_eigen_view),
+		cmocka_unit_test(test_pca_vs_numpy),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, remove_dir);
 }

@@ -284,7 +284,7 @@ static void draw_eigen(Tui *t, Grid *g, int x, int y, int w, int h)
 		t->eig_gen = s->weights_gen;
 		t->eig_time = tnow;
 	}
-	CplaneSpec cs = { t->eig.title, t->eig.note, t->ascii, t->colors };
+	CplaneSpec cs = { .title = t->eig.title, .note = t->eig.note, .ascii = t->ascii, .colors = t->colors, .circle = 1 };
 	Err e;
 	cplane_draw(g, x, y, w, h, &cs, t->eig.re, t->eig.im, t->eig.n, NULL, &e);
 }

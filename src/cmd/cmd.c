@@ -20,7 +20,7 @@ static const char *const model_words[] = { "rnn", "lstm", "gru", "seq2seq", "sho
 static const char *const data_words[] = { "list", "info", "show", NULL };
 static const char *const show_words[] = { "config", "model", "data", "memory", "engine", NULL };
 static const char *const plot_words[] = { "loss", "grad", "lr", "flow", "sat", "gates", "h", "compare", "eigen",
-					    "jacobian", "--svg", "layer=", "gate=", "sample=", NULL };
+					    "jacobian", "states", "--svg", "layer=", "gate=", "sample=", "samples=", NULL };
 static const char *const break_words[] = { "grad", "loss", "val", "gate", "sat", "flow", "list", "clear", NULL };
 static const char *const step_words[] = { "t=", "layer=", "sample=", "unit=", NULL };
 static const char *const journal_words[] = { "save", "show", NULL };
@@ -89,7 +89,7 @@ static const Command commands[] = {
 	  "  the gates pane (F4) on that layer, sequence and unit (u there switches heatmaps and a\n"
 	  "  unit's lines; Up/Down pick the unit); elsewhere it prints.",
 	  COMP_WORDS, gates_words },
-	{ "plot", cmd_plot, 1, 10, 0, "plot loss|grad|lr|flow|sat|gates|h|compare|eigen|jacobian [log] [--svg FILE [force]]",
+	{ "plot", cmd_plot, 1, 10, 0, "plot loss|grad|lr|flow|sat|gates|h|compare|eigen|jacobian|states [log] [--svg FILE [force]]",
 	  "plot a training curve, the gradient flow or the gates", 
 	  "loss: train and validation loss (log: on a log scale);  grad: global gradient norm and\n"
 	  "the clip threshold;  lr: the learning rate;  flow: ||dL/dh_t|| against t (log scale), one\n"
@@ -104,6 +104,8 @@ static const Command commands[] = {
 	  "(largest singular value), their product from the end back to t, and the measured\n"
 	  "||dL/dh_t||/||dL/dh_T||: with the loss at the end and one layer of rnn or gru, the measured\n"
 	  "curve stays under the product (Pascanu et al. 2013); lstm adds max f_t, its cell's path.\n"
+	  "states [layer=K] [sample=B] [samples=N]: h_t of N sequences (4) as paths on their first two\n"
+	  "principal components (LAPACK dsyev), t=1 marked: where the state jumps, and what it carries.\n"
 	  "--svg FILE writes the plot as SVG instead (for slides).",
 	  COMP_WORDS, plot_words },
 	{ "landscape", cmd_landscape, 0, 4, CMD_MODEL | CMD_NEEDS(CAP_TIMESTEPS),

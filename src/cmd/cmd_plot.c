@@ -83,8 +83,10 @@ static int parse_pick(const Session *s, int argc, const Word *argv, int from, Vi
 			o->unit++;
 		else if (!strcmp(argv[i].key, "gate"))
 			rc = parse_gate(s, argv[i].value, &o->gate, e);
+		else if (!strcmp(argv[i].key, "samples"))
+			rc = arg_int("samples", argv[i].value, 1, 64, &o->samples, e);
 		else if (strcmp(argv[i].key, "unit"))
-			rc = err_set(e, ERR_INVAL, "unknown key '%s' (keys: layer, sample, unit, gate)", argv[i].key);
+			rc = err_set(e, ERR_INVAL, "unknown key '%s' (keys: layer, sample, samples, unit, gate)", argv[i].key);
 		if (rc)
 			return rc;
 	}

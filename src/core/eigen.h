@@ -21,4 +21,12 @@ int mat_eigen(const float *w, int n, double *re, double *im, double *norm2, Err 
  * (LAPACK dgesvd); NAN when it fails. */
 double mat_norm2(const double *a, int n);
 
+/* The n points X[n][d] (row-major) on their first two principal components:
+ * P[n][2] the centred points' coordinates along the covariance's two
+ * leading eigenvectors (LAPACK dsyev; each vector's largest entry made
+ * positive, so the picture is the same on every machine), var[2] their
+ * variances, *total the variance of all d dimensions.  ERR_INVAL (fewer
+ * than 2 points or dimensions), ERR_NOMEM, ERR_NUMERIC. */
+int pca2(const double *X, int n, int d, double *P, double *var, double *total, Err *e);
+
 #endif

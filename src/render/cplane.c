@@ -1,9 +1,11 @@
-/* cplane.c — points of the complex plane against the unit circle (see
- * cplane.h): a braille canvas of square dots, written cell by cell. */
+/* cplane.c — points of a plane (see cplane.h): a braille canvas of square
+ * dots, written cell by cell. */
 #include "cplane.h"
+#include "plot.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define BRAILLE 0x2800u
@@ -65,11 +67,11 @@ int cplane_draw(Grid *g, int x0, int y0, int w, int h, const CplaneSpec *s, cons
 	}
 	f.x = x0 + (w - f.w) / 2;
 	f.y = y0 + title;
-	double R = 1.0;
+	double R = s->circle ? 1.0 : 0;
 	for (int i = 0; i < n; i++)
 		if (isfinite(re[i]) && isfinite(im[i]))
-			R = fmax(R, hypot(re[i], im[i]));
-	R *= 1.1;
+			R = s->circle ? fmax(R, hypot(re[i], im[i])) : fmax(R, fmax(fabs(re[i]), fabs(im[i])));
+	R = R > 0 ? R * 1.1 : 1;
 	/* round R up to a short number: 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten */
 	static const double nice[] = { 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10 };
 	const double p = pow(10, floor(log10(R))), m = R / p;
@@ -91,15 +93,39 @@ int cplane_draw(Grid *g, int x0, int y0, int w, int h, const CplaneSpec *s, cons
 			put_dot(g, &f, s->ascii, dx, dy, '|', dim);
 	/* the unit circle */
 	const int steps = 8 * (W + H);
-	for (int k = 0; k < steps; k++) {
+	for (int k = 0; s->circle && k < steps; k++) {
 		double a = 2 * M_PI * k / steps;
 		if (cplane_dot(&f, cos(a), sin(a), &dx, &dy))
 			put_dot(g, &f, s->ascii, dx, dy, '.', unit);
 	}
-	/* the points, on top */
-	for (int i = 0; i < n; i++)
-		if (cplane_dot(&f, re[i], im[i], &dx, &dy))
-			put_dot(g, &f, s->ascii, dx, dy, fabs(hypot(re[i], im[i]) - 1) < f.R / W ? '*' : 'o', pt);
+	if (s->paths) {	/* paths: each joined, in its colour, its start marked */
+		int at = 0;
+		for (int k = 0; k < s->npaths && at + s->paths[k] <= n; at += s->paths[k], k++) {
+			const Style st = grid_style(s->colors == GRID_MONO ? GRID_DEFAULT : plot_series_color(k), 0);
+			int px = -1, py = -1;
+			for (int i = at; i < at + s->paths[k]; i++) {
+				if (!cplane_dot(&f, re[i], im[i], &dx, &dy)) {
+					px = -1;
+					continue;
+				}
+				const int steps2 = px < 0 ? 0 : abs(dx - px) > abs(dy - py) ? abs(dx - px) : abs(dy - py);
+				for (int q = 1; q <= steps2; q++)	/* the segment from the last dot */
+					put_dot(g, &f, s->ascii, px + (dx - px) * q / steps2, py + (dy - py) * q / steps2,
+						'+', st);
+				if (i == at)	/* the start: a block of dots */
+					for (int q = 0; q < 4; q++)
+						if (dx + q % 2 < W && dy + q / 2 < H)
+							put_dot(g, &f, s->ascii, dx + q % 2, dy + q / 2, 'o', pt);
+				put_dot(g, &f, s->ascii, dx, dy, i == at ? 'o' : '+', i == at ? pt : st);
+				px = dx;
+				py = dy;
+			}
+		}
+	} else {	/* the points, on top */
+		for (int i = 0; i < n; i++)
+			if (cplane_dot(&f, re[i], im[i], &dx, &dy))
+				put_dot(g, &f, s->ascii, dx, dy, fabs(hypot(re[i], im[i]) - 1) < f.R / W ? '*' : 'o', pt);
+	}
 	/* labels: -R, 0, R under the axis ends, Re and Im */
 	char num[32];
 	const int ly = f.y + f.h;
@@ -108,8 +134,9 @@ int cplane_draw(Grid *g, int x0, int y0, int w, int h, const CplaneSpec *s, cons
 	snprintf(num, sizeof num, "%g", f.R);
 	grid_text(g, f.x + f.w - grid_text_width(num), ly, num, dim);
 	grid_text(g, f.x + f.w / 2 - 1, ly, "0", dim);
-	grid_text(g, f.x + f.w + 1 < x0 + w ? f.x + f.w + 1 : f.x + f.w - 2, f.y + f.h / 2, "Re", dim);
-	grid_text(g, f.x + f.w / 2 + 1, f.y, "Im", dim);
+	grid_text(g, f.x + f.w + 1 < x0 + w ? f.x + f.w + 1 : f.x + f.w - 2, f.y + f.h / 2, s->xname ? s->xname : "Re",
+		  dim);
+	grid_text(g, f.x + f.w / 2 + 1, f.y, s->yname ? s->yname : "Im", dim);
 	if (title)
 		grid_text_fit(g, x0 + (w - grid_text_width(s->title)) / 2 > x0 ? x0 + (w - grid_text_width(s->title)) / 2 : x0,
 			      y0, w, s->title, grid_style(GRID_DEFAULT, GRID_BOLD), s->ascii);

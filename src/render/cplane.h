@@ -1,5 +1,6 @@
-/* cplane.h — points of the complex plane against the unit circle, drawn
- * into a Grid: the eigenvalues of a recurrent matrix.
+/* cplane.h — points of a plane, drawn into a Grid: the eigenvalues of a
+ * recurrent matrix against the unit circle, or paths of hidden states on
+ * their principal components.
  *
  * The plane is a square of braille dots (a terminal cell is twice as high
  * as it is wide, and holds 2 x 4 dots, so dots are square): the real axis
@@ -19,6 +20,13 @@ typedef struct CplaneSpec {
 	const char *note;	/* the row under the plane (radius, norm); NULL: none */
 	int ascii;
 	GridColors colors;
+	int circle;		/* draw the unit circle */
+	const char *xname, *yname;	/* the axes' names; NULL: Re, Im */
+	/* NULL: loose points.  Else the points are npaths paths of paths[k]
+	 * points each, in order: each drawn joined, in its own colour, its
+	 * first point marked (a path through time starts there). */
+	const int *paths;
+	int npaths;
 } CplaneSpec;
 
 /* Where the points went, for tests and callers: the plane's cells and its

@@ -1,6 +1,7 @@
-/* eigenview.c — the eigen view: every eigenvalue of one W_hh block of the
- * weights now, against the unit circle, with the spectral radius and norm
- * (eigen.h computes them, cplane.h draws them). */
+/* eigenview.c — the views drawn on a plane: eigen, every eigenvalue of one
+ * W_hh block of the weights now against the unit circle, with the spectral
+ * radius and norm; states, h_t of a few sequences as paths on their first
+ * two principal components (eigen.h computes, cplane.h draws). */
 #include "views.h"
 
 #include <math.h>
@@ -60,13 +61,83 @@ void view_eigen_done(ViewEigen *v)
 	v->re = v->im = NULL;
 }
 
-int view_eigen_draw(const Session *s, const ViewOpts *o, Grid *g, int x, int y, int w, int h, Err *e)
+int view_states(const Session *s, const ViewOpts *o, ViewStates *v, Err *e)
 {
-	ViewEigen v;
-	int rc = view_eigen(s, o, &v, e);
+	memset(v, 0, sizeof *v);
+	int rc = learner_need(s->lr, CAP_TIMESTEPS, "plot states", e);
 	if (rc)
 		return rc;
-	CplaneSpec cs = { v.title, v.note, o->ascii, o->colors };
+	const Cells *cl = learner_cells(s->lr);
+	const Trace *tr = cl->t->tr;
+	if (!tr || !cl->t->probe.T)
+		return err_set(e, ERR_STATE, "no forward pass yet: train a step first (or run grads)");
+	const int H = cl->m->cfg.hidden, B = tr->B, T = tr->T;
+	const int n = o->samples > 0 ? o->samples : 4;
+	if (o->layer < 0 || o->layer >= cl->m->cfg.layers)
+		return err_set(e, ERR_INVAL, "layer must be from 0 to %d, got %d", cl->m->cfg.layers - 1, o->layer);
+	if (o->sample < 0 || o->sample + n > B)
+		return err_set(e, ERR_INVAL, "sequences %d to %d are not all in the batch of %d", o->sample, o->sample + n - 1, B);
+	const LayerTrace *lt = &tr->lt[o->layer];
+	double *X = malloc((size_t)n * T * H * sizeof *X);
+	v->xy = malloc((size_t)n * T * 2 * sizeof *v->xy);
+	if (!X || !v->xy) {
+		free(X);
+		free(v->xy);
+		v->xy = NULL;
+		return err_set(e, ERR_NOMEM, "out of memory");
+	}
+	for (int p = 0; p < n; p++)	/* path p: h_1 .. h_T of sequence sample + p */
+		for (int t = 0; t < T; t++)
+			for (int j = 0; j < H; j++)
+				X[((size_t)p * T + t) * H + j] = lt->h[((size_t)(t + 1) * B + o->sample + p) * H + j];
+	rc = pca2(X, n * T, H, v->xy, v->var, &v->total, e);
+	free(X);
+	if (rc) {
+		free(v->xy);
+		v->xy = NULL;
+		return rc;
+	}
+	v->paths = n;
+	v->T = T;
+	snprintf(v->title, sizeof v->title, "h_t of sequences %d-%d, layer %d, on 2 principal components", o->sample,
+		 o->sample + n - 1, o->layer);
+	snprintf(v->note, sizeof v->note, "PC1 %.0f%%  PC2 %.0f%% of the variance; o: t=1",
+		 v->total > 0 ? 100 * v->var[0] / v->total : 0, v->total > 0 ? 100 * v->var[1] / v->total : 0);
+	return 0;
+}
+
+int view_eigen_draw(const Session *s, ViewKind kind, const ViewOpts *o, Grid *g, int x, int y, int w, int h, Err *e)
+{
+	int rc;
+	if (kind == VIEW_STATES) {
+		ViewStates v;
+		if ((rc = view_states(s, o, &v, e)))
+			return rc;
+		const int m = v.paths * v.T;
+		double *re = malloc((size_t)m * sizeof *re), *im = malloc((size_t)m * sizeof *im);
+		int paths[64];
+		for (int p = 0; p < v.paths && p < 64; p++)
+			paths[p] = v.T;
+		if (re && im) {
+			for (int i = 0; i < m; i++) {
+				re[i] = v.xy[2 * i];
+				im[i] = v.xy[2 * i + 1];
+			}
+			CplaneSpec cs = { .title = v.title, .note = v.note, .ascii = o->ascii, .colors = o->colors,
+					  .xname = "PC1", .yname = "PC2", .paths = paths, .npaths = v.paths };
+			rc = cplane_draw(g, x, y, w, h, &cs, re, im, m, NULL, e);
+		} else {
+			rc = err_set(e, ERR_NOMEM, "out of memory");
+		}
+		free(re);
+		free(im);
+		free(v.xy);
+		return rc;
+	}
+	ViewEigen v;
+	if ((rc = view_eigen(s, o, &v, e)))
+		return rc;
+	CplaneSpec cs = { .title = v.title, .note = v.note, .ascii = o->ascii, .colors = o->colors, .circle = 1 };
 	rc = cplane_draw(g, x, y, w, h, &cs, v.re, v.im, v.n, NULL, e);
 	view_eigen_done(&v);
 	return rc;

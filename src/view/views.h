@@ -18,6 +18,8 @@
  *   jacobian  for one sequence: each step's ||dh_t/dh_{t-1}||, their product
  *          from T down to t, and the measured ||dL/dh_t|| / ||dL/dh_T||
  *          (jacview.c; jacobian.h)
+ *   states h_t of a few sequences as paths on their first two principal
+ *          components (eigenview.c)
  */
 #ifndef RNNLAB_VIEWS_H
 #define RNNLAB_VIEWS_H
@@ -29,7 +31,7 @@
 
 typedef enum {
 	VIEW_LOSS, VIEW_GRAD, VIEW_LR, VIEW_FLOW, VIEW_SAT, VIEW_GATES, VIEW_H, VIEW_COMPARE, VIEW_EIGEN, VIEW_JACOBIAN,
-	VIEW_COUNT
+	VIEW_STATES, VIEW_COUNT
 } ViewKind;
 extern const char *const view_names[VIEW_COUNT];
 
@@ -56,6 +58,7 @@ typedef struct ViewOpts {
 	int pick;		/* gates: the map shown when only one fits */
 	int unit;		/* gates: VIEW_UNIT_NONE (heatmaps), VIEW_UNIT_MAX, or
 				 * unit k + 1: that unit's gates as lines over t */
+	int samples;		/* states: how many sequences (0: 4) */
 	int gate;		/* eigen: the W_hh block (lstm i f g o, gru r z n); -1: the default
 				 * (rnn its only one, lstm g, gru n: the candidate's) */
 	CompareWhat what;	/* compare */
@@ -115,10 +118,20 @@ typedef struct ViewEigen {
 } ViewEigen;
 int view_eigen(const Session *s, const ViewOpts *o, ViewEigen *out, Err *e);
 void view_eigen_done(ViewEigen *v);
+/* The states view: h_t of o->samples sequences (from o->sample) of layer
+ * o->layer of the last step, projected on their first two principal
+ * components; xy[n][2], n = paths * T (owned: free it), the variances. */
+typedef struct ViewStates {
+	int paths, T;
+	double *xy;
+	double var[2], total;
+	char title[128], note[128];
+} ViewStates;
+int view_states(const Session *s, const ViewOpts *o, ViewStates *out, Err *e);
 /* The jacobian view's series (jacview.c), for view_lines. */
 int jacobian_lines(const Session *s, const ViewOpts *o, ViewLines *L, Err *e);
-/* Draw it (a plane with the unit circle) into the rectangle of g. */
-int view_eigen_draw(const Session *s, const ViewOpts *o, Grid *g, int x, int y, int w, int h, Err *e);
+/* Draw the eigen or the states view (a plane) into the rectangle of g. */
+int view_eigen_draw(const Session *s, ViewKind v, const ViewOpts *o, Grid *g, int x, int y, int w, int h, Err *e);
 /* The same picture as an SVG file. */
 int view_svg(const Session *s, ViewKind v, const ViewOpts *o, const char *path, Err *e);
 
