@@ -84,6 +84,11 @@ check "flow pane" "||dL/dh_t|| at step 50"
 check "flow pane: spectral radius" "spectral radius of W_hh"
 check "flow pane: what saturated means" "saturated: σ<.05, σ>.95,"
 check "flow pane at 120x40: the eigenvalues against the unit circle" "eigenvalues of W_hh now, layer 0, g block"
+keys "plot jacobian sample=2" Enter
+check "plot jacobian opens the plot pane (F8)" "step Jacobians of sequence 2, layer 0"
+keys "plot states samples=3" Enter
+check "plot states: the plot pane shows it" "h_t of sequences 0-2, layer 0, on 2 principal components"
+keys F3
 check "and their radius and norm" "radius [0-9.]*  norm [0-9.]*  [0-9]*/24 outside"
 screen >"$tmp/flow50"
 keys "train 50" Enter
@@ -247,7 +252,7 @@ pause "look at the flow"
 say "after the pause"
 LAB
 start 100 30 "$tmp/pause.lab"
-check "the pause says how to go on" "Space goes on; F2..F7"
+check "the pause says how to go on" "Space goes on; F2..F8"
 keys F3
 check "F3 at a pause shows the flow pane" "dL/dh_t"
 check_not "a pane key does not go on" "after the pause"
@@ -406,6 +411,9 @@ for size in "80 24" "100 30" "160 50"; do
 		keys F6
 		check "$size $mode: F6 compare pane" "loss of the runs\|compare"
 		check_not "$size $mode: F6, no number cut" "$cut"
+		keys "plot eigen" Enter
+		check "$size $mode: F8 plot pane, the eigenvalues" "eigenvalues of W_hh now, layer 0"
+		check "$size $mode: F8, the radius and norm under the plane" "radius [0-9.]*  norm [0-9.]*  [0-9]*/[0-9]* outside"
 		keys F2 F1
 		check "$size $mode: all of the help" "quit  *leave"
 		keys q

@@ -144,7 +144,7 @@ static void host_pause(void *ctx, const char *text)
 	Tui *t = ctx;
 	if (text && *text)
 		log_add(t, text, 0);
-	log_add(t, "-- Space goes on; F2..F7 and PgUp look around first --", 0);
+	log_add(t, "-- Space goes on; F2..F8 and PgUp look around first --", 0);
 	t->waiting_key = 1;
 }
 

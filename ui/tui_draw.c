@@ -215,7 +215,7 @@ static void draw_welcome(Tui *t, int w, int h)
 /* at most 74 columns and 13 rows: all of it fits the pane at 80x24 */
 const char *const tui_keys[] = {
 	"F1 or ? (empty line)  this help; any key closes it",
-	"F2..F7, view NAME     panes: train, flow, gates, step, compare, attention",
+	"F2..F8, view NAME     panes: train flow gates step compare attention plot",
 	"p, n (empty line)     pause / resume training; n: one step while paused",
 	"Esc, Ctrl-C           stop training after this step (the model is kept)",
 	"PgUp, PgDn            scroll the log",
@@ -445,6 +445,17 @@ static void draw_pane(Tui *t)
 			o.logy = s->cmp.logy;
 			o.runs = s->cmp.runs;
 			rc = view_draw(s, VIEW_COMPARE, &o, g, 0, 0, w, h, &e);
+			break;
+		case PANE_PLOT:
+			if (!s->plot.shown) {
+				rc = err_set(&e, ERR_STATE, "no plot yet: plot eigen, plot jacobian or plot states shows here");
+				break;
+			}
+			o.layer = s->plot.layer;
+			o.sample = s->plot.sample;
+			o.samples = s->plot.samples;
+			o.gate = s->plot.gate;
+			rc = view_draw(s, (ViewKind)s->plot.kind, &o, g, 0, 0, w, h, &e);
 			break;
 		case PANE_ATTENTION:
 			rc = attention_draw(s, g, 0, 0, w, h, t->ascii, t->colors, &e);

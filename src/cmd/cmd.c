@@ -236,7 +236,7 @@ static const Command commands[] = {
 	  "Lessons mark their long demonstrations with it; their checks never are.", COMP_COMMAND, NULL },
 	{ "say", cmd_say, 1, -1, 0, "say \"text\"", "print a line of narration (lessons)", NULL, COMP_NONE, NULL },
 	{ "pause", cmd_pause, 0, 1, 0, "pause [\"text\"]", "wait for Space in the workbench (skipped in batch mode)",
-	  "The lesson stops until Space or Enter.  Meanwhile F2..F7 switch panes, F1 shows help,\n"
+	  "The lesson stops until Space or Enter.  Meanwhile F2..F8 switch panes, F1 shows help,\n"
 	  "  PgUp scrolls the log, and the step and gates panes' keys work; typing is ignored.",
 	  COMP_NONE, NULL },
 	{ "quit", cmd_quit, 0, 0, 0, "quit", "leave rnnlab",

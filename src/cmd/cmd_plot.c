@@ -173,6 +173,17 @@ int cmd_plot(Session *s, int argc, const Word *argv, Err *e)
 		s->loss_logy = o.logy;
 		return 0;
 	}
+	if ((v == VIEW_EIGEN || v == VIEW_JACOBIAN || v == VIEW_STATES) && s->host.view) {	/* the plot pane (F8) */
+		if ((rc = show_view(s, (ViewKind)v, &o, rows, "plot", e)))
+			return rc;
+		s->plot.shown = 1;
+		s->plot.kind = v;
+		s->plot.layer = o.layer;
+		s->plot.sample = o.sample;
+		s->plot.samples = o.samples;
+		s->plot.gate = o.gate;
+		return 0;
+	}
 	if (v == VIEW_COMPARE) {	/* compare has a pane (F6), which shows what was asked */
 		if ((rc = show_view(s, VIEW_COMPARE, &o, rows, "compare", e)))
 			return rc;

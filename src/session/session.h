@@ -171,6 +171,11 @@ struct Session {
 	int hold_resume;	/* the held batch is next: apply its update without asking */
 	StepCursor cur;		/* the stepper's position */
 	int loss_logy;		/* the train pane's loss on a log scale (plot loss log) */
+	struct {		/* the plot pane (F8): the last plot eigen|jacobian|states */
+		int shown;	/* 0: none yet */
+		int kind;	/* views.h ViewKind */
+		int layer, sample, samples, gate;
+	} plot;
 	int gates_unit;		/* the gates pane: views.h VIEW_UNIT_NONE (heatmaps), or
 				 * one unit's lines (VIEW_UNIT_MAX: the most open; else cur.unit) */
 	struct {		/* what the compare pane (F6) shows: the last compare asked */

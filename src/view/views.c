@@ -10,7 +10,8 @@
 #include "plot.h"
 #include "svg.h"
 
-const char *const pane_names[PANE_COUNT + 1] = { "train", "flow", "gates", "step", "compare", "attention", NULL };
+const char *const pane_names[PANE_COUNT + 1] = { "train", "flow", "gates", "step", "compare", "attention", "plot",
+						  NULL };
 const char *const view_names[VIEW_COUNT] = { "loss", "grad", "lr", "flow", "sat", "gates", "h", "compare", "eigen",
 					     "jacobian", "states" };
 

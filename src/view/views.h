@@ -35,8 +35,9 @@ typedef enum {
 } ViewKind;
 extern const char *const view_names[VIEW_COUNT];
 
-/* The workbench's panes (F2..F7), and `view NAME` without a workbench. */
-typedef enum { PANE_TRAIN, PANE_FLOW, PANE_GATES, PANE_STEP, PANE_COMPARE, PANE_ATTENTION, PANE_COUNT } Pane;
+/* The workbench's panes (F2..F8), and `view NAME` without a workbench.  The
+ * plot pane shows the last `plot eigen|jacobian|states` (Session.plot). */
+typedef enum { PANE_TRAIN, PANE_FLOW, PANE_GATES, PANE_STEP, PANE_COMPARE, PANE_ATTENTION, PANE_PLOT, PANE_COUNT } Pane;
 extern const char *const pane_names[PANE_COUNT + 1];	/* NULL-terminated */
 
 /* What compare plots of each run: auto is the validation loss when a run
