@@ -243,7 +243,7 @@ case "$bin" in */san/*) lenv="RNNLAB_LESSONS=$(pwd)/scenarios" ;; *) lenv=X_UNUS
 (cd "$tmp" && env "$lenv" "$abs" -c "lesson") >"$tmp/out" 2>&1; st=$?
 check "lesson lists the lessons from another directory" 0 "^  14  Compression: int8 quantization and magnitude pruning  *4 parts, ~16 min" "$tmp/out"
 (cd "$tmp" && env "$lenv" "$abs" -c "run 99") >"$tmp/out" 2>&1; st=$?
-check "run 99: which lessons there are" 1 "run: there is no lesson 99 (lessons 1 to 14; \`lesson\` lists them)" "$tmp/out"
+check "run 99: which lessons there are" 1 "run: there is no lesson 99 (lessons 1 to [0-9]*; \`lesson\` lists them)" "$tmp/out"
 
 # plot eigen (issue 18): every eigenvalue of W_hh against the unit circle,
 # the radius asked for by radius= on the first line of the note.
