@@ -147,6 +147,66 @@ static void test_clip_norm(void **state)
 	teardown(&s);
 }
 
+/* Clipping by norm only ever shrinks: with the threshold above the norm,
+ * or exactly at it, the update is the plain one, bit for bit (a clip that
+ * scaled every gradient to the threshold would scale these up); below it,
+ * the gradient is scaled to the threshold. */
+static void test_clip_norm_no_op(void **state)
+{
+	(void)state;
+	enum { N = 4 };
+	const float g0[N] = { 1.5f, -1.0f, 0.5f, 1.25f };	/* norm sqrt(5.0625) = 2.25 */
+	const double norm = 2.25;
+	const float clips[3] = { 100.0f, (float)norm, 1.0f };
+	for (int k = 0; k < 3; k++) {
+		TrainConfig tc = sgd(1.0f);
+		tc.clip_norm = clips[k];
+		Optim o;
+		Err e;
+		assert_int_equal(optim_init(&o, &tc.optim, N, &e), 0);
+		float p[N] = { 0 }, g[N];
+		memcpy(g, g0, sizeof g);
+		long step = 0;
+		StepStats st;
+		memset(&st, 0, sizeof st);
+		assert_int_equal(train_apply(&tc, &o, &step, p, g, N, 1.0, NULL, &st, &e), 0);
+		const int shrinks = norm > clips[k];
+		for (int i = 0; i < N; i++) {
+			const float want = shrinks ? -(float)(g0[i] * (float)(clips[k] / (norm + 1e-6))) : -g0[i];
+			if (fabsf(p[i] - want) > (shrinks ? 1e-6f : 0.0f))
+				fail_msg("clip %g: p[%d] %g, want %g", clips[k], i, p[i], want);
+		}
+		assert_true(shrinks ? fabs(st.grad_norm_clipped - clips[k]) < 1e-5 : st.grad_norm_clipped == st.grad_norm);
+		optim_done(&o);
+	}
+}
+
+/* The guard's loss branch on its own: a non-finite loss with a finite
+ * gradient refuses the step, saying it was the loss; a finite loss with a
+ * non-finite gradient says it was the gradient. */
+static void test_guard_names_the_loss(void **state)
+{
+	(void)state;
+	enum { N = 3 };
+	TrainConfig tc = sgd(0.1f);
+	Optim o;
+	Err e;
+	assert_int_equal(optim_init(&o, &tc.optim, N, &e), 0);
+	float p[N] = { 1, 2, 3 }, g[N] = { 0.5f, 0.5f, 0.5f };
+	long step = 0;
+	StepStats st;
+	const double losses[2] = { INFINITY, NAN };
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(train_apply(&tc, &o, &step, p, g, N, losses[k], NULL, &st, &e), ERR_NUMERIC);
+		assert_non_null(strstr(e.msg, "the loss is not finite"));
+	}
+	g[1] = NAN;
+	assert_int_equal(train_apply(&tc, &o, &step, p, g, N, 1.0, NULL, &st, &e), ERR_NUMERIC);
+	assert_non_null(strstr(e.msg, "the gradient is not finite"));
+	assert_true(p[0] == 1 && p[1] == 2 && p[2] == 3 && step == 0);
+	optim_done(&o);
+}
+
 static void test_clip_value(void **state)
 {
 	(void)state;
@@ -510,6 +570,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_nonfinite_loss_not_applied),
 		cmocka_unit_test(test_nonfinite_gradient_not_applied),
 		cmocka_unit_test(test_clip_norm),
+		cmocka_unit_test(test_clip_norm_no_op),
+		cmocka_unit_test(test_guard_names_the_loss),
 		cmocka_unit_test(test_clip_value),
 		cmocka_unit_test(test_tbptt_windows),
 		cmocka_unit_test(test_tbptt_per_sequence_target),
