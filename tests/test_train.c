@@ -5,6 +5,7 @@
 
 #include "history.h"
 #include "train.h"
+#include "probe.h"
 
 typedef struct Setup {
 	Model *m;
@@ -205,6 +206,46 @@ static void test_guard_names_the_loss(void **state)
 	assert_non_null(strstr(e.msg, "the gradient is not finite"));
 	assert_true(p[0] == 1 && p[1] == 2 && p[2] == 3 && step == 0);
 	optim_done(&o);
+}
+
+/* Saturation counts each gate by its own nonlinearity (sigmoid: below
+ * 0.05 or above 0.95; tanh: beyond +-0.95).  Hand-built weights (W = 0, the
+ * biases chosen): lstm i = f = 0.5, g = tanh(10) ~ 1, o = sigmoid(-10) ~ 0:
+ * g and o saturated, 2 of 4 (o read as a tanh would make it 1 of 4); gru
+ * r = sigmoid(-10), z = 0.5, n = tanh(0) = 0: 1 of 3 (n read as a sigmoid
+ * would make it 2 of 3). */
+static void test_saturation_per_gate(void **state)
+{
+	(void)state;
+	static const struct { CellKind cell; float bias[4]; double want; } cases[] = {
+		{ CELL_LSTM, { 0, 0, 10, -10 }, 0.5 },
+		{ CELL_GRU, { -10, 0, 0, 0 }, 1.0 / 3 },
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+		Setup s;
+		setup(&s, cases[k].cell, 4, 2, 3, 1, 1, 0, 1, 3);
+		const LayerView *v = &s.m->p.layer[0];
+		const int G = s.m->gates;
+		memset(v->w_ih, 0, (size_t)G * 3 * sizeof(float));
+		memset(v->w_hh, 0, (size_t)G * sizeof(float));
+		for (int g = 0; g < G; g++) {
+			v->b_ih[g] = cases[k].bias[g];
+			v->b_hh[g] = 0;
+		}
+		Err e;
+		Trace *tr = trace_new(s.m, s.b.T, s.b.B, &e);
+		assert_int_equal(net_forward(s.m, tr, &s.b, LOSS_MSE, 0, 0, NULL, &e), 0);
+		net_backward(s.m, tr, &s.b);
+		Probe p;
+		probe_init(&p);
+		assert_int_equal(probe_update(&p, s.m, tr, &e), 0);
+		for (int t = 0; t < p.T; t++)
+			if (fabs(p.sat[t] - cases[k].want) > 1e-6)
+				fail_msg("%s t=%d: saturated %g, want %g", cell_names[cases[k].cell], t + 1, p.sat[t], cases[k].want);
+		probe_done(&p);
+		trace_free(tr);
+		teardown(&s);
+	}
 }
 
 static void test_clip_value(void **state)
@@ -572,6 +613,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_clip_norm),
 		cmocka_unit_test(test_clip_norm_no_op),
 		cmocka_unit_test(test_guard_names_the_loss),
+		cmocka_unit_test(test_saturation_per_gate),
 		cmocka_unit_test(test_clip_value),
 		cmocka_unit_test(test_tbptt_windows),
 		cmocka_unit_test(test_tbptt_per_sequence_target),

@@ -94,7 +94,7 @@ static const Command commands[] = {
 	  "loss: train and validation loss (log: on a log scale);  grad: global gradient norm and\n"
 	  "the clip threshold;  lr: the learning rate;  flow: ||dL/dh_t|| against t (log scale), one\n"
 	  "curve per layer;  sat: the fraction of units saturated at each timestep.  Saturated: a\n"
-	  "sigmoid gate below 0.05 or above 0.95, a tanh (rnn h, lstm g and tanh(c), gru n) beyond\n"
+	  "sigmoid gate below 0.05 or above 0.95, a tanh (rnn h, lstm g, gru n) beyond\n"
 	  "+-0.95, a relu at 0; its derivative is then under 0.1 (0 for relu), so the gradient through\n"
 	  "it all but stops.  gates, h: heatmaps of the last step;  compare: see help compare.\n"
 	  "eigen [layer=K] [gate=G]: every eigenvalue of a W_hh block (lstm: gate i f g o, default g;\n"

@@ -8,7 +8,8 @@
  *   per parameter tensor: the gradient norm;
  * and probe_spectral() the spectral radius of each W_hh block.
  * A unit counts as saturated when a sigmoid gate is < 0.05 or > 0.95, a
- * tanh (rnn h, lstm g and tanh(c), gru n) has |value| > 0.95, or a relu is 0.
+ * tanh (rnn h, lstm g, gru n) has |value| > 0.95, or a relu is 0; lstm counts its
+ * four gates (tanh(c) is not a gate: not counted).
  */
 #ifndef RNNLAB_PROBE_H
 #define RNNLAB_PROBE_H
