@@ -13,6 +13,7 @@
 #   make install    install to $(PREFIX)/bin, lessons to $(PREFIX)/share/rnnlab, the man page
 #                   (PREFIX=/usr/local, DESTDIR honoured); make uninstall removes exactly that
 #   make deb        the Debian package, checked by lintian and a lesson run from it
+#   make mutate     mutation testing: each mutant of tests/mutants.txt against the fast suites
 #   make cross      compile every source for aarch64 (CROSS=aarch64-linux-gnu-)
 #
 # Libraries are found with pkg-config. When one is missing on a Debian/Ubuntu
@@ -107,7 +108,7 @@ endif
 
 MANPAGE  := $(B)/rnnlab.1
 
-.PHONY: all run test bench install uninstall deb clean help lessons lessons-matrix soak valgrind cross
+.PHONY: all run test bench install uninstall deb mutate clean help lessons lessons-matrix soak valgrind cross
 all: $(BIN) $(MANPAGE)
 
 # The objects that hold $(PREFIX) (RNNLAB_SHAREDIR) are rebuilt when it
@@ -212,6 +213,11 @@ deb:
 	  echo "rnnlab: installing $(DEB_TOOLS)"; \
 	  $$([ "$$(id -u)" = 0 ] || echo sudo) apt-get install -y -q $(DEB_TOOLS); }
 	sh tests/deb.sh $(VERSION)
+
+# Mutation testing (tests/mutate.sh, tests/mutants.txt): each mutant alone,
+# against the fast suites; MUTANTS="1 3" picks entries.  Not part of test.
+mutate:
+	sh tests/mutate.sh
 
 # Exactly what install put there, and the directories it made when empty.
 uninstall:

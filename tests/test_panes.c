@@ -542,6 +542,22 @@ static void test_eigen_view(void **state)
 		CplaneSpec cs = { .title = v.title, .note = v.note, .colors = GRID_COLORS_8, .circle = 1 };
 		CplaneFrame f;
 		assert_int_equal(cplane_draw(g, 0, 0, 60, 24, &cs, v.re, v.im, v.n, &f, &e), 0);
+		/* the real axis to the right, the imaginary axis up, the same scale */
+		int cx, cy, rx, ry, ix, iy;
+		assert_true(cplane_dot(&f, 0, 0, &cx, &cy) && cplane_dot(&f, f.R / 2, 0, &rx, &ry) &&
+			    cplane_dot(&f, 0, f.R / 2, &ix, &iy));
+		assert_true(rx > cx && ry == cy);
+		assert_true(iy < cy && ix == cx);
+		assert_true(abs((cy - iy) - (rx - cx)) <= 1);
+		/* the edge: the short number just above 1.1 times the largest point (or the circle) */
+		static const double pts[3] = { 0.5, 3, 9.5 }, edge[3] = { 1.2, 4, 12 };
+		for (int q = 0; q < 3; q++) {
+			const double zero = 0;
+			CplaneFrame f2;
+			assert_int_equal(cplane_draw(g, 0, 0, 60, 24, &cs, &pts[q], &zero, 1, &f2, &e), 0);
+			assert_true(fabs(f2.R - edge[q]) < 1e-12);
+		}
+		assert_int_equal(cplane_draw(g, 0, 0, 60, 24, &cs, v.re, v.im, v.n, &f, &e), 0);
 		for (int i = 0; i < v.n; i++) {
 			int dx, dy;
 			assert_true(cplane_dot(&f, v.re[i], v.im[i], &dx, &dy));
