@@ -256,10 +256,12 @@ check "plot eigen gate=q: the gates there are" 1 "plot: gate must be one of r, z
 "$bin" -c "data adding T=20 n=100; model lstm hidden=8; train 1; plot jacobian sample=2" >"$tmp/out" 2>&1; st=$?
 check "plot jacobian: each step's norm, their product, the measured ratio" 0 "step Jacobians of sequence 2, layer 0, at step 1" "$tmp/out"
 check "plot jacobian, lstm: the cell's path too" 0 "max f_t (cell path)" "$tmp/out"
+# (over seed shifts 0-7 and the Haswell and Zen cores: radius 1.5 gives 9.7e5 to 2.3e10,
+# radius 0.5 gives 1.8e-5 to 0.10; its norm is above its radius, so not always tiny)
 "$bin" -c "data adding T=30 n=100; model rnn hidden=16 radius=1.5; expect eigen max > 1.49; expect eigen outside >= 1; \
-train 1; expect jacobian product > 1; model rnn hidden=16 radius=0.5; train 1; expect jacobian product < 1e-3; \
+train 1; expect jacobian product > 1e4; model rnn hidden=16 radius=0.5; train 1; expect jacobian product < 0.5; \
 expect eigen norm > 0.5" >"$tmp/out" 2>&1; st=$?
-check "expect eigen and jacobian: radius 1.5 explodes, 0.5 vanishes" 0 "ok: jacobian product = .* < 0.001" "$tmp/out"
+check "expect eigen and jacobian: radius 1.5 explodes, 0.5 vanishes" 0 "ok: jacobian product = .* < 0.5" "$tmp/out"
 "$bin" -c "data adding T=30 n=100; model rnn hidden=16 radius=3; landscape dir=scale; landscape dir=sideways" >"$tmp/out" 2>&1; st=$?
 check "landscape dir=scale: the loss and the gradient norm along W_hh's scale" 1 "landscape: at alpha 0 loss [0-9.]*, gradient norm" "$tmp/out"
 check "landscape: a bad direction, one line with the choices" 1 "landscape: unknown dir 'sideways' (choices: grad, scale, random)" "$tmp/out"
