@@ -294,6 +294,24 @@ if command -v bash >/dev/null; then
 	if [ "$out" = "--version" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: completing --ver gave '$out'"; fi
 fi
 
+# The new commands' bad input: one line each, saying what is allowed; a
+# lesson title with control characters is listed made safe.
+for bad in "data adding T=20 n=50; model rnn hidden=1100; plot eigen|plot: hidden=1100: the eigenvalues are computed up to hidden=1024" \
+	"data adding T=20 n=50; model rnn hidden=300; train 1; plot jacobian|plot: hidden=300, T=20: the step Jacobians are computed up to hidden=256 and T=2000" \
+	"data adding T=20 n=50; model rnn hidden=4; train 1; plot states samples=0|plot: samples must be an integer from 1 to 64, got '0'" \
+	"data adding T=20 n=50; model rnn hidden=4; landscape from=1 to=-1|landscape: to must be above from (got from=1 to=-1)" \
+	"data adding T=20 n=50; model rnn hidden=4; landscape points=2|landscape: points must be an integer from 3 to 401, got '2'" \
+	"data adding T=20 n=50; model rnn hidden=4; expect eigen > 1|expect: which? (usage: expect eigen max|norm|outside [layer=K] > 1)" \
+	"set pace=5000|set: pace must be an integer from 0 to 1000, got '5000'" \
+	"data adding T=20 n=50; model rnn hidden=4; runs name $(printf 'x%.0s' $(seq 70))|runs: a run's name is at most 63 characters"; do
+	"$bin" -c "${bad%%|*}" >"$tmp/out" 2>&1; st=$?
+	check "bad input: ${bad#*|}" 1 "^rnnlab: $(printf '%s' "${bad#*|}" | sed 's/[][\.*^$]/\\&/g')$" "$tmp/out"
+done
+mkdir -p "$tmp/les"
+printf '# 01 \342\200\224 A title \033[31mred\007 here\n' >"$tmp/les/01-evil.lab"
+RNNLAB_LESSONS=$tmp/les "$bin" -c lesson >"$tmp/out" 2>&1; st=$?
+check "a lesson's title is listed made safe" 0 "^   1  A title ?\[31mred? here " "$tmp/out"
+
 # Text from a lesson or a file never reaches the terminal raw (issue 16, item
 # 13): ESC, BEL and C1 controls (U+009B as UTF-8 is a CSI) in a say, a run's
 # name, a generated text come out as '?'.

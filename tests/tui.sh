@@ -277,6 +277,13 @@ check_not "the last part's narration is gone" "Lesson 14: make the model small"
 keys Escape
 START_ENV=
 
+# ---- a stranger's lesson title reaches the first screen made safe ----
+mkdir -p "$tmp/les"
+printf '# 01 \342\200\224 A title \033[31mred\007 here\n' >"$tmp/les/01-evil.lab"
+START_ENV="RNNLAB_LESSONS='$tmp/les'" start 80 24
+check "a lesson title's control characters are shown as ?" "1   4 min  A title ?\[31mred? here"
+START_ENV=
+
 # ---- SIGTERM while training: terminal restored, the session saved ----
 start 100 30
 keys "data adding T=20 n=400; model gru hidden=16; save $tmp/tui.rnnlab; train 100000000" Enter

@@ -414,7 +414,8 @@ static void draw_pane(Tui *t)
 		case PANE_FLOW: {
 			int lw = w * 13 / 20;
 			rc = view_draw(s, VIEW_FLOW, &o, g, 0, 0, lw, h, &e);
-			if (!rc && h >= 26 && w - lw - 1 >= 34) {	/* room for the eigenvalues */
+			if (!rc && h >= 26 && w - lw - 1 >= 34 &&	/* room, and a W_hh small enough to redo live */
+			    learner_cells(s->lr)->m->cfg.hidden <= VIEW_PLANE_LIVE_H) {
 				/* saturation, its note, the plane, the radii of every block */
 				const Model *m = learner_cells(s->lr)->m;	/* a row a layer, two when its gates wrap */
 				const int rh = 2 + m->cfg.layers * (m->gates > 2 ? 2 : 1), sh = (h - rh) / 2 - 2;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fileutil.h"
+#include "out.h"
 
 /* "NN-name.lab": its number, or 0. */
 static int lesson_number(const char *name)
@@ -44,6 +45,7 @@ static void lesson_read(LessonInfo *l)
 		p += strspn(p, " ");
 		size_t n = strcspn(p, "\n");
 		snprintf(l->title, sizeof l->title, "%.*s", (int)(n < sizeof l->title ? n : sizeof l->title - 1), p);
+		text_sanitize(l->title);	/* a stranger's file: drawn on the first screen as it is */
 	}
 	for (const char *q = text; (q = strstr(q, "pause")); q += 5)
 		if ((q == text || q[-1] == '\n') && (q[5] == '\n' || q[5] == ' ' || q[5] == '\0'))

@@ -24,7 +24,9 @@ int view_eigen(const Session *s, const ViewOpts *o, ViewEigen *v, Err *e)
 	const int H = m->cfg.hidden, G = m->gates, L = m->cfg.layers, cell = m->cfg.cell;
 	if (o->layer < 0 || o->layer >= L)
 		return err_set(e, ERR_INVAL, "layer must be from 0 to %d, got %d", L - 1, o->layer);
-	int gate = o->gate >= 0 ? o->gate : cell == CELL_RNN ? 0 : cell == CELL_LSTM ? 2 : 2;
+	if (H > VIEW_EIGEN_MAX_H)
+		return err_set(e, ERR_INVAL, "hidden=%d: the eigenvalues are computed up to hidden=%d", H, VIEW_EIGEN_MAX_H);
+	int gate = o->gate >= 0 ? o->gate : cell == CELL_RNN ? 0 : 2;	/* the candidate's block */
 	if (gate >= G)
 		return err_set(e, ERR_INVAL, "an %s has %d W_hh block%s, got gate %d", cell_names[cell], G, G == 1 ? "" : "s",
 			       gate);
@@ -77,6 +79,10 @@ int view_states(const Session *s, const ViewOpts *o, ViewStates *v, Err *e)
 		return err_set(e, ERR_INVAL, "layer must be from 0 to %d, got %d", cl->m->cfg.layers - 1, o->layer);
 	if (o->sample < 0 || o->sample + n > B)
 		return err_set(e, ERR_INVAL, "sequences %d to %d are not all in the batch of %d", o->sample, o->sample + n - 1, B);
+	if (H > VIEW_EIGEN_MAX_H || (size_t)n * T * H > VIEW_STATES_MAX_VALUES)
+		return err_set(e, ERR_INVAL, "%d sequences of %d steps of %d units: the principal components are computed "
+			       "up to hidden=%d and %zu values (fewer samples=)", n, T, H, VIEW_EIGEN_MAX_H,
+			       VIEW_STATES_MAX_VALUES);
 	const LayerTrace *lt = &tr->lt[o->layer];
 	double *X = malloc((size_t)n * T * H * sizeof *X);
 	v->xy = malloc((size_t)n * T * 2 * sizeof *v->xy);

@@ -31,6 +31,9 @@ int jacobian_lines(const Session *s, const ViewOpts *o, ViewLines *L, Err *e)
 		return err_set(e, ERR_INVAL, "sample must be from 0 to %d (the batch), got %d", B - 1, o->sample);
 	if (T < 2)
 		return err_set(e, ERR_STATE, "a sequence of one step has no step Jacobian");
+	if (H > VIEW_JACOBIAN_MAX_H || T > VIEW_JACOBIAN_MAX_T)
+		return err_set(e, ERR_INVAL, "hidden=%d, T=%d: the step Jacobians are computed up to hidden=%d and T=%d", H, T,
+			       VIEW_JACOBIAN_MAX_H, VIEW_JACOBIAN_MAX_T);
 	const LayerTrace *lt = &tr->lt[o->layer];
 	const int b = o->sample;
 	double *J = malloc((size_t)H * H * sizeof *J);

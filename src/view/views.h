@@ -110,6 +110,16 @@ void view_radius_draw(const Session *s, const double *rho, Grid *g, int x, int y
 /* The eigenvalues of the W_hh block o asks for (layer, gate), the spectral
  * radius and norm: what the eigen view draws.  The arrays are the model's
  * hidden size long, sorted by modulus (eigen.h).  *gate gets the block used. */
+/* What the linear algebra of the why-pictures may take: LAPACK's dgeev and
+ * dsyev on an H x H matrix, dgesvd once per step for the Jacobians.  Past
+ * these the command refuses with the limit rather than compute for minutes
+ * (the flow pane draws its plane only up to VIEW_PLANE_LIVE_H). */
+#define VIEW_EIGEN_MAX_H 1024
+#define VIEW_JACOBIAN_MAX_H 256
+#define VIEW_JACOBIAN_MAX_T 2000
+#define VIEW_STATES_MAX_VALUES ((size_t)16 << 20)	/* sequences x T x H */
+#define VIEW_PLANE_LIVE_H 256
+
 typedef struct ViewEigen {
 	int n, layer, gate;
 	double *re, *im;	/* owned; view_eigen_done frees them */
