@@ -36,14 +36,23 @@ check() {	# check NAME PATTERN [SECONDS]
 		sed 's/^/    | /' "$tmp/screen"
 	fi
 }
-check_not() {	# check_not NAME PATTERN
-	screen >"$tmp/screen"
-	if grep -q -- "$2" "$tmp/screen"; then
-		fail=$((fail + 1))
-		echo "FAIL: $1: '$2' should not be on the screen"
-	else
-		pass=$((pass + 1))
-	fi
+# check_not NAME PATTERN [SECONDS]: PATTERN is gone from the screen within
+# SECONDS (5): a key's effect takes a moment to draw, longer under SAN=1
+check_not() {
+	i=0
+	limit=$(( ${3:-5} * 10 ))
+	while :; do
+		screen >"$tmp/screen"
+		grep -q -- "$2" "$tmp/screen" || break
+		i=$((i + 1))
+		if [ $i -ge $limit ]; then
+			fail=$((fail + 1))
+			echo "FAIL: $1: '$2' should not be on the screen"
+			return
+		fi
+		sleep 0.1
+	done
+	pass=$((pass + 1))
 }
 keys() { tmux -L $sock send-keys -t main "$@"; }
 # signal SIG: send SIG to rnnlab, the pane shell's child
