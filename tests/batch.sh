@@ -263,8 +263,21 @@ train 1; expect jacobian product > 1e4; model rnn hidden=16 radius=0.5; train 1;
 expect eigen norm > 0.5" >"$tmp/out" 2>&1; st=$?
 check "expect eigen and jacobian: radius 1.5 explodes, 0.5 vanishes" 0 "ok: jacobian product = .* < 0.5" "$tmp/out"
 "$bin" -c "data adding T=30 n=100; model rnn hidden=16 radius=3; landscape dir=scale; landscape dir=sideways" >"$tmp/out" 2>&1; st=$?
-check "landscape dir=scale: the loss and the gradient norm along W_hh's scale" 1 "landscape: at alpha 0 loss [0-9.]*, gradient norm" "$tmp/out"
+check "landscape dir=scale: the loss and the gradient norm along W_hh's scale" 1 "landscape: at the weights (alpha 0) loss [0-9.]*, gradient norm" "$tmp/out"
+check "landscape dir=scale: a step is not on that line" 1 "clipped to norm 1 it moves .* (off this picture: a step follows the gradient)" "$tmp/out"
 check "landscape: a bad direction, one line with the choices" 1 "landscape: unknown dir 'sideways' (choices: grad, scale, random)" "$tmp/out"
+# one update from a radius-3 net: the gradient is large (clipped: lr x clip long), the plain step
+# lands on the picture only when the range reaches it; expect reads that landscape, not a later one
+"$bin" -c "data adding T=30 n=100; model rnn hidden=16 radius=3; set optim=sgd lr=0.01 clip=0.5; \
+try expect landscape loss > 0; landscape dir=random dir2=grad points=11; expect landscape grad > 100; \
+expect landscape step > 0.1; expect landscape clipped > 0; try expect landscape span > 0; train 1; \
+landscape dir=scale; train 1; expect landscape loss > 0" >"$tmp/out" 2>&1; st=$?
+check "landscape dir2=: the loss as a heatmap over a plane" 1 "log10 loss on the plane of random and grad, 10 validation examples (step 0)" "$tmp/out"
+check "landscape: the clipped step is lr x clip long, on the plane's gradient axis" 1 "clipped to norm 0.5 it moves 0.005, loss [0-9.]* (C)" "$tmp/out"
+check "landscape: the plain step off the plane's range is said to be" 1 "(S is off the picture, at beta -[0-9.]*)" "$tmp/out"
+check "expect landscape before any: one line" 1 "(as expected?) expect: no landscape of the weights now: run landscape first" "$tmp/out"
+check "expect landscape span: a plane has none" 1 "expect: a plane has no span: run landscape along one direction (no dir2=)" "$tmp/out"
+check "expect landscape after a step: the landscape is of older weights" 1 "^rnnlab: expect: no landscape of the weights now: run landscape first" "$tmp/out"
 "$bin" -c "data adding T=20 n=100; model gru hidden=8; train 2; plot states samples=3" >"$tmp/out" 2>&1; st=$?
 check "plot states: h_t on two principal components" 0 "PC1 [0-9]*%  PC2 [0-9]*% of the variance" "$tmp/out"
 
@@ -301,6 +314,10 @@ for bad in "data adding T=20 n=50; model rnn hidden=1100; plot eigen|plot: hidde
 	"data adding T=20 n=50; model rnn hidden=4; train 1; plot states samples=0|plot: samples must be an integer from 1 to 64, got '0'" \
 	"data adding T=20 n=50; model rnn hidden=4; landscape from=1 to=-1|landscape: to must be above from (got from=1 to=-1)" \
 	"data adding T=20 n=50; model rnn hidden=4; landscape points=2|landscape: points must be an integer from 3 to 401, got '2'" \
+	"data adding T=20 n=50; model rnn hidden=4; landscape dir2=grad|landscape: dir2 must differ from dir (both grad; two random directions differ)" \
+	"data adding T=20 n=50; model rnn hidden=4; landscape dir2=random points=80|landscape: points must be from 3 to 61 on a plane (61 x 61 forward passes), got 80" \
+	"data adding T=20 n=50; model rnn hidden=4; landscape lr=0|landscape: lr must be from 1e-09 to 1000, got 0" \
+	"data adding T=20 n=50; model rnn hidden=4; landscape; expect landscape > 1|expect: which? (usage: expect landscape loss|grad|sgd|clipped|step|span > 1)" \
 	"data adding T=20 n=50; model rnn hidden=4; expect eigen > 1|expect: which? (usage: expect eigen max|norm|outside [layer=K] > 1)" \
 	"set pace=5000|set: pace must be an integer from 0 to 1000, got '5000'" \
 	"data adding T=20 n=50; model rnn hidden=4; runs name $(printf 'x%.0s' $(seq 70))|runs: a run's name is at most 63 characters"; do

@@ -246,6 +246,84 @@ static void test_landscape(void **state)
 	session_free(s);
 }
 
+/* One update from here: plain SGD lands where a forward at w - lr g says,
+ * the clipped step is lr * clip long when ||g|| > clip (and the plain one
+ * otherwise); the plane's losses are forwards at w + a d1 + b d2; the
+ * weights and gradients are put back bit for bit. */
+static void test_landscape_steps(void **state)
+{
+	(void)state;
+	Session *s = new_session();
+	ok(s, "data adding T=16 n=80; model rnn hidden=8 radius=2; set log_every=0 val_every=0; train 2");
+	Model *m = learner_cells(s->lr)->m;
+	int nb = 16;
+	DataBatch db;
+	Err e;
+	assert_int_equal(session_val_head(s, &nb, &db, &e), 0);
+	const size_t np = m->nparam;
+	float *w0 = malloc(np * sizeof *w0), *g0 = malloc(np * sizeof *g0), *d = malloc(2 * np * sizeof *d);
+	memcpy(w0, m->params, np * sizeof *w0);
+	memcpy(g0, m->grads, np * sizeof *g0);
+	Trace *tr = NULL;
+	LandSteps st;
+	const double lr = 0.05;
+	assert_int_equal(land_steps(m, &tr, &db.b, session_loss(s), lr, 1e9, &st, &e), 0);	/* no clipping */
+	assert_memory_equal(m->params, w0, np * sizeof *w0);
+	assert_memory_equal(m->grads, g0, np * sizeof *g0);
+	assert_true(st.clip_len == st.sgd_len && st.clip_loss == st.sgd_loss);
+	/* the gradient and the landing, computed here */
+	model_zero_grad(m);
+	assert_int_equal(net_forward(m, tr, &db.b, session_loss(s), 0, 0, NULL, &e), 0);
+	net_backward(m, tr, &db.b);
+	const double loss0 = tr->loss, gn = grad_global_norm(m->grads, np);
+	double wn = 0;
+	for (size_t i = 0; i < np; i++) {
+		wn += (double)w0[i] * w0[i];
+		m->params[i] = (float)(w0[i] - lr * m->grads[i]);
+	}
+	assert_int_equal(net_forward(m, tr, &db.b, session_loss(s), 0, 0, NULL, &e), 0);
+	assert_true(st.loss0 == loss0 && st.gnorm == gn && st.sgd_loss == tr->loss);
+	assert_true(fabs(st.sgd_len - lr * gn) < 1e-12 * gn && fabs(st.wnorm - sqrt(wn)) < 1e-6 * sqrt(wn));
+	/* clipped below the norm: a step of lr * clip along -g */
+	memcpy(m->params, w0, np * sizeof *w0);
+	const double clip = gn / 4;
+	assert_int_equal(land_steps(m, &tr, &db.b, session_loss(s), lr, clip, &st, &e), 0);
+	assert_true(fabs(st.clip_len - lr * clip) < 1e-12 * clip && st.sgd_len > 3.9 * st.clip_len);
+	model_zero_grad(m);
+	assert_int_equal(net_forward(m, tr, &db.b, session_loss(s), 0, 0, NULL, &e), 0);
+	net_backward(m, tr, &db.b);
+	for (size_t i = 0; i < np; i++)
+		m->params[i] = (float)(w0[i] - lr * (clip / gn) * m->grads[i]);
+	assert_int_equal(net_forward(m, tr, &db.b, session_loss(s), 0, 0, NULL, &e), 0);
+	if (fabs(st.clip_loss - tr->loss) > 1e-9 * tr->loss)
+		fail_msg("clipped step lands at %g, a forward there says %g", st.clip_loss, tr->loss);
+	memcpy(m->params, w0, np * sizeof *w0);
+	memcpy(m->grads, g0, np * sizeof *g0);
+	/* the plane: forwards at w + a d1 + b d2 */
+	Rng rng;
+	rng_seed(&rng, 9);
+	double g1, a[2] = { -0.3, 0.2 }, b[3] = { -0.1, 0, 0.4 }, pl[6];
+	assert_int_equal(land_direction(m, &tr, &db.b, session_loss(s), LAND_GRAD, &rng, d, &g1, &e), 0);
+	assert_int_equal(land_direction(m, &tr, &db.b, session_loss(s), LAND_RANDOM, &rng, d + np, &g1, &e), 0);
+	assert_int_equal(land_plane(m, &tr, &db.b, session_loss(s), d, d + np, a, 2, b, 3, pl, &e), 0);
+	assert_memory_equal(m->params, w0, np * sizeof *w0);
+	assert_memory_equal(m->grads, g0, np * sizeof *g0);
+	for (int j = 0; j < 3; j++)
+		for (int i = 0; i < 2; i++) {
+			for (size_t k = 0; k < np; k++)
+				m->params[k] = (float)(w0[k] + a[i] * d[k] + b[j] * d[np + k]);
+			assert_int_equal(net_forward(m, tr, &db.b, session_loss(s), 0, 0, NULL, &e), 0);
+			assert_true(pl[j * 2 + i] == tr->loss);
+		}
+	memcpy(m->params, w0, np * sizeof *w0);
+	trace_free(tr);
+	data_batch_done(&db);
+	free(w0);
+	free(g0);
+	free(d);
+	session_free(s);
+}
+
 int main(int argc, char **argv)
 {
 	tu_start(argc, argv);
@@ -254,6 +332,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_product_bounds_the_gradient),
 		cmocka_unit_test(test_view),
 		cmocka_unit_test(test_landscape),
+		cmocka_unit_test(test_landscape_steps),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, remove_dir);
 }

@@ -108,16 +108,22 @@ static const Command commands[] = {
 	  "principal components (LAPACK dsyev), t=1 marked: where the state jumps, and what it carries.\n"
 	  "--svg FILE writes the plot as SVG instead (for slides).",
 	  COMP_WORDS, plot_words },
-	{ "landscape", cmd_landscape, 0, 4, CMD_MODEL | CMD_NEEDS(CAP_TIMESTEPS),
-	  "landscape [dir=grad|scale|random] [from=A] [to=B] [points=N]",
-	  "the loss and gradient norm along a line through the weights",
+	{ "landscape", cmd_landscape, 0, 7, CMD_MODEL | CMD_NEEDS(CAP_TIMESTEPS),
+	  "landscape [dir=grad|scale|random] [dir2=...] [from=A] [to=B] [points=N] [lr=X] [clip=C]",
+	  "the loss around the weights: along a line, or over a plane",
 	  "On the first validation examples, the loss and the global gradient norm at w + alpha d for\n"
 	  "  alpha from A to B (N points, 41), the weights put back after.  dir=grad: d is the gradient,\n"
 	  "  normalised (the slope at 0 is its norm); scale: d is W_hh, so the recurrent matrices are\n"
 	  "  scaled by 1 + alpha (from -1 to 2: zero to three times); random: a Gaussian step with each\n"
-	  "  row as long as the weights' row (Li et al. 2018).  A radius-3 tanh rnn shows the cliff of\n"
-	  "  Pascanu et al. (2013): the gradient norm jumps by orders of magnitude across it.",
-	  COMP_WORDS, (const char *const[]){ "dir=grad", "dir=scale", "dir=random", "from=", "to=", "points=", NULL } },
+	  "  row as long as the weights' row (Li et al. 2018).  A tanh rnn shows the cliff of Pascanu\n"
+	  "  et al. (2013): the gradient norm jumps by orders of magnitude across it.\n"
+	  "dir2=D: the loss over the plane w + alpha d + beta d2 as a heatmap (log10 when positive;\n"
+	  "  points N x N, 21, at most 61; beta over D's default range).\n"
+	  "Marked: the weights (O) and where one update from them lands: plain SGD at w - lr g (S) and\n"
+	  "  clipped by norm at w - lr min(1, C/||g||) g (C), on the picture when an axis is the gradient.\n"
+	  "  lr: the session's (set lr=); C: set clip=, else 1.  expect landscape reads the numbers.",
+	  COMP_WORDS, (const char *const[]){ "dir=grad", "dir=scale", "dir=random", "dir2=grad", "dir2=scale",
+					     "dir2=random", "from=", "to=", "points=", "lr=", "clip=", NULL } },
 	{ "import", cmd_import, 1, 1, CMD_CHANGES | CMD_MODEL, "import FILE.npz",
 	  "load weights saved under PyTorch's state_dict names",
 	  "Every tensor of the model must be in the file with its shape; nothing changes otherwise.",
@@ -227,7 +233,10 @@ static const Command commands[] = {
 	  "  last step's mean of a gate: lstm i f g o c, gru r z n; max: the most open unit's mean),\n"
 	  "  eigen max|norm|outside [layer=K] (plot eigen's block: spectral radius, norm, eigenvalues\n"
 	  "  outside the unit circle), jacobian product [layer=K] (plot jacobian's product over the\n"
-	  "  whole of sequence 0).  comparisons: < > <= >= ==\n"
+	  "  whole of sequence 0), landscape loss|grad|sgd|clipped|step|span (the last landscape, of\n"
+	  "  the weights now: the loss and gradient norm there; the loss where a plain and a clipped\n"
+	  "  SGD step land, over the loss there; the plain step's length over the weights' norm; the\n"
+	  "  largest over the smallest gradient norm on the line).  comparisons: < > <= >= ==\n"
 	  "example: expect best_val < 0.02;  expect flow ratio(t=1,t=T) < 1e-10;  expect gate f mean > 0.7",
 	  COMP_WORDS, expect_quantities },
 	{ "try", cmd_try, 1, -1, 0, "try COMMAND ...", "run a command that may fail; the script goes on",

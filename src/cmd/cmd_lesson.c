@@ -57,9 +57,22 @@ static int parse_ratio(const char *w, int T, int *t1, int *t2)
 	return *t1 >= 1 && *t2 >= 1 && *t1 <= T && *t2 <= T ? 0 : -1;
 }
 
+/* expect landscape STAT: the last landscape's numbers, in the order of
+ * Session.land's fields from loss0 */
+static const char *const land_stats[] = { "loss", "grad", "sgd", "clipped", "step", "span" };
+
+static int land_stat(const char *w)
+{
+	for (int i = 0; i < (int)(sizeof land_stats / sizeof *land_stats); i++)
+		if (!strcmp(w, land_stats[i]))
+			return i;
+	return -1;
+}
+
 const char *const expect_quantities[] = {
 	"loss", "val", "best_val", "acc", "seq_acc", "tok_acc", "grad", "grad_first", "grad_max",
-	"flow", "radius", "steps", "params", "finite", "error", "ok", "activations", "gate", "eigen", "jacobian", NULL
+	"flow", "radius", "steps", "params", "finite", "error", "ok", "activations", "gate", "eigen", "jacobian",
+	"landscape", NULL
 };
 #define NQ ((int)(sizeof expect_quantities / sizeof *expect_quantities) - 1)
 
@@ -98,7 +111,8 @@ int cmd_expect(Session *s, int argc, const Word *argv, Err *e)
 				return rc;
 		} else if (i == 2 && ((!strcmp(name, "eigen") && (!strcmp(argv[i].text, "max") || !strcmp(argv[i].text, "norm") ||
 								   !strcmp(argv[i].text, "outside"))) ||
-				      (!strcmp(name, "jacobian") && !strcmp(argv[i].text, "product")))) {
+				      (!strcmp(name, "jacobian") && !strcmp(argv[i].text, "product")) ||
+				      (!strcmp(name, "landscape") && land_stat(argv[i].text) >= 0))) {
 			stat = argv[i].text;
 		} else if (!strcmp(name, "gate") && i == 3 && (!strcmp(argv[i].text, "mean") || !strcmp(argv[i].text, "max"))) {
 			gstat = argv[i].text[1] == 'e' ? GATE_MEAN : GATE_UNIT_MAX;
@@ -206,6 +220,15 @@ int cmd_expect(Session *s, int argc, const Word *argv, Err *e)
 			v = L.ser[1].y[0];
 			view_lines_done(&L);
 		}
+	} else if (!strcmp(name, "landscape")) {
+		if (!stat)
+			return err_set(e, ERR_INVAL, "which? (usage: expect landscape loss|grad|sgd|clipped|step|span > 1)");
+		if (!s->land.have || s->land.gen != s->weights_gen)
+			return err_set(e, ERR_STATE, "no landscape of the weights now: run landscape first");
+		const double *lv = &s->land.loss0;	/* in land_stats' order */
+		v = lv[land_stat(stat)];
+		if (isnan(v) && !strcmp(stat, "span"))
+			return err_set(e, ERR_STATE, "a plane has no span: run landscape along one direction (no dir2=)");
 	} else if (!strcmp(name, "gate")) {
 		if (gate < 0)
 			return err_set(e, ERR_INVAL, "which gate? (usage: expect gate f mean > 0.5)");

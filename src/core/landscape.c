@@ -78,27 +78,95 @@ int land_direction(Model *m, Trace **tr, const Batch *b, LossKind loss, LandDir 
 	return 0;
 }
 
+/* The weights put aside (and the gradients: a backward writes them). */
+typedef struct Saved {
+	float *w, *g;
+} Saved;
+
+static int save(const Model *m, Saved *sv, Err *e)
+{
+	const size_t np = m->nparam;
+	sv->w = malloc(np * sizeof *sv->w);
+	sv->g = malloc(np * sizeof *sv->g);
+	if (!sv->w || !sv->g) {
+		free(sv->w);
+		free(sv->g);
+		sv->w = sv->g = NULL;
+		return err_set(e, ERR_NOMEM, "out of memory for a copy of the weights");
+	}
+	memcpy(sv->w, m->params, np * sizeof *sv->w);
+	memcpy(sv->g, m->grads, np * sizeof *sv->g);
+	return 0;
+}
+
+static void restore(Model *m, Saved *sv)
+{
+	memcpy(m->params, sv->w, m->nparam * sizeof *sv->w);
+	memcpy(m->grads, sv->g, m->nparam * sizeof *sv->g);
+	free(sv->w);
+	free(sv->g);
+}
+
+static int loss_at(Model *m, Trace **tr, const Batch *b, LossKind loss, double *l, Err *e)
+{
+	int rc = trace_reserve(tr, m, b->T, b->B, e);
+	if (!rc && !(rc = net_forward(m, *tr, b, loss, 0, 0, NULL, e)))
+		*l = (*tr)->loss;
+	return rc;
+}
+
 int land_line(Model *m, Trace **tr, const Batch *b, LossKind loss, const float *d, const double *alpha, int n,
 	      double *loss_out, double *gnorm_out, Err *e)
 {
-	const size_t np = m->nparam;
-	float *w0 = malloc(np * sizeof *w0), *g0 = malloc(np * sizeof *g0);
-	if (!w0 || !g0) {
-		free(w0);
-		free(g0);
-		return err_set(e, ERR_NOMEM, "out of memory for a copy of the weights");
-	}
-	memcpy(w0, m->params, np * sizeof *w0);
-	memcpy(g0, m->grads, np * sizeof *g0);
-	int rc = 0;
+	Saved sv;
+	int rc = save(m, &sv, e);
 	for (int i = 0; i < n && !rc; i++) {
-		for (size_t j = 0; j < np; j++)
-			m->params[j] = (float)(w0[j] + alpha[i] * d[j]);
+		for (size_t j = 0; j < m->nparam; j++)
+			m->params[j] = (float)(sv.w[j] + alpha[i] * d[j]);
 		rc = loss_grad(m, tr, b, loss, &loss_out[i], &gnorm_out[i], e);
 	}
-	memcpy(m->params, w0, np * sizeof *w0);
-	memcpy(m->grads, g0, np * sizeof *g0);
-	free(w0);
-	free(g0);
+	if (sv.w)
+		restore(m, &sv);
+	return rc;
+}
+
+int land_plane(Model *m, Trace **tr, const Batch *b, LossKind loss, const float *d1, const float *d2,
+	       const double *alpha, int na, const double *beta, int nb, double *loss_out, Err *e)
+{
+	Saved sv;
+	int rc = save(m, &sv, e);
+	for (int j = 0; j < nb && !rc; j++)
+		for (int i = 0; i < na && !rc; i++) {
+			for (size_t k = 0; k < m->nparam; k++)
+				m->params[k] = (float)(sv.w[k] + alpha[i] * d1[k] + beta[j] * d2[k]);
+			rc = loss_at(m, tr, b, loss, &loss_out[(size_t)j * na + i], e);
+		}
+	if (sv.w)
+		restore(m, &sv);
+	return rc;
+}
+
+int land_steps(Model *m, Trace **tr, const Batch *b, LossKind loss, double lr, double clip, LandSteps *out,
+	       Err *e)
+{
+	Saved sv;
+	int rc = save(m, &sv, e);
+	if (rc)
+		return rc;
+	if ((rc = loss_grad(m, tr, b, loss, &out->loss0, &out->gnorm, e)))
+		goto out;
+	out->wnorm = grad_global_norm(sv.w, m->nparam);
+	const double c = out->gnorm > clip ? clip / out->gnorm : 1;
+	out->sgd_len = lr * out->gnorm;
+	out->clip_len = lr * c * out->gnorm;
+	const double f[2] = { lr, lr * c };
+	double *l[2] = { &out->sgd_loss, &out->clip_loss };
+	for (int q = 0; q < 2 && !rc; q++) {
+		for (size_t k = 0; k < m->nparam; k++)
+			m->params[k] = (float)(sv.w[k] - f[q] * m->grads[k]);
+		rc = loss_at(m, tr, b, loss, l[q], e);
+	}
+out:
+	restore(m, &sv);
 	return rc;
 }

@@ -31,4 +31,24 @@ int land_direction(Model *m, Trace **tr, const Batch *b, LossKind loss, LandDir 
 int land_line(Model *m, Trace **tr, const Batch *b, LossKind loss, const float *d, const double *alpha, int n,
 	      double *loss_out, double *gnorm_out, Err *e);
 
+/* loss[j * na + i] at w + alpha[i] d1 + beta[j] d2 (forward passes only:
+ * the heatmap of Li et al. 2018); m->params put back as they were. */
+int land_plane(Model *m, Trace **tr, const Batch *b, LossKind loss, const float *d1, const float *d2,
+	       const double *alpha, int na, const double *beta, int nb, double *loss_out, Err *e);
+
+/* What one update would do from here: the gradient g at w, then the loss
+ * at w - lr g (plain SGD) and at w - lr c g, c = min(1, clip / ||g||)
+ * (clipped by global norm, Pascanu et al. 2013).  Along dir=grad those are
+ * the points alpha = -sgd_len and -clip_len. */
+typedef struct LandSteps {
+	double loss0, gnorm;	/* at w */
+	double wnorm;		/* ||w|| */
+	double sgd_len, sgd_loss;	/* ||lr g|| and the loss where it lands */
+	double clip_len, clip_loss;
+} LandSteps;
+
+/* m->params and m->grads put back as they were. */
+int land_steps(Model *m, Trace **tr, const Batch *b, LossKind loss, double lr, double clip, LandSteps *out,
+	       Err *e);
+
 #endif

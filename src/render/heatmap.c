@@ -380,21 +380,20 @@ int heatmap_draw(Grid *g, int x0, int y0, int w, int h, const HeatmapSpec *s,
 		grid_text_fit(g, x, y, lw, t, plain, s->ascii);
 	}
 
-	/* Column labels under the map: names when each fits its column,
-	 * else indices spaced for their width. */
+	/* Column labels under the map: names (every k-th when they are wider
+	 * than a column), else indices spaced for their width. */
 	int ty = py + orows * rh;
 	int widest = 1;
 	int names_c = s->col_names && fc == 1;
+	int cstep = 1, c0 = 0;
 	if (names_c) {
 		for (int c = 0; c < C; c++) {
 			int n = s->col_names[c] ? grid_text_width(s->col_names[c]) : 0;
 			widest = n > widest ? n : widest;
 		}
 		if (widest + (widest > 1) > cw)
-			names_c = 0;
-	}
-	int cstep = 1, c0 = 0;
-	if (!names_c) {
+			cstep = nice_int_at_least((widest + 1.0) / cw);
+	} else {
 		char buf[32];
 		widest = snprintf(buf, sizeof buf, "%d", C - 1 + s->col_base);
 		cstep = nice_int_at_least((widest + 2.0) * fc / cw);

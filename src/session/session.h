@@ -176,6 +176,15 @@ struct Session {
 		int kind;	/* views.h ViewKind */
 		int layer, sample, samples, gate;
 	} plot;
+	struct {		/* the last landscape: what `expect landscape` reads */
+		int have;
+		unsigned long gen;	/* weights_gen it was computed at */
+		/* expect landscape loss|grad|sgd|clipped|step|span, in that order */
+		double loss0, gnorm;	/* at the weights */
+		double sgd, clipped;	/* loss where a plain and a clipped SGD step land / loss0 */
+		double step;	/* the plain step's length / the weights' norm */
+		double gspan;	/* largest / smallest gradient norm on the line (NaN: a plane) */
+	} land;
 	int gates_unit;		/* the gates pane: views.h VIEW_UNIT_NONE (heatmaps), or
 				 * one unit's lines (VIEW_UNIT_MAX: the most open; else cur.unit) */
 	struct {		/* what the compare pane (F6) shows: the last compare asked */
