@@ -901,6 +901,40 @@ static void test_heatmap_labels(void **state)
 	int first;
 	assert_int_equal(sscanf(labels, "%d", &first), 1);
 	assert_true(first > 1 && 30 % first == 0);
+
+	/* Names on pooled rows and on columns too narrow for them: every k-th
+	 * name, at its own row and column (the landscape's alpha and beta). */
+	float v21[21 * 21] = { 0 };
+	char nm[21][16];
+	const char *nn[21];
+	for (int i = 0; i < 21; i++) {
+		snprintf(nm[i], sizeof nm[i], "%.2g", -1 + 0.1 * i);
+		nn[i] = nm[i];
+	}
+	HeatmapMatrix m21 = { v21, 21, 21, 21, 1 };
+	heatmap_spec_init(&s);
+	s.row_names = nn;
+	s.col_names = nn;
+	assert_int_equal(heatmap_draw(g, 0, 0, 40, 12, &s, &m21, &f, &e), 0);
+	assert_true(f.fr > 1 && f.cw < 4);	/* pooled rows; "-0.9" is wider than a column */
+	int seen = 0;
+	for (int i = 0; i < f.rows; i++) {	/* a label is the name of a matrix row of its block */
+		char lab[16];
+		if (sscanf(row(g, f.y + i * f.rh), "%15s", lab) != 1)	/* zeros draw blank */
+			continue;
+		int found = 0;
+		for (int r = i * f.fr; r < (i + 1) * f.fr && r < 21; r++)
+			found |= !strcmp(lab, nn[r]);
+		if (!found)
+			fail_msg("map row %d (rows %d-%d) is labelled '%s'", i, i * f.fr, (i + 1) * f.fr - 1, lab);
+		seen++;
+	}
+	assert_true(seen >= 2);
+	assert_null(strstr(row(g, f.y), " 0 "));	/* not indices */
+	const char *under21 = row(g, f.y + f.rows * f.rh);
+	assert_non_null(strstr(under21, "-1"));
+	assert_non_null(strstr(under21, "1"));
+	assert_null(strstr(under21, "20"));
 	grid_free(g);
 
 	/* One or two text rows short of a row each: the xlabel, then the

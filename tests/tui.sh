@@ -97,6 +97,10 @@ keys "plot jacobian sample=2" Enter
 check "plot jacobian opens the plot pane (F8)" "step Jacobians of sequence 2, layer 0"
 keys "plot states samples=3" Enter
 check "plot states: the plot pane shows it" "h_t of sequences 0-2, layer 0, on 2 principal components"
+keys "landscape points=11" Enter
+check "landscape opens the plot pane: the loss along the gradient" "loss along grad on [0-9]* validation examples (step 50)"
+check "the weights are marked on it" "●"
+check "where one update lands, in the log" "one update from here"
 keys F3
 check "and their radius and norm" "radius [0-9.]*  norm [0-9.]*  [0-9]*/24 outside"
 screen >"$tmp/flow50"
@@ -246,6 +250,10 @@ check "three steps" "step      3  loss" 20
 keys "break grad > 10; train 200" Enter
 check "a breakpoint stops before the update and shows the step pane" "break 1 (grad > 10) before step 4 (not applied" 30
 check "the step pane is shown" "rnn  t=.* of 30"
+keys "landscape dir=grad dir2=random points=11" Enter
+check "80x24: the landscape over a plane in the plot pane" "log10 loss on the plane of grad and random"
+check "80x24: its axes" "alpha (grad)"
+check "80x24: rows labelled with beta, not indices" "^ *-0\.[0-9] "
 keys F2 "plot loss" Enter
 check "a plot in the log" "^ *└[─┬]"
 check_not "fits 80 columns (no piece of its axis wrapped onto a row of its own)" "^[─┬]\{1,60\} *$"

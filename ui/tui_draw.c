@@ -449,7 +449,7 @@ static void draw_pane(Tui *t)
 			break;
 		case PANE_PLOT:
 			if (!s->plot.shown) {
-				rc = err_set(&e, ERR_STATE, "no plot yet: plot eigen, plot jacobian or plot states shows here");
+				rc = err_set(&e, ERR_STATE, "no plot yet: plot eigen, jacobian, states or landscape shows here");
 				break;
 			}
 			o.layer = s->plot.layer;

@@ -20,7 +20,7 @@ static const char *const model_words[] = { "rnn", "lstm", "gru", "seq2seq", "sho
 static const char *const data_words[] = { "list", "info", "show", NULL };
 static const char *const show_words[] = { "config", "model", "data", "memory", "engine", NULL };
 static const char *const plot_words[] = { "loss", "grad", "lr", "flow", "sat", "gates", "h", "compare", "eigen",
-					    "jacobian", "states", "--svg", "layer=", "gate=", "sample=", "samples=", NULL };
+					    "jacobian", "states", "landscape", "--svg", "layer=", "gate=", "sample=", "samples=", NULL };
 static const char *const break_words[] = { "grad", "loss", "val", "gate", "sat", "flow", "list", "clear", NULL };
 static const char *const step_words[] = { "t=", "layer=", "sample=", "unit=", NULL };
 static const char *const journal_words[] = { "save", "show", NULL };
@@ -89,7 +89,7 @@ static const Command commands[] = {
 	  "  the gates pane (F4) on that layer, sequence and unit (u there switches heatmaps and a\n"
 	  "  unit's lines; Up/Down pick the unit); elsewhere it prints.",
 	  COMP_WORDS, gates_words },
-	{ "plot", cmd_plot, 1, 10, 0, "plot loss|grad|lr|flow|sat|gates|h|compare|eigen|jacobian|states [log] [--svg FILE [force]]",
+	{ "plot", cmd_plot, 1, 10, 0, "plot loss|grad|lr|flow|sat|gates|h|compare|eigen|jacobian|states|landscape [log] [--svg FILE [force]]",
 	  "plot a training curve, the gradient flow or the gates", 
 	  "loss: train and validation loss (log: on a log scale);  grad: global gradient norm and\n"
 	  "the clip threshold;  lr: the learning rate;  flow: ||dL/dh_t|| against t (log scale), one\n"
@@ -106,12 +106,15 @@ static const Command commands[] = {
 	  "curve stays under the product (Pascanu et al. 2013); lstm adds max f_t, its cell's path.\n"
 	  "states [layer=K] [sample=B] [samples=N]: h_t of N sequences (4) as paths on their first two\n"
 	  "principal components (LAPACK dsyev), t=1 marked: where the state jumps, and what it carries.\n"
-	  "--svg FILE writes the plot as SVG instead (for slides).",
+	  "landscape: the last landscape again (help landscape), without computing it again.\n"
+	  "--svg FILE writes the plot as SVG instead (for slides; a landscape's line writes its\n"
+	  "gradient norm beside it, FILE-grad.svg).",
 	  COMP_WORDS, plot_words },
-	{ "landscape", cmd_landscape, 0, 7, CMD_MODEL | CMD_NEEDS(CAP_TIMESTEPS),
-	  "landscape [dir=grad|scale|random] [dir2=...] [from=A] [to=B] [points=N] [lr=X] [clip=C]",
+	{ "landscape", cmd_landscape, 0, 8, CMD_MODEL | CMD_NEEDS(CAP_TIMESTEPS),
+	  "landscape [dir=grad|scale|random] [dir2=...] [from=A] [to=B] [points=N] [lr=X] [clip=C] [on=val|train]",
 	  "the loss around the weights: along a line, or over a plane",
-	  "On the first validation examples, the loss and the global gradient norm at w + alpha d for\n"
+	  "On the first validation examples (at most 64; on=train: the last training batch, at a break\n"
+	  "  the one held back), the loss and the global gradient norm at w + alpha d for\n"
 	  "  alpha from A to B (N points, 41), the weights put back after.  dir=grad: d is the gradient,\n"
 	  "  normalised (the slope at 0 is its norm); scale: d is W_hh, so the recurrent matrices are\n"
 	  "  scaled by 1 + alpha (from -1 to 2: zero to three times); random: a Gaussian step with each\n"
@@ -123,7 +126,7 @@ static const Command commands[] = {
 	  "  clipped by norm at w - lr min(1, C/||g||) g (C), on the picture when an axis is the gradient.\n"
 	  "  lr: the session's (set lr=); C: set clip=, else 1.  expect landscape reads the numbers.",
 	  COMP_WORDS, (const char *const[]){ "dir=grad", "dir=scale", "dir=random", "dir2=grad", "dir2=scale",
-					     "dir2=random", "from=", "to=", "points=", "lr=", "clip=", NULL } },
+					     "dir2=random", "from=", "to=", "points=", "lr=", "clip=", "on=val", "on=train", NULL } },
 	{ "import", cmd_import, 1, 1, CMD_CHANGES | CMD_MODEL, "import FILE.npz",
 	  "load weights saved under PyTorch's state_dict names",
 	  "Every tensor of the model must be in the file with its shape; nothing changes otherwise.",

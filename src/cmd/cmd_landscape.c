@@ -12,15 +12,34 @@
 
 #include "args.h"
 #include "cmd.h"
-#include "heatmap.h"
 #include "landscape.h"
-#include "plot.h"
+#include "views.h"
+
+/* the smallest and largest finite value of v[n] (NaN: none) */
+static double fmin_finite(const double *v, int n)
+{
+	double r = NAN;
+	for (int i = 0; i < n; i++)
+		if (isfinite(v[i]) && !(v[i] >= r))
+			r = v[i];
+	return r;
+}
+
+static double fmax_finite(const double *v, int n)
+{
+	double r = NAN;
+	for (int i = 0; i < n; i++)
+		if (isfinite(v[i]) && !(v[i] <= r))
+			r = v[i];
+	return r;
+}
 
 typedef struct LandArgs {
 	int dir, dir2;		/* dir2 -1: a line */
 	int n;			/* points along each axis */
 	double lo, hi;		/* alpha's range (dir) */
 	float lr, clip;		/* the steps' */
+	int on_train;		/* on=train: the last training batch (at a break, the held one) */
 } LandArgs;
 
 /* the default range of a direction: scale from zero to three times W_hh,
@@ -41,12 +60,15 @@ static int parse(const Session *s, int argc, const Word *argv, LandArgs *a, Err 
 		int rc;
 		if (!k)
 			rc = err_set(e, ERR_INVAL, "unexpected '%s' (keys: dir=grad|scale|random, dir2=..., from=A, to=B, "
-				     "points=N, lr=X, clip=C)", argv[i].text);
+				     "points=N, lr=X, clip=C, on=val|train)", argv[i].text);
 		else if (!strcmp(k, "dir"))
 			rc = arg_enum("dir", v, land_dir_names, LAND_COUNT, &a->dir, e);
 		else if (!strcmp(k, "dir2"))
 			rc = arg_enum("dir2", v, land_dir_names, LAND_COUNT, &a->dir2, e);
-		else if (!strcmp(k, "points"))
+		else if (!strcmp(k, "on")) {
+			static const char *const ons[] = { "val", "train" };
+			rc = arg_enum("on", v, ons, 2, &a->on_train, e);
+		} else if (!strcmp(k, "points"))
 			rc = arg_int("points", v, 3, 401, &a->n, e);
 		else if (!strcmp(k, "lr"))
 			rc = arg_float("lr", v, 1e-9f, 1e3f, &a->lr, e);
@@ -56,7 +78,7 @@ static int parse(const Session *s, int argc, const Word *argv, LandArgs *a, Err 
 			if (!(rc = arg_float(k, v, -1e3, 1e3, &f, e)))
 				*(k[0] == 'f' ? &a->lo : &a->hi) = f;
 		} else
-			rc = err_set(e, ERR_INVAL, "unknown key '%s' (keys: dir, dir2, from, to, points, lr, clip)", k);
+			rc = err_set(e, ERR_INVAL, "unknown key '%s' (keys: dir, dir2, from, to, points, lr, clip, on)", k);
 		if (rc)
 			return rc;
 	}
@@ -79,151 +101,6 @@ static int parse(const Session *s, int argc, const Word *argv, LandArgs *a, Err 
 	return 0;
 }
 
-/* A letter on the cell of point (x, y) of a drawn plot. */
-static void mark_plot(Grid *g, const PlotFrame *f, double x, double y, uint32_t ch, GridColor c)
-{
-	int dx, dy;
-	if (isfinite(y) && plot_frame_dot(f, x, y, &dx, &dy))
-		grid_put(g, f->x + dx / f->sx, f->y + dy / f->sy, ch, grid_style(c, GRID_BOLD));
-}
-
-/* Where each update lands on the line, or NaN when off it: a step moves
- * along -g, which is the line only for dir=grad. */
-static void step_alphas(const LandArgs *a, const LandSteps *st, double *sgd, double *clip)
-{
-	*sgd = a->dir == LAND_GRAD ? -st->sgd_len : NAN;
-	*clip = a->dir == LAND_GRAD ? -st->clip_len : NAN;
-}
-
-/* Where the picture marks a step of length len (letter ch), in words: a
- * step follows -g, on the picture only when one of its axes is the
- * gradient and the range reaches that far. */
-static void mark_note(const LandArgs *a, const double *beta, double len, char ch, char out[96])
-{
-	const int n = a->n;
-	if (a->dir != LAND_GRAD && a->dir2 != LAND_GRAD) {
-		snprintf(out, 96, " (off this picture: a step follows the gradient)");
-		return;
-	}
-	const double lo = a->dir == LAND_GRAD ? a->lo : beta[0], hi = a->dir == LAND_GRAD ? a->hi : beta[n - 1];
-	if (-len >= lo && -len <= hi)
-		snprintf(out, 96, " (%c)", ch);
-	else
-		snprintf(out, 96, " (%c is off the picture, at %s %.4g)", ch, a->dir == LAND_GRAD ? "alpha" : "beta", -len);
-}
-
-static int draw_line(Session *s, const LandArgs *a, const double *alpha, const double *loss, const double *gn,
-		     const LandSteps *st, int nb, Err *e)
-{
-	static const char *const xl[LAND_COUNT] = { "alpha: distance along the gradient",
-						     "alpha: W_hh times (1 + alpha)", "alpha: a filter-normalised random step" };
-	char t1[160], t2[160];
-	snprintf(t1, sizeof t1, "loss along %s on %d validation examples (step %ld)", land_dir_names[a->dir], nb,
-		 session_step(s));
-	snprintf(t2, sizeof t2, "gradient norm along %s (log)", land_dir_names[a->dir]);
-	const int w = s->host.width > 20 ? s->host.width : 78, h = 16, n = a->n;
-	Grid *g = grid_new(w, 2 * h, e);
-	if (!g)
-		return ERR_NOMEM;
-	PlotSpec ps;
-	plot_spec_init(&ps);
-	ps.ascii = s->host.ascii;
-	ps.colors = s->host.color ? GRID_COLORS_8 : GRID_MONO;
-	ps.title = t1;
-	ps.xlabel = xl[a->dir];
-	double as, ac;
-	step_alphas(a, st, &as, &ac);
-	const uint32_t here = s->host.ascii ? 'O' : 0x25CF;	/* ● */
-	PlotFrame f;
-	PlotSeries ls = { "loss", alpha, loss, n, GRID_DEFAULT };
-	int rc = plot_draw(g, 0, 0, w, h, &ps, &ls, 1, &f, e);
-	if (!rc) {
-		mark_plot(g, &f, as, st->sgd_loss, 'S', GRID_RED);
-		mark_plot(g, &f, ac, st->clip_loss, 'C', GRID_GREEN);
-		mark_plot(g, &f, 0, st->loss0, here, GRID_YELLOW);
-		ps.title = t2;
-		ps.logy = 1;
-		PlotSeries gs = { "||grad||", alpha, gn, n, GRID_DEFAULT };
-		if (!(rc = plot_draw(g, 0, h, w, h, &ps, &gs, 1, &f, e)))
-			mark_plot(g, &f, 0, st->gnorm, here, GRID_YELLOW);
-	}
-	if (!rc)
-		cmd_print_grid(s, g, ps.ascii, 0);
-	grid_free(g);
-	return rc;
-}
-
-static int draw_plane(Session *s, const LandArgs *a, const double *alpha, const double *beta, const double *loss,
-		      const LandSteps *st, int nb, Err *e)
-{
-	const int n = a->n;
-	float *v = malloc((size_t)n * n * sizeof *v);
-	char (*names)[16] = malloc((size_t)2 * n * sizeof *names);
-	const char **cn = malloc((size_t)2 * n * sizeof *cn), **rn = cn + n;
-	if (!v || !names || !cn) {
-		free(v);
-		free(names);
-		free(cn);
-		return err_set(e, ERR_NOMEM, "out of memory");
-	}
-	/* log10 of the loss when it is positive everywhere: a cliff spans decades */
-	int logv = 1;
-	for (int i = 0; i < n * n; i++)
-		logv &= loss[i] > 0 || !isfinite(loss[i]);
-	for (int r = 0; r < n; r++)	/* row 0 at the top: the largest beta */
-		for (int c = 0; c < n; c++) {
-			const double l = loss[(size_t)(n - 1 - r) * n + c];
-			v[(size_t)r * n + c] = !isfinite(l) ? NAN : (float)(logv ? log10(l) : l);
-		}
-	for (int i = 0; i < n; i++) {
-		snprintf(names[i], sizeof names[i], "%.3g", alpha[i]);
-		snprintf(names[n + i], sizeof names[n + i], "%.3g", beta[n - 1 - i]);
-		cn[i] = names[i];
-		rn[i] = names[n + i];
-	}
-	char title[200], xlab[64], ylab[64];
-	snprintf(title, sizeof title, "%sloss on the plane of %s and %s, %d validation examples (step %ld)",
-		 logv ? "log10 " : "", land_dir_names[a->dir], land_dir_names[a->dir2], nb, session_step(s));
-	snprintf(xlab, sizeof xlab, "alpha (%s)", land_dir_names[a->dir]);
-	snprintf(ylab, sizeof ylab, "beta (%s)", land_dir_names[a->dir2]);
-	HeatmapSpec hs;
-	heatmap_spec_init(&hs);
-	hs.title = title;
-	hs.xlabel = xlab;
-	hs.ylabel = ylab;
-	hs.col_names = cn;
-	hs.row_names = rn;
-	hs.ascii = s->host.ascii;
-	hs.colors = s->host.color ? GRID_COLORS_8 : GRID_MONO;
-	HeatmapMatrix m = { v, n, n, n, 1 };
-	const int w = s->host.width > 20 ? s->host.width : 78, h = n + 6;
-	Grid *g = grid_new(w, h, e);
-	int rc = g ? 0 : ERR_NOMEM;
-	HeatmapFrame f;
-	if (!rc && !(rc = heatmap_draw(g, 0, 0, w, h, &hs, &m, &f, e))) {
-		/* the marks, on the matrix cell nearest each point: the weights
-		 * (0, 0), and the steps on the gradient's axis */
-		const int gx = a->dir == LAND_GRAD, gy = a->dir2 == LAND_GRAD;
-		const double px[3] = { gx ? -st->sgd_len : 0, gx ? -st->clip_len : 0, 0 };
-		const double py[3] = { gy ? -st->sgd_len : 0, gy ? -st->clip_len : 0, 0 };
-		const uint32_t ch[3] = { 'S', 'C', s->host.ascii ? 'O' : 0x25CF };
-		const Style ms = { GRID_WHITE, GRID_BLACK, GRID_BOLD };
-		for (int q = gx || gy ? 0 : 2; q < 3; q++) {	/* the weights last: on top */
-			if (!(px[q] >= alpha[0] && px[q] <= alpha[n - 1]) || !(py[q] >= beta[0] && py[q] <= beta[n - 1]))
-				continue;
-			const int c = (int)lround((px[q] - alpha[0]) / (alpha[n - 1] - alpha[0]) * (n - 1));
-			const int r = n - 1 - (int)lround((py[q] - beta[0]) / (beta[n - 1] - beta[0]) * (n - 1));
-			grid_put(g, f.x + (c / f.fc) * f.cw, f.y + (r / f.fr) * f.rh, ch[q], ms);
-		}
-		cmd_print_grid(s, g, hs.ascii, 1);
-	}
-	grid_free(g);
-	free(v);
-	free(names);
-	free(cn);
-	return rc;
-}
-
 int cmd_landscape(Session *s, int argc, const Word *argv, Err *e)
 {
 	LandArgs a;
@@ -233,42 +110,48 @@ int cmd_landscape(Session *s, int argc, const Word *argv, Err *e)
 	const int n = a.n, plane = a.dir2 >= 0;
 	const Cells *cl = learner_cells(s->lr);	/* the dispatcher checked CAP_TIMESTEPS */
 	int nb = s->set.batch < 64 ? s->set.batch : 64;
-	DataBatch db;
-	if ((rc = session_val_head(s, &nb, &db, e)))
+	DataBatch db = { 0 };
+	const Batch *b = &db.b;
+	if (a.on_train) {	/* filled by a step since the data and the batch size were set */
+		if (s->train_db.b.B <= 0)
+			return err_set(e, ERR_STATE, "no training batch yet: train a step first (or on=val, the validation "
+				       "examples)");
+		b = &s->train_db.b;
+		nb = b->B;
+	} else if ((rc = session_val_head(s, &nb, &db, e))) {
 		return rc;
+	}
 	Model *m = cl->m;
 	Trace *tr = NULL;	/* scratch: the panes' trace is left alone */
 	Rng rng;
 	rng_seed(&rng, s->set.seed ^ 0x1a2d5ca9eULL);
+	/* computed aside: the last landscape stays whole until this one is */
+	LandPicture lp = { .have = 1, .gen = s->weights_gen, .step = session_step(s), .dir = a.dir, .dir2 = a.dir2,
+			   .on_train = a.on_train, .n = n, .nb = nb, .lo = a.lo, .hi = a.hi, .lr = a.lr, .clip = a.clip, .gspan = NAN };
 	float *d = malloc((size_t)(plane ? 2 : 1) * m->nparam * sizeof *d);
-	double *buf = malloc((size_t)(plane ? 2 * n + n * n : 3 * n) * sizeof *buf), g0 = 0;
-	LandSteps st;
-	if (!d || !buf) {
+	lp.buf = malloc((size_t)(plane ? 2 * n + n * n : 3 * n) * sizeof *lp.buf);
+	if (!d || !lp.buf) {
 		rc = err_set(e, ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	double *alpha = buf, *beta = buf + n, *loss = buf + (plane ? 2 * n : n), *gn = buf + 2 * n;
+	double *alpha = lp.buf, *beta = lp.buf + n, *loss = lp.buf + (plane ? 2 * n : n), *gn = lp.buf + 2 * n, g0;
 	for (int i = 0; i < n; i++)
 		alpha[i] = a.lo + (a.hi - a.lo) * i / (n - 1);
 	if (plane) {
-		double blo, bhi;
-		default_range(a.dir2, &blo, &bhi);
+		default_range(a.dir2, &lp.blo, &lp.bhi);
 		for (int i = 0; i < n; i++)
-			beta[i] = blo + (bhi - blo) * i / (n - 1);
+			beta[i] = lp.blo + (lp.bhi - lp.blo) * i / (n - 1);
 	}
-	if ((rc = land_steps(m, &tr, &db.b, session_loss(s), a.lr, a.clip, &st, e)) ||
-	    (rc = land_direction(m, &tr, &db.b, session_loss(s), (LandDir)a.dir, &rng, d, &g0, e)) ||
-	    (plane && (rc = land_direction(m, &tr, &db.b, session_loss(s), (LandDir)a.dir2, &rng, d + m->nparam, &g0,
+	if ((rc = land_steps(m, &tr, b, session_loss(s), a.lr, a.clip, &lp.st, e)) ||
+	    (rc = land_direction(m, &tr, b, session_loss(s), (LandDir)a.dir, &rng, d, &g0, e)) ||
+	    (plane && (rc = land_direction(m, &tr, b, session_loss(s), (LandDir)a.dir2, &rng, d + m->nparam, &g0,
 					   e))))
 		goto out;
-	double gspan = NAN;
 	if (plane) {
-		if ((rc = land_plane(m, &tr, &db.b, session_loss(s), d, d + m->nparam, alpha, n, beta, n, loss, e)) ||
-		    (rc = draw_plane(s, &a, alpha, beta, loss, &st, nb, e)))
+		if ((rc = land_plane(m, &tr, b, session_loss(s), d, d + m->nparam, alpha, n, beta, n, loss, e)))
 			goto out;
 	} else {
-		if ((rc = land_line(m, &tr, &db.b, session_loss(s), d, alpha, n, loss, gn, e)) ||
-		    (rc = draw_line(s, &a, alpha, loss, gn, &st, nb, e)))
+		if ((rc = land_line(m, &tr, b, session_loss(s), d, alpha, n, loss, gn, e)))
 			goto out;
 		double glo = INFINITY, ghi = 0;
 		for (int i = 0; i < n; i++)
@@ -276,29 +159,33 @@ int cmd_landscape(Session *s, int argc, const Word *argv, Err *e)
 				glo = fmin(glo, gn[i]);
 				ghi = fmax(ghi, gn[i]);
 			}
-		gspan = glo > 0 && ghi >= glo ? ghi / glo : NAN;
-		session_printf(s, "landscape: at the weights (alpha 0) loss %.6g, gradient norm %.4g; from %g to %g the loss "
-			       "goes %.4g to %.4g, the gradient norm spans x%.3g", st.loss0, st.gnorm, a.lo, a.hi, loss[0],
-			       loss[n - 1], gspan);
+		lp.gspan = glo > 0 && ghi >= glo ? ghi / glo : NAN;
 	}
+	free(s->land.buf);
+	s->land = lp;
+	lp.buf = NULL;
+	/* the picture: the plot pane in the workbench, printed elsewhere */
+	Word w[2] = { { "plot", NULL, NULL }, { "landscape", NULL, NULL } };
+	if ((rc = cmd_plot(s, 2, w, e)))
+		goto out;
+	const LandSteps *st = &s->land.st;
+	if (!plane)
+		session_printf(s, "landscape: at the weights (alpha 0) loss %.6g, gradient norm %.4g; from %g to %g the loss "
+			       "goes %.4g to %.4g, the gradient norm spans x%.3g", st->loss0, st->gnorm, a.lo, a.hi, loss[0],
+			       loss[n - 1], s->land.gspan);
+	else
+		session_printf(s, "landscape: at the weights loss %.6g, gradient norm %.4g; over the plane the loss goes %.4g "
+			       "to %.4g", st->loss0, st->gnorm, fmin_finite(loss, n * n), fmax_finite(loss, n * n));
 	char ms[2][96];
-	mark_note(&a, plane ? beta : NULL, st.sgd_len, 'S', ms[0]);
-	mark_note(&a, plane ? beta : NULL, st.clip_len, 'C', ms[1]);
+	land_mark_note(&s->land, st->sgd_len, 'S', ms[0], sizeof ms[0]);
+	land_mark_note(&s->land, st->clip_len, 'C', ms[1], sizeof ms[1]);
 	session_printf(s, "  one update from here (the weights' norm is %.4g): plain SGD (lr %g) moves them %.4g and lands "
-		       "at loss %.6g%s; clipped to norm %g it moves %.4g, loss %.6g%s", st.wnorm, a.lr, st.sgd_len,
-		       st.sgd_loss, ms[0], a.clip, st.clip_len, st.clip_loss, ms[1]);
-	s->land.have = 1;
-	s->land.gen = s->weights_gen;
-	s->land.loss0 = st.loss0;
-	s->land.gnorm = st.gnorm;
-	s->land.sgd = st.sgd_loss / st.loss0;
-	s->land.clipped = st.clip_loss / st.loss0;
-	s->land.step = st.sgd_len / st.wnorm;
-	s->land.gspan = gspan;
+		       "at loss %.6g%s; clipped to norm %g it moves %.4g, loss %.6g%s", st->wnorm, a.lr, st->sgd_len,
+		       st->sgd_loss, ms[0], a.clip, st->clip_len, st->clip_loss, ms[1]);
 out:
 	trace_free(tr);
 	free(d);
-	free(buf);
+	free(lp.buf);
 	data_batch_done(&db);
 	return rc;
 }

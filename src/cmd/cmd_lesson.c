@@ -57,8 +57,7 @@ static int parse_ratio(const char *w, int T, int *t1, int *t2)
 	return *t1 >= 1 && *t2 >= 1 && *t1 <= T && *t2 <= T ? 0 : -1;
 }
 
-/* expect landscape STAT: the last landscape's numbers, in the order of
- * Session.land's fields from loss0 */
+/* expect landscape STAT: the last landscape's numbers (LandPicture) */
 static const char *const land_stats[] = { "loss", "grad", "sgd", "clipped", "step", "span" };
 
 static int land_stat(const char *w)
@@ -225,7 +224,9 @@ int cmd_expect(Session *s, int argc, const Word *argv, Err *e)
 			return err_set(e, ERR_INVAL, "which? (usage: expect landscape loss|grad|sgd|clipped|step|span > 1)");
 		if (!s->land.have || s->land.gen != s->weights_gen)
 			return err_set(e, ERR_STATE, "no landscape of the weights now: run landscape first");
-		const double *lv = &s->land.loss0;	/* in land_stats' order */
+		const LandPicture *lp = &s->land;
+		const double lv[] = { lp->st.loss0, lp->st.gnorm, lp->st.sgd_loss / lp->st.loss0,
+				      lp->st.clip_loss / lp->st.loss0, lp->st.sgd_len / lp->st.wnorm, lp->gspan };
 		v = lv[land_stat(stat)];
 		if (isnan(v) && !strcmp(stat, "span"))
 			return err_set(e, ERR_STATE, "a plane has no span: run landscape along one direction (no dir2=)");

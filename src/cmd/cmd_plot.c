@@ -157,6 +157,7 @@ int cmd_plot(Session *s, int argc, const Word *argv, Err *e)
 		rc = parse_pick(s, nrest, rest, 0, &o, e);
 	if (rc)
 		return rc;
+	o.force = force;
 	if (svg) {
 		if ((rc = file_may_write(svg, FILE_SVG, force, e)) || (rc = view_svg(s, (ViewKind)v, &o, svg, e)))
 			return rc;
@@ -173,7 +174,9 @@ int cmd_plot(Session *s, int argc, const Word *argv, Err *e)
 		s->loss_logy = o.logy;
 		return 0;
 	}
-	if ((v == VIEW_EIGEN || v == VIEW_JACOBIAN || v == VIEW_STATES) && s->host.view) {	/* the plot pane (F8) */
+	if (v == VIEW_LANDSCAPE)
+		rows = landview_rows(s);
+	if ((v == VIEW_EIGEN || v == VIEW_JACOBIAN || v == VIEW_STATES || v == VIEW_LANDSCAPE) && s->host.view) {	/* F8 */
 		if ((rc = show_view(s, (ViewKind)v, &o, rows, "plot", e)))
 			return rc;
 		s->plot.shown = 1;

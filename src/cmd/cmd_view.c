@@ -54,7 +54,7 @@ int cmd_view(Session *s, int argc, const Word *argv, Err *e)
 		return cmd_plot(s, 2, w, e);
 	case PANE_PLOT:
 		if (!s->plot.shown)
-			return err_set(e, ERR_STATE, "no plot yet: the plot pane shows the last plot eigen, jacobian or states");
+			return err_set(e, ERR_STATE, "no plot yet: the plot pane shows the last plot eigen, jacobian, states or landscape");
 		w[1].text = view_names[s->plot.kind];
 		return cmd_plot(s, 2, w, e);
 	default:	/* PANE_ATTENTION: the last translation's attention heatmap */

@@ -285,11 +285,11 @@ int heatmap_draw(Grid *g, int x0, int y0, int w, int h, const HeatmapSpec *s,
 	}
 	int orows = (R + fr - 1) / fr;
 
-	/* Row labels: every row's name when each row has its own grid row and
-	 * names were given; else indices, at least two grid rows apart. */
-	int names_r = s->row_names && fr == 1;
+	/* Row labels: names when given, else indices; every row's when each
+	 * row has its own grid row, else every k-th, two grid rows apart. */
+	int names_r = s->row_names != NULL;
 	int rstep = 1;
-	if (!names_r)
+	if (!names_r || fr > 1)
 		rstep = nice_int_at_least(rh >= 2 ? 1 : 2.0 * fr);
 	int lw = 1;
 	for (int r = 0; r < R; r += rstep) {
@@ -384,15 +384,15 @@ int heatmap_draw(Grid *g, int x0, int y0, int w, int h, const HeatmapSpec *s,
 	 * than a column), else indices spaced for their width. */
 	int ty = py + orows * rh;
 	int widest = 1;
-	int names_c = s->col_names && fc == 1;
+	int names_c = s->col_names != NULL;
 	int cstep = 1, c0 = 0;
 	if (names_c) {
 		for (int c = 0; c < C; c++) {
 			int n = s->col_names[c] ? grid_text_width(s->col_names[c]) : 0;
 			widest = n > widest ? n : widest;
 		}
-		if (widest + (widest > 1) > cw)
-			cstep = nice_int_at_least((widest + 1.0) / cw);
+		if (widest + (widest > 1) > cw || fc > 1)
+			cstep = nice_int_at_least((widest + 1.0) * fc / cw);
 	} else {
 		char buf[32];
 		widest = snprintf(buf, sizeof buf, "%d", C - 1 + s->col_base);

@@ -72,6 +72,7 @@ void session_free(Session *s)
 		free(s->journal[i]);
 	free(s->journal);
 	free(s->pending);
+	free(s->land.buf);
 	free(s);
 }
 

@@ -20,6 +20,7 @@
 #include "breakpoint.h"
 #include "checkpoint.h"
 #include "history.h"
+#include "landscape.h"
 #include "learner.h"
 #include "lex.h"
 #include "out.h"
@@ -140,6 +141,24 @@ typedef struct TrainJob {
 	long journal_base;
 } TrainJob;
 
+/* What the last `landscape` computed (cmd_landscape.c), kept whole: the
+ * plot pane (F8) and `plot landscape` draw it again without recomputing;
+ * `expect landscape` reads it while the weights are those it was of. */
+typedef struct LandPicture {
+	int have;
+	unsigned long gen;	/* weights_gen it was computed at */
+	long step;
+	int dir, dir2;		/* landscape.h LandDir; dir2 -1: a line */
+	int n, nb;		/* points per axis; examples it was measured on */
+	int on_train;		/* those are the last training batch's, else the first validation examples */
+	double lo, hi, blo, bhi;	/* alpha's range; beta's (a plane) */
+	double lr, clip;	/* the steps' */
+	LandSteps st;
+	double gspan;		/* largest / smallest gradient norm on the line (NaN: a plane) */
+	double *buf;		/* owned: alpha[n], then a plane's beta[n] and loss[n * n]
+				 * (row j: beta[j]), or a line's loss[n] and gnorm[n] */
+} LandPicture;
+
 struct Session {
 	Host host;
 	Settings set;
@@ -176,15 +195,7 @@ struct Session {
 		int kind;	/* views.h ViewKind */
 		int layer, sample, samples, gate;
 	} plot;
-	struct {		/* the last landscape: what `expect landscape` reads */
-		int have;
-		unsigned long gen;	/* weights_gen it was computed at */
-		/* expect landscape loss|grad|sgd|clipped|step|span, in that order */
-		double loss0, gnorm;	/* at the weights */
-		double sgd, clipped;	/* loss where a plain and a clipped SGD step land / loss0 */
-		double step;	/* the plain step's length / the weights' norm */
-		double gspan;	/* largest / smallest gradient norm on the line (NaN: a plane) */
-	} land;
+	LandPicture land;	/* the last landscape: the plot pane draws it, expect reads it */
 	int gates_unit;		/* the gates pane: views.h VIEW_UNIT_NONE (heatmaps), or
 				 * one unit's lines (VIEW_UNIT_MAX: the most open; else cur.unit) */
 	struct {		/* what the compare pane (F6) shows: the last compare asked */

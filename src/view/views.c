@@ -13,7 +13,7 @@
 const char *const pane_names[PANE_COUNT + 1] = { "train", "flow", "gates", "step", "compare", "attention", "plot",
 						  NULL };
 const char *const view_names[VIEW_COUNT] = { "loss", "grad", "lr", "flow", "sat", "gates", "h", "compare", "eigen",
-					     "jacobian", "states" };
+					     "jacobian", "states", "landscape" };
 
 typedef ViewLines Lines;
 
@@ -403,6 +403,8 @@ int view_draw(const Session *s, ViewKind v, const ViewOpts *o, Grid *g, int x, i
 	int rc;
 	if (v == VIEW_EIGEN || v == VIEW_STATES)
 		return view_eigen_draw(s, v, o, g, x, y, w, h, e);
+	if (v == VIEW_LANDSCAPE)
+		return landview_draw(s, o, g, x, y, w, h, e);
 	if ((v == VIEW_GATES && o->unit == VIEW_UNIT_NONE) || v == VIEW_H) {
 		Maps M;
 		if ((rc = view_maps(s, v, o, &M, e)))
@@ -442,6 +444,8 @@ int view_draw(const Session *s, ViewKind v, const ViewOpts *o, Grid *g, int x, i
 int view_svg(const Session *s, ViewKind v, const ViewOpts *o, const char *path, Err *e)
 {
 	int rc;
+	if (v == VIEW_LANDSCAPE)
+		return landview_svg(s, o, path, e);
 	if (v == VIEW_EIGEN || v == VIEW_STATES)
 		return err_set(e, ERR_INVAL, "plot %s has no SVG yet (it prints, and shows in the workbench)", view_names[v]);
 	if ((v == VIEW_GATES && o->unit == VIEW_UNIT_NONE) || v == VIEW_H) {

@@ -20,6 +20,8 @@
  *          (jacview.c; jacobian.h)
  *   states h_t of a few sequences as paths on their first two principal
  *          components (eigenview.c)
+ *   landscape  the last `landscape`, drawn again from Session.land
+ *          (landview.c)
  */
 #ifndef RNNLAB_VIEWS_H
 #define RNNLAB_VIEWS_H
@@ -31,12 +33,13 @@
 
 typedef enum {
 	VIEW_LOSS, VIEW_GRAD, VIEW_LR, VIEW_FLOW, VIEW_SAT, VIEW_GATES, VIEW_H, VIEW_COMPARE, VIEW_EIGEN, VIEW_JACOBIAN,
-	VIEW_STATES, VIEW_COUNT
+	VIEW_STATES, VIEW_LANDSCAPE, VIEW_COUNT
 } ViewKind;
 extern const char *const view_names[VIEW_COUNT];
 
 /* The workbench's panes (F2..F8), and `view NAME` without a workbench.  The
- * plot pane shows the last `plot eigen|jacobian|states` (Session.plot). */
+ * plot pane shows the last `plot eigen|jacobian|states|landscape` or
+ * `landscape` (Session.plot). */
 typedef enum { PANE_TRAIN, PANE_FLOW, PANE_GATES, PANE_STEP, PANE_COMPARE, PANE_ATTENTION, PANE_PLOT, PANE_COUNT } Pane;
 extern const char *const pane_names[PANE_COUNT + 1];	/* NULL-terminated */
 
@@ -64,6 +67,7 @@ typedef struct ViewOpts {
 				 * (rnn its only one, lstm g, gru n: the candidate's) */
 	CompareWhat what;	/* compare */
 	unsigned runs;		/* compare: bit i for run i + 1 (runs=...); 0: all */
+	int force;		/* --svg ... force: the files beside FILE may be replaced too */
 } ViewOpts;
 
 /* The series a line view (loss, grad, lr, flow, sat, compare) plots, built
@@ -101,6 +105,16 @@ int view_draw(const Session *s, ViewKind v, const ViewOpts *o, Grid *g, int x, i
  * tokens, labelled with the dataset's characters) drawn into the rectangle
  * of g; ERR_STATE with a message when there is none (attention.c). */
 int attention_draw(const Session *s, Grid *g, int x, int y, int w, int h, int ascii, GridColors colors, Err *e);
+/* The last landscape (Session.land) into the rectangle of g: ERR_STATE when
+ * there is none; the rows it wants when printed (landview.c). */
+int landview_draw(const Session *s, const ViewOpts *o, Grid *g, int x, int y, int w, int h, Err *e);
+int landview_rows(const Session *s);
+/* It as SVG: a plane's heatmap in path; a line's loss plot in path and its
+ * gradient norm in path with -grad before the extension (no marks). */
+int landview_svg(const Session *s, const ViewOpts *o, const char *path, Err *e);
+/* Where the landscape marks a step of length len (letter ch), in words for
+ * the line under it: " (S)", or off the picture and where. */
+void land_mark_note(const LandPicture *lp, double len, char ch, char *out, size_t cap);
 /* The spectral radius of every gate block of W_hh of the weights now
  * (rho[layer * gates + gate]); how many (0: not a model of cells). */
 int view_radius(const Session *s, double *rho);
