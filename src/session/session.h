@@ -174,7 +174,7 @@ struct Session {
 	struct {		/* the plot pane (F8): the last plot eigen|jacobian|states */
 		int shown;	/* 0: none yet */
 		int kind;	/* views.h ViewKind */
-		int layer, sample, samples, gate;
+		int layer, sample, samples, gate, part;
 	} plot;
 	int gates_unit;		/* the gates pane: views.h VIEW_UNIT_NONE (heatmaps), or
 				 * one unit's lines (VIEW_UNIT_MAX: the most open; else cur.unit) */
