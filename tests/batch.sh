@@ -280,6 +280,41 @@ check "expect landscape span: a plane has none" 1 "expect: a plane has no span: 
 check "expect landscape after a step: the landscape is of older weights" 1 "^rnnlab: expect: no landscape of the weights now: run landscape first" "$tmp/out"
 "$bin" -c "data adding T=20 n=100; model gru hidden=8; train 2; plot states samples=3" >"$tmp/out" 2>&1; st=$?
 check "plot states: h_t on two principal components" 0 "PC1 [0-9]*%  PC2 [0-9]*% of the variance" "$tmp/out"
+# The planes as SVG: files rnnlab marks as its own (and so replaces without
+# force); a path that cannot be written and a file rnnlab did not write are
+# one-line errors that leave the file as it was.
+"$bin" -c "data adding T=20 n=100; model gru hidden=8; train 1; plot eigen gate=z --svg $tmp/e.svg; \
+plot states samples=2 --svg $tmp/s.svg; plot eigen --svg $tmp/e.svg" >"$tmp/out" 2>&1; st=$?
+check "plot eigen --svg: wrote the file" 0 "^wrote $tmp/e.svg$" "$tmp/out"
+check "plot eigen --svg: rnnlab's mark" 0 '^<svg data-generator="rnnlab"' "$tmp/e.svg"
+check "plot eigen --svg: the eigenvalues and the unit circle" 0 '<circle class="unit"' "$tmp/e.svg"
+check "plot eigen --svg: the title" 0 ">eigenvalues of W_hh now, layer 0, n block<" "$tmp/e.svg"
+check "plot states --svg: rnnlab's mark" 0 '^<svg data-generator="rnnlab"' "$tmp/s.svg"
+n=$(grep -c '<g class="path">' "$tmp/s.svg"); [ "$n" = 2 ] || st=9
+check "plot states --svg: a path per sequence" 0 "PC1 [0-9]*%  PC2 [0-9]*% of the variance" "$tmp/s.svg"
+echo "someone's drawing" >"$tmp/theirs.svg"
+"$bin" -c "data adding T=20 n=100; model rnn hidden=4; plot eigen --svg $tmp/theirs.svg" >"$tmp/out" 2>&1; st=$?
+check "plot eigen --svg over a file rnnlab did not write: refused" 1 \
+	"^rnnlab: plot: $tmp/theirs.svg exists and is not an .svg file; not overwriting it (add force to replace it)$" "$tmp/out"
+check "... and the file is as it was" 1 "^someone's drawing$" "$tmp/theirs.svg"
+"$bin" -c "data adding T=20 n=100; model rnn hidden=4; plot states --svg $tmp/no/such/s.svg" >"$tmp/out" 2>&1; st=$?
+check "plot states --svg before a forward pass: one line" 1 \
+	"^rnnlab: plot: no forward pass yet: train a step first (or run grads)$" "$tmp/out"
+"$bin" -c "data adding T=20 n=100; model rnn hidden=4; plot eigen --svg $tmp/no/such/e.svg" >"$tmp/out" 2>&1; st=$?
+check "plot eigen --svg into a missing folder: one line" 1 \
+	"^rnnlab: plot: cannot write '$tmp/no/such/e.svg': No such file or directory$" "$tmp/out"
+"$bin" -c "data adding T=20 n=100; model rnn hidden=4; plot eigen --svg $tmp/theirs.svg force" >"$tmp/out" 2>&1; st=$?
+check "plot eigen --svg force replaces it" 0 '^<svg data-generator="rnnlab"' "$tmp/theirs.svg"
+
+# seq2seq has two stacks of cells: part=enc (the default) and part=dec pick
+# the encoder's or the decoder's W_hh for plot eigen and expect eigen.
+"$bin" -c "data reverse len=8 n=100; model seq2seq cell=gru hidden=8 embed=4; plot eigen part=dec; plot eigen; \
+expect eigen max part=dec < 10; plot eigen part=dec --svg $tmp/dec.svg; plot eigen part=mid" >"$tmp/out" 2>&1; st=$?
+check "plot eigen part=dec: the decoder's title" 1 "eigenvalues of the decoder's W_hh now, layer 0, n block" "$tmp/out"
+check "plot eigen: the encoder's by default" 1 "eigenvalues of the encoder's W_hh now, layer 0, n block" "$tmp/out"
+check "expect eigen max part=dec" 1 "ok: eigen max part=dec = [0-9.]* < 10" "$tmp/out"
+check "plot eigen part=dec --svg" 1 ">eigenvalues of the decoder&apos;s W_hh now, layer 0, n block<" "$tmp/dec.svg"
+check "plot eigen part=mid: the parts there are" 1 "^rnnlab: plot: part must be enc or dec, got 'mid'$" "$tmp/out"
 
 # The manual page (issue 20): made from the command table, so every command
 # `help` lists has its entry; groff renders it without a warning.
@@ -318,7 +353,11 @@ for bad in "data adding T=20 n=50; model rnn hidden=1100; plot eigen|plot: hidde
 	"data adding T=20 n=50; model rnn hidden=4; landscape dir2=random points=80|landscape: points must be from 3 to 61 on a plane (61 x 61 forward passes), got 80" \
 	"data adding T=20 n=50; model rnn hidden=4; landscape lr=0|landscape: lr must be from 1e-09 to 1000, got 0" \
 	"data adding T=20 n=50; model rnn hidden=4; landscape; expect landscape > 1|expect: which? (usage: expect landscape loss|grad|sgd|clipped|step|span > 1)" \
-	"data adding T=20 n=50; model rnn hidden=4; expect eigen > 1|expect: which? (usage: expect eigen max|norm|outside [layer=K] > 1)" \
+	"data adding T=20 n=50; model rnn hidden=4; expect eigen > 1|expect: which? (usage: expect eigen max|norm|outside [layer=K] [part=enc|dec] > 1)" \
+	"data reverse len=8 n=100; model seq2seq cell=rnn hidden=4 embed=4; plot states|plot: plot states does not work on seq2seq models (it works on rnn, lstm and gru models)" \
+	"data reverse len=8 n=100; model seq2seq cell=rnn hidden=4 embed=4; expect eigen max part=both > 1|expect: part must be enc or dec, got 'both'" \
+	"data reverse len=8 n=100; model seq2seq cell=rnn hidden=4 embed=4; plot loss part=dec|plot: part= is for plot eigen (a seq2seq model's encoder or decoder), not plot loss" \
+	"data adding T=20 n=50; model lstm hidden=4; plot eigen part=dec|plot: part= picks a seq2seq model's encoder or decoder (part=enc|dec); this lstm model has one stack of cells: leave part= out" \
 	"set pace=5000|set: pace must be an integer from 0 to 1000, got '5000'" \
 	"data adding T=20 n=50; model rnn hidden=4; runs name $(printf 'x%.0s' $(seq 70))|runs: a run's name is at most 63 characters"; do
 	"$bin" -c "${bad%%|*}" >"$tmp/out" 2>&1; st=$?

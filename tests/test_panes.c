@@ -19,6 +19,12 @@
  *     from tests/gen_eigen_fixtures.py), and every one is drawn;
  *   - states: the principal components are numpy's, and the view projects
  *     the trace's h_t.
+ *   - the planes as SVG (plot eigen|states --svg): read back through the
+ *     file's own tick labels, each point is an eigenvalue of a W_hh written
+ *     here (0.5 times a rotation: +-0.5i), both axes have one scale, the
+ *     unit circle has radius 1 on it; each state path has T points, those
+ *     of the view;
+ *   - seq2seq: part=enc|dec reads the encoder's or the decoder's W_hh.
  */
 #include "sessionutil.h"
 
@@ -30,6 +36,8 @@
 #include "npz.h"
 #include "stepview.h"
 #include "views.h"
+
+#include <sys/stat.h>
 
 /* LAPACK (OpenBLAS ships it): eigenvalues of a general matrix. */
 extern void dgeev_(const char *jobvl, const char *jobvr, const int *n, double *a, const int *lda, double *wr,
@@ -572,6 +580,298 @@ static void test_eigen_view(void **state)
 	}
 }
 
+/* ---- the planes as SVG ---- */
+
+/* The file at p, whole and NUL-terminated. */
+static char *slurp(const char *p)
+{
+	FILE *f = fopen(p, "rb");
+	assert_non_null(f);
+	char *buf = malloc(1 << 20);
+	assert_non_null(buf);
+	size_t n = fread(buf, 1, (1 << 20) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* The number in name="..." of the tag that starts at tag. */
+static double attr(const char *tag, const char *name)
+{
+	char key[32];
+	snprintf(key, sizeof key, " %s=\"", name);
+	const char *end = strchr(tag, '>'), *a = strstr(tag, key);
+	if (!a || !end || a > end)
+		fail_msg("no %s= in %.80s", name, tag);
+	return strtod(a + strlen(key), NULL);
+}
+
+/* The plane's axis transform as the file states it: the tick labelled v
+ * sits at x = x0 + kx v (xtick) and y = y0 + ky v (ytick).  Every label
+ * must lie on the line through the outermost ones. */
+typedef struct Axes {
+	double x0, kx, y0, ky;
+} Axes;
+
+static void fit_ticks(const char *svg, const char *cls, const char *coord, double *c0, double *k)
+{
+	char key[48];
+	snprintf(key, sizeof key, "<text class=\"%s\"", cls);
+	double pos[16] = { 0 }, val[16] = { 0 };
+	int n = 0;
+	for (const char *p = strstr(svg, key); p && n < 16; p = strstr(p + 1, key), n++) {
+		pos[n] = attr(p, coord);
+		val[n] = strtod(strchr(p, '>') + 1, NULL);
+	}
+	assert_true(n >= 3);
+	*k = (pos[n - 1] - pos[0]) / (val[n - 1] - val[0]);
+	*c0 = pos[0] - *k * val[0];
+	for (int i = 0; i < n; i++)
+		if (fabs(*c0 + *k * val[i] - pos[i]) > 1e-3)
+			fail_msg("%s %g is at %g, off the line of the others", cls, val[i], pos[i]);
+}
+
+static Axes read_axes(const char *svg)
+{
+	Axes a;
+	fit_ticks(svg, "xtick", "x", &a.x0, &a.kx);
+	fit_ticks(svg, "ytick", "y", &a.y0, &a.ky);
+	assert_true(a.kx > 0 && a.ky < 0);	/* Re to the right, Im up */
+	assert_true(fabs(a.kx + a.ky) < 1e-9 * a.kx);	/* one scale: a circle is a circle */
+	return a;
+}
+
+/* Every <circle class="point"> read back through the axes into re, im;
+ * how many; fills[i] its fill colour's first letter after '#'. */
+static int read_points(const char *svg, const Axes *a, double *re, double *im, char *fills, int max)
+{
+	int n = 0;
+	for (const char *p = strstr(svg, "<circle class=\"point\""); p; p = strstr(p + 1, "<circle class=\"point\"")) {
+		assert_true(n < max);
+		re[n] = (attr(p, "cx") - a->x0) / a->kx;
+		im[n] = (attr(p, "cy") - a->y0) / a->ky;
+		const char *f = strstr(p, "fill=\"#");
+		fills[n] = f ? f[7] : '?';
+		n++;
+	}
+	return n;
+}
+
+/* Each of the n wanted eigenvalues is one of the points, to 1e-5. */
+static void assert_points_are(const double *re, const double *im, int n, const double *wr, const double *wi, int nw)
+{
+	assert_int_equal(n, nw);
+	for (int k = 0; k < nw; k++) {
+		int found = 0;
+		for (int i = 0; i < n; i++)
+			found |= hypot(re[i] - wr[k], im[i] - wi[k]) < 1e-5;
+		if (!found)
+			fail_msg("no point at %g%+gi", wr[k], wi[k]);
+	}
+}
+
+/* The unit circle: centred on 0, its radius the distance from 0 to 1. */
+static void assert_unit_circle(const char *svg, const Axes *a)
+{
+	const char *c = strstr(svg, "<circle class=\"unit\"");
+	assert_non_null(c);
+	assert_true(fabs(attr(c, "cx") - a->x0) < 1e-3 && fabs(attr(c, "cy") - a->y0) < 1e-3);
+	assert_true(fabs(attr(c, "r") - a->kx) < 1e-3);	/* |x(1) - x(0)| */
+}
+
+/* Write w (n x n, row-major) into layer 0's W_hh block 0 of m. */
+static void set_whh(const Model *m, const float *w, int n)
+{
+	assert_int_equal(m->cfg.hidden, n);
+	memcpy(m->p.layer[0].w_hh, w, (size_t)n * n * sizeof *w);
+}
+
+static void test_eigen_svg(void **state)
+{
+	(void)state;
+	Session *s = new_session();
+	ok(s, "model rnn hidden=3 in=1 out=1");
+	/* 0.5 times a quarter turn in the first two units (+-0.5i), 1.3 in the third */
+	const float w[9] = { 0, -0.5f, 0, 0.5f, 0, 0, 0, 0, 1.3f };
+	set_whh(cur_model(s), w, 3);
+	char file[256];
+	path(file, sizeof file, "eigen.svg");
+	char line[400];
+	snprintf(line, sizeof line, "plot eigen --svg %s", file);
+	ok(s, line);
+	char *svg = slurp(file);
+	assert_int_equal(strncmp(svg, "<svg data-generator=\"rnnlab\"", 28), 0);
+	assert_non_null(strstr(svg, ">eigenvalues of W_hh now, layer 0</text>"));
+	assert_non_null(strstr(svg, "radius 1.3  norm 1.3  1/3 outside"));
+	Axes a = read_axes(svg);
+	assert_unit_circle(svg, &a);
+	double re[8], im[8];
+	char fill[8];
+	const double wr[3] = { 0, 0, 1.3 }, wi[3] = { 0.5, -0.5, 0 };
+	int n = read_points(svg, &a, re, im, fill, 8);
+	assert_points_are(re, im, n, wr, wi, 3);
+	for (int i = 0; i < n; i++)	/* mono: outside the circle hollow (white), inside dark */
+		assert_int_equal(fill[i], hypot(re[i], im[i]) > 1 ? 'f' : '2');
+	free(svg);
+
+	/* An rnnlab SVG is replaced without force; the file is whole again. */
+	const float w2[9] = { 0.2f, 0, 0, 0, -0.7f, 0, 0, 0, 0.4f };
+	set_whh(cur_model(s), w2, 3);
+	ok(s, line);
+	svg = slurp(file);
+	a = read_axes(svg);
+	assert_unit_circle(svg, &a);
+	const double wr2[3] = { 0.2, -0.7, 0.4 }, wi2[3] = { 0, 0, 0 };
+	n = read_points(svg, &a, re, im, fill, 8);
+	assert_points_are(re, im, n, wr2, wi2, 3);
+	free(svg);
+	session_free(s);
+}
+
+/* plot states --svg: a path per sequence of T points, the view's, in its
+ * colour, t=1 marked. */
+static void test_states_svg(void **state)
+{
+	(void)state;
+	Session *s = new_session();
+	ok(s, "data adding T=12 n=100; model gru hidden=6; set optim=sgd lr=1 log_every=0 val_every=0; train 2");
+	char file[256], line[400];
+	path(file, sizeof file, "states.svg");
+	snprintf(line, sizeof line, "plot states sample=1 samples=3 --svg %s", file);
+	ok(s, line);
+	ViewOpts o = { .sample = 1, .samples = 3, .gate = -1 };
+	ViewStates v;
+	Err e;
+	assert_int_equal(view_states(s, &o, &v, &e), 0);
+	char *svg = slurp(file);
+	assert_int_equal(strncmp(svg, "<svg data-generator=\"rnnlab\"", 28), 0);
+	assert_non_null(strstr(svg, v.title));
+	assert_non_null(strstr(svg, ">PC1<") && strstr(svg, ">PC2<"));
+	assert_null(strstr(svg, "class=\"unit\""));	/* no circle on this plane */
+	Axes a = read_axes(svg);
+	int paths = 0;
+	for (const char *g = strstr(svg, "<g class=\"path\">"); g; g = strstr(g + 1, "<g class=\"path\">"), paths++) {
+		const char *pl = strstr(g, "<polyline"), *end = strstr(g, "</g>");
+		assert_true(pl && pl < end);
+		char name[48];	/* sequences from sample=1, in order */
+		snprintf(name, sizeof name, "<title>sequence %d</title>", 1 + paths);
+		assert_true(strstr(g, name) && strstr(g, name) < pl);
+		const char *pts = strstr(pl, "points=\"") + 8;
+		int T = 0;
+		for (;;) {
+			char *q;
+			double x = strtod(pts, &q);
+			assert_true(q != pts && *q == ',');
+			double y = strtod(q + 1, &q);
+			assert_true(paths < 3 && T < v.T);
+			const double *want = v.xy + 2 * ((size_t)paths * v.T + T);
+			if (fabs((x - a.x0) / a.kx - want[0]) > 1e-4 || fabs((y - a.y0) / a.ky - want[1]) > 1e-4)
+				fail_msg("path %d point %d is (%g, %g), the view's (%g, %g)", paths, T, (x - a.x0) / a.kx,
+					 (y - a.y0) / a.ky, want[0], want[1]);
+			T++;
+			if (*q != ' ')
+				break;
+			pts = q + 1;
+		}
+		assert_int_equal(T, v.T);
+		const char *st = strstr(g, "<circle class=\"start\"");	/* t=1 */
+		assert_true(st && st < end);
+		assert_true(fabs((attr(st, "cx") - a.x0) / a.kx - v.xy[2 * (size_t)paths * v.T]) < 1e-4);
+	}
+	assert_int_equal(paths, 3);
+	free(svg);
+	free(v.xy);
+	session_free(s);
+}
+
+/* seq2seq: part=enc (the default) and part=dec read the encoder's and the
+ * decoder's W_hh, written here; bad parts, one line each, and nothing
+ * written or changed after an error. */
+static void test_seq2seq_eigen(void **state)
+{
+	(void)state;
+	Session *s = new_session();
+	ok(s, "data reverse len=6 n=100; model seq2seq cell=rnn hidden=2 embed=4");
+	const Learner *l = s->lr;
+	assert_int_equal(l->nstacks, 2);
+	assert_ptr_equal(l->stacks[0].m, &l->s2s->enc);
+	assert_ptr_equal(l->stacks[1].m, &l->s2s->dec);
+	const float enc[4] = { 0.3f, 0, 0, -0.9f }, dec[4] = { 0, -0.5f, 0.5f, 0 };
+	set_whh(l->stacks[0].m, enc, 2);
+	set_whh(l->stacks[1].m, dec, 2);
+	/* the blocks are two places in the parameters, under their names */
+	ParamBlock pb;
+	assert_true(session_params(s, &pb));
+	for (int i = 0; i < pb.ntensors; i++) {
+		const float *p = pb.params + pb.tensors[i].offset;
+		if (!strcmp(pb.tensors[i].name, "encoder.weight_hh_l0"))
+			assert_memory_equal(p, enc, sizeof enc);
+		if (!strcmp(pb.tensors[i].name, "decoder.weight_hh_l0"))
+			assert_memory_equal(p, dec, sizeof dec);
+	}
+
+	ViewOpts o = { .gate = -1 };
+	ViewEigen v;
+	Err e;
+	for (int part = 0; part < 2; part++) {
+		o.part = part;
+		assert_int_equal(view_eigen(s, &o, &v, &e), 0);
+		assert_int_equal(v.n, 2);
+		assert_int_equal(v.part, part);
+		const double *wr = part ? (const double[]){ 0, 0 } : (const double[]){ -0.9, 0.3 };
+		const double *wi = part ? (const double[]){ 0.5, -0.5 } : (const double[]){ 0, 0 };
+		assert_points_are(v.re, v.im, 2, wr, wi, 2);
+		assert_non_null(strstr(v.title, part ? "the decoder's W_hh" : "the encoder's W_hh"));
+		view_eigen_done(&v);
+	}
+	ok(s, "plot eigen part=dec");
+	has("eigenvalues of the decoder's W_hh now, layer 0");
+	has("radius 0.5  norm 0.5  0/2 outside");
+	ok(s, "plot eigen");
+	has("eigenvalues of the encoder's W_hh now, layer 0");
+	ok(s, "expect eigen max part=dec > 0.4999; expect eigen max part=dec < 0.5001; expect eigen max > 0.8999");
+	has("ok: eigen max part=dec = 0.5 > 0.4999");
+	ok(s, "expect eigen norm part=enc < 0.9001; expect eigen outside part=dec == 0");
+
+	char file[256], line[400];
+	path(file, sizeof file, "dec.svg");
+	snprintf(line, sizeof line, "plot eigen part=dec --svg %s", file);
+	ok(s, line);
+	char *svg = slurp(file);
+	assert_non_null(strstr(svg, ">eigenvalues of the decoder&apos;s W_hh now, layer 0</text>"));
+	Axes a = read_axes(svg);
+	assert_unit_circle(svg, &a);
+	double re[4], im[4];
+	char fill[4];
+	int n = read_points(svg, &a, re, im, fill, 4);
+	assert_points_are(re, im, n, (const double[]){ 0, 0 }, (const double[]){ 0.5, -0.5 }, 2);
+	free(svg);
+
+	/* bad parts; the states and jacobian of a seq2seq model stay refused */
+	path(file, sizeof file, "none.svg");
+	fails(s, "plot eigen part=mid", "plot: part must be enc or dec, got 'mid'");
+	snprintf(line, sizeof line, "plot states --svg %s", file);
+	fails(s, line, "plot: plot states does not work on seq2seq models (it works on rnn, lstm and gru models)");
+	fails(s, "plot jacobian part=dec", "plot: plot jacobian does not work on seq2seq models (it works on rnn, lstm and "
+	      "gru models)");
+	fails(s, "plot loss part=dec", "plot: part= is for plot eigen (a seq2seq model's encoder or decoder), not plot loss");
+	fails(s, "expect radius part=dec < 1", "expect: part= is for expect eigen (a seq2seq model's encoder or decoder), "
+	      "not radius");
+	fails(s, "expect eigen max part=x > 1", "expect: part must be enc or dec, got 'x'");
+	struct stat sb;
+	assert_int_not_equal(stat(file, &sb), 0);
+	/* the plot pane's part is the last plot eigen's that worked */
+	assert_int_equal(s->plot.part, 0);
+	ok(s, "model rnn hidden=2 in=1 out=1");
+	fails(s, "plot eigen part=enc", "plot: part= picks a seq2seq model's encoder or decoder (part=enc|dec); this rnn "
+	      "model has one stack of cells: leave part= out");
+	fails(s, "expect eigen max part=dec > 1", "expect: part= picks a seq2seq model's encoder or decoder "
+	      "(part=enc|dec); this rnn model has one stack of cells: leave part= out");
+	o.part = 1;	/* a pane's part=dec after the model changed */
+	assert_int_equal(view_eigen(s, &o, &v, &e), ERR_INVAL);
+	session_free(s);
+}
+
 /* ---- the gates pane: each cell is the mean of what it covers ---- */
 
 static void test_gate_maps(void **state)
@@ -630,6 +930,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_eigen_vs_numpy),
 		cmocka_unit_test(test_eigen_view),
 		cmocka_unit_test(test_pca_vs_numpy),
+		cmocka_unit_test(test_eigen_svg),
+		cmocka_unit_test(test_states_svg),
+		cmocka_unit_test(test_seq2seq_eigen),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, remove_dir);
 }

@@ -1,4 +1,5 @@
-/* test_plot.c — the character grid, line plots, heatmaps and SVG.
+/* test_plot.c — the character grid, line plots, heatmaps and SVG (plots,
+ * heatmaps, planes).
  *
  * Expected cells are worked out from the rules in the headers: the data
  * range maps onto dot rows 0 .. 4h-1 (top down) and dot columns 0 .. 2w-1
@@ -1300,6 +1301,49 @@ static void test_svg(void **state)
 	free(y);
 }
 
+/* The plane: well-formed, text escaped, a non-finite point breaks its
+ * path, the paths may not claim more points than there are. */
+static void test_svg_plane(void **state)
+{
+	(void)state;
+	double re[7] = { 0, 0.5, NAN, 1, -1, 2, 0 }, im[7] = { 0, 0.5, 0, -1, 1, 0, 3 };
+	int paths[2] = { 4, 3 };
+	const char *names[2] = { "a<b>", "c&d" };
+	CplaneSpec s = { .title = "\"plane\" <1>", .note = "radius 2  &", .colors = GRID_COLORS_8, .paths = paths,
+			 .npaths = 2, .names = names };
+	char *text;
+	size_t len;
+	Err e;
+	assert_int_equal(svg_cplane(&text, &len, &s, re, im, 7, &e), 0);
+	assert_int_equal(strlen(text), len);
+	assert_balanced(text);
+	assert_non_null(strstr(text, "&quot;plane&quot; &lt;1&gt;"));
+	assert_non_null(strstr(text, "radius 2  &amp;"));
+	assert_non_null(strstr(text, "<title>a&lt;b&gt;</title>") && strstr(text, "<title>c&amp;d</title>"));
+	assert_int_equal(count(text, "<g class=\"path\">"), 2);
+	assert_int_equal(count(text, "<polyline"), 3);	/* the NaN splits the first path */
+	assert_int_equal(count(text, "<circle class=\"start\""), 2);
+	assert_null(strstr(text, "class=\"unit\""));
+	/* 3 (largest coordinate) * 1.1 rounds up to 4: the ticks */
+	assert_non_null(strstr(text, ">-4</text>") && strstr(text, ">2</text>") && strstr(text, ">4</text>"));
+	free(text);
+
+	s.paths = NULL;	/* loose points, the unit circle, mono */
+	s.circle = 1;
+	s.colors = GRID_MONO;
+	re[2] = 0.2;
+	assert_int_equal(svg_cplane(&text, &len, &s, re, im, 7, &e), 0);
+	assert_balanced(text);
+	assert_int_equal(count(text, "<circle class=\"point\""), 7);
+	assert_int_equal(count(text, "<circle class=\"unit\""), 1);
+	free(text);
+
+	paths[1] = 4;	/* 8 points claimed of 7 */
+	s.paths = paths;
+	assert_int_equal(svg_cplane(&text, &len, &s, re, im, 7, &e), ERR_INVAL);
+	assert_int_equal(svg_cplane(&text, &len, &s, NULL, im, 7, &e), ERR_INVAL);
+}
+
 int main(int argc, char **argv)
 {
 	tu_start(argc, argv);
@@ -1322,6 +1366,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_rectangles),
 		cmocka_unit_test(test_random_robustness),
 		cmocka_unit_test(test_svg),
+		cmocka_unit_test(test_svg_plane),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

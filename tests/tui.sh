@@ -301,6 +301,15 @@ START_ENV="RNNLAB_LESSONS='$tmp/les'" start 80 24
 check "a lesson title's control characters are shown as ?" "1   4 min  A title ?\[31mred? here"
 START_ENV=
 
+# ---- seq2seq: plot eigen part=dec in the plot pane (F8), kept when it comes back ----
+start 100 30
+keys "data reverse len=8 n=100; model seq2seq cell=gru hidden=8 embed=4; plot eigen part=dec" Enter
+check "seq2seq: plot eigen part=dec opens the plot pane" "eigenvalues of the decoder's W_hh now, layer 0, n block"
+keys F2
+check_not "seq2seq: F2 leaves the plot pane" "eigenvalues of the decoder's W_hh"
+keys F8
+check "seq2seq: F8 shows the decoder's again" "eigenvalues of the decoder's W_hh now, layer 0, n block"
+
 # ---- SIGTERM while training: terminal restored, the session saved ----
 start 100 30
 keys "data adding T=20 n=400; model gru hidden=16; save $tmp/tui.rnnlab; train 100000000" Enter

@@ -456,6 +456,7 @@ static void draw_pane(Tui *t)
 			o.sample = s->plot.sample;
 			o.samples = s->plot.samples;
 			o.gate = s->plot.gate;
+			o.part = s->plot.part;
 			rc = view_draw(s, (ViewKind)s->plot.kind, &o, g, 0, 0, w, h, &e);
 			break;
 		case PANE_ATTENTION:

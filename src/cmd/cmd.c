@@ -20,7 +20,8 @@ static const char *const model_words[] = { "rnn", "lstm", "gru", "seq2seq", "sho
 static const char *const data_words[] = { "list", "info", "show", NULL };
 static const char *const show_words[] = { "config", "model", "data", "memory", "engine", NULL };
 static const char *const plot_words[] = { "loss", "grad", "lr", "flow", "sat", "gates", "h", "compare", "eigen",
-					    "jacobian", "states", "landscape", "--svg", "layer=", "gate=", "sample=", "samples=", NULL };
+					    "jacobian", "states", "landscape", "--svg", "layer=", "gate=", "sample=", "samples=",
+					    "part=", NULL };
 static const char *const break_words[] = { "grad", "loss", "val", "gate", "sat", "flow", "list", "clear", NULL };
 static const char *const step_words[] = { "t=", "layer=", "sample=", "unit=", NULL };
 static const char *const journal_words[] = { "save", "show", NULL };
@@ -97,18 +98,23 @@ static const Command commands[] = {
 	  "sigmoid gate below 0.05 or above 0.95, a tanh (rnn h, lstm g, gru n) beyond\n"
 	  "+-0.95, a relu at 0; its derivative is then under 0.1 (0 for relu), so the gradient through\n"
 	  "it all but stops.  gates, h: heatmaps of the last step;  compare: see help compare.\n"
-	  "eigen [layer=K] [gate=G]: every eigenvalue of a W_hh block (lstm: gate i f g o, default g;\n"
-	  "gru: r z n, default n) against the unit circle, with the spectral radius max|l| and the\n"
-	  "spectral norm ||W||2 (LAPACK dgeev, dgesvd): inside the circle, products of W shrink.\n"
+	  "eigen [layer=K] [gate=G] [part=enc|dec]: every eigenvalue of a W_hh block (lstm: gate i f g o,\n"
+	  "default g; gru: r z n, default n) against the unit circle, with the spectral radius max|l|\n"
+	  "and the spectral norm ||W||2 (LAPACK dgeev, dgesvd): inside the circle, products of W\n"
+	  "shrink.  A seq2seq model has two stacks: part=enc the encoder's (the default), part=dec the\n"
+	  "decoder's; other models have one, and take no part=.\n"
 	  "jacobian [layer=K] [sample=B]: for one sequence of the last step, each step's ||dh_t/dh_t-1||\n"
 	  "(largest singular value), their product from the end back to t, and the measured\n"
 	  "||dL/dh_t||/||dL/dh_T||: with the loss at the end and one layer of rnn or gru, the measured\n"
 	  "curve stays under the product (Pascanu et al. 2013); lstm adds max f_t, its cell's path.\n"
 	  "states [layer=K] [sample=B] [samples=N]: h_t of N sequences (4) as paths on their first two\n"
 	  "principal components (LAPACK dsyev), t=1 marked: where the state jumps, and what it carries.\n"
+	  "jacobian and states read the last step's trace: rnn, lstm and gru models only.\n"
 	  "landscape: the last landscape again (help landscape), without computing it again.\n"
-	  "--svg FILE writes the plot as SVG instead (for slides; a landscape's line writes its\n"
-	  "gradient norm beside it, FILE-grad.svg).",
+	  "--svg FILE writes the plot as SVG instead (for slides; eigen and states: a square plane, one\n"
+	  "scale on both axes, so the unit circle is round; a landscape's line writes its gradient\n"
+	  "norm beside it, FILE-grad.svg); an existing file is replaced only when rnnlab wrote it, or\n"
+	  "with force.",
 	  COMP_WORDS, plot_words },
 	{ "landscape", cmd_landscape, 0, 8, CMD_MODEL | CMD_NEEDS(CAP_TIMESTEPS),
 	  "landscape [dir=grad|scale|random] [dir2=...] [from=A] [to=B] [points=N] [lr=X] [clip=C] [on=val|train]",
@@ -234,12 +240,13 @@ static const Command commands[] = {
 	  "  grad, grad_first, grad_max, flow [layer=K] [ratio(t=1,t=T)], radius, steps, params,\n"
 	  "  finite (1 when no step of the run was refused), activations (MiB), gate G mean|max (the\n"
 	  "  last step's mean of a gate: lstm i f g o c, gru r z n; max: the most open unit's mean),\n"
-	  "  eigen max|norm|outside [layer=K] (plot eigen's block: spectral radius, norm, eigenvalues\n"
-	  "  outside the unit circle), jacobian product [layer=K] (plot jacobian's product over the\n"
-	  "  whole of sequence 0), landscape loss|grad|sgd|clipped|step|span (the last landscape, of\n"
-	  "  the weights now: the loss and gradient norm there; the loss where a plain and a clipped\n"
-	  "  SGD step land, over the loss there; the plain step's length over the weights' norm; the\n"
-	  "  largest over the smallest gradient norm on the line).  comparisons: < > <= >= ==\n"
+	  "  eigen max|norm|outside [layer=K] [part=enc|dec] (plot eigen's block: spectral radius, norm,\n"
+	  "  eigenvalues outside the unit circle; seq2seq: the encoder's, part=dec the decoder's),\n"
+	  "  jacobian product [layer=K] (plot jacobian's product over the whole of sequence 0),\n"
+	  "  landscape loss|grad|sgd|clipped|step|span (the last landscape, of the weights now: the\n"
+	  "  loss and gradient norm there; the loss where a plain and a clipped SGD step land, over the\n"
+	  "  loss there; the plain step's length over the weights' norm; the largest over the smallest\n"
+	  "  gradient norm on the line).  comparisons: < > <= >= ==\n"
 	  "example: expect best_val < 0.02;  expect flow ratio(t=1,t=T) < 1e-10;  expect gate f mean > 0.7",
 	  COMP_WORDS, expect_quantities },
 	{ "try", cmd_try, 1, -1, 0, "try COMMAND ...", "run a command that may fail; the script goes on",

@@ -24,7 +24,8 @@
  *   finite      1 when every step of the run had a finite loss, gradient and update
  *   eigen max|norm|outside  of layer 0's (layer=K) W_hh block that plot eigen
  *               shows: the spectral radius, the spectral norm, how many
- *               eigenvalues lie outside the unit circle
+ *               eigenvalues lie outside the unit circle; seq2seq: the
+ *               encoder's, or part=dec the decoder's
  *   jacobian product  the product of every step's ||dh_t/dh_{t-1}|| over
  *               sequence 0 of the last step, top layer (layer=K)
  *   gate f mean a gate's mean over the last step (every layer, timestep,
@@ -100,7 +101,8 @@ int cmd_expect(Session *s, int argc, const Word *argv, Err *e)
 		return 0;
 	}
 	/* optional words between the quantity and the comparison */
-	int i = 2, layer = -1, t1 = 1, t2 = -1, gate = -1;
+	int i = 2, layer = -1, t1 = 1, t2 = -1, gate = -1, part = 0;
+	const char *part_name = NULL;
 	GateStat gstat = GATE_MEAN;
 	const char *stat = NULL;	/* eigen max|norm|outside, jacobian product */
 	for (; i < argc && !(argv[i].text[0] == '<' || argv[i].text[0] == '>' || argv[i].text[0] == '='); i++) {
@@ -118,6 +120,13 @@ int cmd_expect(Session *s, int argc, const Word *argv, Err *e)
 		} else if (argv[i].key && !strcmp(argv[i].key, "layer")) {
 			if ((rc = arg_int("layer", argv[i].value, 0, MODEL_MAX_LAYERS - 1, &layer, e)))
 				return rc;
+		} else if (argv[i].key && !strcmp(argv[i].key, "part")) {	/* seq2seq: the encoder's or decoder's */
+			if (strcmp(name, "eigen"))
+				return err_set(e, ERR_INVAL, "part= is for expect eigen (a seq2seq model's encoder or decoder), "
+					       "not %s", name);
+			if ((rc = learner_part(s->lr, argv[i].value, &part, e)))
+				return rc;
+			part_name = argv[i].value;
 		} else if (!strncmp(argv[i].text, "ratio(", 6)) {
 			int T = cells ? cells->t->probe.T : 0;
 			if (!T)
@@ -202,10 +211,13 @@ int cmd_expect(Session *s, int argc, const Word *argv, Err *e)
 	} else if (!strcmp(name, "eigen") || !strcmp(name, "jacobian")) {
 		if (!stat)
 			return err_set(e, ERR_INVAL, "%s", !strcmp(name, "eigen") ? "which? (usage: expect eigen max|norm|outside "
-				       "[layer=K] > 1)" : "which? (usage: expect jacobian product [layer=K] < 1e-10)");
-		if ((rc = learner_need(s->lr, CAP_TIMESTEPS, name, e)))
+				       "[layer=K] [part=enc|dec] > 1)" : "which? (usage: expect jacobian product [layer=K] < 1e-10)");
+		/* eigen reads any model's W_hh (view_eigen asks for a model);
+		 * jacobian the trace of a model of cells */
+		if (strcmp(name, "eigen") && (rc = learner_need(s->lr, CAP_TIMESTEPS, name, e)))
 			return rc;
-		ViewOpts o = { .gate = -1, .layer = layer >= 0 ? layer : !strcmp(name, "eigen") ? 0 : cells->m->cfg.layers - 1 };
+		ViewOpts o = { .gate = -1, .part = part,
+			       .layer = layer >= 0 ? layer : !strcmp(name, "eigen") ? 0 : cells->m->cfg.layers - 1 };
 		if (!strcmp(name, "eigen")) {	/* of the default block: rnn's only one, the candidate's */
 			ViewEigen ev;
 			if ((rc = view_eigen(s, &o, &ev, e)))
@@ -241,6 +253,10 @@ int cmd_expect(Session *s, int argc, const Word *argv, Err *e)
 	snprintf(label, sizeof label, "%s%s%s", name, gate >= 0 || stat ? " " : "", gate >= 0 ? argv[2].text : stat ? stat : "");
 	if (gate >= 0)
 		strcat(label, gstat == GATE_MEAN ? " mean" : " max");
+	if (part_name) {	/* checked against the learner's names: short */
+		strcat(label, " part=");
+		strncat(label, part_name, sizeof label - strlen(label) - 1);
+	}
 	name = label;
 	if (isnan(v))
 		return err_set(e, ERR_STATE, "%s has no value yet (train first%s)", name,

@@ -52,41 +52,52 @@ static void opts_init(const Session *s, ViewOpts *o)
 	o->gate = -1;
 }
 
-/* gate=NAME of the model's cell (lstm i f g o, gru r z n) into *gate. */
+/* gate=NAME of the model's cell (lstm i f g o, gru r z n) into *gate: the
+ * cell of its stacks (a seq2seq model's encoder and decoder share one). */
 static int parse_gate(const Session *s, const char *v, int *gate, Err *e)
 {
-	const Cells *c = learner_cells(s->lr);
-	const char *names = !c ? "" : c->m->cfg.cell == CELL_LSTM ? "ifgo" : c->m->cfg.cell == CELL_GRU ? "rzn" : "";
+	const Model *m = s->lr ? s->lr->stacks[0].m : NULL;
+	const int cell = m ? (int)m->cfg.cell : -1;
+	const char *names = cell == CELL_LSTM ? "ifgo" : cell == CELL_GRU ? "rzn" : "";
 	const char *p = v[0] && !v[1] ? strchr(names, v[0]) : NULL;
 	if (!p)
-		return err_set(e, ERR_INVAL, "gate must be %s, got '%s'", !c ? "a gate of a model of cells" :
-			       c->m->cfg.cell == CELL_LSTM ? "one of i, f, g, o" : c->m->cfg.cell == CELL_GRU ?
+		return err_set(e, ERR_INVAL, "gate must be %s, got '%s'", !m ? "a gate of a model of cells" :
+			       cell == CELL_LSTM ? "one of i, f, g, o" : cell == CELL_GRU ?
 			       "one of r, z, n" : "left out for an rnn (it has one W_hh)", v);
 	*gate = (int)(p - names);
 	return 0;
 }
 
-/* layer=K sample=B unit=J|max gate=G from words[from..argc) */
-static int parse_pick(const Session *s, int argc, const Word *argv, int from, ViewOpts *o, Err *e)
+/* layer=K sample=B unit=J|max gate=G samples=N part=enc|dec from
+ * words[from..argc); *part_given (may be NULL: part= is refused) says
+ * whether part= was there. */
+static int parse_pick(const Session *s, int argc, const Word *argv, int from, ViewOpts *o, int *part_given, Err *e)
 {
-	int rc;
 	for (int i = from; i < argc; i++) {
-		if (!argv[i].key)
+		const char *k = argv[i].key, *v = argv[i].value;
+		int rc = 0;
+		if (!k)
 			return err_set(e, ERR_INVAL, "unexpected '%s' (keys: layer=K, sample=B, unit=J|max)", argv[i].text);
-		if (!strcmp(argv[i].key, "layer"))
-			rc = arg_int("layer", argv[i].value, 0, MODEL_MAX_LAYERS - 1, &o->layer, e);
-		else if (!strcmp(argv[i].key, "sample"))
-			rc = arg_int("sample", argv[i].value, 0, 1 << 20, &o->sample, e);
-		else if (!strcmp(argv[i].key, "unit") && !strcmp(argv[i].value, "max"))
-			o->unit = VIEW_UNIT_MAX;
-		else if (!strcmp(argv[i].key, "unit") && !(rc = arg_int("unit", argv[i].value, 0, 65535, &o->unit, e)))
-			o->unit++;
-		else if (!strcmp(argv[i].key, "gate"))
-			rc = parse_gate(s, argv[i].value, &o->gate, e);
-		else if (!strcmp(argv[i].key, "samples"))
-			rc = arg_int("samples", argv[i].value, 1, 64, &o->samples, e);
-		else if (strcmp(argv[i].key, "unit"))
-			rc = err_set(e, ERR_INVAL, "unknown key '%s' (keys: layer, sample, samples, unit, gate)", argv[i].key);
+		if (!strcmp(k, "layer")) {
+			rc = arg_int("layer", v, 0, MODEL_MAX_LAYERS - 1, &o->layer, e);
+		} else if (!strcmp(k, "sample")) {
+			rc = arg_int("sample", v, 0, 1 << 20, &o->sample, e);
+		} else if (!strcmp(k, "unit")) {
+			if (!strcmp(v, "max"))
+				o->unit = VIEW_UNIT_MAX;
+			else if (!(rc = arg_int("unit", v, 0, 65535, &o->unit, e)))
+				o->unit++;
+		} else if (!strcmp(k, "gate")) {
+			rc = parse_gate(s, v, &o->gate, e);
+		} else if (!strcmp(k, "samples")) {
+			rc = arg_int("samples", v, 1, 64, &o->samples, e);
+		} else if (!strcmp(k, "part") && part_given) {
+			if (!(rc = learner_part(s->lr, v, &o->part, e)))
+				*part_given = 1;
+		} else {
+			rc = err_set(e, ERR_INVAL, "unknown key '%s' (keys: layer, sample, samples, unit, gate%s)", k,
+				     part_given ? ", part" : "");
+		}
 		if (rc)
 			return rc;
 	}
@@ -151,13 +162,19 @@ int cmd_plot(Session *s, int argc, const Word *argv, Err *e)
 			rest[nrest++] = argv[i];
 		}
 	}
+	int part = 0;
 	if (v == VIEW_COMPARE)
 		rc = parse_compare(nrest, rest, &o, e);
 	else
-		rc = parse_pick(s, nrest, rest, 0, &o, e);
+		rc = parse_pick(s, nrest, rest, 0, &o, &part, e);
 	if (rc)
 		return rc;
 	o.force = force;
+	/* part= picks the stack plot eigen reads; jacobian and states refuse a
+	 * seq2seq model themselves (they need the trace of a model of cells) */
+	if (part && v != VIEW_EIGEN && v != VIEW_JACOBIAN && v != VIEW_STATES)
+		return err_set(e, ERR_INVAL, "part= is for plot eigen (a seq2seq model's encoder or decoder), not plot %s",
+			       view_names[v]);
 	if (svg) {
 		if ((rc = file_may_write(svg, FILE_SVG, force, e)) || (rc = view_svg(s, (ViewKind)v, &o, svg, e)))
 			return rc;
@@ -185,6 +202,7 @@ int cmd_plot(Session *s, int argc, const Word *argv, Err *e)
 		s->plot.sample = o.sample;
 		s->plot.samples = o.samples;
 		s->plot.gate = o.gate;
+		s->plot.part = o.part;
 		return 0;
 	}
 	if (v == VIEW_COMPARE) {	/* compare has a pane (F6), which shows what was asked */
@@ -202,7 +220,7 @@ int cmd_gates(Session *s, int argc, const Word *argv, Err *e)
 {
 	ViewOpts o;
 	opts_init(s, &o);
-	int rc = parse_pick(s, argc, argv, 1, &o, e);
+	int rc = parse_pick(s, argc, argv, 1, &o, NULL, e);
 	if (rc)
 		return rc;
 	const Model *m = learner_cells(s->lr)->m;	/* the dispatcher checked CAP_TIMESTEPS */

@@ -46,6 +46,22 @@ static void put_dot(Grid *g, const CplaneFrame *f, int ascii, int dx, int dy, ch
 	grid_put(g, cx, cy, cp | dot_bit(dx % 2, dy % 4), st);
 }
 
+double cplane_edge(const CplaneSpec *s, const double *re, const double *im, int n)
+{
+	double R = s->circle ? 1.0 : 0;
+	for (int i = 0; i < n; i++)
+		if (isfinite(re[i]) && isfinite(im[i]))
+			R = s->circle ? fmax(R, hypot(re[i], im[i])) : fmax(R, fmax(fabs(re[i]), fabs(im[i])));
+	R = R > 0 ? R * 1.1 : 1;
+	/* round R up to a short number: 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten */
+	static const double nice[] = { 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10 };
+	const double p = pow(10, floor(log10(R))), m = R / p;
+	int ni = 0;
+	while (nice[ni] < m * (1 - 1e-12) && ni < 10)
+		ni++;
+	return nice[ni] * p;
+}
+
 int cplane_draw(Grid *g, int x0, int y0, int w, int h, const CplaneSpec *s, const double *re, const double *im,
 		int n, CplaneFrame *frame, Err *e)
 {
@@ -67,18 +83,7 @@ int cplane_draw(Grid *g, int x0, int y0, int w, int h, const CplaneSpec *s, cons
 	}
 	f.x = x0 + (w - f.w) / 2;
 	f.y = y0 + title;
-	double R = s->circle ? 1.0 : 0;
-	for (int i = 0; i < n; i++)
-		if (isfinite(re[i]) && isfinite(im[i]))
-			R = s->circle ? fmax(R, hypot(re[i], im[i])) : fmax(R, fmax(fabs(re[i]), fabs(im[i])));
-	R = R > 0 ? R * 1.1 : 1;
-	/* round R up to a short number: 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten */
-	static const double nice[] = { 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10 };
-	const double p = pow(10, floor(log10(R))), m = R / p;
-	int ni = 0;
-	while (nice[ni] < m * (1 - 1e-12) && ni < 10)
-		ni++;
-	f.R = nice[ni] * p;
+	f.R = cplane_edge(s, re, im, n);
 	const Style dim = grid_style(GRID_DEFAULT, GRID_DIM);
 	const Style pt = grid_style(s->colors == GRID_MONO ? GRID_DEFAULT : GRID_CYAN, GRID_BOLD);
 	const Style unit = grid_style(s->colors == GRID_MONO ? GRID_DEFAULT : GRID_YELLOW, 0);

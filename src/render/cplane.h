@@ -27,6 +27,7 @@ typedef struct CplaneSpec {
 	 * first point marked (a path through time starts there). */
 	const int *paths;
 	int npaths;
+	const char *const *names;	/* NULL, or npaths names: the SVG's legend (the text plane has none) */
 } CplaneSpec;
 
 /* Where the points went, for tests and callers: the plane's cells and its
@@ -36,6 +37,12 @@ typedef struct CplaneFrame {
 	int sx, sy;		/* dots per cell */
 	double R;
 } CplaneFrame;
+
+/* R, the value at the plane's edge, for n points: 1.1 times the largest
+ * modulus (circle) or coordinate (no circle), at least 1 with the circle,
+ * rounded up to 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten.
+ * The SVG plane (svg.h) uses the same. */
+double cplane_edge(const CplaneSpec *s, const double *re, const double *im, int n);
 
 /* Draw n points (re[i], im[i]) in the rectangle x0, y0, w, h of g.  frame
  * may be NULL.  ERR_INVAL when the rectangle is under 16 x 8 (a short

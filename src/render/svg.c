@@ -1,4 +1,5 @@
-/* svg.c — SVG text for plots and heatmaps, and the atomic file write. */
+/* svg.c — SVG text for plots, heatmaps and planes, and the atomic file
+ * write. */
 #include "svg.h"
 
 #include <errno.h>
@@ -498,6 +499,191 @@ int svg_heatmap(char **out, size_t *len, const HeatmapSpec *s, const HeatmapMatr
 	return buf_finish(&b, out, len, e);
 }
 
+/* ---- planes ------------------------------------------------------------ */
+
+/* The plane's square in pixels and its one scale for both axes. */
+typedef struct Square {
+	double x, y, side;	/* top left, side */
+	double R;		/* the value at each edge: the square spans -R..R both ways */
+} Square;
+
+static double sq_x(const Square *q, double re)
+{
+	return q->x + q->side / 2 + re / q->R * (q->side / 2);
+}
+
+static double sq_y(const Square *q, double im)
+{
+	return q->y + q->side / 2 - im / q->R * (q->side / 2);
+}
+
+static int plane_args(const CplaneSpec *s, const double *re, const double *im, int n, Err *e)
+{
+	if (!s || n < 0 || (n > 0 && (!re || !im)))
+		return err_set(e, ERR_INVAL, "svg: no spec or bad point count");
+	if (s->paths) {
+		long sum = 0;
+		for (int k = 0; k < s->npaths; k++) {
+			if (s->paths[k] < 0)
+				return err_set(e, ERR_INVAL, "svg: path %d has %d points", k, s->paths[k]);
+			sum += s->paths[k];
+		}
+		if (s->npaths < 0 || sum > n)
+			return err_set(e, ERR_INVAL, "svg: the paths hold %ld points, there are %d", sum, n);
+	}
+	return 0;
+}
+
+/* The frame, the grid at the ticks (-R, -R/2, 0, R/2, R on both axes,
+ * labelled), the axes through 0 and their names. */
+static void plane_axes(Buf *b, const CplaneSpec *s, const Square *q)
+{
+	buf_printf(b, "<rect x=\"%.3f\" y=\"%.3f\" width=\"%.3f\" height=\"%.3f\" fill=\"none\" "
+		   "stroke=\"#bbbbbb\"/>\n", q->x, q->y, q->side, q->side);
+	buf_printf(b, "<g stroke=\"#ececec\" stroke-width=\"1\">\n");
+	for (int i = 1; i < 4; i++) {
+		if (i == 2)
+			continue;
+		double v = q->R * (i - 2) / 2;
+		buf_printf(b, "<line x1=\"%.3f\" y1=\"%.3f\" x2=\"%.3f\" y2=\"%.3f\"/>\n", sq_x(q, v), q->y,
+			   sq_x(q, v), q->y + q->side);
+		buf_printf(b, "<line x1=\"%.3f\" y1=\"%.3f\" x2=\"%.3f\" y2=\"%.3f\"/>\n", q->x, sq_y(q, v),
+			   q->x + q->side, sq_y(q, v));
+	}
+	buf_printf(b, "</g>\n<g class=\"axes\" stroke=\"#888888\" stroke-width=\"1\">\n");
+	buf_printf(b, "<line x1=\"%.3f\" y1=\"%.3f\" x2=\"%.3f\" y2=\"%.3f\"/>\n", q->x, sq_y(q, 0), q->x + q->side,
+		   sq_y(q, 0));
+	buf_printf(b, "<line x1=\"%.3f\" y1=\"%.3f\" x2=\"%.3f\" y2=\"%.3f\"/>\n", sq_x(q, 0), q->y, sq_x(q, 0),
+		   q->y + q->side);
+	buf_printf(b, "</g>\n<g fill=\"#333333\">\n");
+	/* the labels: x under the frame (centred on the tick), y left of it
+	 * (dy centres the digits on the tick) */
+	for (int i = 0; i <= 4; i++) {
+		double v = q->R * (i - 2) / 2;
+		buf_printf(b, "<text class=\"xtick\" x=\"%.3f\" y=\"%.3f\" text-anchor=\"middle\">%g</text>\n",
+			   sq_x(q, v), q->y + q->side + 18, v);
+		buf_printf(b, "<text class=\"ytick\" x=\"%.3f\" y=\"%.3f\" dy=\"0.35em\" text-anchor=\"end\">%g</text>\n",
+			   q->x - 8, sq_y(q, v), v);
+	}
+	buf_printf(b, "<text x=\"%.3f\" y=\"%.3f\" dy=\"0.35em\" font-style=\"italic\">", q->x + q->side + 8,
+		   sq_y(q, 0));
+	buf_text(b, nonempty(s->xname) ? s->xname : "Re");
+	buf_printf(b, "</text>\n<text x=\"%.3f\" y=\"%.3f\" text-anchor=\"middle\" font-style=\"italic\">",
+		   sq_x(q, 0), q->y - 6);
+	buf_text(b, nonempty(s->yname) ? s->yname : "Im");
+	buf_printf(b, "</text>\n</g>\n");
+}
+
+/* Paths: one polyline each (a non-finite point breaks it), its first
+ * point marked; each titled with its name ("path K" without names), and
+ * with names a legend right of the plane (up to SVG_PLANE_LEGEND). */
+#define SVG_PLANE_LEGEND 16
+static void plane_paths(Buf *b, const CplaneSpec *s, const Square *q, const double *re, const double *im)
+{
+	const int mono = s->colors == GRID_MONO;
+	for (int k = 0, at = 0; k < s->npaths; at += s->paths[k], k++) {
+		const char *col = mono ? "#222222" : paper_color(plot_series_color(k));
+		char attrs[160];
+		snprintf(attrs, sizeof attrs, "fill=\"none\" stroke=\"%s\" stroke-width=\"1.6\" "
+			 "stroke-linejoin=\"round\"%s%s%s", col, mono && k % 4 ? " stroke-dasharray=\"" : "",
+			 mono ? dashes[k % 4] : "", mono && k % 4 ? "\"" : "");
+		buf_printf(b, "<g class=\"path\">\n<title>");
+		if (s->names && nonempty(s->names[k]))
+			buf_text(b, s->names[k]);
+		else
+			buf_printf(b, "path %d", k + 1);
+		buf_printf(b, "</title>\n");
+		int open = 0;
+		for (int i = at; i < at + s->paths[k]; i++) {
+			if (!isfinite(re[i]) || !isfinite(im[i])) {
+				poly_close(b, &open);
+				continue;
+			}
+			if (!open) {
+				buf_printf(b, "<polyline %s points=\"", attrs);
+				open = 1;
+			} else {
+				buf_printf(b, " ");
+			}
+			buf_printf(b, "%.3f,%.3f", sq_x(q, re[i]), sq_y(q, im[i]));
+		}
+		poly_close(b, &open);
+		if (s->paths[k] > 0 && isfinite(re[at]) && isfinite(im[at]))
+			buf_printf(b, "<circle class=\"start\" cx=\"%.3f\" cy=\"%.3f\" r=\"4.5\" fill=\"%s\" "
+				   "stroke=\"#000000\" stroke-width=\"1\"/>\n", sq_x(q, re[at]), sq_y(q, im[at]), col);
+		buf_printf(b, "</g>\n");
+		if (s->names && k < SVG_PLANE_LEGEND) {
+			const double lx = q->x + q->side + 40, ly = q->y + 20 + 20 * k;
+			buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" %s/>\n", lx - 8, ly, lx + 12, ly,
+				   attrs + strlen("fill=\"none\" "));
+			buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" dy=\"0.35em\">", lx + 18, ly);
+			buf_text(b, s->names[k] ? s->names[k] : "");
+			buf_printf(b, "</text>\n");
+		}
+	}
+	if (s->names && s->npaths > SVG_PLANE_LEGEND)
+		buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" dy=\"0.35em\">(+%d more)</text>\n", q->x + q->side + 32,
+			   q->y + 20 + 20 * SVG_PLANE_LEGEND, s->npaths - SVG_PLANE_LEGEND);
+}
+
+/* Loose points; with the circle, those outside it red (mono: hollow), and
+ * a legend that says so. */
+static void plane_points(Buf *b, const CplaneSpec *s, const Square *q, const double *re, const double *im, int n)
+{
+	const int mono = s->colors == GRID_MONO;
+	static const char *const fill[2][2] = { { "#1f77b4", "#d62728" }, { "#222222", "#ffffff" } };
+	buf_printf(b, "<g class=\"points\" stroke=\"#222222\" stroke-width=\"0.8\">\n");
+	for (int i = 0; i < n; i++) {
+		if (!isfinite(re[i]) || !isfinite(im[i]))
+			continue;
+		int out = s->circle && hypot(re[i], im[i]) > 1;
+		buf_printf(b, "<circle class=\"point\" cx=\"%.3f\" cy=\"%.3f\" r=\"4\" fill=\"%s\"/>\n", sq_x(q, re[i]),
+			   sq_y(q, im[i]), fill[mono][out]);
+	}
+	buf_printf(b, "</g>\n");
+	if (!s->circle)
+		return;
+	const double lx = q->x + q->side + 40, ly = q->y + 20;
+	static const char *const what[2] = { "|\xce\xbb| \xe2\x89\xa4 1", "|\xce\xbb| > 1" };	/* |λ| ≤ 1 */
+	for (int o = 0; o < 2; o++) {
+		buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\" stroke=\"#222222\" "
+			   "stroke-width=\"0.8\"/>\n", lx, ly + 20 * o, fill[mono][o]);
+		buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" dy=\"0.35em\">%s</text>\n", lx + 10, ly + 20 * o, what[o]);
+	}
+}
+
+int svg_cplane(char **out, size_t *len, const CplaneSpec *s, const double *re, const double *im, int n, Err *e)
+{
+	int rc = plane_args(s, re, im, n, e);
+	if (rc)
+		return rc;
+	Square q;
+	q.y = 62;
+	q.side = SVG_H - q.y - 70;
+	q.x = (SVG_W - q.side) / 2;
+	q.R = cplane_edge(s, re, im, n);
+	Buf b = { 0 };
+	header(&b, s->title);
+	plane_axes(&b, s, &q);
+	if (s->circle)
+		buf_printf(&b, "<circle class=\"unit\" cx=\"%.3f\" cy=\"%.3f\" r=\"%.3f\" fill=\"none\" stroke=\"%s\" "
+			   "stroke-width=\"1.5\"%s/>\n", sq_x(&q, 0), sq_y(&q, 0), q.side / 2 / q.R,
+			   s->colors == GRID_MONO ? "#222222" : paper_color(GRID_YELLOW),
+			   s->colors == GRID_MONO ? " stroke-dasharray=\"6 4\"" : "");
+	if (s->paths)
+		plane_paths(&b, s, &q, re, im);
+	else
+		plane_points(&b, s, &q, re, im, n);
+	if (nonempty(s->note)) {
+		buf_printf(&b, "<text class=\"note\" x=\"%d\" y=\"%.1f\" text-anchor=\"middle\" xml:space=\"preserve\">",
+			   SVG_W / 2, q.y + q.side + 48);
+		buf_text(&b, s->note);
+		buf_printf(&b, "</text>\n");
+	}
+	buf_printf(&b, "</svg>\n");
+	return buf_finish(&b, out, len, e);
+}
+
 /* ---- files ------------------------------------------------------------- */
 
 int svg_write_file(const char *path, const char *text, size_t len, Err *e)
@@ -523,6 +709,18 @@ int svg_write_heatmap(const char *path, const HeatmapSpec *s, const HeatmapMatri
 	char *text;
 	size_t len;
 	int rc = svg_heatmap(&text, &len, s, m, e);
+	if (rc)
+		return rc;
+	rc = svg_write_file(path, text, len, e);
+	free(text);
+	return rc;
+}
+
+int svg_write_cplane(const char *path, const CplaneSpec *s, const double *re, const double *im, int n, Err *e)
+{
+	char *text;
+	size_t len;
+	int rc = svg_cplane(&text, &len, s, re, im, n, e);
 	if (rc)
 		return rc;
 	rc = svg_write_file(path, text, len, e);

@@ -36,6 +36,27 @@ int learner_need(const Learner *l, unsigned caps, const char *what, Err *e)
 	return 0;
 }
 
+int learner_part(const Learner *l, const char *name, int *k, Err *e)
+{
+	int rc = learner_need(l, 0, "part=", e);
+	if (rc)
+		return rc;
+	if (l->nstacks < 2 || !l->stacks[0].part)
+		return err_set(e, ERR_INVAL, "part= picks a seq2seq model's encoder or decoder (part=enc|dec); this %s model "
+			       "has one stack of cells: leave part= out", l->kind);
+	char names[64] = "";
+	for (int i = 0; i < l->nstacks; i++) {
+		if (!strcmp(name, l->stacks[i].part)) {
+			*k = i;
+			return 0;
+		}
+		size_t n = strlen(names);
+		snprintf(names + n, sizeof names - n, "%s%s", i == 0 ? "" : i == l->nstacks - 1 ? " or " : ", ",
+			 l->stacks[i].part);
+	}
+	return err_set(e, ERR_INVAL, "part must be %s, got '%s'", names, name);
+}
+
 double eval_loss(const EvalSums *r)
 {
 	return r->weight > 0 ? r->loss_sum / r->weight : NAN;

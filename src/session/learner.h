@@ -61,6 +61,16 @@ typedef struct Cells {
 	Trainer *t;
 } Cells;
 
+/* A stack of recurrent cells in the weights, for what reads W_hh (plot
+ * eigen, expect eigen): a plain model has one, seq2seq two (the encoder
+ * and the decoder).  part= picks one by its part name. */
+#define LEARNER_MAX_STACKS 2
+typedef struct LearnerStack {
+	const char *part;	/* its part= name ("enc", "dec"); NULL: the model's only stack */
+	const char *name;	/* what titles call it ("encoder", "decoder"); NULL: nothing */
+	const Model *m;		/* borrowed: views over the parameter block */
+} LearnerStack;
+
 /* Sums over evaluated batches of the validation split. */
 typedef struct EvalSums {
 	double loss_sum, weight;	/* the loss is loss_sum / weight */
@@ -128,6 +138,8 @@ struct Learner {
 	ApplyHold *hold;	/* the trainer's: asked before every update */
 	Cells cells;		/* CAP_TIMESTEPS; zeros otherwise */
 	const S2s *s2s;		/* CAP_TRANSLATE: the encoder-decoder; NULL otherwise */
+	LearnerStack stacks[LEARNER_MAX_STACKS];	/* every learner has at least one */
+	int nstacks;
 	double acc;		/* accuracy of the last training step, NaN when not measured */
 };
 
@@ -152,6 +164,11 @@ static inline unsigned learner_caps(const Learner *l)
  * (for command or view what): "no model yet ..." or "WHAT does not work on
  * seq2seq models (it works on rnn, lstm and gru models)". */
 int learner_need(const Learner *l, unsigned caps, const char *what, Err *e);
+/* The stack part=NAME names, as an index into l->stacks, into *k; else
+ * ERR_INVAL with the names there are (or that the model has one stack:
+ * part= is for seq2seq), ERR_STATE without a model. */
+int learner_part(const Learner *l, const char *name, int *k, Err *e);
+
 /* The cells of a CAP_TIMESTEPS learner, else NULL. */
 static inline const Cells *learner_cells(const Learner *l)
 {

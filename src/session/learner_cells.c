@@ -537,6 +537,8 @@ int learner_cells_build(int argc, const Word *argv, const DataInfo *di, const Tr
 	c->l.pb = (ParamBlock){ m->nparam, m->params, m->grads, m->ntensors, m->tensors, &c->t.opt, &c->t.step, &c->t.rng };
 	c->l.hold = &c->t.hold;
 	c->l.cells = (Cells){ m, &c->t };
+	c->l.stacks[0] = (LearnerStack){ NULL, NULL, m };
+	c->l.nstacks = 1;
 	model_describe(&cfg, c->l.line, sizeof c->l.line);
 	snprintf(c->l.brief, sizeof c->l.brief, "%s %dx%d", cell_names[cfg.cell], cfg.hidden, cfg.layers);
 	*out = &c->l;

@@ -416,6 +416,9 @@ int learner_s2s_build(int argc, const Word *argv, const DataInfo *di, const Trai
 	q->l.kind = "seq2seq";
 	q->l.acc = NAN;
 	q->l.s2s = m;
+	q->l.stacks[0] = (LearnerStack){ "enc", "encoder", &m->enc };
+	q->l.stacks[1] = (LearnerStack){ "dec", "decoder", &m->dec };
+	q->l.nstacks = 2;
 	q->l.hold = &q->t.hold;
 	q->l.pb = (ParamBlock){ m->nparam, m->params, m->grads, m->ntensors, m->tensors, &q->t.opt, &q->t.step, &q->t.rng };
 	s2s_model_describe(&cfg, q->l.line, sizeof q->l.line);

@@ -193,7 +193,7 @@ struct Session {
 	struct {		/* the plot pane (F8): the last plot eigen|jacobian|states */
 		int shown;	/* 0: none yet */
 		int kind;	/* views.h ViewKind */
-		int layer, sample, samples, gate;
+		int layer, sample, samples, gate, part;
 	} plot;
 	LandPicture land;	/* the last landscape: the plot pane draws it, expect reads it */
 	int gates_unit;		/* the gates pane: views.h VIEW_UNIT_NONE (heatmaps), or

@@ -1,7 +1,9 @@
 /* eigenview.c — the views drawn on a plane: eigen, every eigenvalue of one
- * W_hh block of the weights now against the unit circle, with the spectral
- * radius and norm; states, h_t of a few sequences as paths on their first
- * two principal components (eigen.h computes, cplane.h draws). */
+ * W_hh block of the weights now (of any learner's stack of cells: a plain
+ * model's, a seq2seq encoder's or decoder's) against the unit circle, with
+ * the spectral radius and norm; states, h_t of a few sequences as paths on
+ * their first two principal components (eigen.h computes; cplane.h draws,
+ * svg.h writes). */
 #include "views.h"
 
 #include <math.h>
@@ -17,10 +19,15 @@ static const char *const lstm_gates[] = { "i", "f", "g", "o" }, *const gru_gates
 int view_eigen(const Session *s, const ViewOpts *o, ViewEigen *v, Err *e)
 {
 	memset(v, 0, sizeof *v);
-	int rc = learner_need(s->lr, CAP_TIMESTEPS, "plot eigen", e);
+	const Learner *l = s->lr;
+	int rc = learner_need(l, 0, "plot eigen", e);
 	if (rc)
 		return rc;
-	const Model *m = learner_cells(s->lr)->m;
+	if (o->part < 0 || o->part >= l->nstacks)	/* a pane's part= after the model changed */
+		return err_set(e, ERR_INVAL, "this %s model has %d stack%s of cells, the plane asked for stack %d "
+			       "(plot eigen again)", l->kind, l->nstacks, l->nstacks == 1 ? "" : "s", o->part + 1);
+	const LearnerStack *st = &l->stacks[o->part];
+	const Model *m = st->m;
 	const int H = m->cfg.hidden, G = m->gates, L = m->cfg.layers, cell = m->cfg.cell;
 	if (o->layer < 0 || o->layer >= L)
 		return err_set(e, ERR_INVAL, "layer must be from 0 to %d, got %d", L - 1, o->layer);
@@ -33,6 +40,7 @@ int view_eigen(const Session *s, const ViewOpts *o, ViewEigen *v, Err *e)
 	v->n = H;
 	v->layer = o->layer;
 	v->gate = gate;
+	v->part = o->part;
 	v->re = malloc((size_t)H * sizeof *v->re);
 	v->im = malloc((size_t)H * sizeof *v->im);
 	if (!v->re || !v->im) {
@@ -51,7 +59,10 @@ int view_eigen(const Session *s, const ViewOpts *o, ViewEigen *v, Err *e)
 	char blk[32] = "";
 	if (gn)
 		snprintf(blk, sizeof blk, ", %s block", gn);
-	snprintf(v->title, sizeof v->title, "eigenvalues of W_hh now, layer %d%s", o->layer, blk);
+	if (st->name)	/* seq2seq: the encoder's or the decoder's */
+		snprintf(v->title, sizeof v->title, "eigenvalues of the %s's W_hh now, layer %d%s", st->name, o->layer, blk);
+	else
+		snprintf(v->title, sizeof v->title, "eigenvalues of W_hh now, layer %d%s", o->layer, blk);
 	snprintf(v->note, sizeof v->note, "radius %.4g  norm %.4g  %d/%d outside", v->radius, v->norm2, v->outside, H);
 	return 0;
 }
@@ -112,39 +123,66 @@ int view_states(const Session *s, const ViewOpts *o, ViewStates *v, Err *e)
 	return 0;
 }
 
-int view_eigen_draw(const Session *s, ViewKind kind, const ViewOpts *o, Grid *g, int x, int y, int w, int h, Err *e)
+int view_plane(const Session *s, ViewKind kind, const ViewOpts *o, ViewPlane *p, Err *e)
 {
+	memset(p, 0, sizeof *p);
 	int rc;
 	if (kind == VIEW_STATES) {
 		ViewStates v;
 		if ((rc = view_states(s, o, &v, e)))
 			return rc;
 		const int m = v.paths * v.T;
-		double *re = malloc((size_t)m * sizeof *re), *im = malloc((size_t)m * sizeof *im);
-		int paths[64];
-		for (int p = 0; p < v.paths && p < 64; p++)
-			paths[p] = v.T;
-		if (re && im) {
-			for (int i = 0; i < m; i++) {
-				re[i] = v.xy[2 * i];
-				im[i] = v.xy[2 * i + 1];
-			}
-			CplaneSpec cs = { .title = v.title, .note = v.note, .ascii = o->ascii, .colors = o->colors,
-					  .xname = "PC1", .yname = "PC2", .paths = paths, .npaths = v.paths };
-			rc = cplane_draw(g, x, y, w, h, &cs, re, im, m, NULL, e);
-		} else {
-			rc = err_set(e, ERR_NOMEM, "out of memory");
+		p->re = malloc((size_t)m * sizeof *p->re);
+		p->im = malloc((size_t)m * sizeof *p->im);
+		if (!p->re || !p->im) {
+			free(v.xy);
+			view_plane_done(p);
+			return err_set(e, ERR_NOMEM, "out of memory");
 		}
-		free(re);
-		free(im);
+		for (int i = 0; i < m; i++) {
+			p->re[i] = v.xy[2 * i];
+			p->im[i] = v.xy[2 * i + 1];
+		}
 		free(v.xy);
-		return rc;
+		for (int k = 0; k < v.paths && k < 64; k++) {	/* samples= is at most 64 */
+			p->paths[k] = v.T;
+			snprintf(p->names[k], sizeof p->names[k], "sequence %d", o->sample + k);
+			p->name[k] = p->names[k];
+		}
+		p->n = m;
+		snprintf(p->title, sizeof p->title, "%s", v.title);
+		snprintf(p->note, sizeof p->note, "%s", v.note);
+		p->spec = (CplaneSpec){ .title = p->title, .note = p->note, .ascii = o->ascii, .colors = o->colors,
+					.xname = "PC1", .yname = "PC2", .paths = p->paths,
+					.npaths = v.paths < 64 ? v.paths : 64, .names = p->name };
+		return 0;
 	}
 	ViewEigen v;
 	if ((rc = view_eigen(s, o, &v, e)))
 		return rc;
-	CplaneSpec cs = { .title = v.title, .note = v.note, .ascii = o->ascii, .colors = o->colors, .circle = 1 };
-	rc = cplane_draw(g, x, y, w, h, &cs, v.re, v.im, v.n, NULL, e);
-	view_eigen_done(&v);
+	p->re = v.re;	/* taken over */
+	p->im = v.im;
+	p->n = v.n;
+	snprintf(p->title, sizeof p->title, "%s", v.title);
+	snprintf(p->note, sizeof p->note, "%s", v.note);
+	p->spec = (CplaneSpec){ .title = p->title, .note = p->note, .ascii = o->ascii, .colors = o->colors, .circle = 1 };
+	return 0;
+}
+
+void view_plane_done(ViewPlane *p)
+{
+	free(p->re);
+	free(p->im);
+	p->re = p->im = NULL;
+}
+
+int view_eigen_draw(const Session *s, ViewKind kind, const ViewOpts *o, Grid *g, int x, int y, int w, int h, Err *e)
+{
+	ViewPlane p;
+	int rc = view_plane(s, kind, o, &p, e);
+	if (rc)
+		return rc;
+	rc = cplane_draw(g, x, y, w, h, &p.spec, p.re, p.im, p.n, NULL, e);
+	view_plane_done(&p);
 	return rc;
 }

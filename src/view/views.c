@@ -446,8 +446,14 @@ int view_svg(const Session *s, ViewKind v, const ViewOpts *o, const char *path, 
 	int rc;
 	if (v == VIEW_LANDSCAPE)
 		return landview_svg(s, o, path, e);
-	if (v == VIEW_EIGEN || v == VIEW_STATES)
-		return err_set(e, ERR_INVAL, "plot %s has no SVG yet (it prints, and shows in the workbench)", view_names[v]);
+	if (v == VIEW_EIGEN || v == VIEW_STATES) {	/* a plane: the same points, square */
+		ViewPlane p;
+		if ((rc = view_plane(s, v, o, &p, e)))
+			return rc;
+		rc = svg_write_cplane(path, &p.spec, p.re, p.im, p.n, e);
+		view_plane_done(&p);
+		return rc;
+	}
 	if ((v == VIEW_GATES && o->unit == VIEW_UNIT_NONE) || v == VIEW_H) {
 		Maps M;
 		if ((rc = view_maps(s, v, o, &M, e)))

@@ -26,6 +26,7 @@
 #ifndef RNNLAB_VIEWS_H
 #define RNNLAB_VIEWS_H
 
+#include "cplane.h"
 #include "grid.h"
 #include "heatmap.h"
 #include "plot.h"
@@ -65,6 +66,8 @@ typedef struct ViewOpts {
 	int samples;		/* states: how many sequences (0: 4) */
 	int gate;		/* eigen: the W_hh block (lstm i f g o, gru r z n); -1: the default
 				 * (rnn its only one, lstm g, gru n: the candidate's) */
+	int part;		/* eigen: which stack of cells (learner.h's stacks, part=): 0 the
+				 * model's only one, or seq2seq's encoder; 1 its decoder */
 	CompareWhat what;	/* compare */
 	unsigned runs;		/* compare: bit i for run i + 1 (runs=...); 0: all */
 	int force;		/* --svg ... force: the files beside FILE may be replaced too */
@@ -121,9 +124,6 @@ int view_radius(const Session *s, double *rho);
 /* Those radii (as view_radius gave them) as text in a rectangle: a title,
  * a row per layer, gates wrapped whole onto the next row when narrow. */
 void view_radius_draw(const Session *s, const double *rho, Grid *g, int x, int y, int w, int h, int ascii);
-/* The eigenvalues of the W_hh block o asks for (layer, gate), the spectral
- * radius and norm: what the eigen view draws.  The arrays are the model's
- * hidden size long, sorted by modulus (eigen.h).  *gate gets the block used. */
 /* What the linear algebra of the why-pictures may take: LAPACK's dgeev and
  * dsyev on an H x H matrix, dgesvd once per step for the Jacobians.  Past
  * these the command refuses with the limit rather than compute for minutes
@@ -134,8 +134,12 @@ void view_radius_draw(const Session *s, const double *rho, Grid *g, int x, int y
 #define VIEW_STATES_MAX_VALUES ((size_t)16 << 20)	/* sequences x T x H */
 #define VIEW_PLANE_LIVE_H 256
 
+/* The eigenvalues of the W_hh block o asks for (part, layer, gate), the
+ * spectral radius and norm: what the eigen view draws.  The arrays are the
+ * model's hidden size long, sorted by modulus (eigen.h); gate is the block
+ * used.  Any model: a seq2seq model's encoder or decoder by o->part. */
 typedef struct ViewEigen {
-	int n, layer, gate;
+	int n, layer, gate, part;
 	double *re, *im;	/* owned; view_eigen_done frees them */
 	double radius, norm2;
 	int outside;		/* eigenvalues with |lambda| > 1 */
@@ -155,6 +159,20 @@ typedef struct ViewStates {
 int view_states(const Session *s, const ViewOpts *o, ViewStates *out, Err *e);
 /* The jacobian view's series (jacview.c), for view_lines. */
 int jacobian_lines(const Session *s, const ViewOpts *o, ViewLines *L, Err *e);
+/* The eigen or the states view as points of a plane: what view_eigen_draw
+ * draws and view_svg writes (the spec's title, note and paths live in it;
+ * re, im are owned). */
+typedef struct ViewPlane {
+	CplaneSpec spec;
+	double *re, *im;
+	int n;
+	int paths[64];
+	char names[64][24];	/* states: "sequence B", for the SVG's legend */
+	const char *name[64];
+	char title[128], note[160];
+} ViewPlane;
+int view_plane(const Session *s, ViewKind v, const ViewOpts *o, ViewPlane *out, Err *e);
+void view_plane_done(ViewPlane *p);
 /* Draw the eigen or the states view (a plane) into the rectangle of g. */
 int view_eigen_draw(const Session *s, ViewKind v, const ViewOpts *o, Grid *g, int x, int y, int w, int h, Err *e);
 /* The same picture as an SVG file. */
