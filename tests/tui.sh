@@ -250,6 +250,12 @@ check "three steps" "step      3  loss" 20
 keys "break grad > 10; train 200" Enter
 check "a breakpoint stops before the update and shows the step pane" "break 1 (grad > 10) before step 4 (not applied" 30
 check "the step pane is shown" "rnn  t=.* of 30"
+keys "plot eigen" Enter
+check "80x24: plot eigen in the plot pane" "radius [0-9.]*  norm [0-9.]*  [0-9]*/16 outside"
+keys "plot jacobian" Enter
+check "80x24: plot jacobian" "product J_T..J_t+1"
+keys "plot states samples=2" Enter
+check "80x24: plot states" "PC1 [0-9]*%  PC2 [0-9]*% of the variance"
 keys "landscape dir=grad dir2=random points=11" Enter
 check "80x24: the landscape over a plane in the plot pane" "log10 loss on the plane of grad and random"
 check "80x24: its axes" "alpha (grad)"
