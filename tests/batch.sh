@@ -316,6 +316,18 @@ check "expect eigen max part=dec" 1 "ok: eigen max part=dec = [0-9.]* < 10" "$tm
 check "plot eigen part=dec --svg" 1 ">eigenvalues of the decoder&apos;s W_hh now, layer 0, n block<" "$tmp/dec.svg"
 check "plot eigen part=mid: the parts there are" 1 "^rnnlab: plot: part must be enc or dec, got 'mid'$" "$tmp/out"
 
+# seq2seq in the panes' commands (issue 23): both halves, by part=; a breakpoint on the
+# encoder's flow holds the first step; compare flow draws the encoders' flows
+"$bin" -c "data reverse len=8 n=400; set log_every=0 val_every=0; model seq2seq cell=gru hidden=16 embed=8 attention=dot; \
+break flow < 10; train 20; break clear; grads part=dec; step t=2; plot sat; plot flow; model seq2seq cell=gru hidden=16 \
+embed=8 attention=none; train 3; compare flow" >"$tmp/out" 2>&1; st=$?
+check "seq2seq: a breakpoint on the encoder's flow holds the first step" 0 "break 1 (flow < 10) before step 1 (not applied" "$tmp/out"
+check "seq2seq: grads part=dec reads the decoder" 0 "the decoder's cells (grads part=enc for the encoder)" "$tmp/out"
+check "seq2seq: step follows grads to the decoder, with its attention" 0 "^a_t .* over the source: most on s=[0-9]" "$tmp/out"
+check "seq2seq: plot sat of the decoder" 0 "saturated units at step 0, decoder" "$tmp/out"
+check "seq2seq: plot flow, both halves" 0 "||dL/dh_t|| at step 0: encoder t=1..8, decoder t=9..17" "$tmp/out"
+check "seq2seq: compare flow of two seq2seq runs" 0 "(top layer) of the runs" "$tmp/out"
+
 # The manual page (issue 20): made from the command table, so every command
 # `help` lists has its entry; groff renders it without a warning.
 "$bin" --man >"$tmp/rnnlab.1" 2>&1; st=$?
@@ -356,7 +368,7 @@ for bad in "data adding T=20 n=50; model rnn hidden=1100; plot eigen|plot: hidde
 	"data adding T=20 n=50; model rnn hidden=4; expect eigen > 1|expect: which? (usage: expect eigen max|norm|outside [layer=K] [part=enc|dec] > 1)" \
 	"data reverse len=8 n=100; model seq2seq cell=rnn hidden=4 embed=4; plot states|plot: plot states does not work on seq2seq models (it works on rnn, lstm and gru models)" \
 	"data reverse len=8 n=100; model seq2seq cell=rnn hidden=4 embed=4; expect eigen max part=both > 1|expect: part must be enc or dec, got 'both'" \
-	"data reverse len=8 n=100; model seq2seq cell=rnn hidden=4 embed=4; plot loss part=dec|plot: part= is for plot eigen (a seq2seq model's encoder or decoder), not plot loss" \
+	"data reverse len=8 n=100; model seq2seq cell=rnn hidden=4 embed=4; plot loss part=dec|plot: part= picks a seq2seq model's encoder or decoder for plot eigen, sat, gates and h, not plot loss" \
 	"data adding T=20 n=50; model lstm hidden=4; plot eigen part=dec|plot: part= picks a seq2seq model's encoder or decoder (part=enc|dec); this lstm model has one stack of cells: leave part= out" \
 	"set pace=5000|set: pace must be an integer from 0 to 1000, got '5000'" \
 	"data adding T=20 n=50; model rnn hidden=4; runs name $(printf 'x%.0s' $(seq 70))|runs: a run's name is at most 63 characters"; do

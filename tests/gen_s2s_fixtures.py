@@ -23,6 +23,11 @@ batch, and writes, in one file:
                 exactly as the `probe` IN.npz of a seq2seq model
   probe output  output [T,B,V] logits, h_n (and c_n) [L,B,H] of the decoder, loss (0-d),
                 dh [T,B,H], attn [T,B,S] (with attention), grad.<name> -- as OUT.npz
+  enc_dh        [S,B,H] the total derivative of the loss with respect to each top-layer
+                encoder state hbar_s (unrolled loop, as dh)
+  enc_dh_attn   [S,B,H] the part of it that came straight through the attention (the
+                attention reads hbar + Z with Z = 0; this is Z's gradient); zeros without
+                attention.  enc_dh - enc_dh_attn came through the recurrence.
 
 Ids: 0 PAD, 1 BOS, 2 EOS, 3 UNK, symbols from 4.  tgt_in = BOS + target, tgt_out =
 target + EOS, both padded with PAD; the loss is cross-entropy with ignore_index=0; source
@@ -193,8 +198,12 @@ def unrolled_pass(c, model, inp):
         for k in range(L):
             h[k], cs[k] = step("encoder", k, x, h[k], cs[k])
             x = h[k]
+        h[L - 1].retain_grad()      # its total derivative: attention, recurrence, decoder start
         hbar.append(h[L - 1])
-    hbar = torch.stack(hbar)                                    # [S,B,H]
+    enc_tops = list(hbar)
+    # the attention reads hbar + Z, Z = 0: Z.grad is the part that came straight through it
+    Z = torch.zeros(S, B, H, dtype=dt, requires_grad=True)
+    hbar = torch.stack(hbar) + Z                                # [S,B,H]
     xt = P["tgt_embed.weight"][tgt_in]
     tops, outs, atts = [], [], []
     mask = (src == PAD).t()                                     # [B,S]
@@ -220,7 +229,9 @@ def unrolled_pass(c, model, inp):
     loss = loss_fn(logits, inp["tgt_out"])
     loss.backward()
     res = {"output": logits.detach(), "loss": loss.detach(), "h_n": torch.stack(h).detach(),
-           "dh": torch.stack([x.grad for x in tops]).detach()}
+           "dh": torch.stack([x.grad for x in tops]).detach(),
+           "enc_dh": torch.stack([x.grad for x in enc_tops]).detach(),
+           "enc_dh_attn": Z.grad.detach() if Z.grad is not None else torch.zeros(S, B, H, dtype=dt)}
     if c["cell"] == "lstm":
         res["c_n"] = torch.stack(cs).detach()
     if atts:
@@ -271,6 +282,8 @@ def build_arrays(c, model, inp, mod, unr):
         arrs["c_n"] = np32(mod["c_n"])
     arrs["loss"] = np.array(mod["loss"].item(), dtype=np.float32)
     arrs["dh"] = np32(unr["dh"])
+    arrs["enc_dh"] = np32(unr["enc_dh"])
+    arrs["enc_dh_attn"] = np32(unr["enc_dh_attn"])
     if "attn" in mod:
         arrs["attn"] = np32(mod["attn"])
     for n, g in mod["grads"].items():

@@ -45,11 +45,21 @@ static void test_model_and_errors(void **state)
 	assert_non_null(strstr(session_model_line(s), " hidden=6 "));
 	ok(s, "model seq2seq cell=lstm hidden=8");
 	has("seq2seq cell=lstm hidden=8 embed=32 src_vocab=30 tgt_vocab=30 layers=1 attention=none: 4878 parameters");
-	/* commands for plain models say so */
-	fails(s, "grads", "grads: grads does not work on seq2seq models (it works on rnn, lstm and gru models)");
+	/* commands for plain models say so; the panes' commands read a stack of
+	 * cells, and a seq2seq model has two */
 	fails(s, "generate", "generate: generate does not work on seq2seq models (it works on rnn, lstm and gru models)");
-	fails(s, "gates", "gates: gates does not work on seq2seq models (it works on rnn, lstm and gru models)");
-	fails(s, "plot flow", "plot: flow does not work on seq2seq models (it works on rnn, lstm and gru models)");
+	fails(s, "gates", "gates: no backward pass yet: train a step first (or run grads)");
+	fails(s, "grads part=middle", "grads: part must be enc or dec, got 'middle'");
+	fails(s, "grads layer=0", "grads: unexpected 'layer=0' (grads [part=enc|dec])");
+	ok(s, "grads");
+	has("grads: one forward+backward on a training batch (no update)");
+	has("  the encoder's cells (grads part=dec for the decoder)");
+	ok(s, "plot flow");
+	has("||dL/dh_t|| at step 0: encoder t=1..6, decoder t=7..13");
+	fails(s, "plot flow part=dec", "plot: part= picks a seq2seq model's encoder or decoder for plot eigen, sat, gates "
+	      "and h, not plot flow (it shows both)");
+	fails(s, "plot jacobian", "plot: plot jacobian does not work on seq2seq models (it works on rnn, lstm and gru "
+	      "models)");
 	fails(s, "model seq2seq cell=lstm hidden=8 src_vocab=10; train 1",
 	      "train: the model's src_vocab=10 is smaller than reverse's 30");
 	ok(s, "data adding T=5 n=100; model seq2seq cell=lstm hidden=8 src_vocab=10 tgt_vocab=10");
@@ -298,6 +308,122 @@ static void test_import_errors(void **state)
 	session_free(s);
 }
 
+/* The panes' record of a seq2seq step, recomputed here: a fresh model with
+ * the weights the step ran with (the record's tw), the same batch, one
+ * teacher-forced forward and backward; the encoder's and decoder's
+ * ||dL/dh_t|| and the encoder's split by path must be those of this pass. */
+static void test_step_record(void **state)
+{
+	(void)state;
+	Session *s = new_session();
+	ok(s, SMALL "; model seq2seq cell=gru hidden=8 embed=4 layers=2 attention=general; train 3");
+	const Learner *l = s->lr;
+	const S2s *m = l->s2s;
+	const Cells *enc = learner_stack_cells(l, 0), *dec = learner_stack_cells(l, 1);
+	assert_non_null(enc);
+	assert_ptr_not_equal(enc, dec);
+	assert_int_equal(enc->t->trace_step, 3);
+	assert_int_equal(enc->t->step, 3);
+	/* the weights before the third update: the record's, laid over a copy */
+	const float *tw = enc->t->tw - (m->enc.params - m->params);
+	Rng rng;
+	rng_seed(&rng, 1);
+	Err e;
+	S2s *c = s2s_new(&m->cfg, &rng, &e);
+	assert_non_null(c);
+	memcpy(c->params, tw, m->nparam * sizeof *tw);
+	const DataInfo *di = data_info(s->data);
+	const DataBatch *db = &s->train_db;
+	S2sBatch b = { di->S, di->T, db->b.B, db->src, db->tgt_in, db->tgt_out };
+	S2sTrace *tr = s2s_trace_new(c, b.S, b.T, b.B, &e);
+	assert_non_null(tr);
+	s2s_zero_grad(c);
+	assert_int_equal(s2s_forward(c, tr, &b, 1.0f, NULL, &e), 0);
+	s2s_backward(c, tr);
+	const int L = m->cfg.layers, H = m->cfg.hidden, B = b.B;
+	const double *attn, *rec;
+	int S;
+	assert_int_equal(l->ops->enc_split(l, &attn, &rec, &S), 0);
+	assert_int_equal(S, b.S);
+	for (int k = 0; k < L; k++)
+		for (int half = 0; half < 2; half++) {
+			const Probe *p = half ? &dec->t->probe : &enc->t->probe;
+			const LayerTrace *lt = half ? &tr->dec[k] : &tr->enc[k];
+			assert_int_equal(p->T, half ? b.T : b.S);
+			for (int t = 0; t < p->T; t++) {
+				double n2 = 0;
+				for (int i = 0; i < B * H; i++)
+					n2 += (double)lt->dh[(size_t)t * B * H + i] * lt->dh[(size_t)t * B * H + i];
+				if (fabs(p->dh_norm[(size_t)k * p->Tcap + t] - sqrt(n2)) > 1e-9 * sqrt(n2))
+					fail_msg("%s layer %d t=%d: the record says %g, the pass %g", half ? "decoder" : "encoder", k,
+						 t + 1, p->dh_norm[(size_t)k * p->Tcap + t], sqrt(n2));
+			}
+		}
+	double some_attn = 0;
+	for (int t = 0; t < S; t++) {
+		double a2 = 0, r2 = 0;
+		for (int i = 0; i < B * H; i++) {
+			const size_t j = (size_t)t * B * H + (size_t)i;
+			const double a = tr->dhbar[j], r = tr->enc[L - 1].dh[j] - a;
+			a2 += a * a;
+			r2 += r * r;
+		}
+		assert_true(fabs(attn[t] - sqrt(a2)) <= 1e-9 * sqrt(a2) && fabs(rec[t] - sqrt(r2)) <= 1e-9 * sqrt(r2));
+		some_attn += attn[t];
+	}
+	assert_true(some_attn > 0);
+	/* the views read them: the flow's split series, the step pane's a_t */
+	ViewOpts o = { .colors = GRID_MONO };
+	ViewLines V;
+	assert_int_equal(view_lines(s, VIEW_FLOW, &o, &V, &e), 0);
+	assert_int_equal(V.nser, L + 2);
+	assert_string_equal(V.ser[L].name, "through attention");
+	for (int t = 0; t < S; t++)
+		assert_true(V.ser[L].y[t] == attn[t] && V.ser[L + 1].y[t] == rec[t] &&
+			    V.ser[L - 1].y[t] == enc->t->probe.dh_norm[(size_t)(L - 1) * enc->t->probe.Tcap + t]);
+	view_lines_done(&V);
+	int Sa;
+	const float *at = l->ops->attention_at(l, 1, 2, &Sa);
+	assert_non_null(at);
+	assert_int_equal(Sa, b.S);
+	assert_memory_equal(at, tr->attn + ((size_t)1 * B + 2) * b.S, (size_t)Sa * sizeof *at);
+	/* without attention there is no split */
+	ok(s, "model seq2seq cell=lstm hidden=8 embed=4 attention=none; train 1");
+	assert_int_equal(s->lr->ops->enc_split(s->lr, &attn, &rec, &S), 0);
+	assert_int_equal(S, 0);
+	assert_null(s->lr->ops->attention_at(s->lr, 0, 0, &Sa));
+	s2s_trace_free(tr);
+	s2s_free(c);
+	session_free(s);
+}
+
+/* grads, gates, step and expect flow|gate on either half, by part= or by
+ * the part the last of them chose. */
+static void test_parts(void **state)
+{
+	(void)state;
+	Session *s = new_session();
+	ok(s, SMALL "; model seq2seq cell=lstm hidden=8 embed=4 attention=dot; train 2");
+	ok(s, "step t=2");
+	has("lstm encoder  t=2 of 5  layer 0");
+	ok(s, "gates part=dec");
+	has("i (input gate), decoder");
+	ok(s, "step t=1");	/* gates chose the decoder */
+	has("lstm decoder  t=1 of 6  layer 0");
+	has("a_t     ");
+	fails(s, "step t=7", "step: t must be an integer from 1 to 6, got '7'");
+	ok(s, "step part=enc t=5");
+	has("lstm encoder  t=5 of 5");
+	ok(s, "expect flow ratio(t=1,t=T) part=dec > 0");
+	has("ok: flow part=dec");
+	fails(s, "expect flow ratio(t=1,t=7) part=enc > 0",
+	      "expect: flow ratio must be ratio(t=A,t=B) with 1 <= A, B <= T=5, got ratio(t=1,t=7)");
+	fails(s, "expect loss part=enc < 9", "expect: part= is for expect eigen, flow and gate (a seq2seq model's encoder "
+	      "or decoder), not loss");
+	ok(s, "expect gate f mean part=dec > 0");
+	session_free(s);
+}
+
 int main(int argc, char **argv)
 {
 	tu_start(argc, argv);
@@ -307,6 +433,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_teacher_forcing),
 		cmocka_unit_test(test_probe_errors),
 		cmocka_unit_test(test_import_errors),
+		cmocka_unit_test(test_step_record),
+		cmocka_unit_test(test_parts),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, remove_dir);
 }

@@ -138,7 +138,7 @@ static void test_step_equations(void **state)
 		for (int layer = 0; layer < cl->m->cfg.layers; layer++)
 			for (int t = 0; t < tr->T; t += 3)
 				for (int unit = 0; unit < cl->m->cfg.hidden; unit += 4) {
-					StepCursor c = { layer, 1, t, unit };
+					StepCursor c = { layer, 1, t, unit, 0 };
 					assert_int_equal(stepview_draw(s, &c, 0, GRID_MONO, g, 0, 0, 100, 40, &e), 0);
 					char line[1024];
 					for (int y = 0; y < 40; y++) {
@@ -854,9 +854,10 @@ static void test_seq2seq_eigen(void **state)
 	fails(s, line, "plot: plot states does not work on seq2seq models (it works on rnn, lstm and gru models)");
 	fails(s, "plot jacobian part=dec", "plot: plot jacobian does not work on seq2seq models (it works on rnn, lstm and "
 	      "gru models)");
-	fails(s, "plot loss part=dec", "plot: part= is for plot eigen (a seq2seq model's encoder or decoder), not plot loss");
-	fails(s, "expect radius part=dec < 1", "expect: part= is for expect eigen (a seq2seq model's encoder or decoder), "
-	      "not radius");
+	fails(s, "plot loss part=dec", "plot: part= picks a seq2seq model's encoder or decoder for plot eigen, sat, gates "
+	      "and h, not plot loss");
+	fails(s, "expect radius part=dec < 1", "expect: part= is for expect eigen, flow and gate (a seq2seq model's "
+	      "encoder or decoder), not radius");
 	fails(s, "expect eigen max part=x > 1", "expect: part must be enc or dec, got 'x'");
 	struct stat sb;
 	assert_int_not_equal(stat(file, &sb), 0);

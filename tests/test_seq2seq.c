@@ -142,6 +142,21 @@ static void run_fixture(const char *cs)
 	assert_int_equal(n, (size_t)T * B * H);
 	check(cs, "dh", tr->dec[L - 1].dh, want, n, GRAD_ATOL, GRAD_RTOL);
 	free(want);
+	/* the encoder's top layer: dL/dhbar_s in total, and the part of it that
+	 * came straight through the attention (tr->dhbar; 0 without); the
+	 * panes' split is these two and their difference (learner_s2s.c) */
+	want = tu_get_f32(&z, "enc_dh", &n, 1);
+	assert_int_equal(n, (size_t)S * B * H);
+	check(cs, "enc_dh", tr->enc[L - 1].dh, want, n, GRAD_ATOL, GRAD_RTOL);
+	free(want);
+	want = tu_get_f32(&z, "enc_dh_attn", &n, 1);
+	assert_int_equal(n, (size_t)S * B * H);
+	check(cs, "enc_dh_attn", tr->dhbar, want, n, GRAD_ATOL, GRAD_RTOL);
+	double through_attn = 0;
+	for (size_t i = 0; i < n; i++)
+		through_attn += fabs(want[i]);
+	assert_true(m->cfg.attn == ATTN_NONE ? through_attn == 0 : through_attn > 0);
+	free(want);
 	for (int i = 0; i < m->ntensors; i++) {
 		const ParamInfo *p = &m->tensors[i];
 		char name[64];

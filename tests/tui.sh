@@ -421,6 +421,27 @@ check "show engine: the flush mode" "floats  *subnormals flushed to zero"
 keys "quit" Enter
 check "quit after the restart: status 0" "EXITED 0"
 
+# ---- a seq2seq model in the flow, gates and step panes (issue 23) ----
+start 120 40
+keys "data reverse len=8 n=400; model seq2seq cell=lstm hidden=16 embed=8 attention=dot; train 3" Enter
+check "seq2seq trained" "│ step 3 │" 30
+keys F3
+check "F3: both halves on one axis" "||dL/dh_t|| at step 3: encoder t=1..8, decoder t=9..17"
+check "F3: the encoder's gradient split by path" "through attention"
+check "F3: the boundary between the halves" "encoder  ┊ decoder"
+keys F4
+check "F4: the encoder's gates, and E names the other half" "encoder (E: decoder)"
+check "F4: titled with the half" "i (input gate), encoder"
+keys E
+check "F4: E switches to the decoder" "decoder (E: encoder)"
+keys F5
+check "F5: the decoder's steps" "lstm decoder  t=1 of 9"
+check "F5: where the decoder step looked" "a_t  .*over the source: most on s="
+keys E
+check "F5: E back to the encoder" "lstm encoder  t=1 of 8"
+keys "step part=dec t=9" Enter
+check "step part=dec t=9" "lstm decoder  t=9 of 9"
+
 # ---- every pane at 80x24, 100x30 and 160x50, in unicode, --ascii and NO_COLOR ----
 # What the lessons refer to is on the screen (the shrink factor, the ratio over
 # the sequence, the gate values, all of the help), and no number is cut: no

@@ -379,11 +379,15 @@ static int step_keys(Tui *t, int key, wint_t ch, int is_key)
 
 /* A pane's own keys (on an empty line; capitals, which start no command):
  * L switches the train pane's loss and the compare pane to a log scale and
- * back, C cycles what compare shows. */
+ * back, C cycles what compare shows, E the gates and step panes between a
+ * seq2seq model's encoder and decoder. */
 static int pane_key(Tui *t, int ch)
 {
 	Session *s = t->s;
-	if (t->pane_kind == PANE_TRAIN && ch == 'L')
+	if ((t->pane_kind == PANE_GATES || t->pane_kind == PANE_STEP) && ch == 'E' && s->lr && s->lr->nstacks > 1) {
+		s->cur.part = (s->cur.part + 1) % s->lr->nstacks;
+		stepview_clamp(s, &s->cur);
+	} else if (t->pane_kind == PANE_TRAIN && ch == 'L')
 		s->loss_logy = !s->loss_logy;
 	else if (t->pane_kind == PANE_COMPARE && ch == 'L')
 		s->cmp.logy = !s->cmp.logy;

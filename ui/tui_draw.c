@@ -222,6 +222,7 @@ const char *const tui_keys[] = {
 	"Space, Enter          go on at a lesson's pause (other keys still work)",
 	"step pane             Left/Right Home/End: t  Up/Down: unit  [ ]: layer  < >: seq",
 	"gates pane            [ ] < >  g: next gate  u: one unit's lines (Up/Down)",
+	"gates, step panes     E: a seq2seq model's encoder <-> decoder",
 	"train, compare panes  L: log scale   C (compare): loss, val, grad, flow",
 	"Tab; Up/Down, Ctrl-R  complete (commands, values, paths); history, search",
 	"break, rewind         stop when a condition holds; go back (help break)",
@@ -328,16 +329,19 @@ static int draw_train(Tui *t, Grid *g, int w, int h, Err *e)
 static int draw_gates(Tui *t, Grid *g, int w, int h, Err *e)
 {
 	Session *s = t->s;
-	const Cells *c = learner_cells(s->lr);
+	const Cells *c = learner_stack_cells(s->lr, s->cur.part);
 	ViewOpts o = { .ascii = t->ascii, .colors = t->colors, .layer = s->cur.layer, .sample = s->cur.sample,
-		       .pick = t->gate_pick };
+		       .pick = t->gate_pick, .part = s->cur.part };
 	if (s->gates_unit)
 		o.unit = s->gates_unit == VIEW_UNIT_MAX ? VIEW_UNIT_MAX : s->cur.unit + 1;
 	int rc = view_draw(s, VIEW_GATES, &o, g, 0, 1, w, h - 1, e);
 	if (rc || !c)
 		return rc;
-	char head[200];
-	snprintf(head, sizeof head, "layer %d/%d [ ]   sequence %d/%d < >   %s", s->cur.layer, c->m->cfg.layers,
+	char head[240], part[48] = "";
+	if (s->lr->nstacks > 1)
+		snprintf(part, sizeof part, "%s (E: %s)   ", s->lr->stacks[s->cur.part].name,
+			 s->lr->stacks[(s->cur.part + 1) % s->lr->nstacks].name);
+	snprintf(head, sizeof head, "%slayer %d/%d [ ]   sequence %d/%d < >   %s", part, s->cur.layer, c->m->cfg.layers,
 		 s->cur.sample, c->t->tr ? c->t->tr->B : 0, o.unit ? "unit Up/Down   u: heatmaps"
 								   : "g: next gate   u: one unit's lines");
 	grid_text_fit(g, 1, 0, w - 2, head, grid_style(GRID_DEFAULT, GRID_DIM), t->ascii);
@@ -413,8 +417,12 @@ static void draw_pane(Tui *t)
 			break;
 		case PANE_FLOW: {
 			int lw = w * 13 / 20;
+			o.part = s->cur.part;
 			rc = view_draw(s, VIEW_FLOW, &o, g, 0, 0, lw, h, &e);
-			if (!rc && h >= 26 && w - lw - 1 >= 34 &&	/* room, and a W_hh small enough to redo live */
+			if (!rc && !learner_cells(s->lr)) {	/* seq2seq: the saturation of the half the panes show */
+				view_draw(s, VIEW_SAT, &o, g, lw + 1, 0, w - lw - 1, h - 3, &e);
+				sat_note(t, g, lw + 2, h - 3, w - lw - 2);
+			} else if (!rc && h >= 26 && w - lw - 1 >= 34 &&	/* room, and a W_hh small enough to redo live */
 			    learner_cells(s->lr)->m->cfg.hidden <= VIEW_PLANE_LIVE_H) {
 				/* saturation, its note, the plane, the radii of every block */
 				const Model *m = learner_cells(s->lr)->m;	/* a row a layer, two when its gates wrap */

@@ -23,10 +23,10 @@ static const char *const plot_words[] = { "loss", "grad", "lr", "flow", "sat", "
 					    "jacobian", "states", "landscape", "--svg", "layer=", "gate=", "sample=", "samples=",
 					    "part=", NULL };
 static const char *const break_words[] = { "grad", "loss", "val", "gate", "sat", "flow", "list", "clear", NULL };
-static const char *const step_words[] = { "t=", "layer=", "sample=", "unit=", NULL };
+static const char *const step_words[] = { "t=", "layer=", "sample=", "unit=", "part=", NULL };
 static const char *const journal_words[] = { "save", "show", NULL };
 static const char *const history_words[] = { "save", NULL };
-static const char *const gates_words[] = { "layer=", "sample=", "unit=", "unit=max", NULL };
+static const char *const gates_words[] = { "layer=", "sample=", "unit=", "unit=max", "part=", NULL };
 static const char *const generate_words[] = { "temp=", "prime=", NULL };
 
 static const Command commands[] = {
@@ -79,16 +79,20 @@ static const Command commands[] = {
 	{ "generate", cmd_generate, 0, 3, CMD_CHANGES | CMD_MODEL | CMD_NEEDS(CAP_TIMESTEPS) | CMD_DATA, "generate [N] [temp=T] [prime=\"text\"]",
 	  "sample N tokens (200) from a language model", "temp=1 samples from the model's distribution;\n"
 	  "lower is more conservative, 0 is greedy.", COMP_WORDS, generate_words },
-	{ "grads", cmd_grads, 0, 0, CMD_MODEL | CMD_NEEDS(CAP_TIMESTEPS), "grads", "dL/dh_t per timestep and layer, and per-parameter gradient norms",
-	  "From the last training step (or one forward+backward on a training batch when there was none).",
-	  COMP_NONE, NULL },
-	{ "gates", cmd_gates, 0, 3, CMD_MODEL | CMD_NEEDS(CAP_TIMESTEPS), "gates [layer=K] [sample=B] [unit=J|max]",
+	{ "grads", cmd_grads, 0, 1, CMD_MODEL | CMD_NEEDS(CAP_PROBES), "grads [part=enc|dec]",
+	  "dL/dh_t per timestep and layer, and per-parameter gradient norms",
+	  "From the last training step (or one forward+backward on a training batch when there was none).\n"
+	  "A seq2seq model has two stacks of cells: part=enc (the encoder) or part=dec (the decoder);\n"
+	  "  gates and step then read the same one (the flow pane shows both).",
+	  COMP_WORDS, (const char *const[]){ "part=enc", "part=dec", NULL } },
+	{ "gates", cmd_gates, 0, 4, CMD_MODEL | CMD_NEEDS(CAP_PROBES), "gates [layer=K] [sample=B] [unit=J|max] [part=enc|dec]",
 	  "gate activations of the last step: heatmaps (units x time), or one unit's lines",
 	  "unit=J draws unit J's gates as lines over t (lstm i f g o and c, gru r z n and h, rnn h);\n"
 	  "  unit=max picks the unit whose forget gate (lstm f, gru z) is most open over the sequence,\n"
 	  "  the one that carries the memory (rnn: the largest mean |h_t|).  In the workbench it opens\n"
 	  "  the gates pane (F4) on that layer, sequence and unit (u there switches heatmaps and a\n"
-	  "  unit's lines; Up/Down pick the unit); elsewhere it prints.",
+	  "  unit's lines; Up/Down pick the unit); elsewhere it prints.  part=enc|dec: a seq2seq\n"
+	  "  model's encoder or decoder (p in the pane switches).",
 	  COMP_WORDS, gates_words },
 	{ "plot", cmd_plot, 1, 10, 0, "plot loss|grad|lr|flow|sat|gates|h|compare|eigen|jacobian|states|landscape [log] [--svg FILE [force]]",
 	  "plot a training curve, the gradient flow or the gates", 
@@ -173,6 +177,8 @@ static const Command commands[] = {
 	  "A step whose loss or gradient is not finite is never applied; loss nan and grad > X catch it.\n"
 	  "With tbptt every window of a batch is an update, checked before it is applied: a hold keeps\n"
 	  "  the windows of the batch already applied, and the step count counts updates.\n"
+	  "A seq2seq model's gate, sat and flow are its encoder's or decoder's: the half grads, gates\n"
+	  "  and step last read (part=enc|dec there).\n"
 	  "examples: break grad > 1e3;  break gate f mean < 0.1;  break loss nan", COMP_WORDS, break_words },
 	{ "rewind", cmd_rewind, 0, 1, CMD_CHANGES, "rewind [N] | rewind list",
 	  "go back to a checkpoint (weights, optimizer, history)",
@@ -196,11 +202,13 @@ static const Command commands[] = {
 	  (const char *const[]){ "loss", "val", "grad", "flow", "log", "runs=", "--svg", NULL } },
 	{ "view", cmd_view, 1, 1, 0, "view train|flow|gates|step|compare|attention",
 	  "switch the workbench pane (in batch mode: print it)", NULL, COMP_WORDS, pane_names },
-	{ "step", cmd_step, 0, 4, CMD_MODEL | CMD_NEEDS(CAP_TIMESTEPS), "step [t=N] [layer=K] [sample=B] [unit=J]",
+	{ "step", cmd_step, 0, 5, CMD_MODEL | CMD_NEEDS(CAP_PROBES), "step [t=N] [layer=K] [sample=B] [unit=J] [part=enc|dec]",
 	  "one timestep of the last training batch: every gate's equation with its numbers",
 	  "Shows x_t, h_t-1, the gates of unit J as equations, c_t and h_t, and dL/dh_t with the\n"
 	  "factor it shrank or grew by since t+1.  In the workbench it opens the step pane (F5) there,\n"
-	  "  where Left/Right, Up/Down, [ ] and < > move on.", COMP_WORDS, step_words },
+	  "  where Left/Right, Up/Down, [ ] and < > move on.  part=enc|dec: a seq2seq model's encoder\n"
+	  "  or decoder (p in the pane switches); a decoder step shows its attention over the source.",
+	  COMP_WORDS, step_words },
 	{ "translate", cmd_translate, 1, 3, CMD_MODEL | CMD_NEEDS(CAP_TRANSLATE) | CMD_DATA, "translate \"text\" [beam=W] [max=N]",
 	  "run a seq2seq model on a source text: greedy (beam=1) or beam search",
 	  "Stops at EOS or after max steps (default: the task's target length).  The attention\n"

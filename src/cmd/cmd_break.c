@@ -33,7 +33,7 @@ int cmd_break(Session *s, int argc, const Word *argv, Err *e)
 	if (s->nbrk == DEBUG_MAX_BREAKS)
 		return err_set(e, ERR_STATE, "at most %d breakpoints (break clear N removes one)", DEBUG_MAX_BREAKS);
 	Breakpoint b;
-	const Cells *cells = learner_cells(s->lr);
+	const Cells *cells = learner_stack_cells(s->lr, s->cur.part);	/* its cell names the gates */
 	int rc = break_parse(argc - 1, argv + 1, cells ? cells->m->cfg.cell : CELL_LSTM, &b, e);
 	if (rc)
 		return rc;

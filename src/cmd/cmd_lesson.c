@@ -100,15 +100,27 @@ int cmd_expect(Session *s, int argc, const Word *argv, Err *e)
 		s->lesson_checks++;
 		return 0;
 	}
-	/* optional words between the quantity and the comparison */
+	/* optional words between the quantity and the comparison; part= first:
+	 * the flow's and the gates' ranges are the stack's it names */
 	int i = 2, layer = -1, t1 = 1, t2 = -1, gate = -1, part = 0;
 	const char *part_name = NULL;
+	for (int j = 2; j < argc; j++)
+		if (argv[j].key && !strcmp(argv[j].key, "part")) {
+			if (strcmp(name, "eigen") && strcmp(name, "flow") && strcmp(name, "gate"))
+				return err_set(e, ERR_INVAL, "part= is for expect eigen, flow and gate (a seq2seq model's "
+					       "encoder or decoder), not %s", name);
+			if ((rc = learner_part(s->lr, argv[j].value, &part, e)))
+				return rc;
+			part_name = argv[j].value;
+		}
+	/* flow and gate: of the stack part= names, else the one the panes show */
+	const Cells *pcells = learner_stack_cells(s->lr, part_name ? part : s->cur.part);
 	GateStat gstat = GATE_MEAN;
 	const char *stat = NULL;	/* eigen max|norm|outside, jacobian product */
 	for (; i < argc && !(argv[i].text[0] == '<' || argv[i].text[0] == '>' || argv[i].text[0] == '='); i++) {
 		if (!strcmp(name, "gate") && i == 2) {
-			if ((rc = learner_need(s->lr, CAP_TIMESTEPS, "expect gate", e)) ||
-			    (rc = gate_index(cells->m->cfg.cell, argv[i].text, &gate, e)))
+			if ((rc = learner_need(s->lr, CAP_PROBES, "expect gate", e)) ||
+			    (rc = gate_index(pcells->m->cfg.cell, argv[i].text, &gate, e)))
 				return rc;
 		} else if (i == 2 && ((!strcmp(name, "eigen") && (!strcmp(argv[i].text, "max") || !strcmp(argv[i].text, "norm") ||
 								   !strcmp(argv[i].text, "outside"))) ||
@@ -120,15 +132,10 @@ int cmd_expect(Session *s, int argc, const Word *argv, Err *e)
 		} else if (argv[i].key && !strcmp(argv[i].key, "layer")) {
 			if ((rc = arg_int("layer", argv[i].value, 0, MODEL_MAX_LAYERS - 1, &layer, e)))
 				return rc;
-		} else if (argv[i].key && !strcmp(argv[i].key, "part")) {	/* seq2seq: the encoder's or decoder's */
-			if (strcmp(name, "eigen"))
-				return err_set(e, ERR_INVAL, "part= is for expect eigen (a seq2seq model's encoder or decoder), "
-					       "not %s", name);
-			if ((rc = learner_part(s->lr, argv[i].value, &part, e)))
-				return rc;
-			part_name = argv[i].value;
+		} else if (argv[i].key && !strcmp(argv[i].key, "part")) {	/* taken above */
+			continue;
 		} else if (!strncmp(argv[i].text, "ratio(", 6)) {
-			int T = cells ? cells->t->probe.T : 0;
+			int T = pcells ? pcells->t->probe.T : 0;
 			if (!T)
 				return err_set(e, ERR_STATE, "no backward pass yet for the flow (train a step or run grads)");
 			if (parse_ratio(argv[i].text, T, &t1, &t2))
@@ -184,7 +191,7 @@ int cmd_expect(Session *s, int argc, const Word *argv, Err *e)
 	} else if (!strcmp(name, "grad_max")) {
 		v = h->max_grad;
 	} else if (!strcmp(name, "flow")) {
-		const Probe *p = cells ? &cells->t->probe : NULL;
+		const Probe *p = pcells ? &pcells->t->probe : NULL;
 		if (!p || !p->T)
 			return err_set(e, ERR_STATE, "no backward pass yet for the flow (train a step or run grads)");
 		int k = layer >= 0 ? layer : p->L - 1;
@@ -245,9 +252,9 @@ int cmd_expect(Session *s, int argc, const Word *argv, Err *e)
 	} else if (!strcmp(name, "gate")) {
 		if (gate < 0)
 			return err_set(e, ERR_INVAL, "which gate? (usage: expect gate f mean > 0.5)");
-		if (!cells->t->tr || !cells->t->probe.T)
+		if (!pcells->t->tr || !pcells->t->probe.T)
 			return err_set(e, ERR_STATE, "no forward pass yet for the gates (train a step or run grads)");
-		v = gate_stat(cells->m, cells->t->tr, gate, gstat);
+		v = gate_stat(pcells->m, pcells->t->tr, gate, gstat);
 	}
 	char label[32];
 	snprintf(label, sizeof label, "%s%s%s", name, gate >= 0 || stat ? " " : "", gate >= 0 ? argv[2].text : stat ? stat : "");

@@ -34,7 +34,8 @@ static int show_view(Session *s, ViewKind v, const ViewOpts *o, int rows, const 
 	grid_free(g);
 	if (rc)
 		return rc;
-	if (v == VIEW_GATES) {	/* the pane shows the layer, sequence and unit asked for */
+	if (v == VIEW_GATES) {	/* the pane shows the part, layer, sequence and unit asked for */
+		s->cur.part = o->part;
 		s->cur.layer = o->layer;
 		s->cur.sample = o->sample;
 		s->gates_unit = o->unit;
@@ -170,11 +171,15 @@ int cmd_plot(Session *s, int argc, const Word *argv, Err *e)
 	if (rc)
 		return rc;
 	o.force = force;
-	/* part= picks the stack plot eigen reads; jacobian and states refuse a
-	 * seq2seq model themselves (they need the trace of a model of cells) */
-	if (part && v != VIEW_EIGEN && v != VIEW_JACOBIAN && v != VIEW_STATES)
-		return err_set(e, ERR_INVAL, "part= is for plot eigen (a seq2seq model's encoder or decoder), not plot %s",
-			       view_names[v]);
+	/* part= picks the stack of cells a view reads; jacobian and states
+	 * refuse a seq2seq model themselves (they need a model of cells);
+	 * without part= the timestep views read the one grads, gates and step do */
+	if (part && (v == VIEW_LOSS || v == VIEW_GRAD || v == VIEW_LR || v == VIEW_FLOW || v == VIEW_COMPARE ||
+		     v == VIEW_LANDSCAPE))
+		return err_set(e, ERR_INVAL, "part= picks a seq2seq model's encoder or decoder for plot eigen, sat, gates "
+			       "and h, not plot %s%s", view_names[v], v == VIEW_FLOW ? " (it shows both)" : "");
+	if (!part && (v == VIEW_SAT || v == VIEW_GATES || v == VIEW_H))
+		o.part = s->cur.part;
 	if (svg) {
 		if ((rc = file_may_write(svg, FILE_SVG, force, e)) || (rc = view_svg(s, (ViewKind)v, &o, svg, e)))
 			return rc;
@@ -182,7 +187,7 @@ int cmd_plot(Session *s, int argc, const Word *argv, Err *e)
 		return 0;
 	}
 	int rows = v == VIEW_GATES ? 12 * 5 : v == VIEW_H ? 16 : 20;
-	const Cells *cells = learner_cells(s->lr);
+	const Cells *cells = learner_stack_cells(s->lr, o.part);
 	if (v == VIEW_GATES && cells)
 		rows = 12 * (cells->m->gates + (cells->m->cfg.cell == CELL_LSTM)) + (cells->m->cfg.cell == CELL_RNN ? 12 : 0);
 	if (v == VIEW_LOSS && s->host.view) {	/* the train pane (F2), on the scale asked */
@@ -220,10 +225,15 @@ int cmd_gates(Session *s, int argc, const Word *argv, Err *e)
 {
 	ViewOpts o;
 	opts_init(s, &o);
-	int rc = parse_pick(s, argc, argv, 1, &o, NULL, e);
+	int part = 0;
+	o.part = s->cur.part;
+	int rc = parse_pick(s, argc, argv, 1, &o, &part, e);
 	if (rc)
 		return rc;
-	const Model *m = learner_cells(s->lr)->m;	/* the dispatcher checked CAP_TIMESTEPS */
+	const Model *m = learner_stack_cells(s->lr, o.part)->m;	/* the dispatcher checked CAP_PROBES */
 	int n = m->gates + (m->cfg.cell == CELL_LSTM) + (m->cfg.cell == CELL_RNN);
-	return show_view(s, VIEW_GATES, &o, o.unit ? 20 : 12 * n, "gates", e);
+	if ((rc = show_view(s, VIEW_GATES, &o, o.unit ? 20 : 12 * n, "gates", e)))
+		return rc;
+	s->cur.part = o.part;	/* step and grads read the same stack */
+	return 0;
 }

@@ -9,16 +9,24 @@
 int cmd_step(Session *s, int argc, const Word *argv, Err *e)
 {
 	StepCursor c = s->cur;	/* keys not given stay where they were */
+	int rc;
+	for (int i = 1; i < argc; i++)	/* part= first: it decides the other keys' ranges */
+		if (argv[i].key && !strcmp(argv[i].key, "part") && (rc = learner_part(s->lr, argv[i].value, &c.part, e)))
+			return rc;
 	if (stepview_clamp(s, &c))
 		return err_set(e, ERR_STATE, "nothing to step through yet: train a step first (or run grads)");
 	/* the ranges are the recorded step's: its T, batch, layers and units */
-	const Model *m = learner_cells(s->lr)->m;
-	const Trace *tr = learner_cells(s->lr)->t->tr;
-	int rc, t = c.t + 1;
+	const Cells *cl = learner_stack_cells(s->lr, c.part);
+	const Model *m = cl->m;
+	const Trace *tr = cl->t->tr;
+	int t = c.t + 1;
 	for (int i = 1; i < argc; i++) {
 		const char *k = argv[i].key, *v = argv[i].value;
 		if (!k)
-			return err_set(e, ERR_INVAL, "expected key=value, got '%s' (keys: t, layer, sample, unit)", argv[i].text);
+			return err_set(e, ERR_INVAL, "expected key=value, got '%s' (keys: t, layer, sample, unit, part)",
+				       argv[i].text);
+		if (!strcmp(k, "part"))
+			continue;
 		if (!strcmp(k, "t"))
 			rc = arg_int("t", v, 1, tr->T, &t, e);
 		else if (!strcmp(k, "layer"))
@@ -28,7 +36,7 @@ int cmd_step(Session *s, int argc, const Word *argv, Err *e)
 		else if (!strcmp(k, "unit"))
 			rc = arg_int("unit", v, 0, m->cfg.hidden - 1, &c.unit, e);
 		else
-			rc = err_set(e, ERR_INVAL, "unknown key '%s' (keys: t, layer, sample, unit)", k);
+			rc = err_set(e, ERR_INVAL, "unknown key '%s' (keys: t, layer, sample, unit, part)", k);
 		if (rc)
 			return rc;
 	}

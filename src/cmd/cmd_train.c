@@ -181,11 +181,17 @@ static const char *num(char *buf, size_t cap, const char *fmt, double v)
 
 int cmd_grads(Session *s, int argc, const Word *argv, Err *e)
 {
-	const Cells *cl = learner_cells(s->lr);
-	Model *m = cl->m;
-	Trainer *t = cl->t;
-	Probe *p = &t->probe;
-	int rc;
+	int rc, part = s->cur.part;
+	if (argc > 1) {
+		if (!argv[1].key || strcmp(argv[1].key, "part"))
+			return err_set(e, ERR_INVAL, "unexpected '%s' (grads [part=enc|dec])", argv[1].text);
+		if ((rc = learner_part(s->lr, argv[1].value, &part, e)))
+			return rc;
+	}
+	const Cells *cl = learner_stack_cells(s->lr, part);
+	const Model *m = cl->m;
+	const Trainer *t = cl->t;
+	const Probe *p = &t->probe;
 	if (p->T == 0) {	/* no step yet: one forward+backward, no update */
 		if (!s->data)
 			return err_set(e, ERR_STATE, "no training step yet and no dataset to take a batch from");
@@ -199,16 +205,7 @@ int cmd_grads(Session *s, int argc, const Word *argv, Err *e)
 		for (int j = 0; j < s->set.batch; j++)
 			idx[j] = j % data_info(s->data)->n_train;
 		data_fill(s->data, SPLIT_TRAIN, idx, s->set.batch, &db);
-		rc = trace_reserve(&t->tr, m, db.b.T, db.b.B, e);
-		model_zero_grad(m);
-		if (!rc)
-			rc = net_forward(m, t->tr, &db.b, session_loss(s), 0, 0, NULL, e);
-		if (!rc) {
-			net_backward(m, t->tr, &db.b);
-			trainer_note_trace(t);
-			rc = probe_update(p, m, t->tr, e);
-		}
-		model_zero_grad(m);
+		rc = s->lr->ops->record(s->lr, s->data, &db, session_loss(s), e);
 		data_batch_done(&db);
 		if (rc)
 			return rc;
@@ -217,6 +214,10 @@ int cmd_grads(Session *s, int argc, const Word *argv, Err *e)
 		session_printf(s, t->trace_step > t->step ? "grads: from training step %ld (not applied)"
 							  : "grads: from training step %ld", t->trace_step);
 	}
+	s->cur.part = part;
+	if (s->lr->stacks[part].name)
+		session_printf(s, "  the %s's cells (grads part=%s for the %s)", s->lr->stacks[part].name,
+			       s->lr->stacks[!part].part, s->lr->stacks[!part].name);
 	const int L = p->L, T = p->T;
 	char line[512], a[32], b[32];
 	size_t len = (size_t)snprintf(line, sizeof line, "  %5s", "t");

@@ -17,12 +17,27 @@ int s2s_trainer_init(S2sTrainer *t, S2s *m, const TrainConfig *c, uint64_t seed,
 	t->cfg = *c;
 	t->cfg.loss = LOSS_CE;
 	rng_seed(&t->rng, seed);
-	return optim_init(&t->opt, &c->optim, m->nparam, e);
+	if (!(t->tw = malloc((m->nparam ? m->nparam : 1) * sizeof *t->tw)))
+		return err_set(e, ERR_NOMEM, "out of memory for a copy of the weights");
+	memcpy(t->tw, m->params, m->nparam * sizeof *t->tw);
+	rc = optim_init(&t->opt, &c->optim, m->nparam, e);
+	if (rc) {
+		free(t->tw);
+		t->tw = NULL;
+	}
+	return rc;
+}
+
+void s2s_trainer_note_trace(S2sTrainer *t)
+{
+	memcpy(t->tw, t->m->params, t->m->nparam * sizeof *t->tw);
+	t->trace_step = t->step + 1;
 }
 
 void s2s_trainer_done(S2sTrainer *t)
 {
 	optim_done(&t->opt);
+	free(t->tw);
 	s2s_trace_free(t->tr);
 	s2s_trace_free(t->etr);
 	memset(t, 0, sizeof *t);
@@ -56,6 +71,9 @@ int s2s_train_step(S2sTrainer *t, const S2sBatch *b, StepStats *st, double *tok_
 	st->loss = t->tr->loss;
 	if (tok_acc)
 		*tok_acc = t->tr->scored ? (double)t->tr->correct / (double)t->tr->scored : NAN;
+	s2s_trainer_note_trace(t);
+	if (t->on_trace && (rc = t->on_trace(t->on_trace_ctx, e)))
+		return rc;
 	rc = train_apply(&t->cfg, &t->opt, &t->step, m->params, m->grads, m->nparam, t->tr->loss, &t->hold, st, e);
 	st->step = t->step;
 	return rc;

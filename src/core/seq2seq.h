@@ -206,12 +206,23 @@ typedef struct S2sTrainer {
 	Rng rng;		/* teacher-forcing draws */
 	long step;		/* updates applied so far */
 	ApplyHold hold;		/* asked before every update (fn NULL: never held) */
+	float *tw;		/* [nparam] the weights tr's pass ran with (as Trainer.tw) */
+	long trace_step;	/* the update tr's pass was for (as Trainer.trace_step) */
+	/* Called after every training step's backward, before its update (the
+	 * gradients as backprop left them): the learner's probes.  Nonzero
+	 * fails the step with nothing applied. */
+	int (*on_trace)(void *ctx, Err *e);
+	void *on_trace_ctx;
 } S2sTrainer;
 
 int  s2s_trainer_init(S2sTrainer *t, S2s *m, const TrainConfig *c, uint64_t seed, Err *e);
 void s2s_trainer_done(S2sTrainer *t);
 /* As trainer_configure: the optimizer state survives unless its kind changes. */
 int  s2s_trainer_configure(S2sTrainer *t, const TrainConfig *c, Err *e);
+
+/* A forward and backward pass was just recorded in t->tr outside a step:
+ * its weights are the current ones. */
+void s2s_trainer_note_trace(S2sTrainer *t);
 
 /* One step: forward (teacher forcing per c->teacher_forcing), backward,
  * then train_apply (guard, clip, optimizer).  *tok_acc (may be NULL) gets

@@ -40,6 +40,12 @@ enum {
 	/* Decodes a source sequence into a target one: translate and the
 	 * attention pane (ops->translate, ops->translation). */
 	CAP_TRANSLATE = 1 << 1,
+	/* Every stack of cells keeps a record of the last training step (a
+	 * trace, its probe and the weights it ran with; LearnerStack.cells):
+	 * grads, gates, step, breakpoints and the flow, saturation, gates and
+	 * step panes read the stack the session picks (Session.part).  Both
+	 * learners: rnn, lstm and gru have one stack, seq2seq two. */
+	CAP_PROBES = 1 << 2,
 };
 
 /* The parameters as one flat block: what save, load, import, export,
@@ -69,6 +75,11 @@ typedef struct LearnerStack {
 	const char *part;	/* its part= name ("enc", "dec"); NULL: the model's only stack */
 	const char *name;	/* what titles call it ("encoder", "decoder"); NULL: nothing */
 	const Model *m;		/* borrowed: views over the parameter block */
+	/* CAP_PROBES: the record of the last step of these cells.  For rnn,
+	 * lstm and gru it is Learner.cells; for seq2seq cells.t is a Trainer
+	 * that holds only the record (tr, probe, tw, trace_step, step): the
+	 * encoder's or the decoder's layers of the step's S2sTrace. */
+	Cells cells;
 } LearnerStack;
 
 /* Sums over evaluated batches of the validation split. */
@@ -127,6 +138,18 @@ typedef struct LearnerOps {
 	int (*translate)(Learner *l, const Dataset *d, const char *text, int beam, int maxlen, const Out *o, Err *e);
 	/* CAP_TRANSLATE: the last translation, or NULL. */
 	const S2sOutput *(*translation)(const Learner *l);
+	/* CAP_PROBES: one forward and backward on the filled batch db, kept
+	 * as the last step's record without an update (grads before training). */
+	int (*record)(Learner *l, const Dataset *d, const DataBatch *db, LossKind loss, Err *e);
+	/* Attention models: where the gradient of each encoder top-layer state
+	 * hbar_s came from at the last step, ||.|| over the batch: attn[s]
+	 * straight through the attention, rec[s] through the recurrence (the
+	 * later encoder steps, and at s = S the decoder's first state); the
+	 * two parts sum (as vectors) to dL/dhbar_s.  0 with *S = 0: none. */
+	int (*enc_split)(const Learner *l, const double **attn, const double **rec, int *S);
+	/* Attention models: the weights a_t of decoder step t (0-based) of
+	 * sequence b at the last step, over its *S source positions; else NULL. */
+	const float *(*attention_at)(const Learner *l, int t, int b, int *S);
 } LearnerOps;
 
 struct Learner {
@@ -173,6 +196,17 @@ int learner_part(const Learner *l, const char *name, int *k, Err *e);
 static inline const Cells *learner_cells(const Learner *l)
 {
 	return l && (l->ops->caps & CAP_TIMESTEPS) ? &l->cells : NULL;
+}
+
+/* CAP_PROBES: the record of stack k (clamped to the stacks there are),
+ * else NULL. */
+static inline const Cells *learner_stack_cells(const Learner *l, int k)
+{
+	if (!l || !(l->ops->caps & CAP_PROBES) || l->nstacks < 1)
+		return NULL;
+	if (k >= l->nstacks)
+		k = l->nstacks - 1;
+	return &l->stacks[k < 0 ? 0 : k].cells;
 }
 
 /* What a probe file holds, for either learner (one writer):

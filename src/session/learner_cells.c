@@ -494,8 +494,26 @@ static void cells_forget(Learner *l)
 	((CellsLearner *)l)->t.probe.T = 0;
 }
 
+static int cells_record(Learner *l, const Dataset *d, const DataBatch *db, LossKind loss, Err *e)
+{
+	(void)d;
+	CellsLearner *c = (CellsLearner *)l;
+	Trainer *t = &c->t;
+	int rc = trace_reserve(&t->tr, c->m, db->b.T, db->b.B, e);
+	model_zero_grad(c->m);
+	if (!rc)
+		rc = net_forward(c->m, t->tr, &db->b, loss, 0, 0, NULL, e);
+	if (!rc) {
+		net_backward(c->m, t->tr, &db->b);
+		trainer_note_trace(t);
+		rc = probe_update(&t->probe, c->m, t->tr, e);
+	}
+	model_zero_grad(c->m);
+	return rc;
+}
+
 static const LearnerOps cells_ops = {
-	.caps = CAP_TIMESTEPS,
+	.caps = CAP_TIMESTEPS | CAP_PROBES,
 	.free = cells_free,
 	.fit = cells_fit,
 	.configure = cells_configure,
@@ -507,6 +525,7 @@ static const LearnerOps cells_ops = {
 	.gradcheck = cells_gradcheck,
 	.show = cells_show,
 	.forget = cells_forget,
+	.record = cells_record,
 };
 
 int learner_cells_build(int argc, const Word *argv, const DataInfo *di, const TrainConfig *tc, uint64_t seed,
@@ -537,7 +556,7 @@ int learner_cells_build(int argc, const Word *argv, const DataInfo *di, const Tr
 	c->l.pb = (ParamBlock){ m->nparam, m->params, m->grads, m->ntensors, m->tensors, &c->t.opt, &c->t.step, &c->t.rng };
 	c->l.hold = &c->t.hold;
 	c->l.cells = (Cells){ m, &c->t };
-	c->l.stacks[0] = (LearnerStack){ NULL, NULL, m };
+	c->l.stacks[0] = (LearnerStack){ NULL, NULL, m, c->l.cells };
 	c->l.nstacks = 1;
 	model_describe(&cfg, c->l.line, sizeof c->l.line);
 	snprintf(c->l.brief, sizeof c->l.brief, "%s %dx%d", cell_names[cfg.cell], cfg.hidden, cfg.layers);

@@ -12,13 +12,90 @@
 #include <string.h>
 
 #include "args.h"
+#include "probe.h"
 
 typedef struct S2sLearner {
 	Learner l;		/* first: an S2sLearner is a Learner */
 	S2s *m;
 	S2sTrainer t;
 	S2sOutput translation;	/* the last translate (n = 0: none) */
+	/* The record of the last step for the panes (CAP_PROBES): the encoder
+	 * (0) and the decoder (1) as stacks of cells.  rtr[k] lends the layers
+	 * of t.tr; rec[k] holds only tr, probe, tw (into t.tw), trace_step and
+	 * step.  split: [2, split_cap] the encoder's gradient by path. */
+	Trace rtr[2];
+	Trainer rec[2];
+	double *split;
+	int split_S, split_cap;
 } S2sLearner;
+
+/* After a backward pass in t.tr: the two stacks' records and the split. */
+static int s2s_record(void *ctx, Err *e)
+{
+	S2sLearner *q = ctx;
+	const S2s *m = q->m;
+	const S2sTrace *tr = q->t.tr;
+	const int L = m->cfg.layers, H = m->cfg.hidden, B = tr->B;
+	for (int k = 0; k < 2; k++) {
+		Trace *rt = &q->rtr[k];
+		memset(rt, 0, sizeof *rt);
+		rt->T = rt->Tcap = k ? tr->T : tr->S;
+		rt->B = rt->Bcap = B;
+		for (int j = 0; j < L; j++)
+			rt->lt[j] = k ? tr->dec[j] : tr->enc[j];
+		Trainer *r = &q->rec[k];
+		const Model *half = k ? &m->dec : &m->enc;
+		r->tr = rt;
+		r->tw = q->t.tw + (half->params - m->params);
+		r->trace_step = q->t.trace_step;
+		r->step = q->t.step;
+		int rc = probe_update(&r->probe, half, rt, e);
+		if (rc)
+			return rc;
+	}
+	q->split_S = 0;
+	if (m->cfg.attn == ATTN_NONE)
+		return 0;
+	const int S = tr->S;
+	if (S > q->split_cap) {
+		double *p = realloc(q->split, (size_t)2 * S * sizeof *p);
+		if (!p)
+			return err_set(e, ERR_NOMEM, "out of memory for the probes");
+		q->split = p;
+		q->split_cap = S;
+	}
+	const float *dh = tr->enc[L - 1].dh;
+	for (int t = 0; t < S; t++) {
+		double a = 0, r = 0;
+		for (size_t i = (size_t)t * B * H; i < (size_t)(t + 1) * B * H; i++) {
+			a += (double)tr->dhbar[i] * tr->dhbar[i];
+			r += ((double)dh[i] - tr->dhbar[i]) * ((double)dh[i] - tr->dhbar[i]);
+		}
+		q->split[t] = sqrt(a);
+		q->split[q->split_cap + t] = sqrt(r);
+	}
+	q->split_S = S;
+	return 0;
+}
+
+static const float *s2s_l_attention_at(const Learner *l, int t, int b, int *S)
+{
+	const S2sLearner *q = (const S2sLearner *)l;
+	const S2sTrace *tr = q->t.tr;
+	if (!tr || !tr->attn || !q->rec[1].probe.T || t < 0 || t >= tr->T || b < 0 || b >= tr->B)
+		return NULL;
+	*S = tr->S;
+	return tr->attn + ((size_t)t * tr->B + b) * tr->S;
+}
+
+static int s2s_l_enc_split(const Learner *l, const double **attn, const double **rec, int *S)
+{
+	const S2sLearner *q = (const S2sLearner *)l;
+	*S = q->split_S;
+	*attn = q->split;
+	*rec = q->split ? q->split + q->split_cap : NULL;
+	return 0;
+}
 
 static int s2s_model_parse(int argc, const Word *argv, const DataInfo *di, S2sConfig *c, Err *e)
 {
@@ -125,6 +202,9 @@ static void ids_text(const Dataset *d, int side, const int32_t *ids, int n, ptrd
 static void s2s_l_free(Learner *l)
 {
 	S2sLearner *q = (S2sLearner *)l;
+	for (int k = 0; k < 2; k++)
+		probe_done(&q->rec[k].probe);
+	free(q->split);
 	s2s_trainer_done(&q->t);
 	s2s_free(q->m);
 	s2s_output_free(&q->translation);
@@ -165,8 +245,12 @@ static S2sBatch batch_of(const Dataset *d, const DataBatch *db)
 
 static int s2s_l_train_step(Learner *l, const Dataset *d, const DataBatch *db, StepStats *st, Err *e)
 {
+	S2sLearner *q = (S2sLearner *)l;
 	S2sBatch b = batch_of(d, db);
-	return s2s_train_step(&((S2sLearner *)l)->t, &b, st, &l->acc, e);
+	int rc = s2s_train_step(&q->t, &b, st, &l->acc, e);
+	for (int k = 0; k < 2; k++)	/* the records follow the update count */
+		q->rec[k].step = q->t.step;
+	return rc;
 }
 
 static int s2s_l_eval_batch(Learner *l, const Dataset *d, const DataBatch *db, int n, EvalSums *r, Err *e)
@@ -318,7 +402,30 @@ static void s2s_l_show(const Learner *l, const TrainConfig *tc, const Out *o)
 
 static void s2s_l_forget(Learner *l)
 {
-	(void)l;	/* the trainer keeps nothing the panes read */
+	S2sLearner *q = (S2sLearner *)l;
+	for (int k = 0; k < 2; k++)
+		q->rec[k].probe.T = 0;
+	q->split_S = 0;
+}
+
+/* grads before any step: a teacher-forced forward and backward on db, the
+ * records made from it, nothing applied. */
+static int s2s_l_record(Learner *l, const Dataset *d, const DataBatch *db, LossKind loss, Err *e)
+{
+	(void)loss;
+	S2sLearner *q = (S2sLearner *)l;
+	S2sBatch b = batch_of(d, db);
+	int rc;
+	if ((rc = s2s_check_batch(q->m, &b, e)) || (rc = s2s_trace_reserve(&q->t.tr, q->m, b.S, b.T, b.B, e)))
+		return rc;
+	s2s_zero_grad(q->m);
+	if (!(rc = s2s_forward(q->m, q->t.tr, &b, 1.0f, NULL, e))) {
+		s2s_backward(q->m, q->t.tr);
+		s2s_trainer_note_trace(&q->t);
+		rc = s2s_record(q, e);
+	}
+	s2s_zero_grad(q->m);
+	return rc;
 }
 
 static int s2s_l_translate(Learner *l, const Dataset *d, const char *text, int beam, int maxlen, const Out *o,
@@ -374,7 +481,7 @@ static const S2sOutput *s2s_l_translation(const Learner *l)
 }
 
 static const LearnerOps s2s_ops = {
-	.caps = CAP_TRANSLATE,
+	.caps = CAP_TRANSLATE | CAP_PROBES,
 	.free = s2s_l_free,
 	.fit = s2s_l_fit,
 	.configure = s2s_l_configure,
@@ -388,6 +495,9 @@ static const LearnerOps s2s_ops = {
 	.forget = s2s_l_forget,
 	.translate = s2s_l_translate,
 	.translation = s2s_l_translation,
+	.record = s2s_l_record,
+	.enc_split = s2s_l_enc_split,
+	.attention_at = s2s_l_attention_at,
 };
 
 int learner_s2s_build(int argc, const Word *argv, const DataInfo *di, const TrainConfig *tc, uint64_t seed,
@@ -416,8 +526,15 @@ int learner_s2s_build(int argc, const Word *argv, const DataInfo *di, const Trai
 	q->l.kind = "seq2seq";
 	q->l.acc = NAN;
 	q->l.s2s = m;
-	q->l.stacks[0] = (LearnerStack){ "enc", "encoder", &m->enc };
-	q->l.stacks[1] = (LearnerStack){ "dec", "decoder", &m->dec };
+	for (int k = 0; k < 2; k++) {
+		q->rec[k].m = k ? &m->dec : &m->enc;
+		q->rec[k].cfg = q->t.cfg;
+		probe_init(&q->rec[k].probe);
+	}
+	q->t.on_trace = s2s_record;
+	q->t.on_trace_ctx = q;
+	q->l.stacks[0] = (LearnerStack){ "enc", "encoder", &m->enc, { &m->enc, &q->rec[0] } };
+	q->l.stacks[1] = (LearnerStack){ "dec", "decoder", &m->dec, { &m->dec, &q->rec[1] } };
 	q->l.nstacks = 2;
 	q->l.hold = &q->t.hold;
 	q->l.pb = (ParamBlock){ m->nparam, m->params, m->grads, m->ntensors, m->tensors, &q->t.opt, &q->t.step, &q->t.rng };

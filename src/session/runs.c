@@ -24,7 +24,7 @@ static int cmp_double(const void *a, const void *b)
  * from 1: where the loss enters, and a curve every model of cells has. */
 static const double *current_flow(const Session *s, int *T, long *step)
 {
-	const Cells *c = learner_cells(s->lr);
+	const Cells *c = learner_stack_cells(s->lr, 0);	/* seq2seq: the encoder's, where attention matters */
 	if (!c || !c->t->probe.T)
 		return NULL;
 	const Probe *p = &c->t->probe;

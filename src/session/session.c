@@ -525,7 +525,7 @@ static void job_fail(Session *s, const Err *e)
 /* What the breakpoints see of the step now in the trainer. */
 static BreakInput break_input(const Session *s, double loss, double grad, double val, int finite)
 {
-	const Cells *c = learner_cells(s->lr);
+	const Cells *c = learner_stack_cells(s->lr, s->cur.part);	/* seq2seq: the half the panes show */
 	return (BreakInput){ .loss = loss, .val = val, .grad = grad, .finite = finite, .m = c ? c->m : NULL,
 			     .tr = c ? c->t->tr : NULL, .probe = c ? &c->t->probe : NULL };
 }

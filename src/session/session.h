@@ -93,6 +93,8 @@ typedef struct Settings {
  * keys move it, a breakpoint puts it on the step that fired. */
 typedef struct StepCursor {
 	int layer, sample, t, unit;	/* t 0-based */
+	int part;		/* the stack of cells (learner.h CAP_PROBES): seq2seq 0 the
+				 * encoder, 1 the decoder; what grads, gates and step read */
 } StepCursor;
 
 /* A finished run, kept for `runs` and `compare`. */

@@ -12,9 +12,10 @@
 
 int stepview_clamp(const Session *s, StepCursor *c)
 {
-	const Cells *k = learner_cells(s->lr);
+	const Cells *k = learner_stack_cells(s->lr, c->part);
 	if (!k || !k->t->tr || !k->t->probe.T)
 		return ERR_STATE;
+	c->part = c->part < 0 ? 0 : c->part >= s->lr->nstacks ? s->lr->nstacks - 1 : c->part;
 	const Trace *tr = k->t->tr;
 	const ModelConfig *mc = &k->m->cfg;
 #define CLAMP(v, hi) ((v) < 0 ? 0 : (v) > (hi) ? (hi) : (v))
@@ -166,7 +167,7 @@ int stepview_draw(const Session *s, const StepCursor *cur, int ascii, GridColors
 	StepCursor c = *cur;
 	if (stepview_clamp(s, &c))
 		return err_set(e, ERR_STATE, "nothing to step through yet: train a step first (or run grads)");
-	const Cells *k = learner_cells(s->lr);
+	const Cells *k = learner_stack_cells(s->lr, c.part);
 	const Model *m = k->m;
 	const ModelConfig *mc = &m->cfg;
 	const Trace *tr = k->t->tr;
@@ -226,8 +227,14 @@ int stepview_draw(const Session *s, const StepCursor *cur, int ascii, GridColors
 	const int G2 = mc->cell == CELL_RNN ? 0 : G;	/* gate sparkline rows */
 	const int eqs = mc->cell == CELL_RNN ? 2 : mc->cell == CELL_LSTM ? 6 : 4;
 	int budget = h - (1 + eqs + 3);
-	const int show_in = budget >= 2;
-	budget -= show_in * 2;
+	/* a decoder step of an attention model: where it looked, with the inputs */
+	int S = 0;
+	const char *pn = s->lr->stacks[c.part].name;	/* seq2seq: encoder or decoder */
+	const float *at = pn && c.part == 1 && s->lr->ops->attention_at ?
+			  s->lr->ops->attention_at(s->lr, c.t, c.sample, &S) : NULL;
+	const int in_rows = 2 + (at && S > 0);
+	const int show_in = budget >= in_rows;
+	budget -= show_in * in_rows;
 	const int show_dh = budget >= 1;
 	budget -= show_dh;
 	const int show_spark = budget >= G2 + 1;
@@ -242,10 +249,11 @@ int stepview_draw(const Session *s, const StepCursor *cur, int ascii, GridColors
 	char when[48];	/* the step the trace is of, and whether its update was applied */
 	snprintf(when, sizeof when, k->t->trace_step > k->t->step ? "(step %ld, not applied)" : "(step %ld)",
 		 k->t->trace_step);
-	snprintf(t1, sizeof t1, "%s  t=%d of %d  layer %d  sequence %d/%d  unit %d/%d  %s", cell_names[mc->cell],
-		 c.t + 1, T, c.layer, c.sample, B, j, H, when);
-	snprintf(t2, sizeof t2, "%s  t=%d of %d  layer %d  seq %d  unit %d/%d", cell_names[mc->cell], c.t + 1, T, c.layer,
-		 c.sample, j, H);
+	char cn[48];
+	snprintf(cn, sizeof cn, "%s%s%s", cell_names[mc->cell], pn ? " " : "", pn ? pn : "");
+	snprintf(t1, sizeof t1, "%s  t=%d of %d  layer %d  sequence %d/%d  unit %d/%d  %s", cn, c.t + 1, T, c.layer,
+		 c.sample, B, j, H, when);
+	snprintf(t2, sizeof t2, "%s  t=%d of %d  layer %d  seq %d  unit %d/%d", cn, c.t + 1, T, c.layer, c.sample, j, H);
 	snprintf(t3, sizeof t3, "t=%d/%d  layer %d  unit %d", c.t + 1, T, c.layer, j);
 	line_fit(&o, bold, (const char *const[]){ t1, t2, t3, NULL });
 	if (show_in) {
@@ -274,6 +282,16 @@ int stepview_draw(const Session *s, const StepCursor *cur, int ascii, GridColors
 		snprintf(t1, sizeof t1, "h_t-1   %s%s", b1, tail);
 		snprintf(t2, sizeof t2, "h_t-1   h[%d]=%.3f", j, hp[j]);
 		line_fit(&o, o.st, (const char *const[]){ t1, t2, NULL });
+		if (at && S > 0) {
+			int best = 0;
+			for (int i = 1; i < S; i++)
+				best = at[i] > at[best] ? i : best;
+			tl = snprintf(tail, sizeof tail, "  over the source: most on s=%d (%.3f)", best + 1, (double)at[best]);
+			spark(b1, sizeof b1, at, S, 1, 0, 1, w - 8 - tl, ascii);
+			snprintf(t1, sizeof t1, "a_t     %s%s", b1, tail);
+			snprintf(t2, sizeof t2, "a_t     s=%d (%.3f)", best + 1, (double)at[best]);
+			line_fit(&o, o.st, (const char *const[]){ t1, t2, NULL });
+		}
 	}
 	gap(&o, &blanks);
 

@@ -24,14 +24,29 @@ static int need_history(const Session *s, Err *e)
 	return 0;
 }
 
-static int need_probe(const Session *s, ViewKind v, Err *e)
+/* The stack of cells o->part picks (CAP_PROBES: rnn, lstm, gru, seq2seq). */
+static const Cells *cells_of(const Session *s, const ViewOpts *o)
 {
-	int rc = learner_need(s->lr, CAP_TIMESTEPS, view_names[v], e);
+	return learner_stack_cells(s->lr, o->part);
+}
+
+static int need_probe(const Session *s, ViewKind v, const ViewOpts *o, Err *e)
+{
+	int rc = learner_need(s->lr, CAP_PROBES, view_names[v], e);
 	if (rc)
 		return rc;
-	if (!learner_cells(s->lr)->t->probe.T)
+	if (!cells_of(s, o)->t->probe.T)
 		return err_set(e, ERR_STATE, "no backward pass yet: train a step first (or run grads)");
 	return 0;
+}
+
+/* ", encoder" for a seq2seq model's stack, "" for a model of one stack. */
+static const char *part_suffix(const Session *s, const ViewOpts *o, char *buf, size_t cap)
+{
+	const Learner *l = s->lr;
+	const int k = o->part < 0 ? 0 : o->part >= l->nstacks ? l->nstacks - 1 : o->part;
+	snprintf(buf, cap, "%s%s", l->stacks[k].name ? ", " : "", l->stacks[k].name ? l->stacks[k].name : "");
+	return buf;
 }
 
 const char *const compare_names[COMPARE_COUNT] = { "auto", "loss", "val", "grad", "flow" };
@@ -136,8 +151,8 @@ static int compare_lines(const Session *s, const ViewOpts *o, Lines *L, Err *e)
 /* The trace's layer and sequence o asks for, checked. */
 static int pick_trace(const Session *s, const ViewOpts *o, const LayerTrace **lt, Err *e)
 {
-	const Model *m = learner_cells(s->lr)->m;
-	const Trace *tr = learner_cells(s->lr)->t->tr;
+	const Model *m = cells_of(s, o)->m;
+	const Trace *tr = cells_of(s, o)->t->tr;
 	if (o->layer < 0 || o->layer >= m->cfg.layers)
 		return err_set(e, ERR_INVAL, "layer must be from 0 to %d, got %d", m->cfg.layers - 1, o->layer);
 	if (o->sample < 0 || o->sample >= tr->B)
@@ -159,12 +174,12 @@ static double unit_at(const Model *m, const Trace *tr, const LayerTrace *lt, int
 
 int view_unit(const Session *s, const ViewOpts *o, int *unit, Err *e)
 {
-	int rc = need_probe(s, VIEW_GATES, e);
+	int rc = need_probe(s, VIEW_GATES, o, e);
 	const LayerTrace *lt = NULL;
 	if (rc || (rc = pick_trace(s, o, &lt, e)))
 		return rc;
-	const Model *m = learner_cells(s->lr)->m;
-	const Trace *tr = learner_cells(s->lr)->t->tr;
+	const Model *m = cells_of(s, o)->m;
+	const Trace *tr = cells_of(s, o)->t->tr;
 	const int H = m->cfg.hidden;
 	if (o->unit != VIEW_UNIT_MAX) {
 		if (o->unit < 1 || o->unit > H)
@@ -193,8 +208,8 @@ static int unit_lines(const Session *s, const ViewOpts *o, Lines *L, Err *e)
 	int j, rc = view_unit(s, o, &j, e);
 	if (rc)
 		return rc;
-	const Model *m = learner_cells(s->lr)->m;
-	const Trace *tr = learner_cells(s->lr)->t->tr;
+	const Model *m = cells_of(s, o)->m;
+	const Trace *tr = cells_of(s, o)->t->tr;
 	const LayerTrace *lt = &tr->lt[o->layer];
 	static const char *const lstm_n[] = { "i", "f", "g", "o", "c" }, *const gru_n[] = { "r", "z", "n", "h" };
 	const int cell = m->cfg.cell, T = tr->T;
@@ -224,6 +239,9 @@ static int unit_lines(const Session *s, const ViewOpts *o, Lines *L, Err *e)
 		 o->unit == VIEW_UNIT_MAX ? (cell == CELL_RNN ? " (largest |h|)" : cell == CELL_LSTM ? " (most open f)"
 										 : " (most open z)") : "",
 		 o->layer, m->cfg.layers, o->sample, cell == CELL_RNN ? "h_t" : "its gates");
+	char ps[32];
+	part_suffix(s, o, ps, sizeof ps);
+	snprintf(L->title + strlen(L->title), sizeof L->title - strlen(L->title), "%s", ps);
 	L->spec.title = L->title;
 	L->spec.xlabel = "t";
 	if (cell == CELL_GRU || (cell == CELL_RNN && m->cfg.act != ACT_RELU)) {	/* sigmoids and tanh */
@@ -296,9 +314,11 @@ int view_lines(const Session *s, ViewKind v, const ViewOpts *o, Lines *L, Err *e
 		return 0;
 	case VIEW_FLOW:
 	case VIEW_SAT: {
-		if ((rc = need_probe(s, v, e)))
+		if ((rc = need_probe(s, v, o, e)))
 			return rc;
-		const Trainer *tn = learner_cells(s->lr)->t;
+		if (v == VIEW_FLOW && s->lr->nstacks == 2)	/* seq2seq: both halves on one axis */
+			return s2s_flow_lines(s, L, e);
+		const Trainer *tn = cells_of(s, o)->t;
 		const Probe *p = &tn->probe;
 		L->buf = malloc((size_t)(p->L + 1) * p->T * sizeof(double));
 		if (!L->buf)
@@ -315,10 +335,12 @@ int view_lines(const Session *s, ViewKind v, const ViewOpts *o, Lines *L, Err *e
 			L->ser[L->nser++] = (PlotSeries){ L->names[k], x, y, p->T, GRID_DEFAULT };
 		}
 		if (v == VIEW_FLOW) {
-			snprintf(L->title, sizeof L->title, "||dL/dh_t|| at step %ld", tn->step);
+			snprintf(L->title, sizeof L->title, "||dL/dh_t|| at step %ld", tn->step);	/* one stack */
 			L->spec.logy = 1;
 		} else {
-			snprintf(L->title, sizeof L->title, "saturated units at step %ld", tn->step);
+			char ps[32];
+			snprintf(L->title, sizeof L->title, "saturated units at step %ld%s", tn->step,
+				 part_suffix(s, o, ps, sizeof ps));
 			L->spec.ymin = 0;
 			L->spec.ymax = 1;
 		}
@@ -343,10 +365,10 @@ int view_maps(const Session *s, ViewKind v, const ViewOpts *o, Maps *M, Err *e)
 {
 	memset(M, 0, sizeof *M);
 	int rc;
-	if ((rc = need_probe(s, v, e)))
+	if ((rc = need_probe(s, v, o, e)))
 		return rc;
-	const Model *m = learner_cells(s->lr)->m;
-	const Trace *tr = learner_cells(s->lr)->t->tr;
+	const Model *m = cells_of(s, o)->m;
+	const Trace *tr = cells_of(s, o)->t->tr;
 	const int L = m->cfg.layers, H = m->cfg.hidden, G = m->gates, T = tr->T, B = tr->B;
 	if (o->layer < 0 || o->layer >= L)
 		return err_set(e, ERR_INVAL, "layer must be from 0 to %d, got %d", L - 1, o->layer);
@@ -378,6 +400,9 @@ int view_maps(const Session *s, ViewKind v, const ViewOpts *o, Maps *M, Err *e)
 			M->n = G + 1;
 		}
 	}
+	char ps[32];	/* seq2seq: which half, on the first map */
+	part_suffix(s, o, ps, sizeof ps);
+	snprintf(M->title[0] + strlen(M->title[0]), sizeof M->title[0] - strlen(M->title[0]), "%s", ps);
 	for (int i = 0; i < M->n; i++) {
 		HeatmapSpec *sp = &M->spec[i];
 		heatmap_spec_init(sp);
@@ -436,7 +461,10 @@ int view_draw(const Session *s, ViewKind v, const ViewOpts *o, Grid *g, int x, i
 	Lines L;
 	if ((rc = view_lines(s, v, o, &L, e)))
 		return rc;
-	rc = plot_draw(g, x, y, w, h, &L.spec, L.ser, L.nser, NULL, e);
+	PlotFrame f;
+	rc = plot_draw(g, x, y, w, h, &L.spec, L.ser, L.nser, &f, e);
+	if (!rc && v == VIEW_FLOW && s->lr->nstacks == 2)
+		s2s_flow_boundary(s, &f, g, o->ascii);
 	view_lines_done(&L);
 	return rc;
 }

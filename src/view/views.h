@@ -108,6 +108,11 @@ int view_draw(const Session *s, ViewKind v, const ViewOpts *o, Grid *g, int x, i
  * tokens, labelled with the dataset's characters) drawn into the rectangle
  * of g; ERR_STATE with a message when there is none (attention.c). */
 int attention_draw(const Session *s, Grid *g, int x, int y, int w, int h, int ascii, GridColors colors, Err *e);
+/* The flow of a seq2seq model: both halves on one axis, the encoder's
+ * gradient split by path (s2sflow.c); and the line between the halves on
+ * the plot drawn from them. */
+int s2s_flow_lines(const Session *s, ViewLines *L, Err *e);
+void s2s_flow_boundary(const Session *s, const PlotFrame *f, Grid *g, int ascii);
 /* The last landscape (Session.land) into the rectangle of g: ERR_STATE when
  * there is none; the rows it wants when printed (landview.c). */
 int landview_draw(const Session *s, const ViewOpts *o, Grid *g, int x, int y, int w, int h, Err *e);
