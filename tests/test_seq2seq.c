@@ -12,6 +12,7 @@
 #include "cell.h"
 #include "gradcheck.h"
 #include "seq2seq.h"
+#include "stepwatch.h"
 
 #define FWD_ATOL 1e-5
 #define FWD_RTOL 1e-5
@@ -629,6 +630,12 @@ static void test_beam_exhaustive(void **state)
 	rand_free(&x);
 }
 
+static int stop_second_backward(void *ctx, const StepWhere *w)
+{
+	int *backward_calls = ctx;
+	return w->backward && ++*backward_calls == 2;
+}
+
 /* The training step learns a tiny copy task; a non-finite weight stops
  * the step with nothing applied; eval reports token and sequence accuracy. */
 static void test_train_step(void **state)
@@ -684,6 +691,17 @@ static void test_train_step(void **state)
 	assert_int_equal(ev.seqs, B);
 	assert_true(ev.scored > 0 && ev.correct <= ev.scored);
 	assert_true(ev.seq_correct >= B / 2);
+	/* a step stopped from inside, in the decoder's backward sweep: nothing applied */
+	float *before = malloc(m->nparam * sizeof *before);
+	memcpy(before, m->params, m->nparam * sizeof *before);
+	int calls = 0;
+	stepwatch_set(stop_second_backward, &calls, 0);
+	StepStats sst;
+	assert_int_equal(s2s_train_step(&t, &b, &sst, NULL, &e), ERR_STOPPED);
+	stepwatch_set(NULL, NULL, 0);
+	assert_memory_equal(before, m->params, m->nparam * sizeof *before);
+	assert_int_equal(t.step, 300);
+	free(before);
 	/* the guard */
 	float *keep = malloc(m->nparam * sizeof *keep);
 	memcpy(keep, m->params, m->nparam * sizeof *keep);

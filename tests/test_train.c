@@ -6,6 +6,7 @@
 #include "history.h"
 #include "train.h"
 #include "probe.h"
+#include "stepwatch.h"
 
 typedef struct Setup {
 	Model *m;
@@ -604,6 +605,82 @@ static void test_history_bounded(void **state)
 	history_done(&h);
 }
 
+/* A watcher that stops the step where it is told, and counts its calls. */
+typedef struct Stopper {
+	int backward, t;	/* where to stop; backward -1: never */
+	int calls, seen_backward, last_t;
+} Stopper;
+
+static int stop_at(void *ctx, const StepWhere *w)
+{
+	Stopper *s = ctx;
+	s->calls++;
+	s->seen_backward |= w->backward;
+	s->last_t = w->t;
+	return w->backward == s->backward && w->t == s->t;
+}
+
+/* A step stopped from inside (stepwatch.h), in the forward or the backward
+ * sweep, on one thread, two, checkpointed and truncated: ERR_STOPPED, the
+ * weights, the optimizer and the step count as before it; the next step
+ * lands where a step never stopped lands, bit for bit; an evaluation pass
+ * after it is never stopped. */
+static void test_stopped_inside(void **state)
+{
+	(void)state;
+	for (int mode = 0; mode < 4; mode++)
+		for (int where = 0; where < 2; where++) {
+			Setup a, b;
+			setup(&a, CELL_LSTM, 12, 8, 3, 5, 2, 0, 2, 71);
+			setup(&b, CELL_LSTM, 12, 8, 3, 5, 2, 0, 2, 71);
+			TrainConfig c = sgd(0.3f);
+			optim_config_default(&c.optim, OPTIM_ADAM);
+			c.optim.lr = 0.01f;
+			c.threads = mode == 1 ? 2 : 1;
+			c.checkpoint = mode == 2;
+			c.tbptt_k1 = mode == 3 ? 4 : 0;
+			Trainer ta, tb;
+			Err e;
+			assert_int_equal(trainer_init(&ta, a.m, &c, 1, &e), 0);
+			assert_int_equal(trainer_init(&tb, b.m, &c, 1, &e), 0);
+			StepStats st;
+			assert_int_equal(train_step(&ta, &a.b, &st, &e), 0);
+			assert_int_equal(train_step(&tb, &b.b, &st, &e), 0);
+			float *w = malloc(a.m->nparam * sizeof *w), *m1 = malloc(a.m->nparam * sizeof *m1);
+			memcpy(w, a.m->params, a.m->nparam * sizeof *w);
+			memcpy(m1, ta.opt.m, a.m->nparam * sizeof *m1);
+			const long step0 = ta.step;	/* tbptt: 3 updates a batch */
+			Stopper s = { where, where ? 1 : 2, 0, 0, -1 };
+			stepwatch_set(stop_at, &s, 0);
+			int rc = train_step(&ta, &a.b, &st, &e);
+			stepwatch_set(NULL, NULL, 0);
+			if (rc != ERR_STOPPED)
+				fail_msg("mode %d, %s: got %d (%s), not ERR_STOPPED", mode, where ? "backward" : "forward", rc,
+					 e.msg);
+			assert_non_null(strstr(e.msg, "stopped inside it; nothing of it applied"));
+			assert_true(s.seen_backward == where && s.last_t == s.t);
+			assert_memory_equal(a.m->params, w, a.m->nparam * sizeof *w);
+			assert_memory_equal(ta.opt.m, m1, a.m->nparam * sizeof *m1);
+			assert_int_equal(ta.step, step0);
+			assert_int_equal(ta.probe.T, 0);	/* no half-written step to show */
+			/* stopped is over: an evaluation pass runs whole, the next step too */
+			double l1, l2;
+			assert_int_equal(train_eval(&ta, &a.b, &l1, &e), 0);
+			assert_int_equal(train_eval(&tb, &b.b, &l2, &e), 0);
+			assert_true(l1 == l2);
+			assert_int_equal(train_step(&ta, &a.b, &st, &e), 0);
+			assert_int_equal(train_step(&tb, &b.b, &st, &e), 0);
+			assert_memory_equal(a.m->params, b.m->params, a.m->nparam * sizeof(float));
+			assert_int_equal(ta.step, tb.step);
+			free(w);
+			free(m1);
+			trainer_done(&ta);
+			trainer_done(&tb);
+			teardown(&a);
+			teardown(&b);
+		}
+}
+
 int main(int argc, char **argv)
 {
 	tu_start(argc, argv);
@@ -624,6 +701,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_config_check),
 		cmocka_unit_test(test_history_keeps_every_step_below_the_limit),
 		cmocka_unit_test(test_history_bounded),
+		cmocka_unit_test(test_stopped_inside),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -442,6 +442,14 @@ check "F5: E back to the encoder" "lstm encoder  t=1 of 8"
 keys "step part=dec t=9" Enter
 check "step part=dec t=9" "lstm decoder  t=9 of 9"
 
+# ---- a long step answers keys, and Esc stops it from inside (issue 19) ----
+start 120 40
+keys "data adding T=1000 n=100; set batch=32 log_every=1 val_every=0; model lstm hidden=256; train 100" Enter
+check "inside a long step the status bar says where it is" "in the step: \(forward\|backward\) t=[0-9]*/1000, layer 0 (Esc stops)" 30
+keys Escape
+check "Esc stops the step from inside it, nothing of it applied" "train: step [0-9]*: stopped inside it; nothing of it applied, the weights as before it; the next train starts with its batch" 10
+check_not "and the status bar no longer says it is inside one" "in the step:"
+
 # ---- every pane at 80x24, 100x30 and 160x50, in unicode, --ascii and NO_COLOR ----
 # What the lessons refer to is on the screen (the shrink factor, the ratio over
 # the sequence, the gate values, all of the help), and no number is cut: no

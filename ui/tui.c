@@ -35,6 +35,7 @@
 #include "probe.h"
 #include "rlbridge.h"
 #include "stepview.h"
+#include "stepwatch.h"
 #include "term.h"
 #include "views.h"
 
@@ -112,6 +113,47 @@ static int host_interrupted(void *ctx)
 		else if (r == OK)
 			unget_wch(ch);
 	}
+	return 0;
+}
+
+/* Inside a training step (stepwatch.h), every 50 ms: Esc or Ctrl-C stops
+ * the step (nothing of it is applied), the other keys typed meanwhile wait
+ * their turn, and the status bar says where the step is.  The panes wait:
+ * their numbers are the step's, half computed. */
+static int tui_watch(void *ctx, const StepWhere *w)
+{
+	Tui *t = ctx;
+	int stop = frontend_sigint || term_signal();
+	if (t->prompt) {
+		wint_t keys[32];
+		int codes[32], n = 0, r;
+		wint_t ch;
+		wtimeout(t->prompt, 0);
+		while (n < 32 && (r = wget_wch(t->prompt, &ch)) != ERR) {
+			if (r == OK && ch == 27) {
+				stop = 1;
+				continue;
+			}
+			keys[n] = ch;
+			codes[n++] = r;
+		}
+		while (n-- > 0)	/* back in their order: the last pushed comes first */
+			if (codes[n] == KEY_CODE_YES)
+				ungetch((int)keys[n]);
+			else
+				unget_wch(keys[n]);
+	}
+	if (stop) {
+		t->stopped_inside = 1;
+		if (t->s && !t->s->host.async_train)
+			frontend_sigint = 1;	/* a step of a sweep: the sweep stops too */
+		snprintf(t->inside, sizeof t->inside, "stopping the step");
+		draw_status_now(t);
+		return 1;
+	}
+	snprintf(t->inside, sizeof t->inside, "in the step: %s t=%d/%d, layer %d (Esc stops)",
+		 w->backward ? "backward" : "forward", w->t + 1, w->T, w->layer);
+	draw_status_now(t);
 	return 0;
 }
 
@@ -605,6 +647,7 @@ int tui_run(const char *script, const Options *opt)
 			rlb_history(hist, 0);
 	}
 	layout(t);
+	stepwatch_set(tui_watch, t, STEPWATCH_EVERY);
 	if (script) {
 		Err e;
 		if (host_run_script(t, t->s, script, &e))
@@ -634,6 +677,15 @@ int tui_run(const char *script, const Options *opt)
 			t->train_seconds += tui_now() - t0;
 			if (s->job.left <= 0)
 				t->dirty = 1;
+		}
+		if (t->inside[0]) {	/* a step was watched from inside: it is over */
+			t->inside[0] = '\0';
+			t->dirty = 1;
+		}
+		if (t->stopped_inside) {
+			t->stopped_inside = 0;
+			frontend_clear_interrupt();
+			scripts_abort(t, "the script was stopped (Esc, inside a training step)");
 		} else if (script_ready) {
 			script_step(t);
 		} else if (s->pending && s->job.left <= 0) {

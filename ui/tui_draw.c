@@ -88,6 +88,8 @@ static void draw_status(Tui *t)
 		FIELD(0, " │ TRAINING %ld/%ld at %d/s", s->job.total - s->job.left, s->job.total, s->set.pace);
 	else if (s->job.left > 0)
 		FIELD(0, " │ TRAINING %ld/%ld", s->job.total - s->job.left, s->job.total);
+	if (t->inside[0])
+		FIELD(0, " │ %.80s", t->inside);
 	else if (t->waiting_key)
 		FIELD(0, " │ Space goes on");
 	FIELD(1, " │ %s", s->lr ? s->lr->brief : "no model");
@@ -134,6 +136,13 @@ static void draw_status(Tui *t)
 	put_fit(w, 0, 0, buf, t->cols);
 	wattroff(w, A_REVERSE);
 	wnoutrefresh(w);
+}
+
+void draw_status_now(Tui *t)
+{
+	draw_status(t);
+	rlb_redisplay();	/* the cursor stays at the prompt */
+	doupdate();
 }
 
 static void draw_tabs(Tui *t)

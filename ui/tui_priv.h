@@ -47,6 +47,8 @@ typedef struct Tui {
 	int nlines, first;	/* ring */
 	int scroll;		/* lines up from the bottom */
 	int paused;
+	char inside[96];	/* inside a long step: where it is (stepwatch.h); "" between steps */
+	int stopped_inside;	/* Esc or Ctrl-C stopped a step from inside it */
 	double pace_next;	/* set pace=N: when the next step may run */
 	ViewEigen eig;		/* the flow pane's eigenvalues (of eig_gen's weights, eig.layer) */
 	unsigned long eig_gen;
@@ -77,6 +79,9 @@ void layout(Tui *t);
 void destroy_windows(Tui *t);
 /* Forget the narration in sight. */
 void narration_clear(Tui *t);
+/* The status bar alone, at once (inside a long step, where the rest of
+ * the screen must wait for the step's numbers). */
+void draw_status_now(Tui *t);
 /* Draw what changed (everything when t->dirty). */
 void draw_all(Tui *t);
 

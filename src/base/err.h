@@ -17,6 +17,7 @@ enum {
 	ERR_NUMERIC = -5,	/* a loss or gradient is not finite */
 	ERR_STATE   = -6,	/* the request does not fit the session's state */
 	ERR_HELD    = -7,	/* a training update held back on request (a breakpoint) */
+	ERR_STOPPED = -8,	/* a training step stopped from inside it (stepwatch.h) */
 };
 
 typedef struct Err {

@@ -12,6 +12,7 @@
  * ln_weight and shifted by ln_bias, before the nonlinearity.
  */
 #include "cell.h"
+#include "stepwatch.h"
 
 #include "kernels.h"
 
@@ -81,8 +82,12 @@ void cell_forward(const Model *m, int k, LayerTrace *lt, int T, int B, float *tm
 	const CellKind cell = m->cfg.cell;
 	const int relu = m->cfg.act == ACT_RELU;
 
+	if (stepwatch_stopped())
+		return;
 	input_projection(m, k, lt, T * B);
 	for (int t = 0; t < T; t++) {
+		if (stepwatch_tick(0, k, t, T))
+			return;	/* the step is stopped: the trainer applies nothing */
 		const float *hp = lt->h + (size_t)t * B * H;	/* [B, H] h_{t-1} */
 		float *hc = lt->h + (size_t)(t + 1) * B * H;	/* [B, H] h_t */
 		float *a = lt->act + (size_t)t * B * GH;	/* [B, GH] */
@@ -177,7 +182,11 @@ void cell_backward_state(Model *m, int k, LayerTrace *lt, int T, int B, const fl
 		memcpy(carry_c, dc_T, (size_t)B * H * sizeof(float));
 	else if (carry_c)
 		memset(carry_c, 0, (size_t)B * H * sizeof(float));
+	if (stepwatch_stopped())
+		return;
 	for (int t = T - 1; t >= 0; t--) {
+		if (stepwatch_tick(1, k, T - 1 - t, T))
+			return;
 		for (int b = 0; b < B; b++) {
 			size_t row = (size_t)t * B + b;
 			float *dh = lt->dh + row * H;

@@ -2,6 +2,7 @@
  * model.  The update itself (guard, clip, optimizer) is train.c's
  * train_apply, shared with the plain models. */
 #include "seq2seq.h"
+#include "stepwatch.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -55,7 +56,17 @@ int s2s_trainer_configure(S2sTrainer *t, const TrainConfig *c, Err *e)
 	return 0;
 }
 
+static int s2s_step_inner(S2sTrainer *t, const S2sBatch *b, StepStats *st, double *tok_acc, Err *e);
+
 int s2s_train_step(S2sTrainer *t, const S2sBatch *b, StepStats *st, double *tok_acc, Err *e)
+{
+	stepwatch_begin();
+	int rc = s2s_step_inner(t, b, st, tok_acc, e);
+	stepwatch_end();
+	return rc;
+}
+
+static int s2s_step_inner(S2sTrainer *t, const S2sBatch *b, StepStats *st, double *tok_acc, Err *e)
 {
 	S2s *m = t->m;
 	int rc;
@@ -68,6 +79,9 @@ int s2s_train_step(S2sTrainer *t, const S2sBatch *b, StepStats *st, double *tok_
 	if ((rc = s2s_forward(m, t->tr, b, t->cfg.teacher_forcing, &t->rng, e)))
 		return rc;
 	s2s_backward(m, t->tr);
+	if (stepwatch_stopped())
+		return err_set(e, ERR_STOPPED, "step %ld: stopped inside it; nothing of it applied, the weights as before it",
+			       t->step + 1);
 	st->loss = t->tr->loss;
 	if (tok_acc)
 		*tok_acc = t->tr->scored ? (double)t->tr->correct / (double)t->tr->scored : NAN;

@@ -1,5 +1,6 @@
 /* train.c — the training step, its guards, clipping and truncated BPTT. */
 #include "train.h"
+#include "stepwatch.h"
 
 #include "workers.h"
 
@@ -153,6 +154,11 @@ void trainer_note_trace(Trainer *t)
  * trace (the last forward) are kept first. */
 static int apply_update(Trainer *t, double loss, StepStats *st, Err *e)
 {
+	if (stepwatch_stopped()) {
+		t->probe.T = 0;	/* its trace is half written: no step to show */
+		return err_set(e, ERR_STOPPED, "step %ld: stopped inside it; nothing of it applied, the weights as "
+			       "before it", t->step + 1);
+	}
 	trainer_note_trace(t);
 	return train_apply(&t->cfg, &t->opt, &t->step, t->m->params, t->m->grads, t->m->nparam,
 			   loss, &t->hold, st, e);
@@ -293,7 +299,17 @@ static int checkpoint_step(Trainer *t, const Batch *b, int K, StepStats *st, Err
 	return rc;
 }
 
+static int step_inner(Trainer *t, const Batch *b, StepStats *st, Err *e);
+
 int train_step(Trainer *t, const Batch *b, StepStats *st, Err *e)
+{
+	stepwatch_begin();
+	int rc = step_inner(t, b, st, e);
+	stepwatch_end();
+	return rc;
+}
+
+static int step_inner(Trainer *t, const Batch *b, StepStats *st, Err *e)
 {
 	Model *m = t->m;
 	int rc;

@@ -243,6 +243,8 @@ static S2sBatch batch_of(const Dataset *d, const DataBatch *db)
 			   .tgt_out = db->tgt_out };
 }
 
+static void s2s_l_forget(Learner *l);
+
 static int s2s_l_train_step(Learner *l, const Dataset *d, const DataBatch *db, StepStats *st, Err *e)
 {
 	S2sLearner *q = (S2sLearner *)l;
@@ -250,6 +252,8 @@ static int s2s_l_train_step(Learner *l, const Dataset *d, const DataBatch *db, S
 	int rc = s2s_train_step(&q->t, &b, st, &l->acc, e);
 	for (int k = 0; k < 2; k++)	/* the records follow the update count */
 		q->rec[k].step = q->t.step;
+	if (rc == ERR_STOPPED)	/* its trace is half written: no step to show */
+		s2s_l_forget(l);
 	return rc;
 }
 

@@ -623,12 +623,16 @@ int session_train_slice(Session *s, double seconds)
 		int rc = s->lr->ops->train_step(s->lr, s->data, &s->train_db, &st, &e);
 		if (rc && st.updates > 0)	/* tbptt: the batch's earlier windows were applied */
 			session_weights_changed(s);
-		if (rc == ERR_HELD) {
+		if (rc == ERR_HELD || rc == ERR_STOPPED) {
 			s->job.left = 0;
 			if (!st.updates) {	/* nothing of it applied: the next train starts with it */
 				sampler_seek(&s->sampler, epoch, pos);
 				*s->lr->pb.rng = trng;
-				s->hold_resume = 1;
+				s->hold_resume = rc == ERR_HELD;
+			}
+			if (rc == ERR_STOPPED) {	/* from inside the step: the front end asked */
+				session_printf(s, "train: %s; the next train starts with its batch", e.msg);
+				return 0;
 			}
 			held_step(s);
 			return 0;
