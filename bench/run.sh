@@ -71,3 +71,8 @@ if [ $have_torch = 1 ]; then
 		printf '%-28s %12.0f %12.0f %7.1fx\n' "$name" "$a" "$b" "$(awk "BEGIN { print $a / $b }")"
 	done
 fi
+
+# The work the lessons and users run (issue 19): the char LM, seq2seq, a long sequence.
+echo
+echo "the work users run, beside PyTorch (bench/workloads.sh):"
+RNNLAB_BIN="$bin" BENCH_STEPS=${BENCH_STEPS:-20} sh bench/workloads.sh

@@ -32,7 +32,8 @@ static const char usage_text[] =
 	"the manual page (roff).\n"
 	"\n"
 	"bench keys: cell=rnn|lstm|gru in=N hidden=N layers=N batch=N seq=N steps=N\n"
-	"            warmup=N threads=N checkpoint=K   (defaults: lstm 128 128 1 32 64 50 3 1 0)\n";
+	"            warmup=N threads=N checkpoint=K   (defaults: lstm 128 128 1 32 64 50 3 1 0)\n"
+	"       rnnlab --bench peak               the sgemm GFLOP/s of this machine (OPENBLAS_NUM_THREADS)\n";
 
 static void usage(FILE *f)
 {
@@ -45,6 +46,15 @@ static int run_bench(int argc, char **argv)
 	BenchResult r;
 	Err e;
 	bench_config_default(&c);
+	if (argc >= 1 && !strcmp(argv[0], "peak")) {	/* the sgemm ceiling, with the BLAS threads set */
+		double g;
+		if (bench_peak(1024, &g, &e)) {
+			fprintf(stderr, "rnnlab: %s\n", e.msg);
+			return 1;
+		}
+		printf("sgemm GFLOP/s: %.1f\n", g);
+		return 0;
+	}
 	if (bench_parse(&c, argc, argv, &e)) {
 		fprintf(stderr, "rnnlab: %s\n", e.msg);
 		return 2;

@@ -161,3 +161,32 @@ out_free:
 	model_free(m);
 	return rc;
 }
+
+int bench_peak(int n, double *gflops, Err *e)
+{
+	float *a = malloc((size_t)n * n * sizeof *a), *b = malloc((size_t)n * n * sizeof *b);
+	float *c = malloc((size_t)n * n * sizeof *c);
+	if (!a || !b || !c) {
+		free(a);
+		free(b);
+		free(c);
+		return err_set(e, ERR_NOMEM, "bench: out of memory for %d x %d matrices", n, n);
+	}
+	for (size_t i = 0; i < (size_t)n * n; i++) {
+		a[i] = (float)(i % 7) * 0.25f - 0.75f;
+		b[i] = (float)(i % 5) * 0.5f - 1.0f;
+	}
+	double best = 0;
+	for (int rep = 0; rep < 6; rep++) {	/* the first warms the caches and the threads */
+		double t0 = now();
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a, n, b, n, 0.0f, c, n);
+		double dt = now() - t0;
+		if (rep && dt > 0 && 2.0 * n * n * n / dt > best)
+			best = 2.0 * n * n * n / dt;
+	}
+	*gflops = best * 1e-9;
+	free(a);
+	free(b);
+	free(c);
+	return 0;
+}

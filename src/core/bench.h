@@ -28,5 +28,9 @@ void bench_config_default(BenchConfig *c);
 /* Parse "key=value" words: cell in hidden layers batch seq steps warmup threads checkpoint. */
 int bench_parse(BenchConfig *c, int argc, char **argv, Err *e);
 int bench_run(const BenchConfig *c, BenchResult *r, Err *e);
+/* The machine's sgemm peak with the BLAS threads there are: GFLOP/s of
+ * square single-precision products of side n (the best of a few), the
+ * ceiling the training steps' GFLOP/s are read against. */
+int bench_peak(int n, double *gflops, Err *e);
 
 #endif
