@@ -184,6 +184,101 @@ static void test_data_train_eval(void **state)
 	session_free(s);
 }
 
+/* data info, data show and history, by value: the split sizes and the
+ * baseline's validation mse recomputed from the served examples; the
+ * example's markers, values and target read from the served example; each
+ * history row against the progress line of its step, the cosine schedule's
+ * rate and clipping's min(norm, clip) computed here. */
+static void test_info_show_history_values(void **state)
+{
+	(void)state;
+	Session *s = new_session();
+	ok(s, "data adding T=20 n=600");
+	ok(s, "data info");
+	has("input: T=20 steps of in=2 floats; target: out=1 float per sequence (scored at the last step)\n");
+	has("examples: 540 train, 60 validation, split by the seed ");
+	const DataInfo *di = data_info(s->data);
+	assert_true(di->n_train == 540 && di->n_val == 60);
+	DataBatch db;
+	Err e;
+	assert_int_equal(data_batch_init(&db, s->data, 60, &e), 0);
+	long idx[60];
+	for (int i = 0; i < 60; i++)
+		idx[i] = i;
+	data_fill(s->data, SPLIT_VAL, idx, 60, &db);
+	double se = 0;
+	for (int i = 0; i < 60; i++)
+		se += (db.y[i] - 1.0) * (db.y[i] - 1.0);
+	char want[256];
+	snprintf(want, sizeof want, "baseline: always predicting 1.0 gives MSE 1/6 = 0.167 in expectation (%.4f on the "
+		 "validation split)\n", se / 60);
+	has(want);
+	/* data show 1: the first training example */
+	ok(s, "data show 1");
+	data_fill(s->data, SPLIT_TRAIN, idx, 1, &db);
+	int at[2], k = 0;
+	char strip[21] = "";
+	for (int t = 0; t < 20; t++) {
+		strip[t] = db.x[2 * t + 1] == 1.0f ? '^' : '.';
+		if (db.x[2 * t + 1] == 1.0f && k < 2)
+			at[k++] = t;
+		assert_true(db.x[2 * t + 1] == 0.0f || db.x[2 * t + 1] == 1.0f);
+	}
+	assert_int_equal(k, 2);
+	assert_true(fabsf(db.x[2 * at[0]] + db.x[2 * at[1]] - db.y[0]) < 1e-6f);	/* the target is their sum */
+	snprintf(want, sizeof want, "markers at t=%d (%.4f) and t=%d (%.4f): target %.4f\nmarkers: %s\n", at[0],
+		 db.x[2 * at[0]], at[1], db.x[2 * at[1]], db.y[0], strip);
+	assert_string_equal(cap.out, want);
+	data_batch_done(&db);
+
+	/* history 5 */
+	ok(s, "model gru hidden=8");
+	ok(s, "set batch=16 log_every=1 val_every=4 optim=adam lr=0.02 clip=0.3 schedule=cosine t_max=40");
+	ok(s, "train 12");
+	double loss[13], val[13], grad[13];
+	for (int st = 1; st <= 12; st++) {	/* "step      4  loss 0.2920  val 0.1744  grad 0.0552  lr ..." */
+		char tag[32];
+		snprintf(tag, sizeof tag, "step %6d  loss ", st);
+		const char *p = strstr(cap.out, tag);
+		assert_non_null(p);
+		val[st] = NAN;
+		int n = 0;
+		assert_int_equal(sscanf(p + strlen(tag), "%lf%n", &loss[st], &n), 1);
+		p += strlen(tag) + n;
+		if (!strncmp(p, "  val ", 6)) {
+			assert_int_equal(sscanf(p, "  val %lf%n", &val[st], &n), 1);
+			p += n;
+		}
+		assert_int_equal(sscanf(p, "  grad %lf", &grad[st]), 1);
+		assert_true(isnan(val[st]) == (st % 4 != 0));	/* val every 4 steps */
+	}
+	ok(s, "history 5");
+	const char *p = strchr(cap.out, '\n');
+	assert_non_null(p);
+	assert_int_equal(strncmp(cap.out, "     step       loss   val_loss       grad    clipped        lr\n", (size_t)(p - cap.out + 1)), 0);
+	for (int st = 8; st <= 12; st++) {
+		long step;
+		double l, g, c, lr;
+		char v[32];
+		int n = 0;
+		assert_int_equal(sscanf(p + 1, "%ld %lf %31s %lf %lf %lf%n", &step, &l, v, &g, &c, &lr, &n), 6);
+		assert_int_equal(step, st);
+		if (fabs(l - loss[st]) > 5.1e-5 || fabs(g - grad[st]) > 5e-3 * grad[st])
+			fail_msg("history step %d: loss %g grad %g, the progress line said %g and %g", st, l, g, loss[st], grad[st]);
+		if (isnan(val[st]) ? strcmp(v, "-") : fabs(atof(v) - val[st]) > 5.1e-5)
+			fail_msg("history step %d: val_loss %s, the progress line said %g", st, v, val[st]);
+		if (fabs(c - fmin(g, 0.3)) > 5e-4 * c)
+			fail_msg("history step %d: clipped %g, min(%g, clip=0.3) is %g", st, c, g, fmin(g, 0.3));
+		const double want_lr = 0.02 * (1 + cos(M_PI * (st - 1) / 40.0)) / 2;
+		if (fabs(lr - want_lr) > 5e-3 * want_lr)
+			fail_msg("history step %d: lr %g, cosine over 40 steps gives %g", st, lr, want_lr);
+		p = strchr(p + 1, '\n');
+		assert_non_null(p);
+	}
+	assert_string_equal(p, "\n");	/* five rows, no more */
+	session_free(s);
+}
+
 static void test_probe_errors(void **state)
 {
 	(void)state;
@@ -569,6 +664,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_model_command),
 		cmocka_unit_test(test_set_and_show),
 		cmocka_unit_test(test_data_train_eval),
+		cmocka_unit_test(test_info_show_history_values),
 		cmocka_unit_test(test_probe_errors),
 		cmocka_unit_test(test_import_errors),
 		cmocka_unit_test(test_load_damaged),
