@@ -100,15 +100,8 @@ static void check_logp(Session *s, const char *text)
 	assert_non_null(tr);
 	assert_int_equal(s2s_forward(m, tr, &b, 1.0f, NULL, &e), 0);
 	double want = 0;
-	for (int t = 0; t < T; t++) {
-		const float *lg = tr->logits + (size_t)t * V;
-		double mx = lg[0], z = 0;
-		for (int v = 1; v < V; v++)
-			mx = fmax(mx, lg[v]);
-		for (int v = 0; v < V; v++)
-			z += exp(lg[v] - mx);
-		want += lg[tout[t]] - mx - log(z);
-	}
+	for (int t = 0; t < T; t++)
+		want += tu_log_softmax_at(tr->logits + (size_t)t * V, V, tout[t]);
 	s2s_trace_free(tr);
 	const char *p = strstr(cap.out, ", log p ");
 	double printed;

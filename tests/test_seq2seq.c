@@ -625,15 +625,8 @@ static void test_beam_exhaustive(void **state)
 		S2sBatch b = { .S = S, .T = k + 1, .B = 1, .src = x.src, .tgt_in = tin };
 		assert_int_equal(s2s_forward(m, tr, &b, 1.0f, NULL, &e), 0);
 		double lp = 0;
-		for (int t = 0; t <= k; t++) {
-			const float *lg = tr->logits + (size_t)t * V;
-			double mx = lg[0], z = 0;
-			for (int v = 1; v < V; v++)
-				mx = fmax(mx, lg[v]);
-			for (int v = 0; v < V; v++)
-				z += exp(lg[v] - mx);
-			lp += lg[y[t]] - mx - log(z);
-		}
+		for (int t = 0; t <= k; t++)
+			lp += tu_log_softmax_at(tr->logits + (size_t)t * V, V, y[t]);
 		if (lp > best) {
 			best = lp;
 			best_len = k + 1;

@@ -74,4 +74,15 @@ static inline float *tu_get_f32(const Npz *z, const char *name, size_t *count, i
 	return out;
 }
 
+/* log softmax(logits[V])[y], in double (the largest logit taken out first). */
+static inline double tu_log_softmax_at(const float *lg, int V, int y)
+{
+	double mx = lg[0], z = 0;
+	for (int v = 1; v < V; v++)
+		mx = fmax(mx, lg[v]);
+	for (int v = 0; v < V; v++)
+		z += exp(lg[v] - mx);
+	return lg[y] - mx - log(z);
+}
+
 #endif
