@@ -213,7 +213,25 @@ static void test_guard_names_the_loss(void **state)
  * biases chosen): lstm i = f = 0.5, g = tanh(10) ~ 1, o = sigmoid(-10) ~ 0:
  * g and o saturated, 2 of 4 (o read as a tanh would make it 1 of 4); gru
  * r = sigmoid(-10), z = 0.5, n = tanh(0) = 0: 1 of 3 (n read as a sigmoid
- * would make it 2 of 3). */
+ * would make it 2 of 3); a relu rnn, dead units. */
+/* A forward and backward pass on s's batch: the probe's saturated fraction
+ * is want at every step. */
+static void check_saturated(Setup *s, double want, const char *what)
+{
+	Err e;
+	Trace *tr = trace_new(s->m, s->b.T, s->b.B, &e);
+	assert_int_equal(net_forward(s->m, tr, &s->b, LOSS_MSE, 0, 0, NULL, &e), 0);
+	net_backward(s->m, tr, &s->b);
+	Probe p;
+	probe_init(&p);
+	assert_int_equal(probe_update(&p, s->m, tr, &e), 0);
+	for (int t = 0; t < p.T; t++)
+		if (fabs(p.sat[t] - want) > 1e-6)
+			fail_msg("%s t=%d: saturated %g, want %g", what, t + 1, p.sat[t], want);
+	probe_done(&p);
+	trace_free(tr);
+}
+
 static void test_saturation_per_gate(void **state)
 {
 	(void)state;
@@ -232,20 +250,22 @@ static void test_saturation_per_gate(void **state)
 			v->b_ih[g] = cases[k].bias[g];
 			v->b_hh[g] = 0;
 		}
-		Err e;
-		Trace *tr = trace_new(s.m, s.b.T, s.b.B, &e);
-		assert_int_equal(net_forward(s.m, tr, &s.b, LOSS_MSE, 0, 0, NULL, &e), 0);
-		net_backward(s.m, tr, &s.b);
-		Probe p;
-		probe_init(&p);
-		assert_int_equal(probe_update(&p, s.m, tr, &e), 0);
-		for (int t = 0; t < p.T; t++)
-			if (fabs(p.sat[t] - cases[k].want) > 1e-6)
-				fail_msg("%s t=%d: saturated %g, want %g", cell_names[cases[k].cell], t + 1, p.sat[t], cases[k].want);
-		probe_done(&p);
-		trace_free(tr);
+		check_saturated(&s, cases[k].want, cell_names[cases[k].cell]);
 		teardown(&s);
 	}
+	/* a relu rnn counts dead units (h <= 0): biases -1, 0, 2, -0.5 with W = 0
+	 * give h = 0, 0, 2, 0 at every step, 3 of 4 dead (exactly 0 is dead) */
+	Setup s;
+	setup(&s, CELL_RNN, 4, 2, 3, 4, 1, 0, 1, 3);
+	s.m->cfg.act = ACT_RELU;
+	const LayerView *v = &s.m->p.layer[0];
+	memset(v->w_ih, 0, 4 * 3 * sizeof(float));
+	memset(v->w_hh, 0, 4 * 4 * sizeof(float));
+	const float bias[4] = { -1, 0, 2, -0.5f };
+	for (int j = 0; j < 4; j++)
+		v->b_ih[j] = bias[j], v->b_hh[j] = 0;
+	check_saturated(&s, 0.75, "relu rnn");
+	teardown(&s);
 }
 
 static void test_clip_value(void **state)
