@@ -6,7 +6,8 @@
  *     number is parsed and compared with a forward pass recomputed here in
  *     double from the weights the trace ran with and its inputs: each term
  *     W_ih x, W_hh h, the bias b_ih + b_hh, the pre-activation, every gate,
- *     c = f*c_t-1 + i*g with f and i in their places, h;
+ *     c = f*c_t-1 + i*g with f and i in their places, h; the backward
+ *     lines against the norms of the trace's dL/dh_t;
  *   - radius: hand-built lstm and gru W_hh whose gate blocks have known,
  *     different spectral radii; each gate's radius (probe_spectral, the
  *     flow pane's radius lines, plot eigen gate=G) is its own block's, and
@@ -29,6 +30,7 @@ typedef struct Ref {
 	double act[4];			/* gate values (rnn: the pre-activation) */
 	double hp, h, cp, c;		/* h_t-1, h_t, c_t-1, c_t */
 	double hpnorm;			/* ||h_t-1|| */
+	double dh_t, dh_next, dh_1, dh_T, dhj;	/* ||dL/dh|| at t, t+1 (0: none), 1, T; dL/dh_t[j] */
 	double xn, hn;			/* gru: W_in x_t + b_in, W_hn h_t-1 + b_hn */
 } Ref;
 
@@ -108,6 +110,21 @@ static void recompute(const Cells *cl, int b, int t, int j, Ref *r)
 		if (cell == CELL_LSTM)
 			memcpy(c, nc, sizeof c);
 	}
+	/* the backward lines read the trace's dL/dh_t of this sequence */
+	const float *dh = tr->lt[0].dh;
+	double n[64];
+	assert_true(tr->T <= 64);
+	for (int s = 0; s < tr->T; s++) {
+		double ss = 0;
+		for (int u = 0; u < H; u++)
+			ss += (double)dh[((size_t)s * B + b) * H + u] * dh[((size_t)s * B + b) * H + u];
+		n[s] = sqrt(ss);
+	}
+	r->dh_t = n[t];
+	r->dh_next = t + 1 < tr->T ? n[t + 1] : 0;
+	r->dh_1 = n[0];
+	r->dh_T = n[tr->T - 1];
+	r->dhj = dh[((size_t)t * B + b) * H + j];
 }
 
 /* A printed number against the value it stands for: %.3f is within 5e-4
@@ -182,6 +199,22 @@ static int check_pane(const Grid *g, int rows, const char *cname, int t, int j, 
 			NEAR(d, r->hp, D3, "h_t-1");
 			NEAR(v, r->h, D4, "h");
 			seen++;
+		} else if (sscanf(line, "backward  ||dL/dh_t|| = %lf  (this sequence; dL/dh_t[%*d] = %lf)", &a, &b) == 2) {
+			NEAR(a, r->dh_t, 5e-4 * r->dh_t, "||dL/dh_t||");
+			NEAR(b, r->dhj, 5e-4 * fabs(r->dhj), "dL/dh_t[j]");
+			seen += 1000;
+		} else if (sscanf(line, "  from t+1: ||dL/dh_t+1|| = %lf: %15s by x%lf", &a, fn, &b) == 3) {
+			NEAR(a, r->dh_next, 5e-4 * r->dh_next, "||dL/dh_t+1||");
+			NEAR(b, r->dh_t / r->dh_next, 5e-3 * r->dh_t / r->dh_next, "the factor since t+1");
+			if (strcmp(fn, r->dh_t < r->dh_next ? "shrank" : "grew"))
+				fail_msg("%s t=%d: '%s', but ||dL/dh|| went from %g to %g", cname, t + 1, fn, r->dh_next, r->dh_t);
+			seen += 1000;
+		} else if (!strncmp(line, "  the last step: ", 17)) {
+			assert_true(r->dh_next == 0);
+			seen += 1000;
+		} else if (sscanf(line, "  over the sequence: ||dL/dh_1|| / ||dL/dh_%*d|| = %lf", &a) == 1) {
+			NEAR(a, r->dh_1 / r->dh_T, 5e-4 * r->dh_1 / r->dh_T, "||dL/dh_1|| / ||dL/dh_T||");
+			seen += 1000;
 		} else if (!strncmp(line, "h_t-1 ", 6) && strstr(line, "|h|=")) {
 			int u = -1;
 			assert_int_equal(sscanf(strstr(line, "|h|="), "|h|=%lf  h[%d]=%lf", &a, &u, &v), 3);
@@ -211,14 +244,15 @@ static void test_step_numbers(void **state)
 		Err e;
 		Grid *g = grid_new(100, 40, &e);
 		assert_non_null(g);
-		const int want = k == 0 ? 1 : k == 1 ? 6 : 4;	/* equations per drawing, and the h_t-1 line */
-		for (int t = 1; t < 12; t += 5)
+		/* equations per drawing; the h_t-1 line (100); the backward lines (1000 each) */
+		const int want = k == 0 ? 1 : k == 1 ? 6 : 4;
+		for (int t = 1; t < 12; t += 5)	/* t = 2, 7, 12: the last has no t+1 */
 			for (int j = 0; j < 7; j += 3) {
 				StepCursor c = { 0, 2, t, j };
 				assert_int_equal(stepview_draw(s, &c, 1, GRID_MONO, g, 0, 0, 100, 40, &e), 0);
 				Ref r = { 0 };
 				recompute(cl, 2, t, j, &r);
-				assert_int_equal(check_pane(g, 40, cells[k], t, j, &r), 100 + want);
+				assert_int_equal(check_pane(g, 40, cells[k], t, j, &r), 3000 + 100 + want);
 			}
 		grid_free(g);
 		session_free(s);
