@@ -171,6 +171,18 @@ static void test_data_train_eval(void **state)
 	ok(s, "history 5");
 	ok(s, "gradcheck 5");
 	assert_non_null(strstr(cap.out, "backprop agrees with finite differences"));
+	/* at most 5 entries of each tensor, evenly spaced from the first: a
+	 * tensor of n > 5 entries is read every ceil(n/5), ceil(n/ceil(n/5)) of them */
+	for (int i = 0; i < cur_model(s)->ntensors; i++) {
+		const ParamInfo *p = &cur_model(s)->tensors[i];
+		char tag[64];
+		snprintf(tag, sizeof tag, "  %s ", p->name);
+		const char *at = strstr(cap.out, tag);
+		long checked = -1, n = (long)p->size, step = (n + 4) / 5;
+		assert_non_null(at);
+		assert_int_equal(sscanf(at, " %*s %ld", &checked), 1);
+		assert_int_equal(checked, n <= 5 ? n : (n + step - 1) / step);
+	}
 	ok(s, "train 1 epochs");
 	assert_int_equal(s->hist.n, 30 + (540 + 15) / 16);
 	fails(s, "train 5 minutes", "train: unknown unit 'minutes' (choices: steps, epochs)");
@@ -629,6 +641,67 @@ static void test_lesson_commands(void **state)
 /* With truncated BPTT each window is an update: a hold may come after
  * some windows of the batch were applied.  Then the weights did change:
  * expect val measures them (as eval does), the flow pane's radius follows. */
+/* ||dL/dh_t|| of the top layer over the whole batch, from the trace; the
+ * step where it is smallest (small) or largest, 1-based. */
+static int dh_extreme(const Trace *tr, int L, int H, int small)
+{
+	const int T = tr->T, B = tr->B;
+	const LayerTrace *lt = &tr->lt[L - 1];
+	int best = 0;
+	double bn = 0;
+	for (int t = 0; t < T; t++) {
+		double ss = 0;
+		for (int i = 0; i < B * H; i++)
+			ss += (double)lt->dh[(size_t)t * B * H + i] * lt->dh[(size_t)t * B * H + i];
+		if (t == 0 || (small ? ss < bn : ss > bn))
+			best = t, bn = ss;
+	}
+	return best + 1;
+}
+
+/* What a breakpoint measured and where it shows, by value: gate f mean is
+ * the mean of f over the tripping step's trace (every layer, step,
+ * sequence, unit), not the most open unit's; a vanishing condition (<)
+ * shows the step of the smallest ||dL/dh_t||, an exploding one the
+ * largest, both found here from the trace. */
+static void test_break_values(void **state)
+{
+	(void)state;
+	Session *s = new_session();
+	ok(s, "data adding T=12 n=200; model lstm hidden=6 layers=2; set batch=8 log_every=0 val_every=0; train 2");
+	ok(s, "break gate f mean < 1; train 3");
+	const Trace *tr = cur_trainer(s)->tr;
+	const int B = tr->B, H = 6, G = 4;
+	double sum = 0, unit_max = 0;
+	for (int k = 0; k < 2; k++)
+		for (int u = 0; u < H; u++) {
+			double su = 0;
+			for (int r = 0; r < tr->T * B; r++)
+				su += tr->lt[k].act[((size_t)r * G + 1) * H + u];
+			sum += su;
+			unit_max = fmax(unit_max, su / (tr->T * B));
+		}
+	const double mean = sum / (2.0 * tr->T * B * H);
+	const char *p = strstr(cap.out, "before step 3 (not applied: weights as after step 2): gate = ");
+	double got;
+	int shown;
+	assert_non_null(p);
+	assert_int_equal(sscanf(strstr(p, "gate = "), "gate = %lf; showing t=%d", &got, &shown), 2);
+	if (fabs(got - mean) > 5e-4 * mean)
+		fail_msg("break gate f mean measured %g; the trace's mean of f is %g (its most open unit's %g)", got, mean,
+			 unit_max);
+	assert_true(unit_max - mean > 1e-2);	/* the two statistics are told apart */
+	assert_int_equal(shown, dh_extreme(tr, 2, H, 1));
+	ok(s, "break clear; break grad > 0; train 2");	/* step 3 applied, step 4 held */
+	p = strstr(cap.out, "before step 4 (not applied: weights as after step 3): grad = ");
+	assert_non_null(p);
+	assert_int_equal(sscanf(strstr(p, "; showing t="), "; showing t=%d", &shown), 1);
+	tr = cur_trainer(s)->tr;
+	assert_int_equal(shown, dh_extreme(tr, 2, H, 0));
+	assert_int_not_equal(dh_extreme(tr, 2, H, 0), dh_extreme(tr, 2, H, 1));
+	session_free(s);
+}
+
 static void test_hold_tbptt(void **state)
 {
 	(void)state;
@@ -674,6 +747,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_history_csv_and_generate),
 		cmocka_unit_test(test_lesson_commands),
 		cmocka_unit_test(test_hold_tbptt),
+		cmocka_unit_test(test_break_values),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, remove_dir);
 }
