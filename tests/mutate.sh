@@ -6,6 +6,11 @@
 # suite that failed is named.  Prints a table and the score.  Not part of
 # `make test`: run it before resolving a testing issue and after large
 # changes.  MUTANTS="1 3" runs only those entries (1-based).
+#
+# A mutant whose meaning starts with "equivalent:" is one we claim no test
+# can kill (the meaning says why): it is still applied and run; surviving,
+# it is reported as equiv and left out of the score; killed, the claim was
+# wrong, and it counts as killed with a note to correct its meaning.
 set -u
 top=$(pwd)
 work=$top/build/mutate
@@ -24,7 +29,7 @@ suites() {	# the first failing suite, or nothing (its output in build/mutate/NAM
 	(cd "$tree" && timeout 300 sh tests/batch.sh >"$work/batch.log" 2>&1 </dev/null) || { echo batch.sh; return; }
 	(cd "$tree" && RNNLAB_BIN=./rnnlab timeout 600 sh tests/tui.sh >"$work/tui.log" 2>&1 </dev/null) || { echo tui.sh; return; }
 }
-n=0 killed=0 total=0
+n=0 killed=0 total=0 equiv=0
 # entries: file, find, replace, meaning, blank
 awk 'BEGIN { RS = ""; FS = "\n" } !/^#/ { gsub(/\t/, "\\t"); print $1 "\x1f" $2 "\x1f" $3 "\x1f" $4 }' tests/mutants.txt \
 	>"$work/list"
@@ -32,6 +37,7 @@ printf '%-4s %-8s %-22s %s\n' '#' result 'killed by' mutant
 while IFS=$(printf '\037') read -r file find repl what; do
 	n=$((n + 1))
 	case " ${MUTANTS:-$n} " in *" $n "*) ;; *) continue ;; esac
+	case $what in equivalent:*) claimed=1 ;; *) claimed=0 ;; esac
 	total=$((total + 1))
 	cp "$top/$file" "$tree/$file"
 	if ! FIND=$(printf '%b' "$find") REPL=$(printf '%b' "$repl") perl -0777 -i -e '
@@ -47,10 +53,15 @@ while IFS=$(printf '\037') read -r file find repl what; do
 		by=$(suites)
 		if [ -n "$by" ]; then result=killed; else result=SURVIVED by=-; fi
 	fi
+	if [ "$claimed" = 1 ] && [ "$result" = killed ]; then
+		what="$what  [declared equivalent, but killed: correct its meaning]"
+	elif [ "$claimed" = 1 ]; then
+		result=equiv total=$((total - 1)) equiv=$((equiv + 1))
+	fi
 	[ "$result" = killed ] && killed=$((killed + 1))
 	printf '%-4s %-8s %-22s %s\n' "$n" "$result" "$by" "$what"
 	cp "$top/$file" "$tree/$file"
 	touch "$tree/$file"
 done <"$work/list"
-echo "mutate.sh: $killed of $total mutants killed"
+echo "mutate.sh: $killed of $total mutants killed ($((total - killed)) survived); $equiv equivalent (survived as claimed, not counted)"
 [ "$killed" = "$total" ]

@@ -171,6 +171,18 @@ static void test_data_train_eval(void **state)
 	ok(s, "history 5");
 	ok(s, "gradcheck 5");
 	assert_non_null(strstr(cap.out, "backprop agrees with finite differences"));
+	/* at most 5 entries of each tensor, evenly spaced from the first: a
+	 * tensor of n > 5 entries is read every ceil(n/5), ceil(n/ceil(n/5)) of them */
+	for (int i = 0; i < cur_model(s)->ntensors; i++) {
+		const ParamInfo *p = &cur_model(s)->tensors[i];
+		char tag[64];
+		snprintf(tag, sizeof tag, "  %s ", p->name);
+		const char *at = strstr(cap.out, tag);
+		long checked = -1, n = (long)p->size, step = (n + 4) / 5;
+		assert_non_null(at);
+		assert_int_equal(sscanf(at, " %*s %ld", &checked), 1);
+		assert_int_equal(checked, n <= 5 ? n : (n + step - 1) / step);
+	}
 	ok(s, "train 1 epochs");
 	assert_int_equal(s->hist.n, 30 + (540 + 15) / 16);
 	fails(s, "train 5 minutes", "train: unknown unit 'minutes' (choices: steps, epochs)");
@@ -181,6 +193,101 @@ static void test_data_train_eval(void **state)
 	fails(s, "train 5", "train: the model takes in=3, adding has 2 features per step");
 	long steps = cur_trainer(s)->step;
 	assert_int_equal(steps, 0);
+	session_free(s);
+}
+
+/* data info, data show and history, by value: the split sizes and the
+ * baseline's validation mse recomputed from the served examples; the
+ * example's markers, values and target read from the served example; each
+ * history row against the progress line of its step, the cosine schedule's
+ * rate and clipping's min(norm, clip) computed here. */
+static void test_info_show_history_values(void **state)
+{
+	(void)state;
+	Session *s = new_session();
+	ok(s, "data adding T=20 n=600");
+	ok(s, "data info");
+	has("input: T=20 steps of in=2 floats; target: out=1 float per sequence (scored at the last step)\n");
+	has("examples: 540 train, 60 validation, split by the seed ");
+	const DataInfo *di = data_info(s->data);
+	assert_true(di->n_train == 540 && di->n_val == 60);
+	DataBatch db;
+	Err e;
+	assert_int_equal(data_batch_init(&db, s->data, 60, &e), 0);
+	long idx[60];
+	for (int i = 0; i < 60; i++)
+		idx[i] = i;
+	data_fill(s->data, SPLIT_VAL, idx, 60, &db);
+	double se = 0;
+	for (int i = 0; i < 60; i++)
+		se += (db.y[i] - 1.0) * (db.y[i] - 1.0);
+	char want[256];
+	snprintf(want, sizeof want, "baseline: always predicting 1.0 gives MSE 1/6 = 0.167 in expectation (%.4f on the "
+		 "validation split)\n", se / 60);
+	has(want);
+	/* data show 1: the first training example */
+	ok(s, "data show 1");
+	data_fill(s->data, SPLIT_TRAIN, idx, 1, &db);
+	int at[2], k = 0;
+	char strip[21] = "";
+	for (int t = 0; t < 20; t++) {
+		strip[t] = db.x[2 * t + 1] == 1.0f ? '^' : '.';
+		if (db.x[2 * t + 1] == 1.0f && k < 2)
+			at[k++] = t;
+		assert_true(db.x[2 * t + 1] == 0.0f || db.x[2 * t + 1] == 1.0f);
+	}
+	assert_int_equal(k, 2);
+	assert_true(fabsf(db.x[2 * at[0]] + db.x[2 * at[1]] - db.y[0]) < 1e-6f);	/* the target is their sum */
+	snprintf(want, sizeof want, "markers at t=%d (%.4f) and t=%d (%.4f): target %.4f\nmarkers: %s\n", at[0],
+		 db.x[2 * at[0]], at[1], db.x[2 * at[1]], db.y[0], strip);
+	assert_string_equal(cap.out, want);
+	data_batch_done(&db);
+
+	/* history 5 */
+	ok(s, "model gru hidden=8");
+	ok(s, "set batch=16 log_every=1 val_every=4 optim=adam lr=0.02 clip=0.3 schedule=cosine t_max=40");
+	ok(s, "train 12");
+	double loss[13], val[13], grad[13];
+	for (int st = 1; st <= 12; st++) {	/* "step      4  loss 0.2920  val 0.1744  grad 0.0552  lr ..." */
+		char tag[32];
+		snprintf(tag, sizeof tag, "step %6d  loss ", st);
+		const char *p = strstr(cap.out, tag);
+		assert_non_null(p);
+		val[st] = NAN;
+		int n = 0;
+		assert_int_equal(sscanf(p + strlen(tag), "%lf%n", &loss[st], &n), 1);
+		p += strlen(tag) + n;
+		if (!strncmp(p, "  val ", 6)) {
+			assert_int_equal(sscanf(p, "  val %lf%n", &val[st], &n), 1);
+			p += n;
+		}
+		assert_int_equal(sscanf(p, "  grad %lf", &grad[st]), 1);
+		assert_true(isnan(val[st]) == (st % 4 != 0));	/* val every 4 steps */
+	}
+	ok(s, "history 5");
+	const char *p = strchr(cap.out, '\n');
+	assert_non_null(p);
+	assert_int_equal(strncmp(cap.out, "     step       loss   val_loss       grad    clipped        lr\n", (size_t)(p - cap.out + 1)), 0);
+	for (int st = 8; st <= 12; st++) {
+		long step;
+		double l, g, c, lr;
+		char v[32];
+		int n = 0;
+		assert_int_equal(sscanf(p + 1, "%ld %lf %31s %lf %lf %lf%n", &step, &l, v, &g, &c, &lr, &n), 6);
+		assert_int_equal(step, st);
+		if (fabs(l - loss[st]) > 5.1e-5 || fabs(g - grad[st]) > 5e-3 * grad[st])
+			fail_msg("history step %d: loss %g grad %g, the progress line said %g and %g", st, l, g, loss[st], grad[st]);
+		if (isnan(val[st]) ? strcmp(v, "-") : fabs(atof(v) - val[st]) > 5.1e-5)
+			fail_msg("history step %d: val_loss %s, the progress line said %g", st, v, val[st]);
+		if (fabs(c - fmin(g, 0.3)) > 5e-4 * c)
+			fail_msg("history step %d: clipped %g, min(%g, clip=0.3) is %g", st, c, g, fmin(g, 0.3));
+		const double want_lr = 0.02 * (1 + cos(M_PI * (st - 1) / 40.0)) / 2;
+		if (fabs(lr - want_lr) > 5e-3 * want_lr)
+			fail_msg("history step %d: lr %g, cosine over 40 steps gives %g", st, lr, want_lr);
+		p = strchr(p + 1, '\n');
+		assert_non_null(p);
+	}
+	assert_string_equal(p, "\n");	/* five rows, no more */
 	session_free(s);
 }
 
@@ -534,6 +641,67 @@ static void test_lesson_commands(void **state)
 /* With truncated BPTT each window is an update: a hold may come after
  * some windows of the batch were applied.  Then the weights did change:
  * expect val measures them (as eval does), the flow pane's radius follows. */
+/* ||dL/dh_t|| of the top layer over the whole batch, from the trace; the
+ * step where it is smallest (small) or largest, 1-based. */
+static int dh_extreme(const Trace *tr, int L, int H, int small)
+{
+	const int T = tr->T, B = tr->B;
+	const LayerTrace *lt = &tr->lt[L - 1];
+	int best = 0;
+	double bn = 0;
+	for (int t = 0; t < T; t++) {
+		double ss = 0;
+		for (int i = 0; i < B * H; i++)
+			ss += (double)lt->dh[(size_t)t * B * H + i] * lt->dh[(size_t)t * B * H + i];
+		if (t == 0 || (small ? ss < bn : ss > bn))
+			best = t, bn = ss;
+	}
+	return best + 1;
+}
+
+/* What a breakpoint measured and where it shows, by value: gate f mean is
+ * the mean of f over the tripping step's trace (every layer, step,
+ * sequence, unit), not the most open unit's; a vanishing condition (<)
+ * shows the step of the smallest ||dL/dh_t||, an exploding one the
+ * largest, both found here from the trace. */
+static void test_break_values(void **state)
+{
+	(void)state;
+	Session *s = new_session();
+	ok(s, "data adding T=12 n=200; model lstm hidden=6 layers=2; set batch=8 log_every=0 val_every=0; train 2");
+	ok(s, "break gate f mean < 1; train 3");
+	const Trace *tr = cur_trainer(s)->tr;
+	const int B = tr->B, H = 6, G = 4;
+	double sum = 0, unit_max = 0;
+	for (int k = 0; k < 2; k++)
+		for (int u = 0; u < H; u++) {
+			double su = 0;
+			for (int r = 0; r < tr->T * B; r++)
+				su += tr->lt[k].act[((size_t)r * G + 1) * H + u];
+			sum += su;
+			unit_max = fmax(unit_max, su / (tr->T * B));
+		}
+	const double mean = sum / (2.0 * tr->T * B * H);
+	const char *p = strstr(cap.out, "before step 3 (not applied: weights as after step 2): gate = ");
+	double got;
+	int shown;
+	assert_non_null(p);
+	assert_int_equal(sscanf(strstr(p, "gate = "), "gate = %lf; showing t=%d", &got, &shown), 2);
+	if (fabs(got - mean) > 5e-4 * mean)
+		fail_msg("break gate f mean measured %g; the trace's mean of f is %g (its most open unit's %g)", got, mean,
+			 unit_max);
+	assert_true(unit_max - mean > 1e-2);	/* the two statistics are told apart */
+	assert_int_equal(shown, dh_extreme(tr, 2, H, 1));
+	ok(s, "break clear; break grad > 0; train 2");	/* step 3 applied, step 4 held */
+	p = strstr(cap.out, "before step 4 (not applied: weights as after step 3): grad = ");
+	assert_non_null(p);
+	assert_int_equal(sscanf(strstr(p, "; showing t="), "; showing t=%d", &shown), 1);
+	tr = cur_trainer(s)->tr;
+	assert_int_equal(shown, dh_extreme(tr, 2, H, 0));
+	assert_int_not_equal(dh_extreme(tr, 2, H, 0), dh_extreme(tr, 2, H, 1));
+	session_free(s);
+}
+
 static void test_hold_tbptt(void **state)
 {
 	(void)state;
@@ -569,6 +737,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_model_command),
 		cmocka_unit_test(test_set_and_show),
 		cmocka_unit_test(test_data_train_eval),
+		cmocka_unit_test(test_info_show_history_values),
 		cmocka_unit_test(test_probe_errors),
 		cmocka_unit_test(test_import_errors),
 		cmocka_unit_test(test_load_damaged),
@@ -578,6 +747,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_history_csv_and_generate),
 		cmocka_unit_test(test_lesson_commands),
 		cmocka_unit_test(test_hold_tbptt),
+		cmocka_unit_test(test_break_values),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, remove_dir);
 }

@@ -84,6 +84,44 @@ static void test_model_and_errors(void **state)
 	session_free(s);
 }
 
+/* The log-probability translate printed, recomputed: the model run once,
+ * teacher-forced on the tokens it emitted (tgt_in = BOS + them, the source
+ * padded as translate pads it), and log-softmax of each step's logits
+ * summed in double along the emitted tokens. */
+static void check_logp(Session *s, const char *text)
+{
+	const S2sOutput *o = session_translation(s);
+	assert_non_null(o);
+	const S2s *m = s->lr->s2s;
+	const int S = (int)strlen(text), Sp = S < data_info(s->data)->S ? data_info(s->data)->S : S, T = o->n;
+	const int V = m->cfg.tgt_vocab;
+	int32_t src[64], tin[64], tout[64];
+	Err e;
+	assert_true(Sp <= 64 && T <= 64);
+	assert_int_equal(data_encode(s->data, 0, text, src, 64, &e), S);
+	for (int i = S; i < Sp; i++)
+		src[i] = S2S_PAD;
+	for (int t = 0; t < T; t++) {
+		tin[t] = t ? o->tok[t - 1] : S2S_BOS;
+		tout[t] = o->tok[t];
+	}
+	S2sBatch b = { .S = Sp, .T = T, .B = 1, .src = src, .tgt_in = tin, .tgt_out = tout };
+	S2sTrace *tr = s2s_trace_new(m, Sp, T, 1, &e);
+	assert_non_null(tr);
+	assert_int_equal(s2s_forward(m, tr, &b, 1.0f, NULL, &e), 0);
+	double want = 0;
+	for (int t = 0; t < T; t++)
+		want += tu_log_softmax_at(tr->logits + (size_t)t * V, V, tout[t]);
+	s2s_trace_free(tr);
+	const char *p = strstr(cap.out, ", log p ");
+	double printed;
+	assert_non_null(p);
+	assert_int_equal(sscanf(p, ", log p %lf", &printed), 1);
+	if (fabs(o->logp - want) > 1e-4 || fabs(printed - want) > 1.5e-4)
+		fail_msg("translate \"%s\": log p %.6f (printed %.4f), teacher-forced log-softmax gives %.6f", text, o->logp,
+			 printed, want);
+}
+
 static void test_train_eval_translate(void **state)
 {
 	(void)state;
@@ -144,6 +182,7 @@ static void test_train_eval_translate(void **state)
 	ok(s, "translate \"abcd\"");
 	has("\"abcd\" -> \"");
 	has("  greedy, ");
+	check_logp(s, "abcd");
 	const S2sOutput *o = session_translation(s);
 	assert_non_null(o);
 	assert_int_equal(o->S, 4);
@@ -158,6 +197,10 @@ static void test_train_eval_translate(void **state)
 	ok(s, "translate \"abcd\" beam=4 max=9");
 	has("  beam search, ");
 	has("  beam width 4");
+	check_logp(s, "abcd");
+	ok(s, "translate \"ab\" beam=3 max=2");	/* no EOS within the cap: the best live one */
+	has("no EOS within the length cap");
+	check_logp(s, "ab");
 	ok(s, "view attention");
 	has("attention a_ts");
 	has("source");

@@ -8,7 +8,8 @@
  *   - gradcheck agrees with finite differences;
  *   - save, load and training on repeat the same trajectory bit for bit,
  *     and a saved journal replays to the same weights;
- *   - rewind restores weights, optimizer state and step;
+ *   - rewind restores weights, optimizer state and step, and training on
+ *     from there repeats the same steps bit for bit;
  *   - a breakpoint on the gradient or loss holds the step's update back,
  *     one on the validation loss fires after it;
  *   - export then import is the identity, and a file of another model is
@@ -253,14 +254,22 @@ static void test_rewind(void **state)
 		memcpy(m5, m ? m : w5, n * sizeof *m5);
 		ok(s, "train 5");
 		assert_memory_not_equal(w5, s->lr->pb.params, n * sizeof *w5);
+		float *w10 = copy_params(s);
+		const double loss10 = s->hist.col[HIST_LOSS][9];
 		ok(s, "rewind");
 		has("rewound to step 5 (5 history rows kept)");
 		assert_int_equal(session_step(s), 5);
 		assert_memory_equal(w5, s->lr->pb.params, n * sizeof *w5);
 		if (m)
 			assert_memory_equal(m5, s->lr->pb.opt->m, n * sizeof *m5);
+		/* the same five steps again: the same batches (the sampler went
+		 * back too), the same dropout and optimizer, the same bytes */
+		ok(s, "train 5");
+		assert_memory_equal(w10, s->lr->pb.params, n * sizeof *w10);
+		assert_true(s->hist.col[HIST_LOSS][9] == loss10);
 		free(w5);
 		free(m5);
+		free(w10);
 		session_free(s);
 	}
 }

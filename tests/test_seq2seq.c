@@ -1,8 +1,9 @@
 /* test_seq2seq.c — the seq2seq engine: PyTorch fixtures (tests/fixtures/s2s,
  * written by tests/gen_s2s_fixtures.py), finite differences for every cell x
- * attention with padded batches, the gradient into and out of a layer's
- * state (cell_backward_state), teacher forcing below 1, greedy and beam
- * decoding, the training step and its guard, and bad input.
+ * attention with padded batches, the checker failing a wrong gradient, the
+ * gradient into and out of a layer's state (cell_backward_state), teacher
+ * forcing below 1, greedy and beam decoding, the training step and its
+ * guard, and bad input.
  *
  * Tolerances as tests/test_pytorch.c (forward 1e-5, gradients 1e-4
  * relative) and tests/test_gradcheck.c (|fd - an| <= 1e-4 + 2e-3 |g|).
@@ -335,6 +336,49 @@ static void test_teacher_forcing_ratio(void **state)
 	}
 }
 
+/* The checker itself must fail a wrong seq2seq gradient: the analytic
+ * gradient of an lstm with general attention, one entry of one tensor made
+ * 25% (and 2e-3) too large, fails that tensor's check and leaves every
+ * other tensor passing; the true gradient passes everywhere.  Tried on a
+ * tensor of each part: the encoder, the decoder, the attention, the head. */
+static void test_detects_wrong_gradient(void **state)
+{
+	(void)state;
+	static const char *const wrong[] = { "encoder.weight_hh_l0", "decoder.weight_ih_l1", "attn_score.weight",
+					     "attn.weight", "head.bias", "src_embed.weight" };
+	Rand x;
+	rand_build(&x, CELL_LSTM, ATTN_GENERAL, 2, 5, 4, 3, 1, 404);
+	TfCtx ctx = { &x, 1.0f };
+	Err e;
+	double l;
+	s2s_zero_grad(x.m);
+	assert_int_equal(tf_loss(&ctx, &l, &e), 0);
+	s2s_backward(x.m, x.tr);
+	const size_t n = x.m->nparam;
+	float *an = malloc(n * sizeof *an);
+	GradcheckOpts o = { .eps = 1e-3 };
+	GradcheckStat st[S2S_MAX_TENSORS];
+	memcpy(an, x.m->grads, n * sizeof *an);
+	assert_int_equal(gradcheck_fn(x.m->params, an, x.m->tensors, x.m->ntensors, tf_loss, &ctx, &o, st, &e), 0);
+	assert_gradcheck(x.m, st, "the true gradient");
+	for (size_t w = 0; w < sizeof wrong / sizeof *wrong; w++) {
+		const ParamInfo *p = tensor_find(x.m->tensors, x.m->ntensors, wrong[w]);
+		assert_non_null(p);
+		memcpy(an, x.m->grads, n * sizeof *an);
+		const size_t i = p->offset + p->size / 2;
+		an[i] += copysignf(0.25f * fabsf(an[i]) + 2e-3f, an[i]);
+		assert_int_equal(gradcheck_fn(x.m->params, an, x.m->tensors, x.m->ntensors, tf_loss, &ctx, &o, st, &e), 0);
+		for (int k = 0; k < x.m->ntensors; k++) {
+			const int bad = &x.m->tensors[k] == p;
+			if (!st[k].checked || bad != (st[k].max_excess > GC_ATOL))
+				fail_msg("%s made wrong: %s has excess %g (%zu checked)", wrong[w], x.m->tensors[k].name,
+					 st[k].max_excess, st[k].checked);
+		}
+	}
+	free(an);
+	rand_free(&x);
+}
+
 /* cell_backward_state: with L = <dy, h_{1..T}> + <u, h_T> + <v, c_T>, the
  * carries after backward are dL/dh_0 and dL/dc_0. */
 static void test_state_gradient(void **state)
@@ -597,15 +641,8 @@ static void test_beam_exhaustive(void **state)
 		S2sBatch b = { .S = S, .T = k + 1, .B = 1, .src = x.src, .tgt_in = tin };
 		assert_int_equal(s2s_forward(m, tr, &b, 1.0f, NULL, &e), 0);
 		double lp = 0;
-		for (int t = 0; t <= k; t++) {
-			const float *lg = tr->logits + (size_t)t * V;
-			double mx = lg[0], z = 0;
-			for (int v = 1; v < V; v++)
-				mx = fmax(mx, lg[v]);
-			for (int v = 0; v < V; v++)
-				z += exp(lg[v] - mx);
-			lp += lg[y[t]] - mx - log(z);
-		}
+		for (int t = 0; t <= k; t++)
+			lp += tu_log_softmax_at(tr->logits + (size_t)t * V, V, y[t]);
 		if (lp > best) {
 			best = lp;
 			best_len = k + 1;
@@ -728,6 +765,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_pytorch_fixtures),
 		cmocka_unit_test(test_gradcheck_all),
 		cmocka_unit_test(test_teacher_forcing_ratio),
+		cmocka_unit_test(test_detects_wrong_gradient),
 		cmocka_unit_test(test_state_gradient),
 		cmocka_unit_test(test_bad_batch),
 		cmocka_unit_test(test_decoding),

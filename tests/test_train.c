@@ -214,7 +214,25 @@ static void test_guard_names_the_loss(void **state)
  * biases chosen): lstm i = f = 0.5, g = tanh(10) ~ 1, o = sigmoid(-10) ~ 0:
  * g and o saturated, 2 of 4 (o read as a tanh would make it 1 of 4); gru
  * r = sigmoid(-10), z = 0.5, n = tanh(0) = 0: 1 of 3 (n read as a sigmoid
- * would make it 2 of 3). */
+ * would make it 2 of 3); a relu rnn, dead units. */
+/* A forward and backward pass on s's batch: the probe's saturated fraction
+ * is want at every step. */
+static void check_saturated(Setup *s, double want, const char *what)
+{
+	Err e;
+	Trace *tr = trace_new(s->m, s->b.T, s->b.B, &e);
+	assert_int_equal(net_forward(s->m, tr, &s->b, LOSS_MSE, 0, 0, NULL, &e), 0);
+	net_backward(s->m, tr, &s->b);
+	Probe p;
+	probe_init(&p);
+	assert_int_equal(probe_update(&p, s->m, tr, &e), 0);
+	for (int t = 0; t < p.T; t++)
+		if (fabs(p.sat[t] - want) > 1e-6)
+			fail_msg("%s t=%d: saturated %g, want %g", what, t + 1, p.sat[t], want);
+	probe_done(&p);
+	trace_free(tr);
+}
+
 static void test_saturation_per_gate(void **state)
 {
 	(void)state;
@@ -233,20 +251,22 @@ static void test_saturation_per_gate(void **state)
 			v->b_ih[g] = cases[k].bias[g];
 			v->b_hh[g] = 0;
 		}
-		Err e;
-		Trace *tr = trace_new(s.m, s.b.T, s.b.B, &e);
-		assert_int_equal(net_forward(s.m, tr, &s.b, LOSS_MSE, 0, 0, NULL, &e), 0);
-		net_backward(s.m, tr, &s.b);
-		Probe p;
-		probe_init(&p);
-		assert_int_equal(probe_update(&p, s.m, tr, &e), 0);
-		for (int t = 0; t < p.T; t++)
-			if (fabs(p.sat[t] - cases[k].want) > 1e-6)
-				fail_msg("%s t=%d: saturated %g, want %g", cell_names[cases[k].cell], t + 1, p.sat[t], cases[k].want);
-		probe_done(&p);
-		trace_free(tr);
+		check_saturated(&s, cases[k].want, cell_names[cases[k].cell]);
 		teardown(&s);
 	}
+	/* a relu rnn counts dead units (h <= 0): biases -1, 0, 2, -0.5 with W = 0
+	 * give h = 0, 0, 2, 0 at every step, 3 of 4 dead (exactly 0 is dead) */
+	Setup s;
+	setup(&s, CELL_RNN, 4, 2, 3, 4, 1, 0, 1, 3);
+	s.m->cfg.act = ACT_RELU;
+	const LayerView *v = &s.m->p.layer[0];
+	memset(v->w_ih, 0, 4 * 3 * sizeof(float));
+	memset(v->w_hh, 0, 4 * 4 * sizeof(float));
+	const float bias[4] = { -1, 0, 2, -0.5f };
+	for (int j = 0; j < 4; j++)
+		v->b_ih[j] = bias[j], v->b_hh[j] = 0;
+	check_saturated(&s, 0.75, "relu rnn");
+	teardown(&s);
 }
 
 static void test_clip_value(void **state)
@@ -340,21 +360,95 @@ static void test_tbptt_windows(void **state)
 	}
 }
 
+/* A one-layer tanh rnn with a head, in double, on parameters th (the
+ * model's layout): the mse of the last step's output against the
+ * per-sequence target y [B, O], run over steps [from, T) from state h0
+ * [B, H]; the state at step `at` goes to h_at when not NULL. */
+static double rnn_last_mse(const Model *m, const double *th, const Batch *b, int from, const double *h0,
+			   int at, double *h_at)
+{
+	const int H = m->cfg.hidden, I = m->cfg.in, O = m->cfg.out, B = b->B, T = b->T;
+	const double *wih = th + (m->p.layer[0].w_ih - m->params), *whh = th + (m->p.layer[0].w_hh - m->params);
+	const double *bih = th + (m->p.layer[0].b_ih - m->params), *bhh = th + (m->p.layer[0].b_hh - m->params);
+	const double *hw = th + (m->p.head_w - m->params), *hb = th + (m->p.head_b - m->params);
+	double loss = 0;
+	for (int j = 0; j < B; j++) {
+		double h[8], nh[8];
+		memcpy(h, h0 + (size_t)j * H, (size_t)H * sizeof *h);
+		for (int t = from; t < T; t++) {
+			if (t == at && h_at)
+				memcpy(h_at + (size_t)j * H, h, (size_t)H * sizeof *h);
+			for (int u = 0; u < H; u++) {
+				double a = bih[u] + bhh[u];
+				for (int i = 0; i < I; i++)
+					a += wih[u * I + i] * b->x[((size_t)t * B + j) * I + i];
+				for (int v = 0; v < H; v++)
+					a += whh[u * H + v] * h[v];
+				nh[u] = tanh(a);
+			}
+			memcpy(h, nh, sizeof h);
+		}
+		for (int o = 0; o < O; o++) {
+			double y = hb[o];
+			for (int u = 0; u < H; u++)
+				y += hw[o * H + u] * h[u];
+			loss += (y - b->y[j * O + o]) * (y - b->y[j * O + o]);
+		}
+	}
+	return loss / (B * O);
+}
+
+/* tbptt k1=4 over T=6 with a per-sequence target: the window [0, 4) holds
+ * no scored step and updates nothing; the window [2, 6) starts from the
+ * state at step 2 (detached) and scores the last step only.  The loss is
+ * the mse of that step, and the one SGD update is the gradient of the
+ * window's loss with h_2 held, both computed here in double (the gradient
+ * by central differences); full BPTT's gradient is not it. */
 static void test_tbptt_per_sequence_target(void **state)
 {
 	(void)state;
+	const int T = 6, B = 2, H = 3;
 	Setup s;
-	setup(&s, CELL_RNN, 6, 2, 2, 3, 1, 0, 1, 4);
+	setup(&s, CELL_RNN, T, B, 2, H, 1, 0, 1, 4);
 	s.b.y_per_step = 0;	/* y[0..B) is the target of the last step */
-	TrainConfig tc = sgd(0.1f);
+	Model *m = s.m;
+	const size_t n = m->nparam;
+	double *th = malloc(n * sizeof *th), *before = malloc(n * sizeof *before);
+	for (size_t i = 0; i < n; i++)
+		th[i] = before[i] = m->params[i];
+	double zero[2 * 3] = { 0 }, h2[2 * 3];
+	const double want_loss = rnn_last_mse(m, th, &s.b, 0, zero, 2, h2);
+	const float lr = 0.1f;
+	TrainConfig tc = sgd(lr);
 	tc.tbptt_k1 = 4;
 	Trainer t;
 	Err e;
-	assert_int_equal(trainer_init(&t, s.m, &tc, 1, &e), 0);
+	assert_int_equal(trainer_init(&t, m, &tc, 1, &e), 0);
 	StepStats st;
 	assert_int_equal(train_step(&t, &s.b, &st, &e), 0);
 	assert_int_equal(st.updates, 1);	/* only the window holding the last step */
-	assert_true(st.loss > 0);
+	assert_int_equal(t.step, 1);
+	if (fabs(st.loss - want_loss) > 1e-6 * want_loss)
+		fail_msg("loss %.9g, the last step's mse is %.9g", st.loss, want_loss);
+	/* the update: -lr times the gradient of the window [2, 6) from h_2 held */
+	double full_gap = 0;
+	for (size_t i = 0; i < n; i++) {
+		const double eps = 1e-5;
+		th[i] = before[i] + eps;
+		double lp = rnn_last_mse(m, th, &s.b, 2, h2, -1, NULL), fp = rnn_last_mse(m, th, &s.b, 0, zero, -1, NULL);
+		th[i] = before[i] - eps;
+		double lm = rnn_last_mse(m, th, &s.b, 2, h2, -1, NULL), fm = rnn_last_mse(m, th, &s.b, 0, zero, -1, NULL);
+		th[i] = before[i];
+		const double g = (lp - lm) / (2 * eps), gfull = (fp - fm) / (2 * eps);
+		const double step = before[i] - m->params[i];
+		full_gap = fmax(full_gap, fabs(lr * (g - gfull)));
+		if (fabs(step - lr * g) > 1e-6 + 1e-4 * fabs(lr * g))
+			fail_msg("param %zu moved by %.9g, -lr * the window's gradient is %.9g (full BPTT's %.9g)", i, -step,
+				 -lr * g, -lr * gfull);
+	}
+	assert_true(full_gap > 1e-4);	/* truncation changed the gradient: the check above tells them apart */
+	free(th);
+	free(before);
 	trainer_done(&t);
 	teardown(&s);
 }

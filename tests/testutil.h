@@ -74,4 +74,26 @@ static inline float *tu_get_f32(const Npz *z, const char *name, size_t *count, i
 	return out;
 }
 
+/* A fixed stream of pseudo-random numbers (xorshift64), for random damage
+ * and random data that every run repeats. */
+static inline uint64_t tu_xorshift(void)
+{
+	static uint64_t x = 0x9e3779b97f4a7c15ULL;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return x;
+}
+
+/* log softmax(logits[V])[y], in double (the largest logit taken out first). */
+static inline double tu_log_softmax_at(const float *lg, int V, int y)
+{
+	double mx = lg[0], z = 0;
+	for (int v = 1; v < V; v++)
+		mx = fmax(mx, lg[v]);
+	for (int v = 0; v < V; v++)
+		z += exp(lg[v] - mx);
+	return lg[y] - mx - log(z);
+}
+
 #endif
