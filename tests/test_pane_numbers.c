@@ -248,7 +248,7 @@ static void test_step_numbers(void **state)
 		const int want = k == 0 ? 1 : k == 1 ? 6 : 4;
 		for (int t = 1; t < 12; t += 5)	/* t = 2, 7, 12: the last has no t+1 */
 			for (int j = 0; j < 7; j += 3) {
-				StepCursor c = { 0, 2, t, j };
+				StepCursor c = { 0, 2, t, j, 0 };
 				assert_int_equal(stepview_draw(s, &c, 1, GRID_MONO, g, 0, 0, 100, 40, &e), 0);
 				Ref r = { 0 };
 				recompute(cl, 2, t, j, &r);
