@@ -48,7 +48,7 @@ static void opts_init(const Session *s, ViewOpts *o)
 {
 	memset(o, 0, sizeof *o);
 	o->ascii = s->host.ascii;
-	o->colors = s->host.color ? GRID_COLORS_8 : GRID_MONO;
+	o->colors = session_print_colors(s);
 	o->gate = -1;
 }
 
@@ -176,6 +176,7 @@ int cmd_plot(Session *s, int argc, const Word *argv, Err *e)
 		return err_set(e, ERR_INVAL, "part= is for plot eigen (a seq2seq model's encoder or decoder), not plot %s",
 			       view_names[v]);
 	if (svg) {
+		o.colors = session_svg_colors(s);
 		if ((rc = file_may_write(svg, FILE_SVG, force, e)) || (rc = view_svg(s, (ViewKind)v, &o, svg, e)))
 			return rc;
 		session_printf(s, "wrote %s", svg);

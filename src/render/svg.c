@@ -628,7 +628,8 @@ static void plane_paths(Buf *b, const CplaneSpec *s, const Square *q, const doub
 static void plane_points(Buf *b, const CplaneSpec *s, const Square *q, const double *re, const double *im, int n)
 {
 	const int mono = s->colors == GRID_MONO;
-	static const char *const fill[2][2] = { { "#1f77b4", "#d62728" }, { "#222222", "#ffffff" } };
+	/* Okabe-Ito blue inside, vermillion outside (colormap.h's series palette) */
+	static const char *const fill[2][2] = { { "#0072b2", "#d55e00" }, { "#222222", "#ffffff" } };
 	buf_printf(b, "<g class=\"points\" stroke=\"#222222\" stroke-width=\"0.8\">\n");
 	for (int i = 0; i < n; i++) {
 		if (!isfinite(re[i]) || !isfinite(im[i]))
