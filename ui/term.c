@@ -15,11 +15,17 @@
 #include "out.h"
 #include "term.h"
 
-static volatile sig_atomic_t got_term;
+static volatile sig_atomic_t got_term, got_cont;
 
 static void on_term(int sig)
 {
 	got_term = sig;	/* the exit status is 128 + sig, as the shell's */
+}
+
+static void on_cont(int sig)
+{
+	(void)sig;
+	got_cont = 1;	/* back from Ctrl-Z: curses has repainted the screen */
 }
 
 static int stderr_fd = -1;
@@ -59,6 +65,9 @@ void term_start(void)
 	sa.sa_handler = on_term;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_cont;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGCONT, &sa, NULL);
 
 	capture_stderr();
 	set_escdelay(25);
@@ -87,6 +96,13 @@ void term_end(void)
 int term_signal(void)
 {
 	return got_term;
+}
+
+int term_continued(void)
+{
+	int c = got_cont;
+	got_cont = 0;
+	return c;
 }
 
 GridColors term_colors(const char *off, int shown, char *why, size_t cap)

@@ -15,6 +15,9 @@ void term_start(void);
 void term_end(void);
 /* The SIGTERM or SIGHUP caught since term_start, or 0. */
 int term_signal(void);
+/* 1 once after each SIGCONT (the program was stopped, and curses has
+ * repainted the screen), else 0. */
+int term_continued(void);
 
 /* What `set colour=auto` draws with, and why in a few words (into why):
  * GRID_MONO when off says why the user wants none ("NO_COLOR is set",

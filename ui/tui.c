@@ -642,6 +642,10 @@ int tui_run(const char *script, const Options *opt)
 		} else if (s->pending && s->job.left <= 0) {
 			run_pending(t);
 		}
+		if (term_continued()) {	/* curses repainted: the overlay's colours again */
+			blit_invalidate(&t->blit);
+			t->dirty = 1;
+		}
 		if (frontend_sigint) {
 			frontend_clear_interrupt();
 			if (s->job.left > 0 || t->nscripts)
