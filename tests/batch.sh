@@ -432,5 +432,28 @@ det d "set threads=2"
 det e "set threads=2"
 same "threads=2 twice, same weights" d e
 
+# Colour (issue 21): through a pipe auto is none, and says why; set colour=
+# overrides (the escapes printed: 256-colour series, 24-bit maps); SVG files
+# are in the screen's colours wherever stdout goes, and without with NO_COLOR.
+esc=$(printf '\033')
+"$bin" -c "show colour; data adding T=10 n=100; model lstm hidden=4; train 2; plot loss" >"$tmp/out" 2>&1; st=$?
+check "colour through a pipe: none, and why" 0 "^  colour        none (shades and dot patterns): colour=auto, the output is not a terminal$" "$tmp/out"
+grep -q "$esc" "$tmp/out" && st=9
+check "... and no escapes printed" 0 "loss" "$tmp/out"
+"$bin" -c "data adding T=10 n=100; model lstm hidden=4; train 2; set colour=256; plot loss; set colour=truecolor; gates" >"$tmp/out" 2>&1; st=$?
+check "set colour=256: the first series in Okabe-Ito sky blue, xterm 74" 0 "$esc\[0;38;5;74m" "$tmp/out"
+check "set colour=truecolor: the gates in 24-bit viridis" 0 "$esc\[0;48;2;[0-9]*;[0-9]*;[0-9]*m " "$tmp/out"
+NO_COLOR=1 "$bin" -c "show colour" >"$tmp/out" 2>&1; st=$?
+check "NO_COLOR: show says so" 0 "colour=auto, NO_COLOR is set$" "$tmp/out"
+"$bin" -c "set colour=16" >"$tmp/out" 2>&1; st=$?
+check "set colour=16: one line, the choices" 1 "^rnnlab: set: unknown colour '16' (choices: auto, truecolor, 256, 8, none)$" "$tmp/out"
+"$bin" -c "data adding T=10 n=100; model lstm hidden=4; train 2; plot loss --svg $tmp/loss.svg; plot gates --svg $tmp/gates.svg" >"$tmp/out" 2>&1; st=$?
+check "SVG through a pipe: the series in the screen's colours" 0 'stroke="#56b4e9"' "$tmp/loss.svg"
+check "... the input gate's colour bar is viridis" 0 'stop offset="0.00" stop-color="#440154"' "$tmp/gates-0.svg"
+check "... the candidate's is RdBu, white at zero" 0 'stop offset="0.50" stop-color="#f7f7f7"' "$tmp/gates-2.svg"
+NO_COLOR=1 "$bin" -c "data adding T=10 n=100; model lstm hidden=4; train 2; plot loss --svg $tmp/loss.svg" >"$tmp/out" 2>&1; st=$?
+grep -q 'stroke="#56b4e9"' "$tmp/loss.svg" && st=9
+check "NO_COLOR: the SVG's lines are dark, told apart by dashes" 0 'stroke="#222222"' "$tmp/loss.svg"
+
 echo "batch.sh: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -138,7 +138,29 @@ static void test_set_and_show(void **state)
 	ok(s, "show config");
 	assert_non_null(strstr(cap.out, "  optim         sgd"));
 	assert_non_null(strstr(cap.out, "  clip          1 "));
-	fails(s, "show nothing", "show: unknown 'nothing' (choices: config, model, data, memory, engine)");
+	fails(s, "show nothing", "show: unknown 'nothing' (choices: config, model, data, memory, engine, colour)");
+
+	/* colour: auto is the host's; a choice overrides it; SVG files are in
+	 * colour unless the choice is none; printing plain text stays plain */
+	fails(s, "set colour=16", "set: unknown colour '16' (choices: auto, truecolor, 256, 8, none)");
+	assert_int_equal(session_colors(s), GRID_MONO);	/* this host shows none */
+	assert_int_equal(session_svg_colors(s), GRID_COLORS_TRUE);
+	ok(s, "show colour");
+	assert_string_equal(cap.out, "  colour        none (shades and dot patterns): colour=auto\n");
+	ok(s, "set colour=256");
+	assert_int_equal(session_colors(s), GRID_COLORS_256);
+	assert_int_equal(session_print_colors(s), GRID_MONO);	/* host.ansi = 0 */
+	ok(s, "show");
+	assert_non_null(strstr(cap.out, "  colour        256        colours of maps and plots: auto"));
+	assert_non_null(strstr(cap.out, "  colour        256 colours (the xterm palette): set colour=256\n"));
+	ok(s, "set colour=none");
+	assert_int_equal(session_svg_colors(s), GRID_MONO);
+	s->host.ansi = 1;
+	ok(s, "set colour=truecolor");
+	assert_int_equal(session_print_colors(s), GRID_COLORS_TRUE);
+	s->host.no_color = 1;	/* NO_COLOR or --ascii: auto is none, SVG too */
+	ok(s, "set colour=auto");
+	assert_int_equal(session_svg_colors(s), GRID_MONO);
 	session_free(s);
 }
 
@@ -480,7 +502,7 @@ static void test_set_while_training(void **state)
 	assert_int_equal(session_step(s), 4);
 	fails(s, "set batch=8", "set: batch cannot change while training runs (these can, from the next step: lr, clip, "
 	      "clip_value, momentum, beta1, beta2, alpha, eps, weight_decay, gamma, lr_min, log_every, val_every, "
-	      "checkpoint_every, teacher_forcing, pace); Esc stops the training");
+	      "checkpoint_every, teacher_forcing, pace, colour); Esc stops the training");
 	fails(s, "model gru hidden=4", "model: training is running (Esc stops it; set lr, clip and the like apply from "
 	      "the next step); model changes the session");
 	ok(s, "set lr=0.2 clip=1");

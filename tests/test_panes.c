@@ -710,9 +710,18 @@ static void test_eigen_svg(void **state)
 	const double wr[3] = { 0, 0, 1.3 }, wi[3] = { 0.5, -0.5, 0 };
 	int n = read_points(svg, &a, re, im, fill, 8);
 	assert_points_are(re, im, n, wr, wi, 3);
-	for (int i = 0; i < n; i++)	/* mono: outside the circle hollow (white), inside dark */
+	for (int i = 0; i < n; i++)	/* colour: outside the circle vermillion, inside blue (#d55e00, #0072b2) */
+		assert_int_equal(fill[i], hypot(re[i], im[i]) > 1 ? 'd' : '0');
+	free(svg);
+	ok(s, "set colour=none");
+	ok(s, line);
+	svg = slurp(file);
+	n = read_points(svg, &a, re, im, fill, 8);
+	assert_points_are(re, im, n, wr, wi, 3);
+	for (int i = 0; i < n; i++)	/* none: outside the circle hollow (white), inside dark */
 		assert_int_equal(fill[i], hypot(re[i], im[i]) > 1 ? 'f' : '2');
 	free(svg);
+	ok(s, "set colour=auto");
 
 	/* An rnnlab SVG is replaced without force; the file is whole again. */
 	const float w2[9] = { 0.2f, 0, 0, 0, -0.7f, 0, 0, 0, 0.4f };

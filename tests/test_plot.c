@@ -722,7 +722,7 @@ static void heat_cell(const Grid *g, const HeatmapFrame *f, int r, int c, uint32
 	}
 }
 
-static Style st(uint16_t fg, uint16_t bg)
+static Style st(uint32_t fg, uint32_t bg)
 {
 	Style s = { fg, bg, 0 };
 	return s;
@@ -760,24 +760,33 @@ static void test_heatmap_2x2(void **state)
 	heat_cell(g, &f, 1, 1, '@', st(0, 0));
 	s.ascii = 0;
 
-	/* Eight colours, sequential, 9 levels: 0, 2, 5, 8. */
+	/* Eight colours, sequential (viridis's hues), 9 levels: floor(9t) =
+	 * 0, 2, 5, 8: blank, bg blue, '▒' green on cyan, bg yellow. */
 	s.colors = GRID_COLORS_8;
 	assert_int_equal(heatmap_draw(g, 0, 0, 40, 12, &s, &m, &f, &e), 0);
 	heat_cell(g, &f, 0, 0, ' ', st(GRID_DEFAULT, GRID_DEFAULT));
 	heat_cell(g, &f, 0, 1, ' ', st(GRID_DEFAULT, GRID_BLUE));
-	heat_cell(g, &f, 1, 0, 0x2592, st(GRID_RED, GRID_MAGENTA));
+	heat_cell(g, &f, 1, 0, 0x2592, st(GRID_GREEN, GRID_CYAN));
 	heat_cell(g, &f, 1, 1, ' ', st(GRID_DEFAULT, GRID_YELLOW));
 
-	/* 256 colours, 10 levels: 0, 3, 6, 9 -> xterm 16, 89, 202, 229. */
+	/* 256 colours, 65 levels: floor(65t) = 0, 19, 39, 64, viridis at k/64
+	 * nearest in OKLab: xterm 53, 24, 36, 220 (numpy, as in
+	 * tests/gen_colormap_refs.py). */
 	s.colors = GRID_COLORS_256;
 	assert_int_equal(heatmap_draw(g, 0, 0, 40, 12, &s, &m, &f, &e), 0);
-	heat_cell(g, &f, 0, 0, ' ', st(0, GRID_XTERM(16)));
-	heat_cell(g, &f, 0, 1, ' ', st(0, GRID_XTERM(89)));
-	heat_cell(g, &f, 1, 0, ' ', st(0, GRID_XTERM(202)));
-	heat_cell(g, &f, 1, 1, ' ', st(0, GRID_XTERM(229)));
+	heat_cell(g, &f, 0, 0, ' ', st(0, GRID_XTERM(53)));
+	heat_cell(g, &f, 0, 1, ' ', st(0, GRID_XTERM(24)));
+	heat_cell(g, &f, 1, 0, ' ', st(0, GRID_XTERM(36)));
+	heat_cell(g, &f, 1, 1, ' ', st(0, GRID_XTERM(220)));
+
+	/* 24-bit: viridis itself, its ends exact. */
+	s.colors = GRID_COLORS_TRUE;
+	assert_int_equal(heatmap_draw(g, 0, 0, 40, 12, &s, &m, &f, &e), 0);
+	heat_cell(g, &f, 0, 0, ' ', st(0, GRID_RGB(0x440154)));
+	heat_cell(g, &f, 1, 1, ' ', st(0, GRID_RGB(0xfde725)));
 
 	/* Diverging over [-1, 1]: t = 0, 0.35, 0.525, 0.9, levels floor(9t) =
-	 * 0, 3, 4, 8: bg blue, '░' blue, blank, bg red. */
+	 * 0, 3, 4, 8: bg blue, '░' blue on white, white (zero), bg red. */
 	float d[4] = { -1.0f, -0.3f, 0.05f, 0.8f };
 	m.v = d;
 	s.colors = GRID_COLORS_8;
@@ -787,8 +796,8 @@ static void test_heatmap_2x2(void **state)
 	assert_int_equal(heatmap_draw(g, 0, 0, 40, 12, &s, &m, &f, &e), 0);
 	assert_true(f.lo == -1 && f.hi == 1);
 	heat_cell(g, &f, 0, 0, ' ', st(GRID_DEFAULT, GRID_BLUE));
-	heat_cell(g, &f, 0, 1, 0x2591, st(GRID_BLUE, GRID_DEFAULT));
-	heat_cell(g, &f, 1, 0, ' ', st(GRID_DEFAULT, GRID_DEFAULT));
+	heat_cell(g, &f, 0, 1, 0x2591, st(GRID_BLUE, GRID_WHITE));
+	heat_cell(g, &f, 1, 0, ' ', st(GRID_DEFAULT, GRID_WHITE));
 	heat_cell(g, &f, 1, 1, ' ', st(GRID_DEFAULT, GRID_RED));
 
 	/* An automatic diverging range is symmetric and rounded out. */
@@ -826,7 +835,8 @@ static void test_heatmap_pooling(void **state)
 		heat_cell(g, &f, 0, c, 0x2592, st(0, 0));
 
 	/* Rows and columns pooled together, NaN left out: blocks of 2 x 2
-	 * holding 0.1, 1.0, 0.3, 0.8 average 0.55: 256-colour level 5 (167);
+	 * holding 0.1, 1.0, 0.3, 0.8 average 0.55: 256-colour level 35 of 65 (viridis at
+	 * 35/64, nearest xterm 36 in OKLab);
 	 * a block of NaN, 0.55, NaN, 0.55 likewise; all NaN: '·'. */
 	enum { R = 40, C = 160 };
 	static float big[R * C];
@@ -846,9 +856,9 @@ static void test_heatmap_pooling(void **state)
 	g = new_grid(90, 40);
 	assert_int_equal(heatmap_draw(g, 0, 0, 90, 23, &s, &mb, &f, &e), 0);
 	assert_true(f.fr == 2 && f.fc == 2 && f.rh == 1 && f.cw == 1);
-	heat_cell(g, &f, 0, 0, ' ', st(0, GRID_XTERM(167)));
-	heat_cell(g, &f, 38, 158, ' ', st(0, GRID_XTERM(167)));
-	heat_cell(g, &f, 6, 4, ' ', st(0, GRID_XTERM(167)));
+	heat_cell(g, &f, 0, 0, ' ', st(0, GRID_XTERM(36)));
+	heat_cell(g, &f, 38, 158, ' ', st(0, GRID_XTERM(36)));
+	heat_cell(g, &f, 6, 4, ' ', st(0, GRID_XTERM(36)));
 	heat_cell(g, &f, 0, 8, 0x00b7, st(0, 0));
 
 	/* Strides: the transpose of v through rs = 1, cs = 120. */

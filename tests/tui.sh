@@ -259,7 +259,7 @@ check "80x24: plot states" "PC1 [0-9]*%  PC2 [0-9]*% of the variance"
 keys "landscape dir=grad dir2=random points=11" Enter
 check "80x24: the landscape over a plane in the plot pane" "log10 loss on the plane of grad and random"
 check "80x24: its axes" "alpha (grad)"
-check "80x24: rows labelled with beta, not indices" "^ *-0\.[0-9] "
+check "80x24: rows labelled with beta, not indices" "^ *-0\.[0-9]\( \|$\)"
 keys F2 "plot loss" Enter
 check "a plot in the log" "^ *└[─┬]"
 check_not "fits 80 columns (no piece of its axis wrapped onto a row of its own)" "^[─┬]\{1,60\} *$"
@@ -450,6 +450,92 @@ keys Escape
 check "Esc stops the step from inside it, nothing of it applied" "train: step [0-9]*: stopped inside it; nothing of it applied, the weights as before it; the next train starts with its batch" 10
 check_not "and the status bar no longer says it is inside one" "in the step:"
 
+# ---- colour (issue 21): the maps' scales are ordered ramps in 256 and
+# 24-bit colour, blue-white-red for signed values, eight colours as asked,
+# shades without colour; capture-pane -e shows the escapes the cells have ----
+esc=$(printf '\033')
+# scale_codes: the SGR codes (without ESC[) of the cells of the first colour
+# scale on the screen (between the first ▕ and the ▏ after it), one a line
+scale_codes() {
+	tmux -L $sock capture-pane -e -p -t main | grep -m1 '▕' | sed 's/▏.*//; s/.*▕//' |
+		grep -o "$esc\[[0-9;]*m" | tr -d "$esc["
+}
+# the 256-colour numbers (48;5;N) or the 24-bit green (48;2;R;G;B) of the scale
+scale_256() { scale_codes | sed -n 's/^48;5;\([0-9]*\)m$/\1/p'; }
+scale_green() { scale_codes | sed -n 's/^48;2;[0-9]*;\([0-9]*\);[0-9]*m$/\1/p'; }
+# in_order WANT: stdin's numbers all in WANT's order (repeats allowed), at
+# least MIN (default 8) different ones
+in_order() {
+	awk -v want="$1" -v min="${2:-8}" 'BEGIN { n = split(want, w, " "); j = 1 }
+		{ while (j <= n && w[j] != $1) j++; if (j > n) bad = 1; if ($1 != last) k++; last = $1 }
+		END { exit bad || k < min }'
+}
+# rising: stdin's numbers never fall, start under 40 and end over 200 (viridis's green)
+rising() { awk 'NR == 1 { first = $1 } { if ($1 < last) bad = 1; last = $1; n++ } END { exit bad || n < 10 || first > 40 || last < 200 }'; }
+# check_cmd NAME CMD...: CMD succeeds within 5 s (the pane takes a moment to draw)
+check_cmd() {
+	name=$1
+	shift
+	i=0
+	while ! "$@"; do
+		i=$((i + 1))
+		if [ $i -ge 50 ]; then
+			fail=$((fail + 1))
+			echo "FAIL: $name; the screen's escapes:"
+			tmux -L $sock capture-pane -e -p -t main | cat -v | sed 's/^/    | /' | head -40
+			return
+		fi
+		sleep 0.1
+	done
+	pass=$((pass + 1))
+}
+viridis_256="53 54 24 30 36 71 42 77 113 148 184 220"	# numpy's, as in test_colormap.c
+no_colour_codes() { ! tmux -L $sock capture-pane -e -p -t main | grep -q "\(\[\|;\)\([34][0-7]\|[34]8;\)[0-9;]*m"; }
+shades_scale() { tmux -L $sock capture-pane -p -t main | grep -m1 '▕' | grep -q '▕ *░*▒*▓*█*▏'; }
+legend_256() { scale_256 | in_order "$viridis_256"; }
+legend_24() { scale_green | rising; }
+legend_8() { scale_codes | sed -n 's/^\(4[0-7]\)m$/\1/p' | in_order "44 46 42 43" 4; }
+# RdBu: blue (b > r) at the low end, red (r > b) at the high end
+legend_rdbu() {
+	scale_codes | sed -n 's/^48;2;\([0-9]*\);[0-9]*;\([0-9]*\)m$/\1 \2/p' |
+		awk 'NR == 1 { lo = $2 > $1 } { hi = $1 > $2; n++ } END { exit !(lo && hi && n >= 10) }'
+}
+
+START_ENV="COLORTERM=truecolor" start 100 30
+keys "data adding T=30 n=300; model lstm hidden=12; set log_every=0; train 5" Enter
+check "truecolor: trained" "│ step 5 │" 20
+keys F4
+check "truecolor: gates pane" "i (input gate)"
+check_cmd "truecolor: the input gate's scale is viridis in 24-bit colour, rising" legend_24
+n=$(tmux -L $sock capture-pane -e -p -t main | grep -o "48;2;" | wc -l)
+[ "$n" -ge 60 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: truecolor: the map's cells are 24-bit ($n codes)"; }
+keys g g
+check "truecolor: the candidate's map" "g (candidate)"
+check_cmd "truecolor: g's scale is blue to red (RdBu)" legend_rdbu
+keys g g g F3
+check "truecolor: the flow pane" "||dL/dh_t|| at step 5"
+keys F4
+check_cmd "truecolor: back on the gates, the colours are exact again" legend_24
+tmux -L $sock resize-window -t main -x 120 -y 36
+check "truecolor: resized" "F8 plot  *F1 help"
+check_cmd "truecolor: after a resize too" legend_24
+keys "show colour" Enter
+check "truecolor: show says which colours and why" "colour  *24-bit colour (truecolor): colour=auto, COLORTERM=truecolor"
+keys "set colour=256" Enter
+check_cmd "set colour=256: the scale is viridis's nearest xterm colours, in order" legend_256
+keys "set colour=8" Enter
+check_cmd "set colour=8: the scale runs blue, cyan, green, yellow" legend_8
+keys "set colour=none" Enter
+check_cmd "set colour=none: shades" shades_scale
+check_cmd "set colour=none: no colour escapes at all" no_colour_codes
+keys "set colour=nine" Enter
+check "set colour=nine: one line saying what is allowed" "set: unknown colour 'nine' (choices: auto, truecolor, 256, 8, none)"
+keys "set colour=auto; data reverse len=8 n=100; model seq2seq cell=gru hidden=8 embed=4 attention=dot; train 2; translate \"abc\"" Enter
+keys F7
+check "truecolor: the attention pane" "attention a_ts"
+check_cmd "truecolor: the attention map's scale is viridis, rising" legend_24
+START_ENV=
+
 # ---- every pane at 80x24, 100x30 and 160x50, in unicode, --ascii and NO_COLOR ----
 # What the lessons refer to is on the screen (the shrink factor, the ratio over
 # the sequence, the gate values, all of the help), and no number is cut: no
@@ -476,6 +562,12 @@ for size in "80 24" "100 30" "160 50"; do
 		keys F4
 		check "$size $mode: F4 gates pane" "(input gate)"
 		check_not "$size $mode: F4, no number cut" "$cut"
+		case $mode in	# TERM=xterm-256color, no COLORTERM: 256 colours; else none
+		unicode) check_cmd "$size $mode: F4, the scale is viridis in 256 colours, in order" legend_256 ;;
+		nocolor) check_cmd "$size $mode: F4, the scale is shades" shades_scale
+			 check_cmd "$size $mode: F4, no colour escapes" no_colour_codes ;;
+		ascii)	 check_cmd "$size $mode: F4, no colour escapes" no_colour_codes ;;
+		esac
 		keys F6
 		check "$size $mode: F6 compare pane" "loss of the runs\|compare"
 		check_not "$size $mode: F6, no number cut" "$cut"

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "frontend.h"
+#include "term.h"
 
 volatile int frontend_sigint;
 static volatile sig_atomic_t got_term;
@@ -68,7 +69,9 @@ static Session *batch_session(const Options *o)
 	h.error = err_line;
 	h.interrupted = frontend_interrupted;
 	h.ascii = o->ascii;
-	h.color = o->color;
+	h.colors = term_colors(o->no_color, -1, h.colors_why, sizeof h.colors_why);
+	h.no_color = o->no_color != NULL;
+	h.ansi = 1;
 	h.fast = o->fast;
 	h.seed_shift = o->seed_shift;
 	h.max_commands = o->max_commands;

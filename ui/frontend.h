@@ -9,7 +9,7 @@
 
 typedef struct Options {
 	int ascii;		/* --ascii or a non-UTF-8 locale */
-	int color;		/* colour in plots (off with NO_COLOR or not a tty) */
+	const char *no_color;	/* why colour=auto means none: "NO_COLOR is set", "--ascii"; NULL */
 	int fast;		/* lessons' fast mode: --fast or RNNLAB_FAST=1 */
 	unsigned long seed_shift;	/* --seed-shift N: added to every seed */
 	const char *log;	/* --log FILE: the workbench's log also goes there */

@@ -23,8 +23,11 @@ static const char usage_text[] =
 	"\n"
 	"Without arguments rnnlab starts the workbench when stdin and stdout are terminals,\n"
 	"else it reads commands from stdin as --batch - does.  Inside, `help` lists the commands.\n"
-	"--ascii draws plots with ASCII only (also chosen for a non-UTF-8 locale); NO_COLOR=1\n"
-	"turns colour off.  --fast (or RNNLAB_FAST=1) skips the `full` lines of lessons.\n"
+	"--ascii draws plots with ASCII only (also chosen for a non-UTF-8 locale) and without\n"
+	"colour, as NO_COLOR=1 does: shades and dot patterns.  Otherwise colour follows the\n"
+	"terminal: 24-bit with COLORTERM=truecolor (or 24bit), else its 256 or 8 colours;\n"
+	"`set colour=` overrides, `show colour` says which.\n"
+	"--fast (or RNNLAB_FAST=1) skips the `full` lines of lessons.\n"
 	"--seed-shift N adds N to every seed (`set seed=S` becomes S+N): a lesson on other seeds.\n"
 	"--log FILE writes the workbench's log to FILE as well (a record of a class, or a test).\n"
 	"--max-commands N, --max-output MB: what a script may run and print (100000, 64; help run).\n"
@@ -111,7 +114,8 @@ int main(int argc, char **argv)
 	const char *codeset = nl_langinfo(CODESET);
 	o.ascii = !codeset || strcmp(codeset, "UTF-8") != 0;
 	const char *nc = getenv("NO_COLOR");
-	o.color = isatty(1) && !(nc && *nc);
+	if (nc && *nc)
+		o.no_color = "NO_COLOR is set";
 	int plain = 0;
 	const char *fast = getenv("RNNLAB_FAST");
 	o.fast = fast && *fast && strcmp(fast, "0");
@@ -135,6 +139,8 @@ int main(int argc, char **argv)
 			return run_bench(argc - i - 1, argv + i + 1);
 		} else if (!strcmp(a, "--ascii")) {
 			o.ascii = 1;
+			if (!o.no_color)
+				o.no_color = "--ascii";
 		} else if (!strcmp(a, "--fast")) {
 			o.fast = 1;
 		} else if (!strcmp(a, "--seed-shift")) {

@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "complete.h"
 #include "frontend.h"
+#include "term.h"
 
 #define HISTORY_MAX 1000
 
@@ -65,7 +66,9 @@ int repl_run(const char *script, const Options *o)
 	h.interrupted = frontend_interrupted;
 	h.pause = on_pause;
 	h.ascii = o->ascii;
-	h.color = o->color;
+	h.colors = term_colors(o->no_color, -1, h.colors_why, sizeof h.colors_why);
+	h.no_color = o->no_color != NULL;
+	h.ansi = 1;
 	h.fast = o->fast;
 	h.seed_shift = o->seed_shift;
 	h.max_commands = o->max_commands;

@@ -4,6 +4,7 @@
  * endwin(), curses started and ended. */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -11,13 +12,20 @@
 #include <term.h>	/* the system's terminfo: setupterm */
 
 #include "frontend.h"
+#include "out.h"
 #include "term.h"
 
-static volatile sig_atomic_t got_term;
+static volatile sig_atomic_t got_term, got_cont;
 
 static void on_term(int sig)
 {
 	got_term = sig;	/* the exit status is 128 + sig, as the shell's */
+}
+
+static void on_cont(int sig)
+{
+	(void)sig;
+	got_cont = 1;	/* back from Ctrl-Z: curses has repainted the screen */
 }
 
 static int stderr_fd = -1;
@@ -57,10 +65,14 @@ void term_start(void)
 	sa.sa_handler = on_term;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_cont;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGCONT, &sa, NULL);
 
 	capture_stderr();
 	set_escdelay(25);
 	initscr();
+	typeahead(-1);	/* doupdate sends every row it starts (blit.c's overlay counts on it) */
 	cbreak();
 	noecho();
 	nonl();
@@ -84,6 +96,57 @@ void term_end(void)
 int term_signal(void)
 {
 	return got_term;
+}
+
+int term_continued(void)
+{
+	int c = got_cont;
+	got_cont = 0;
+	return c;
+}
+
+GridColors term_colors(const char *off, int shown, char *why, size_t cap)
+{
+	if (off) {
+		snprintf(why, cap, "%s", off);
+		return GRID_MONO;
+	}
+	char term[48];	/* from the environment: made safe to print */
+	snprintf(term, sizeof term, "%s", getenv("TERM") ? getenv("TERM") : "");
+	text_sanitize(term);
+	int n = 0, direct = 0;
+	if (shown < 0) {
+		int err = 0;
+		if (!isatty(STDOUT_FILENO)) {
+			snprintf(why, cap, "the output is not a terminal");
+			return GRID_MONO;
+		}
+		if (setupterm(NULL, STDOUT_FILENO, &err) != OK) {
+			snprintf(why, cap, "TERM=%s has no terminfo entry here", term);
+			return GRID_MONO;
+		}
+		n = tigetnum("colors");
+		direct = n >= 0x1000000 || tigetflag("RGB") > 0;
+		del_curterm(cur_term);
+	} else {
+		n = shown == GRID_MONO ? 0 : shown == GRID_COLORS_8 ? 8 : 256;
+		direct = shown == GRID_COLORS_TRUE;
+	}
+	const char *ct = getenv("COLORTERM");
+	if (n < 8) {
+		snprintf(why, cap, "TERM=%s has no colours", term);
+		return GRID_MONO;
+	}
+	if (ct && (!strcmp(ct, "truecolor") || !strcmp(ct, "24bit"))) {
+		snprintf(why, cap, "COLORTERM=%s", ct);
+		return GRID_COLORS_TRUE;
+	}
+	if (direct) {
+		snprintf(why, cap, "TERM=%s is direct colour", term);
+		return GRID_COLORS_TRUE;
+	}
+	snprintf(why, cap, "TERM=%s has %s colours, COLORTERM is not truecolor", term, n >= 256 ? "256" : "8");
+	return n >= 256 ? GRID_COLORS_256 : GRID_COLORS_8;
 }
 
 int term_known(void)

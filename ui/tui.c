@@ -619,7 +619,8 @@ int tui_run(const char *script, const Options *opt)
 	h.max_commands = opt->max_commands;
 	h.max_output = opt->max_output;
 	h.ascii = opt->ascii;
-	h.color = 0;		/* the log shows plain text */
+	h.ansi = 0;		/* the log shows plain text */
+	h.no_color = opt->no_color != NULL;
 	t->s = session_new(&h);
 	if (!t->s) {
 		free(t);
@@ -629,8 +630,14 @@ int tui_run(const char *script, const Options *opt)
 	t->welcome = 1;
 
 	term_start();
-	const char *nc = getenv("NO_COLOR");
-	t->colors = blit_init_colors(nc && *nc);
+	GridColors shown = blit_init(&t->blit);
+	t->s->host.colors = term_colors(opt->no_color, shown, t->s->host.colors_why, sizeof t->s->host.colors_why);
+	if (t->blit.can_change && !opt->no_color) {
+		size_t n = strlen(t->s->host.colors_why);
+		snprintf(t->s->host.colors_why + n, sizeof t->s->host.colors_why - n,
+			 "; it can change its palette (left alone)");
+	}
+	t->colors = session_colors(t->s);
 	t->rl.done = line_entered;
 	t->rl.matches = show_matches;
 	t->rl.ctx = t;
@@ -691,6 +698,10 @@ int tui_run(const char *script, const Options *opt)
 		} else if (s->pending && s->job.left <= 0) {
 			run_pending(t);
 		}
+		if (term_continued()) {	/* curses repainted: the overlay's colours again */
+			blit_invalidate(&t->blit);
+			t->dirty = 1;
+		}
 		if (frontend_sigint) {
 			frontend_clear_interrupt();
 			if (s->job.left > 0 || t->nscripts)
@@ -723,6 +734,7 @@ int tui_run(const char *script, const Options *opt)
 	for (int i = 0; i < t->nlines; i++)
 		free(t->lines[(t->first + i) % LOG_MAX].text);
 	grid_free(t->grid);
+	blit_done(&t->blit);
 	view_eigen_done(&t->eig);
 	destroy_windows(t);
 	session_free(t->s);

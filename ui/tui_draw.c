@@ -34,6 +34,7 @@ void layout(Tui *t)
 		t->s->host.width = t->cols > MIN_COLS ? t->cols : MIN_COLS;
 	werase(stdscr);
 	wnoutrefresh(stdscr);
+	blit_invalidate(&t->blit);
 	if (t->too_small) {
 		t->prompt = newwin(1, t->cols > 0 ? t->cols : 1, t->rows > 0 ? t->rows - 1 : 0, 0);
 		rlb_set_window(t->prompt);
@@ -487,7 +488,7 @@ static void draw_pane(Tui *t)
 	}
 	if (narrate)
 		draw_narration(t, g, w, full_h);
-	blit_grid(t->pane, g, 0, 0, w, full_h, 0, 0);
+	blit_grid(&t->blit, t->pane, g, 0, 0, w, full_h, 0, 0);
 	wnoutrefresh(t->pane);
 }
 
@@ -518,11 +519,11 @@ static void draw_log(Tui *t)
 			size_t n = grid_text_wrap(p, wd);
 			int row = y - (rows - 1 - k);
 			if (row >= 1) {
+				const int red = t->colors == GRID_MONO ? 0 : blit_named_pair(&t->blit, GRID_RED, GRID_DEFAULT);
 				if (l->error)
-					wattron(w, t->colors == GRID_MONO ? A_BOLD
-									 : COLOR_PAIR(1 + GRID_RED * GRID_COLOR_COUNT) | A_BOLD);
+					wattron(w, COLOR_PAIR(red) | A_BOLD);
 				mvwaddnstr(w, row, 0, p, (int)n);
-				wattroff(w, A_BOLD | COLOR_PAIR(1 + GRID_RED * GRID_COLOR_COUNT));
+				wattroff(w, A_BOLD | COLOR_PAIR(red));
 			}
 			p += n;
 		}
@@ -558,12 +559,14 @@ static void draw_all_inner(Tui *t)
 		t->last_draw = tui_now();
 		return;
 	}
+	t->colors = session_colors(t->s);
 	draw_status(t);
 	draw_tabs(t);
 	draw_pane(t);
 	draw_log(t);
 	rlb_redisplay();	/* last: the cursor belongs to the prompt */
 	doupdate();
+	blit_overlay(&t->blit);	/* the colours curses cannot send (blit.c) */
 	t->dirty = 0;
 	t->last_draw = tui_now();
 }

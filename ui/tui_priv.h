@@ -7,6 +7,7 @@
 
 #include <curses.h>
 
+#include "blit.h"
 #include "rlbridge.h"
 #include "session.h"
 #include "views.h"
@@ -41,7 +42,8 @@ typedef struct Tui {
 	int welcome;		/* the first screen, until a command runs */
 	int help;
 	Grid *grid;
-	GridColors colors;
+	GridColors colors;	/* session_colors(), as of the last draw */
+	Blit blit;		/* the terminal's colours, the pane's overlay */
 	int ascii;
 	LogLine lines[LOG_MAX];
 	int nlines, first;	/* ring */

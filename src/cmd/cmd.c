@@ -18,7 +18,7 @@ static const char *const cell_words[] = { "rnn", "lstm", "gru", NULL };
 static const char *const attention_words[] = { "none", "dot", "general", NULL };
 static const char *const model_words[] = { "rnn", "lstm", "gru", "seq2seq", "show", NULL };
 static const char *const data_words[] = { "list", "info", "show", NULL };
-static const char *const show_words[] = { "config", "model", "data", "memory", "engine", NULL };
+static const char *const show_words[] = { "config", "model", "data", "memory", "engine", "colour", NULL };
 static const char *const plot_words[] = { "loss", "grad", "lr", "flow", "sat", "gates", "h", "compare", "eigen",
 					    "jacobian", "states", "landscape", "--svg", "layer=", "gate=", "sample=", "samples=",
 					    "part=", NULL };
@@ -60,11 +60,14 @@ static const Command commands[] = {
 	{ "set", cmd_set, 1, -1, CMD_CHANGES, "set KEY=VALUE...", "change training settings (help set lists them)",
 	  "All pairs are checked before any is applied.  example: set optim=adam lr=3e-3 clip=1",
 	  COMP_SETTINGS, NULL },
-	{ "show", cmd_show, 0, 1, 0, "show [config|model|data|memory|engine]",
-	  "show the settings, the model, the dataset, what training holds in memory, or the engine",
-	  "show alone: the settings, then the engine.  engine: the BLAS library, its version and the\n"
-	  "kernels (core) in use and who chose them; the CPU's instruction set; whether subnormal\n"
-	  "floats are flushed to zero (they are, on every computing thread: see README, Portability).",
+	{ "show", cmd_show, 0, 1, 0, "show [config|model|data|memory|engine|colour]",
+	  "show the settings, the model, the dataset, what training holds in memory, the engine, the colours",
+	  "show alone: the settings, then the engine and the colours.  engine: the BLAS library, its\n"
+	  "version and the kernels (core) in use and who chose them; the CPU's instruction set; whether\n"
+	  "subnormal floats are flushed to zero (they are, on every computing thread: see README,\n"
+	  "Portability).  colour: what maps and plots are drawn with (24-bit, 256 or 8 colours, or\n"
+	  "none: shades) and why: set colour=, or what auto found (NO_COLOR, --ascii, COLORTERM,\n"
+	  "the terminal's colours).",
 	  COMP_WORDS, show_words },
 	{ "train", cmd_train, 0, 2, CMD_CHANGES | CMD_MODEL | CMD_DATA, "train [N] [steps|epochs]",
 	  "train for N steps (default: one epoch) or N epochs",
@@ -718,7 +721,8 @@ void cmd_complete(const Session *s, const char *line, int start, int end,
 
 void cmd_print_grid(Session *s, const Grid *g, int ascii, int trim_bottom)
 {
-	int flags = GRID_OUT_TRIM | (ascii ? GRID_OUT_ASCII : 0) | (s->host.color ? GRID_OUT_ANSI : 0);
+	int flags = GRID_OUT_TRIM | (ascii ? GRID_OUT_ASCII : 0) |
+		    (session_print_colors(s) != GRID_MONO ? GRID_OUT_ANSI : 0);
 	char line[8192];
 	int last = g->h - 1;
 	while (trim_bottom && last > 0 && grid_row_utf8(g, last, line, sizeof line, GRID_OUT_TRIM) == 0)

@@ -49,7 +49,7 @@ static void opts_init(const Session *s, ViewOpts *o)
 {
 	memset(o, 0, sizeof *o);
 	o->ascii = s->host.ascii;
-	o->colors = s->host.color ? GRID_COLORS_8 : GRID_MONO;
+	o->colors = session_print_colors(s);
 	o->gate = -1;
 }
 
@@ -181,6 +181,7 @@ int cmd_plot(Session *s, int argc, const Word *argv, Err *e)
 	if (!part && (v == VIEW_SAT || v == VIEW_GATES || v == VIEW_H))
 		o.part = s->cur.part;
 	if (svg) {
+		o.colors = session_svg_colors(s);
 		if ((rc = file_may_write(svg, FILE_SVG, force, e)) || (rc = view_svg(s, (ViewKind)v, &o, svg, e)))
 			return rc;
 		session_printf(s, "wrote %s", svg);

@@ -62,17 +62,31 @@ static void show_engine(Session *s)
 	session_printf(s, "  floats        %s", platform_flush_describe());
 }
 
+/* The colours pictures are drawn with, and why. */
+static void show_colour(Session *s)
+{
+	char what[300];
+	session_colors_describe(s, what, sizeof what);
+	session_printf(s, "  colour        %s", what);
+}
+
 int cmd_show(Session *s, int argc, const Word *argv, Err *e)
 {
 	const char *what = argc > 1 ? argv[1].text : "config";
 	if (!strcmp(what, "config")) {
 		show_config(s);
-		if (argc == 1)
+		if (argc == 1) {
 			show_engine(s);
+			show_colour(s);
+		}
 		return 0;
 	}
 	if (!strcmp(what, "engine")) {
 		show_engine(s);
+		return 0;
+	}
+	if (!strcmp(what, "colour")) {
+		show_colour(s);
 		return 0;
 	}
 	if (!strcmp(what, "model")) {
@@ -103,5 +117,5 @@ int cmd_show(Session *s, int argc, const Word *argv, Err *e)
 		session_printf(s, "  total           %10.1f KiB", (2 * n + opt + act + ck) * kib);
 		return 0;
 	}
-	return err_set(e, ERR_INVAL, "unknown '%s' (choices: config, model, data, memory, engine)", what);
+	return err_set(e, ERR_INVAL, "unknown '%s' (choices: config, model, data, memory, engine, colour)", what);
 }

@@ -48,7 +48,7 @@ int cmd_step(Session *s, int argc, const Word *argv, Err *e)
 	Grid *g = grid_new(w, h, e);
 	if (!g)
 		return ERR_NOMEM;
-	rc = stepview_draw(s, &c, s->host.ascii, s->host.color ? GRID_COLORS_8 : GRID_MONO, g, 0, 0, w, h, e);
+	rc = stepview_draw(s, &c, s->host.ascii, session_print_colors(s), g, 0, 0, w, h, e);
 	if (!rc)
 		cmd_print_grid(s, g, s->host.ascii, 1);
 	grid_free(g);

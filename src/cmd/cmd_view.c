@@ -19,7 +19,7 @@ static int view_attention(Session *s, Err *e)
 	Grid *g = grid_new(w, rows, e);
 	if (!g)
 		return ERR_NOMEM;
-	int rc = attention_draw(s, g, 0, 0, w, rows, s->host.ascii, s->host.color ? GRID_COLORS_8 : GRID_MONO, e);
+	int rc = attention_draw(s, g, 0, 0, w, rows, s->host.ascii, session_print_colors(s), e);
 	if (!rc)
 		cmd_print_grid(s, g, s->host.ascii, 0);
 	grid_free(g);

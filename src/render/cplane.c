@@ -106,7 +106,7 @@ int cplane_draw(Grid *g, int x0, int y0, int w, int h, const CplaneSpec *s, cons
 	if (s->paths) {	/* paths: each joined, in its colour, its start marked */
 		int at = 0;
 		for (int k = 0; k < s->npaths && at + s->paths[k] <= n; at += s->paths[k], k++) {
-			const Style st = grid_style(s->colors == GRID_MONO ? GRID_DEFAULT : plot_series_color(k), 0);
+			const Style st = grid_style(plot_ink(s->colors, plot_series_color(k), k), 0);
 			int px = -1, py = -1;
 			for (int i = at; i < at + s->paths[k]; i++) {
 				if (!cplane_dot(&f, re[i], im[i], &dx, &dy)) {

@@ -23,6 +23,7 @@ const char *const grid_colors_names[GRID_COLORS_COUNT] = {
 	[GRID_MONO]       = "mono",
 	[GRID_COLORS_8]   = "8",
 	[GRID_COLORS_256] = "256",
+	[GRID_COLORS_TRUE] = "truecolor",
 };
 
 static const GridCell blank = { ' ', { GRID_DEFAULT, GRID_DEFAULT, 0 } };
@@ -327,8 +328,11 @@ static void out_finish(Out *o)
 
 /* One SGR colour parameter for c as foreground (base 30) or background
  * (base 40). */
-static int sgr_color(char *p, size_t cap, uint16_t c, int base)
+static int sgr_color(char *p, size_t cap, uint32_t c, int base)
 {
+	if (GRID_IS_RGB(c))
+		return snprintf(p, cap, ";%d;2;%u;%u;%u", base + 8, (unsigned)(c >> 16) & 0xff,
+				(unsigned)(c >> 8) & 0xff, (unsigned)c & 0xff);
 	if (GRID_IS_XTERM(c))
 		return snprintf(p, cap, ";%d;5;%d", base + 8, GRID_XTERM_INDEX(c));
 	if (c == GRID_DEFAULT || c >= GRID_COLOR_COUNT)
@@ -336,19 +340,25 @@ static int sgr_color(char *p, size_t cap, uint16_t c, int base)
 	return snprintf(p, cap, ";%d", base + (int)c - GRID_BLACK);
 }
 
+size_t grid_sgr(Style st, char *seq)
+{
+	const size_t cap = GRID_SGR_MAX;	/* "\x1b[0;1;2;38;2;255;255;255;48;2;255;255;255m": 46 */
+	size_t n = (size_t)snprintf(seq, cap, "\x1b[0");
+	if (st.attr & GRID_BOLD)
+		n += (size_t)snprintf(seq + n, cap - n, ";1");
+	if (st.attr & GRID_DIM)
+		n += (size_t)snprintf(seq + n, cap - n, ";2");
+	n += (size_t)sgr_color(seq + n, cap - n, st.fg, 30);
+	n += (size_t)sgr_color(seq + n, cap - n, st.bg, 40);
+	n += (size_t)snprintf(seq + n, cap - n, "m");
+	return n;
+}
+
 /* The full SGR sequence that puts the terminal in style st from scratch. */
 static void out_style(Out *o, Style st)
 {
-	char seq[64] = "\x1b[0";
-	size_t n = 3;
-	if (st.attr & GRID_BOLD)
-		n += (size_t)snprintf(seq + n, sizeof seq - n, ";1");
-	if (st.attr & GRID_DIM)
-		n += (size_t)snprintf(seq + n, sizeof seq - n, ";2");
-	n += (size_t)sgr_color(seq + n, sizeof seq - n, st.fg, 30);
-	n += (size_t)sgr_color(seq + n, sizeof seq - n, st.bg, 40);
-	snprintf(seq + n, sizeof seq - n, "m");
-	out_str(o, seq);
+	char seq[GRID_SGR_MAX];
+	out_bytes(o, seq, grid_sgr(st, seq));
 }
 
 static int style_eq(Style a, Style b)

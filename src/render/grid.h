@@ -41,11 +41,17 @@ typedef enum {
  * "white". */
 extern const char *const grid_color_names[GRID_COLOR_COUNT];
 
-/* A colour of the xterm 256-colour palette, index i in 0..255, in a Style's
- * fg or bg (only drawn when the caller asked for GRID_COLORS_256). */
-#define GRID_XTERM(i)       ((uint16_t)(0x100 | ((i) & 0xff)))
-#define GRID_IS_XTERM(c)    (((c) & 0x100) != 0)
+/* A Style's fg and bg hold one of three kinds of colour:
+ *   a GridColor (0..8): the terminal's own eight colours, or its default;
+ *   GRID_XTERM(i): index i of the xterm 256-colour palette (GRID_COLORS_256);
+ *   GRID_RGB(0xRRGGBB): a 24-bit colour (GRID_COLORS_TRUE).
+ * Which kinds a drawing uses follows the GridColors it was asked for. */
+#define GRID_XTERM(i)       ((uint32_t)(0x100 | ((unsigned)(i) & 0xff)))
+#define GRID_IS_XTERM(c)    (((c) & 0x1000100u) == 0x100)
 #define GRID_XTERM_INDEX(c) ((int)((c) & 0xff))
+#define GRID_RGB(rgb)       ((uint32_t)(0x1000000 | ((uint32_t)(rgb) & 0xffffff)))
+#define GRID_IS_RGB(c)      (((c) & 0x1000000u) != 0)
+#define GRID_RGB_VALUE(c)   ((uint32_t)(c) & 0xffffff)
 
 /* Style attributes, or'ed together in Style.attr. */
 enum {
@@ -53,23 +59,24 @@ enum {
 	GRID_DIM  = 2,
 };
 
-/* fg and bg: a GridColor, or GRID_XTERM(i). */
+/* fg and bg: a GridColor, GRID_XTERM(i) or GRID_RGB(rgb). */
 typedef struct Style {
-	uint16_t fg, bg;
+	uint32_t fg, bg;
 	uint8_t attr;
 } Style;
 
-/* How many colours the caller's output can show.  The caller decides
- * (NO_COLOR, --ascii, the terminal's colour count); nothing here reads the
- * environment. */
+/* How many colours the caller's output can show, fewest first.  The
+ * caller decides (NO_COLOR, --ascii, the terminal, `set colour=`);
+ * nothing here reads the environment. */
 typedef enum {
 	GRID_MONO,		/* no colour at all: shapes and characters only */
 	GRID_COLORS_8,		/* the eight named colours, fg and bg */
-	GRID_COLORS_256,	/* also xterm 256-colour indices (heatmaps) */
+	GRID_COLORS_256,	/* also xterm 256-colour indices (maps, series) */
+	GRID_COLORS_TRUE,	/* also 24-bit colours (maps, series) */
 	GRID_COLORS_COUNT
 } GridColors;
 
-/* "mono", "8", "256". */
+/* "mono", "8", "256", "truecolor". */
 extern const char *const grid_colors_names[GRID_COLORS_COUNT];
 
 typedef struct GridCell {
@@ -91,9 +98,9 @@ enum {
 };
 
 /* The style of a plain cell: default colours, no attributes. */
-static inline Style grid_style(GridColor fg, int attr)
+static inline Style grid_style(uint32_t fg, int attr)
 {
-	Style s = { (uint16_t)fg, GRID_DEFAULT, (uint8_t)attr };
+	Style s = { fg, GRID_DEFAULT, (uint8_t)attr };
 	return s;
 }
 
@@ -154,6 +161,13 @@ size_t grid_row_utf8(const Grid *g, int y, char *buf, size_t cap, int flags);
 /* The whole grid, one row after another, each ending in '\n'.  Same
  * conventions as grid_row_utf8(). */
 size_t grid_utf8(const Grid *g, char *buf, size_t cap, int flags);
+
+/* The SGR escape that puts a terminal in style st from scratch ("\x1b[0;...m":
+ * attributes, then fg and bg as 30-37/40-47, 38;5;i/48;5;i or 38;2;r;g;b/
+ * 48;2;r;g;b), NUL-terminated in buf (at least GRID_SGR_MAX bytes).
+ * Returns its length. */
+#define GRID_SGR_MAX 64
+size_t grid_sgr(Style st, char *buf);
 
 /* An ASCII stand-in for a code point (braille by which half has dots, box
  * drawing by direction, shades by density, '?' when nothing fits). */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "colormap.h"
 #include "plot.h"
 
 const char *const heatmap_scale_names[HEATMAP_SCALE_COUNT] = {
@@ -14,10 +15,6 @@ const char *const heatmap_scale_names[HEATMAP_SCALE_COUNT] = {
 };
 
 enum {
-	CH_LIGHT  = 0x2591,	/* ░ */
-	CH_MEDIUM = 0x2592,	/* ▒ */
-	CH_DARK   = 0x2593,	/* ▓ */
-	CH_FULL   = 0x2588,	/* █ */
 	CH_MIDDOT = 0x00b7,	/* · */
 	CH_BAR_L  = 0x2595,	/* ▕ */
 	CH_BAR_R  = 0x258f,	/* ▏ */
@@ -25,44 +22,12 @@ enum {
 
 #define MAX_ROW_SCALE 3		/* grid rows per matrix row, at most */
 #define MAX_COL_SCALE 8		/* grid columns per matrix column, at most */
+#define MAX_LEVELS 65		/* colormap_levels() is at most this */
 
-static const uint32_t shades[] = { ' ', CH_LIGHT, CH_MEDIUM, CH_DARK, CH_FULL };
-static const char ascii_ramp[] = " .:-=+*#%@";
-
-/* One level of an eight-colour scale. */
-typedef struct Look {
-	uint32_t cp;
-	uint8_t fg, bg;
-} Look;
-
-static const Look seq8[] = {
-	{ ' ', GRID_DEFAULT, GRID_DEFAULT },
-	{ CH_MEDIUM, GRID_BLUE, GRID_DEFAULT },
-	{ ' ', GRID_DEFAULT, GRID_BLUE },
-	{ CH_MEDIUM, GRID_MAGENTA, GRID_BLUE },
-	{ ' ', GRID_DEFAULT, GRID_MAGENTA },
-	{ CH_MEDIUM, GRID_RED, GRID_MAGENTA },
-	{ ' ', GRID_DEFAULT, GRID_RED },
-	{ CH_MEDIUM, GRID_YELLOW, GRID_RED },
-	{ ' ', GRID_DEFAULT, GRID_YELLOW },
-};
-
-static const Look div8[] = {
-	{ ' ', GRID_DEFAULT, GRID_BLUE },
-	{ CH_DARK, GRID_BLUE, GRID_DEFAULT },
-	{ CH_MEDIUM, GRID_BLUE, GRID_DEFAULT },
-	{ CH_LIGHT, GRID_BLUE, GRID_DEFAULT },
-	{ ' ', GRID_DEFAULT, GRID_DEFAULT },
-	{ CH_LIGHT, GRID_RED, GRID_DEFAULT },
-	{ CH_MEDIUM, GRID_RED, GRID_DEFAULT },
-	{ CH_DARK, GRID_RED, GRID_DEFAULT },
-	{ ' ', GRID_DEFAULT, GRID_RED },
-};
-
-static const uint8_t seq256[] = { 16, 17, 53, 89, 125, 167, 202, 208, 220, 229 };
-static const uint8_t div256[] = { 45, 39, 33, 27, 19, 17, 16, 52, 88, 124, 160, 202, 214 };
-
-#define COUNT(a) (int)(sizeof (a) / sizeof (a)[0])
+static ColormapKind map_of(const HeatmapSpec *s)
+{
+	return s->scale == HEATMAP_DIVERGING ? COLORMAP_DIVERGING : COLORMAP_SEQUENTIAL;
+}
 
 void heatmap_spec_init(HeatmapSpec *s)
 {
@@ -74,44 +39,53 @@ void heatmap_spec_init(HeatmapSpec *s)
 
 int heatmap_levels(const HeatmapSpec *s)
 {
-	int div = s->scale == HEATMAP_DIVERGING;
-	switch (s->colors) {
-	case GRID_COLORS_256:
-		return div ? COUNT(div256) : COUNT(seq256);
-	case GRID_COLORS_8:
-		return div ? COUNT(div8) : COUNT(seq8);
-	default:
-		return s->ascii ? COUNT(ascii_ramp) - 1 : COUNT(shades);
-	}
+	return colormap_levels(map_of(s), s->colors, s->ascii);
 }
 
 static int level_of(double t, int L)
 {
+	t = t < 0 ? 0 : t > 1 ? 1 : t;
 	int k = (int)floor(t * L);
 	return k < 0 ? 0 : k >= L ? L - 1 : k;
 }
 
 void heatmap_cell(const HeatmapSpec *s, double t, uint32_t *cp, Style *st)
 {
-	*st = grid_style(GRID_DEFAULT, 0);
 	if (isnan(t)) {
+		*st = grid_style(GRID_DEFAULT, 0);
 		*cp = s->ascii ? '?' : CH_MIDDOT;
 		return;
 	}
-	t = t < 0 ? 0 : t > 1 ? 1 : t;
-	int div = s->scale == HEATMAP_DIVERGING;
-	int L = heatmap_levels(s), k = level_of(t, L);
-	if (s->colors == GRID_COLORS_256) {
-		*cp = ' ';
-		st->bg = GRID_XTERM(div ? div256[k] : seq256[k]);
-	} else if (s->colors == GRID_COLORS_8) {
-		const Look *l = div ? &div8[k] : &seq8[k];
-		*cp = s->ascii ? (uint32_t)grid_ascii(l->cp) : l->cp;
-		st->fg = l->fg;
-		st->bg = l->bg;
-	} else {
-		*cp = s->ascii ? (uint32_t)ascii_ramp[k] : shades[k];
+	colormap_look(map_of(s), s->colors, s->ascii, level_of(t, heatmap_levels(s)), NULL, cp, st);
+}
+
+/* Every level's look, made once for a whole map (the nearest xterm colours
+ * are searched once, not per cell). */
+typedef struct Looks {
+	int L;
+	uint32_t cp[MAX_LEVELS];
+	Style st[MAX_LEVELS];
+} Looks;
+
+static void looks_init(Looks *lk, const HeatmapSpec *s)
+{
+	ColormapPalette pal;
+	if (s->colors == GRID_COLORS_256)
+		colormap_palette_init(&pal);
+	lk->L = heatmap_levels(s);
+	for (int k = 0; k < lk->L; k++)
+		colormap_look(map_of(s), s->colors, s->ascii, k, &pal, &lk->cp[k], &lk->st[k]);
+}
+
+static void looks_cell(const Looks *lk, const HeatmapSpec *s, double t, uint32_t *cp, Style *st)
+{
+	if (isnan(t)) {
+		heatmap_cell(s, t, cp, st);
+		return;
 	}
+	int k = level_of(t, lk->L);
+	*cp = lk->cp[k];
+	*st = lk->st[k];
 }
 
 static double at(const HeatmapMatrix *m, int r, int c)
@@ -194,7 +168,7 @@ static int nice_int_at_least(double min)
 
 /* The legend: "lo ▕bar▏ hi", right-aligned to end at column right, at
  * most maxw cells.  Returns 0 when it does not fit. */
-static int draw_scale(Grid *g, const HeatmapSpec *s, double lo, double hi, int right, int y,
+static int draw_scale(Grid *g, const HeatmapSpec *s, const Looks *lk, double lo, double hi, int right, int y,
 		      int maxw)
 {
 	char a[32], b[32];
@@ -215,7 +189,7 @@ static int draw_scale(Grid *g, const HeatmapSpec *s, double lo, double hi, int r
 	for (int i = 0; i < bw; i++) {
 		uint32_t cp;
 		Style st;
-		heatmap_cell(s, (i + 0.5) / bw, &cp, &st);
+		looks_cell(lk, s, (i + 0.5) / bw, &cp, &st);
 		grid_put(g, x++, y, cp, st);
 	}
 	grid_put(g, x++, y, s->ascii ? ']' : CH_BAR_R, plain);
@@ -353,7 +327,9 @@ int heatmap_draw(Grid *g, int x0, int y0, int w, int h, const HeatmapSpec *s,
 		right = x0 + w - (w >= 30);
 		room = right - bx - (ylw ? ylw + 2 : 0);
 	}
-	draw_scale(g, s, lo, hi, right, head_y, room);
+	Looks lk;
+	looks_init(&lk, s);
+	draw_scale(g, s, &lk, lo, hi, right, head_y, room);
 
 	/* The map. */
 	for (int i = 0; i < orows; i++) {
@@ -361,7 +337,7 @@ int heatmap_draw(Grid *g, int x0, int y0, int w, int h, const HeatmapSpec *s,
 			double v = pool[(size_t)i * (size_t)ocols + (size_t)j];
 			uint32_t cp;
 			Style st;
-			heatmap_cell(s, isnan(v) ? NAN : (v - lo) / (hi - lo), &cp, &st);
+			looks_cell(&lk, s, isnan(v) ? NAN : (v - lo) / (hi - lo), &cp, &st);
 			grid_fill(g, px + j * cw, py + i * rh, cw, rh, cp, st);
 		}
 	}

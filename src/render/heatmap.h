@@ -20,23 +20,23 @@
  * Values are mapped to t = (v - lo) / (hi - lo) in [0, 1] over the range
  * [lo, hi] (fixed, or automatic: the data's min and max for a sequential
  * scale; -m..m with m = max |v| for a diverging one, whose neutral colour
- * is t = 0.5).  t picks one of L levels, level = floor(t * L) (t = 1 is
- * the top level); each level has a look:
+ * is t = 0.5).  A sequential scale is drawn with viridis, a diverging one
+ * with RdBu (blue, white at zero, red), in the looks colormap.h gives each
+ * colour mode: t picks level floor(t * L) of L levels (t = 1 the top one):
  *
+ * GRID_COLORS_TRUE: ' ' on the map's 24-bit colour, L = 65.
+ * GRID_COLORS_256:  ' ' on the nearest xterm colour (in OKLab), L = 65.
+ * GRID_COLORS_8, L = 9:
+ *   sequential  ' ', '▒' blue, bg blue, '▒' cyan on blue, bg cyan,
+ *               '▒' green on cyan, bg green, '▒' yellow on green, bg yellow;
+ *   diverging   bg blue, '▓' '▒' '░' blue on white, bg white (zero),
+ *               '░' '▒' '▓' red on white, bg red.
+ *   In ascii '.', '=', '#' stand for '░', '▒', '▓'.
  * GRID_MONO, unicode: the shades " ░▒▓█" (L = 5), low to high.
  * GRID_MONO, ascii:   the ramp " .:-=+*#%@" (L = 10), low to high.
  *   (Diverging scales too: without colour, density is the value.)
- * GRID_COLORS_8, unicode, L = 9:
- *   sequential  ' ', '▒' blue, bg blue, '▒' magenta on blue, bg magenta,
- *               '▒' red on magenta, bg red, '▒' yellow on red, bg yellow
- *               (dark to bright: the eight-colour cousin of "inferno");
- *   diverging   bg blue, '▓' '▒' '░' blue, ' ', '░' '▒' '▓' red, bg red
- *               (hue is the sign, density the size; zero is blank).
- * GRID_COLORS_8, ascii: the same, with '.', '=', '#' for '░', '▒', '▓'.
- * GRID_COLORS_256 (either charset): ' ' on an xterm-256 background:
- *   sequential  16 17 53 89 125 167 202 208 220 229 (L = 10, "inferno");
- *   diverging   45 39 33 27 19 17 16 52 88 124 160 202 214 (L = 13, blue
- *               through black to red: dark at zero, bright at the ends).
+ * The legend in the header row is the map itself: its cells drawn with the
+ * looks of evenly spaced values, the range's two ends written beside it.
  * A cell with no value (all NaN) is '·' ('?' in ascii).
  */
 #ifndef RNNLAB_HEATMAP_H

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "colormap.h"
+
 /* Unicode characters used here (all one column wide). */
 enum {
 	CH_VLINE  = 0x2502,	/* │ */
@@ -20,9 +22,6 @@ enum {
 	CH_BRAILLE = 0x2800,
 };
 
-static const GridColor series_colors[] = {
-	GRID_CYAN, GRID_YELLOW, GRID_MAGENTA, GRID_GREEN, GRID_RED, GRID_BLUE, GRID_WHITE,
-};
 static const char series_markers[] = "*o+x#%@&";
 
 /* Line patterns for series without colour (unicode): bit i of bits says
@@ -40,10 +39,20 @@ static const uint8_t braille_bit[4][2] = {
 	{ 0x01, 0x08 }, { 0x02, 0x10 }, { 0x04, 0x20 }, { 0x40, 0x80 },
 };
 
-GridColor plot_series_color(int k)
+uint32_t plot_series_color(int k)
 {
-	int n = (int)(sizeof series_colors / sizeof series_colors[0]);
-	return series_colors[(k % n + n) % n];
+	return PLOT_PALETTE((k % COLORMAP_SERIES + COLORMAP_SERIES) % COLORMAP_SERIES);
+}
+
+uint32_t plot_ink(GridColors mode, uint32_t color, int k)
+{
+	if (mode == GRID_MONO)
+		return GRID_DEFAULT;
+	if (color == GRID_DEFAULT)
+		return colormap_series(k, mode);
+	if (PLOT_IS_PALETTE(color))
+		return colormap_series((int)(color & 0xff), mode);
+	return color;
 }
 
 char plot_series_marker(int k)
@@ -289,12 +298,12 @@ static int legend_flow(Item *it, int n, int room0, int room)
 	return rows;
 }
 
-static GridColor ref_color(const PlotRef *r)
+static uint32_t ref_color(const PlotRef *r)
 {
 	return r->color == GRID_DEFAULT ? GRID_RED : r->color;
 }
 
-static GridColor series_color(const PlotSeries *s, int k)
+static uint32_t series_color(const PlotSeries *s, int k)
 {
 	return s->color == GRID_DEFAULT ? plot_series_color(k) : s->color;
 }
@@ -317,9 +326,10 @@ static void draw_too_small(Grid *g, int x0, int y0, int w, int h, int ascii)
 	grid_text_fit(g, x, y0 + (h - 1) / 2, w, msg, grid_style(GRID_DEFAULT, GRID_DIM), ascii);
 }
 
-static Style fg_style(const PlotSpec *s, GridColor c, int attr)
+/* c: a Style colour or a palette slot (PLOT_PALETTE), in the spec's mode. */
+static Style fg_style(const PlotSpec *s, uint32_t c, int attr)
 {
-	return grid_style(s->colors == GRID_MONO ? GRID_DEFAULT : c, attr);
+	return grid_style(plot_ink(s->colors, c, 0), attr);
 }
 
 static void text_centered(Grid *g, int x0, int w, int y, const char *t, Style st, int ascii)
@@ -370,7 +380,7 @@ static void draw_legend(Grid *g, const PlotSpec *s, const PlotSeries *series,
 				continue;
 			uint32_t glyph[SAMPLE_W];
 			item_sample(s, it[i].series, glyph);
-			GridColor c = it[i].series >= 0 ?
+			uint32_t c = it[i].series >= 0 ?
 				series_color(&series[it[i].series], it[i].series) :
 				ref_color(&s->refs[-1 - it[i].series]);
 			for (int j = 0; j < SAMPLE_W; j++)

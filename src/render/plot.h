@@ -32,10 +32,12 @@
  * point.  So 100,000 steps of loss cost one pass over the points, and every
  * spike stays visible: this is min/max downsampling, not averaging.
  *
- * Telling series apart: by colour (GRID_COLORS_8 and up); without colour,
- * in unicode mode by line pattern (series 0 solid, 1 dotted, 2 dashed, 3
- * dash-dot, then again), in ascii mode by marker.  The legend shows each
- * series' own glyphs, so it reads the same way either way.
+ * Telling series apart: by colour (GRID_COLORS_8 and up: the Okabe-Ito
+ * palette of colormap.h, safe for colour-blind eyes, in the mode's own
+ * colours); without colour, in unicode mode by line pattern (series 0
+ * solid, 1 dotted, 2 dashed, 3 dash-dot, then again), in ascii mode by
+ * marker.  The legend shows each series' own glyphs, so it reads the same
+ * way either way.
  *
  * Axes.  y is linear or log10.  An automatic range covers the data and the
  * reference lines, widened to whole tick steps (linear) or whole decades
@@ -47,6 +49,7 @@
 #define RNNLAB_PLOT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "err.h"
 #include "grid.h"
@@ -55,13 +58,19 @@
 #define PLOT_MIN_H 6
 #define PLOT_MAX_TICKS 32
 
+/* A series colour may also name a slot of the series palette, drawn in
+ * whatever colours the plot's mode has (plot_series_color(k) gives it). */
+#define PLOT_PALETTE(k)     ((uint32_t)(0x2000000 | ((unsigned)(k) & 0xff)))
+#define PLOT_IS_PALETTE(c)  (((c) & 0x2000000u) != 0)
+
 /* One curve.  Every pointer is borrowed for the duration of the call. */
 typedef struct PlotSeries {
 	const char *name;	/* legend text; NULL: not in the legend */
 	const double *x;	/* n x values, increasing; NULL: 0, 1, ..., n-1 */
 	const double *y;	/* n y values; NaN leaves a gap */
 	int n;
-	GridColor color;	/* GRID_DEFAULT: plot_series_color(index) */
+	uint32_t color;		/* a Style colour (grid.h), PLOT_PALETTE(k), or
+				   GRID_DEFAULT: plot_series_color(index) */
 } PlotSeries;
 
 /* A horizontal reference line, e.g. the clipping threshold: drawn dashed
@@ -70,7 +79,7 @@ typedef struct PlotSeries {
 typedef struct PlotRef {
 	const char *label;	/* borrowed; NULL: the value */
 	double y;
-	GridColor color;	/* GRID_DEFAULT: red */
+	uint32_t color;		/* a Style colour; GRID_DEFAULT: red */
 } PlotRef;
 
 typedef struct PlotSpec {
@@ -126,10 +135,13 @@ int plot_draw(Grid *g, int x0, int y0, int w, int h, const PlotSpec *s,
  * 0 when the point falls outside the area or y cannot be shown. */
 int plot_frame_dot(const PlotFrame *f, double x, double y, int *dx, int *dy);
 
-/* Series colours and ascii markers, in order: cyan, yellow, magenta, green,
- * red, blue, white; '*', 'o', '+', 'x', '#', '%', '@', '&'. */
-GridColor plot_series_color(int k);
+/* Series k's colour: its slot of the series palette (PLOT_PALETTE), and
+ * its ascii marker, in order '*', 'o', '+', 'x', '#', '%', '@', '&'. */
+uint32_t plot_series_color(int k);
 char plot_series_marker(int k);
+/* The Style colour a series colour (as PlotSeries.color; GRID_DEFAULT:
+ * series k's) is drawn with in a mode: GRID_DEFAULT without colour. */
+uint32_t plot_ink(GridColors mode, uint32_t color, int k);
 
 /* A tick spacing of 1, 2 or 5 times a power of ten that cuts span into at
  * most want steps (at least 1 when integer). */

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "colormap.h"
 #include "fileutil.h"
 
 /* A growing string; after an allocation failure it only counts. */
@@ -102,6 +103,25 @@ static const char *paper_color(GridColor c)
 	return (unsigned)c < GRID_COLOR_COUNT ? paper[c] : paper[GRID_DEFAULT];
 }
 
+/* A series or reference line's colour on paper, "#rrggbb" (in buf, or a
+ * constant): the default series colour and palette slots are the Okabe-Ito
+ * colours the screen draws them with (colormap.h); xterm and 24-bit colours
+ * their own; the eight named ones the paper palette above. */
+static const char *ink(uint32_t c, int k, char buf[8])
+{
+	uint32_t rgb;
+	if (c == GRID_DEFAULT)
+		rgb = colormap_series_rgb(k);
+	else if (PLOT_IS_PALETTE(c))
+		rgb = colormap_series_rgb((int)(c & 0xff));
+	else if (GRID_IS_RGB(c) || GRID_IS_XTERM(c))
+		rgb = colormap_style_rgb(c, 0x333333);
+	else
+		return paper_color((GridColor)c);
+	snprintf(buf, 8, "#%06x", (unsigned)rgb);
+	return buf;
+}
+
 static void header(Buf *b, const char *title)
 {
 	/* FILE_SVG_HEAD first: how rnnlab knows its own SVG from anyone's */
@@ -183,11 +203,11 @@ static void poly_close(Buf *b, int *open)
 static void svg_series(Buf *b, const PlotSpec *s, const PlotSeries *ser, int k,
 		       const Area *A, PlotBucket *bk, int ncols)
 {
-	GridColor c = ser->color == GRID_DEFAULT ? plot_series_color(k) : ser->color;
+	char hex[8];
 	int mono = s->colors == GRID_MONO;
 	char attrs[160];
 	snprintf(attrs, sizeof attrs, "fill=\"none\" stroke=\"%s\" stroke-width=\"1.8\" "
-		 "stroke-linejoin=\"round\"%s%s%s", mono ? "#222222" : paper_color(c),
+		 "stroke-linejoin=\"round\"%s%s%s", mono ? "#222222" : ink(ser->color, k, hex),
 		 mono && k % 4 ? " stroke-dasharray=\"" : "", mono ? dashes[k % 4] : "",
 		 mono && k % 4 ? "\"" : "");
 	buf_printf(b, "<g class=\"series\">\n<title>");
@@ -304,7 +324,8 @@ int svg_plot(char **out, size_t *len, const PlotSpec *s, const PlotSeries *serie
 		double v = ytr(ref->y, s->logy);
 		if (isnan(v) || v < ya.lo || v > ya.hi)
 			continue;
-		const char *col = paper_color(ref->color == GRID_DEFAULT ? GRID_RED : ref->color);
+		char hex[8];
+		const char *col = ink(ref->color == GRID_DEFAULT ? GRID_RED : ref->color, 0, hex);
 		double y = px_y(&A, v);
 		buf_printf(&b, "<g class=\"ref\"><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 			   "y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.5\" "
@@ -328,13 +349,12 @@ int svg_plot(char **out, size_t *len, const PlotSpec *s, const PlotSeries *serie
 	for (int k = nseries - 1; k >= 0; k--) {
 		if (!nonempty(series[k].name))
 			continue;
-		GridColor c = series[k].color == GRID_DEFAULT ? plot_series_color(k) :
-			series[k].color;
+		char hex[8];
 		int mono = s->colors == GRID_MONO;
 		x -= 7.5 * grid_text_width(series[k].name) + 30;
 		buf_printf(&b, "<line x1=\"%.1f\" y1=\"52\" x2=\"%.1f\" y2=\"52\" stroke=\"%s\" "
 			   "stroke-width=\"2.5\"%s%s%s/>\n", x, x + 20,
-			   mono ? "#222222" : paper_color(c),
+			   mono ? "#222222" : ink(series[k].color, k, hex),
 			   mono && k % 4 ? " stroke-dasharray=\"" : "", mono ? dashes[k % 4] : "",
 			   mono && k % 4 ? "\"" : "");
 		buf_printf(&b, "<text x=\"%.1f\" y=\"56\">", x + 25);
@@ -349,40 +369,16 @@ int svg_plot(char **out, size_t *len, const PlotSpec *s, const PlotSeries *serie
 
 /* ---- heatmaps ---------------------------------------------------------- */
 
-static const unsigned inferno[] = {
-	0x000004, 0x1b0c41, 0x4a0c6b, 0x781c6d, 0xa52c60,
-	0xcf4446, 0xed6925, 0xfb9b06, 0xf7d13d, 0xfcffa4,
-};
-static const unsigned rdbu[] = {
-	0x2166ac, 0x4393c3, 0x92c5de, 0xd1e5f0, 0xf7f7f7,
-	0xfddbc7, 0xf4a582, 0xd6604d, 0xb2182b,
-};
-static const unsigned grays[] = { 0xffffff, 0x000000 };
-
-/* t in [0, 1] along the stops, as an RGB colour. */
-static unsigned ramp(const unsigned *stops, int n, double t)
-{
-	t = t < 0 ? 0 : t > 1 ? 1 : t;
-	double f = t * (n - 1);
-	int i = (int)f;
-	if (i >= n - 1)
-		return stops[n - 1];
-	f -= i;
-	unsigned c = 0;
-	for (int sh = 16; sh >= 0; sh -= 8) {
-		double a = (stops[i] >> sh) & 0xff, z = (stops[i + 1] >> sh) & 0xff;
-		c |= (unsigned)floor(a + (z - a) * f + 0.5) << sh;
-	}
-	return c;
-}
-
+/* The screen's maps (colormap.h), so that a slide and the screen agree;
+ * without colour, white (low) to black (high). */
 static unsigned heat_color(const HeatmapSpec *s, double t)
 {
-	if (s->colors == GRID_MONO)
-		return ramp(grays, 2, t);
-	if (s->scale == HEATMAP_DIVERGING)
-		return ramp(rdbu, (int)(sizeof rdbu / sizeof rdbu[0]), t);
-	return ramp(inferno, (int)(sizeof inferno / sizeof inferno[0]), t);
+	t = t < 0 ? 0 : t > 1 ? 1 : t;
+	if (s->colors == GRID_MONO) {
+		unsigned v = (unsigned)floor(255 * (1 - t) + 0.5);
+		return v << 16 | v << 8 | v;
+	}
+	return colormap_rgb(s->scale == HEATMAP_DIVERGING ? COLORMAP_DIVERGING : COLORMAP_SEQUENTIAL, t);
 }
 
 static double cell_value(const HeatmapMatrix *m, int r, int c)
@@ -582,7 +578,8 @@ static void plane_paths(Buf *b, const CplaneSpec *s, const Square *q, const doub
 {
 	const int mono = s->colors == GRID_MONO;
 	for (int k = 0, at = 0; k < s->npaths; at += s->paths[k], k++) {
-		const char *col = mono ? "#222222" : paper_color(plot_series_color(k));
+		char hex[8];
+		const char *col = mono ? "#222222" : ink(plot_series_color(k), k, hex);
 		char attrs[160];
 		snprintf(attrs, sizeof attrs, "fill=\"none\" stroke=\"%s\" stroke-width=\"1.6\" "
 			 "stroke-linejoin=\"round\"%s%s%s", col, mono && k % 4 ? " stroke-dasharray=\"" : "",
@@ -631,7 +628,8 @@ static void plane_paths(Buf *b, const CplaneSpec *s, const Square *q, const doub
 static void plane_points(Buf *b, const CplaneSpec *s, const Square *q, const double *re, const double *im, int n)
 {
 	const int mono = s->colors == GRID_MONO;
-	static const char *const fill[2][2] = { { "#1f77b4", "#d62728" }, { "#222222", "#ffffff" } };
+	/* Okabe-Ito blue inside, vermillion outside (colormap.h's series palette) */
+	static const char *const fill[2][2] = { { "#0072b2", "#d55e00" }, { "#222222", "#ffffff" } };
 	buf_printf(b, "<g class=\"points\" stroke=\"#222222\" stroke-width=\"0.8\">\n");
 	for (int i = 0; i < n; i++) {
 		if (!isfinite(re[i]) || !isfinite(im[i]))

@@ -2,15 +2,16 @@
  * for slides.
  *
  * The same specs and data as the text pictures give the same picture on a
- * white page: same ticks (plot_axis_y/plot_axis_x), same series colours
- * (darkened to read on white) or, with GRID_MONO, black lines told apart by
- * dash patterns; reference lines dashed and labelled; a legend top right.
+ * white page: same ticks (plot_axis_y/plot_axis_x), the same series colours
+ * (the Okabe-Ito palette, colormap.h) or, with GRID_MONO, black lines told
+ * apart by dash patterns; reference lines dashed and labelled; a legend top right.
  * Each series is one <g> holding one <polyline> per unbroken run of points
  * (a NaN starts a new one); series longer than twice the plot's width in
  * pixels are reduced to the min and max of each pixel column first, like
  * the text plots.  Heatmaps are <rect>s (average-pooled to at most
- * SVG_HEATMAP_MAX cells a side) with a colour bar; their scales are
- * continuous versions of the terminal ones, diverging through white.
+ * SVG_HEATMAP_MAX cells a side) with a colour bar; their colours are the
+ * terminal's maps at full resolution: viridis, or RdBu diverging through
+ * white at zero (with GRID_MONO, white to black).
  * Planes (eigenvalues, state paths) are a square with one scale on both
  * axes, so the unit circle is a circle: ticks at -R, -R/2, 0, R/2, R
  * (cplane_edge's R) labelled on each axis (<text class="xtick"> centred on

@@ -13,6 +13,7 @@
 
 #include "fileutil.h"
 #include "platform.h"
+#include "settings.h"
 
 static double now(void)
 {
@@ -204,6 +205,51 @@ LossKind session_loss(const Session *s)
 	if (s->set.loss_explicit || !s->data)
 		return s->tcfg.loss;
 	return data_info(s->data)->loss;
+}
+
+/* `set colour=` choice -> colours (auto: the host's). */
+static const GridColors colour_modes[SETTING_COLOUR_COUNT] = {
+	[SETTING_COLOUR_AUTO] = GRID_MONO,	/* not used */
+	[SETTING_COLOUR_TRUE] = GRID_COLORS_TRUE,
+	[SETTING_COLOUR_256] = GRID_COLORS_256,
+	[SETTING_COLOUR_8] = GRID_COLORS_8,
+	[SETTING_COLOUR_NONE] = GRID_MONO,
+};
+
+GridColors session_colors(const Session *s)
+{
+	int c = s->set.colour;
+	if (c <= SETTING_COLOUR_AUTO || c >= SETTING_COLOUR_COUNT)
+		return (unsigned)s->host.colors < GRID_COLORS_COUNT ? s->host.colors : GRID_MONO;
+	return colour_modes[c];
+}
+
+GridColors session_print_colors(const Session *s)
+{
+	return s->host.ansi ? session_colors(s) : GRID_MONO;
+}
+
+GridColors session_svg_colors(const Session *s)
+{
+	if (s->set.colour == SETTING_COLOUR_AUTO)
+		return s->host.no_color ? GRID_MONO : GRID_COLORS_TRUE;
+	return session_colors(s) == GRID_MONO ? GRID_MONO : GRID_COLORS_TRUE;
+}
+
+void session_colors_describe(const Session *s, char *buf, size_t cap)
+{
+	static const char *const what[GRID_COLORS_COUNT] = {
+		[GRID_MONO] = "none (shades and dot patterns)",
+		[GRID_COLORS_8] = "8 colours",
+		[GRID_COLORS_256] = "256 colours (the xterm palette)",
+		[GRID_COLORS_TRUE] = "24-bit colour (truecolor)",
+	};
+	const GridColors c = session_colors(s);
+	if (s->set.colour != SETTING_COLOUR_AUTO)
+		snprintf(buf, cap, "%s: set colour=%s", what[c], setting_colour_names[s->set.colour]);
+	else
+		snprintf(buf, cap, "%s: colour=auto%s%s", what[c], s->host.colors_why[0] ? ", " : "",
+			 s->host.colors_why);
 }
 
 /* Does the model fit the data?  Message says what differs and the fix. */

@@ -19,6 +19,7 @@
 #include "data.h"
 #include "breakpoint.h"
 #include "checkpoint.h"
+#include "grid.h"
 #include "history.h"
 #include "landscape.h"
 #include "learner.h"
@@ -72,8 +73,19 @@ typedef struct Host {
 	 * script.  0: the defaults (SCRIPT_MAX_COMMANDS, SCRIPT_MAX_OUTPUT). */
 	long max_commands;
 	size_t max_output;
-	/* Plots: unicode (0) or ascii (1), colour on (1) or off (0). */
-	int ascii, color;
+	/* Plots: unicode (0) or ascii (1). */
+	int ascii;
+	/* What `set colour=auto` draws with: the most the front end's screen
+	 * shows (GRID_MONO under NO_COLOR or --ascii, or with no terminal),
+	 * and why in a few words for `show` ("": nothing to say). */
+	GridColors colors;
+	char colors_why[128];
+	/* The user asked for no colour (NO_COLOR, --ascii): then auto draws
+	 * SVG files without colour too (else they have it, wherever stdout goes). */
+	int no_color;
+	/* Printed pictures (plot, gates, step without the workbench) may carry
+	 * SGR escapes: 0 for the workbench's log, which is plain text. */
+	int ansi;
 	int width;		/* columns for plots in text output (default 78) */
 } Host;
 
@@ -87,6 +99,7 @@ typedef struct Settings {
 	int threads;		/* OpenBLAS threads */
 	int checkpoint_every;	/* steps between checkpoints for rewind (0 = off) */
 	int pace;		/* the workbench trains at most this many steps a second (0: full speed) */
+	int colour;		/* settings.h SETTING_COLOUR_*: auto, truecolor, 256, 8, none */
 } Settings;
 
 /* Where the stepper looks: `step t=N ...` sets it, the step pane and its
@@ -329,6 +342,16 @@ int session_accuracy(Session *s, double *acc, Err *e);
 
 /* The loss in force: explicit, else the dataset's, else mse. */
 LossKind session_loss(const Session *s);
+
+/* The colours pictures are drawn with: `set colour=`, or with auto what
+ * the host's screen shows (Host.colors).  session_print_colors: for what
+ * is printed (GRID_MONO where the host prints plain text); session_svg_colors:
+ * for SVG files (colour unless the user chose none, or NO_COLOR/--ascii
+ * with auto).  session_colors_describe: "256 (auto: ...)" for show. */
+GridColors session_colors(const Session *s);
+GridColors session_print_colors(const Session *s);
+GridColors session_svg_colors(const Session *s);
+void session_colors_describe(const Session *s, char *buf, size_t cap);
 
 /* The current model's parameter block: 1, or 0 (p zeroed) when there is none. */
 int session_params(Session *s, ParamBlock *p);

@@ -96,8 +96,8 @@ int session_file_write(Session *s, const char *path, Err *e)
 	for (int i = 0; i < setting_count(); i++) {
 		const char *k = setting_at(i)->key;
 		char v[128];
-		if (!strcmp(k, "loss") && !s->set.loss_explicit)
-			continue;
+		if ((!strcmp(k, "loss") && !s->set.loss_explicit) || !strcmp(k, "colour"))
+			continue;	/* colour: the screen's, not the session's */
 		setting_value(s, k, v, sizeof v);
 		if ((!strcmp(k, "step_size") || !strcmp(k, "t_max")) && !strcmp(v, "0"))
 			continue;	/* not set yet: no schedule uses it */

@@ -12,6 +12,14 @@
 
 static const char *const bptt_names[] = { "full", "checkpoint" };
 
+const char *const setting_colour_names[SETTING_COLOUR_COUNT] = {
+	[SETTING_COLOUR_AUTO] = "auto",
+	[SETTING_COLOUR_TRUE] = "truecolor",
+	[SETTING_COLOUR_256] = "256",
+	[SETTING_COLOUR_8] = "8",
+	[SETTING_COLOUR_NONE] = "none",
+};
+
 static const SettingDef settings[] = {
 	{ "optim", "optimizer", optim_names, OPTIM_COUNT, 0 },
 	{ "lr", "base learning rate (the schedule scales it)", NULL, 0, 1 },
@@ -42,6 +50,8 @@ static const SettingDef settings[] = {
 	{ "checkpoint_every", "steps between checkpoints for rewind (0 = off)", NULL, 0, 1 },
 	{ "teacher_forcing", "seq2seq: chance the decoder reads the true previous token, else its own guess", NULL, 0, 1 },
 	{ "pace", "the workbench trains at most N steps a second, to watch (0 = full speed)", NULL, 0, 1 },
+	{ "colour", "colours of maps and plots: auto (the terminal's), truecolor, 256, 8, none",
+	  setting_colour_names, SETTING_COLOUR_COUNT, 1 },
 };
 
 int setting_count(void)
@@ -168,6 +178,8 @@ int setting_apply(const Session *s, Settings *set, TrainConfig *tc, const char *
 		rc = arg_float(key, v, 0, 1, &tc->teacher_forcing, e);
 	} else if (!strcmp(key, "pace")) {
 		rc = arg_int(key, v, 0, 1000, &set->pace, e);
+	} else if (!strcmp(key, "colour")) {
+		rc = arg_enum(key, v, setting_colour_names, SETTING_COLOUR_COUNT, &set->colour, e);
 	} else {
 		char buf[600];
 		size_t n = 0;
@@ -245,6 +257,8 @@ void setting_value(const Session *s, const char *key, char *buf, size_t cap)
 		snprintf(buf, cap, "%g", tc->teacher_forcing);
 	else if (!strcmp(key, "pace"))
 		snprintf(buf, cap, "%d", set->pace);
+	else if (!strcmp(key, "colour"))
+		snprintf(buf, cap, "%s", setting_colour_names[set->colour]);
 	else
 		snprintf(buf, cap, "?");
 }

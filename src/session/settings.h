@@ -4,6 +4,18 @@
 
 #include "session.h"
 
+/* `set colour=`: the choices, in the order of setting_colour_names
+ * ("auto", "truecolor", "256", "8", "none"); Settings.colour holds one. */
+enum {
+	SETTING_COLOUR_AUTO,
+	SETTING_COLOUR_TRUE,
+	SETTING_COLOUR_256,
+	SETTING_COLOUR_8,
+	SETTING_COLOUR_NONE,
+	SETTING_COLOUR_COUNT
+};
+extern const char *const setting_colour_names[SETTING_COLOUR_COUNT];
+
 /* One setting: its key, help line and (for enums) its choices. */
 typedef struct SettingDef {
 	const char *key;

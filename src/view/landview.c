@@ -191,7 +191,7 @@ int landview_svg(const Session *s, const ViewOpts *vo, const char *path, Err *e)
 	const LandPicture *lp = &s->land;
 	if (!lp->have)
 		return err_set(e, ERR_STATE, "no landscape yet: run landscape (help landscape)");
-	const ViewOpts o = { .colors = GRID_COLORS_8 };
+	const ViewOpts o = { .colors = vo->colors };
 	if (lp->dir2 >= 0) {
 		PlaneMap P;
 		int rc = plane_map(lp, &o, &P, e);
