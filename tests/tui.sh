@@ -293,7 +293,7 @@ check "and says how to start one" "lesson N starts one"
 keys "lesson 14" Enter
 check "lesson 14: the status names the lesson and its part" "lesson 14, part 1/4"
 check "its narration in sight, over the log" "Lesson 14: make the model small" 20
-check "the narration up to the pause" "How much worse do you expect it" 60
+check "the narration up to the pause" "How much worse do you expect it" 180
 keys Space
 check "Space: the next part" "lesson 14, part 2/4"
 check_not "the last part's narration is gone" "Lesson 14: make the model small"

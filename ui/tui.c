@@ -731,6 +731,7 @@ int tui_run(const char *script, const Options *opt)
 	}
 	while (t->nscripts)
 		script_pop(t);
+	narration_clear(t);	/* a lesson stopped by a signal leaves its narration */
 	for (int i = 0; i < t->nlines; i++)
 		free(t->lines[(t->first + i) % LOG_MAX].text);
 	grid_free(t->grid);
