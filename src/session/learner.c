@@ -25,7 +25,7 @@ void learner_free(Learner *l)
 int learner_need(const Learner *l, unsigned caps, const char *what, Err *e)
 {
 	/* who has each capability, in the order of the CAP_ bits */
-	static const char *const owners[] = { "rnn, lstm and gru", "seq2seq" };
+	static const char *const owners[] = { "rnn, lstm and gru", "seq2seq", "rnn, lstm and gru" };
 	if (!l)
 		return err_set(e, ERR_STATE, "no model yet (try: model lstm hidden=64)");
 	unsigned missing = caps & ~l->ops->caps;

@@ -40,6 +40,10 @@ enum {
 	/* Decodes a source sequence into a target one: translate and the
 	 * attention pane (ops->translate, ops->translation). */
 	CAP_TRANSLATE = 1 << 1,
+	/* Teaches and learns by distillation: its outputs on a batch
+	 * (ops->outputs), and a training step that mixes a teacher's outputs
+	 * into its loss (Batch.zt, loss_distill in net.h). */
+	CAP_DISTILL = 1 << 2,
 };
 
 /* The parameters as one flat block: what save, load, import, export,
@@ -127,6 +131,10 @@ typedef struct LearnerOps {
 	int (*translate)(Learner *l, const Dataset *d, const char *text, int beam, int maxlen, const Out *o, Err *e);
 	/* CAP_TRANSLATE: the last translation, or NULL. */
 	const S2sOutput *(*translation)(const Learner *l);
+	/* CAP_DISTILL: a forward pass on db's batch, dropout off, no loss; *out
+	 * gets its outputs [T, B, O] (borrowed: good until the next call on l)
+	 * and *O their width. */
+	int (*outputs)(Learner *l, const DataBatch *db, const float **out, int *O, Err *e);
 } LearnerOps;
 
 struct Learner {
