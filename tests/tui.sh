@@ -412,6 +412,31 @@ check "expect error sees the workbench job's failure" "ok: the last .try. failed
 check "the script went on" "after the try"
 check_not "the script did not stop" "script stopped"
 
+# ---- distill in the workbench: a job run in slices, like train ----
+start 120 40
+keys "data order T=20 n=600; set seed=2 log_every=0 val_every=10; model lstm hidden=24; train 20" Enter
+check "the teacher trained" "│ lstm 24x1 │.*│ step 20 │" 30
+keys "distill hidden=8 steps=100000" Enter
+check "distill runs as a job" "DISTILLING [0-9]*/100000" 10
+check "the student is the current model" "│ lstm 8x1 │"
+keys "set lr=0.1" Enter
+check "set while distilling: only what changes no number" "set: lr cannot change while distill runs"
+keys Escape
+check "Esc stops it" "distill: stopped (Esc) at step"
+check "then its report: both students at that step" "distillation gains"
+check_not "no longer distilling" "DISTILLING"
+keys "runs" Enter
+check "runs: the teacher, the student alone, the distilled one" "lstm hidden=8 distilled"
+keys "model show" Enter
+check "model show says where the model came from" "distilled from lstm hidden=24"
+keys "compare val" Enter
+check "compare: the teacher's and both students' runs" "validation loss of the runs"
+keys "distill hidden=4 steps=5; model gru hidden=6" Enter
+check "a line after distill waits for it, then runs" "│ gru 6x1 │" 20
+check "after the distill of a distilled student" "lstm hidden=8 .*-> lstm hidden=4"
+keys "quit" Enter "quit" Enter
+check "quit" "EXITED 0"
+
 # ---- the engine, after a restart onto the CPU's BLAS core (platform.h) ----
 START_ENV="RNNLAB_BLAS_PRETEND=Prescott" start 100 30
 check "the workbench starts after the restart" "rnnlab │ no model"
