@@ -83,19 +83,6 @@ static double softplus(double w)
 	return (w > 0 ? w : 0) + log1p(exp(-fabs(w)));
 }
 
-/* log-sum-exp of v[0..o) / temp, in double */
-static double lse_scaled(const float *v, int o, double temp)
-{
-	double mx = v[0];
-	for (int j = 1; j < o; j++)
-		if (v[j] > mx)
-			mx = v[j];
-	double z = 0;
-	for (int j = 0; j < o; j++)
-		z += exp(((double)v[j] - mx) / temp);
-	return mx / temp + log(z);
-}
-
 /* With a = 0 every sum and gradient below is bit for bit the plain loss's:
  * (1 - 0) x + 0 y is x (the teacher term being finite). */
 double loss_distill(LossKind kind, const float *logits, const float *y, const float *zt, int n, int o,
@@ -141,18 +128,38 @@ double loss_distill(LossKind kind, const float *logits, const float *y, const fl
 				memset(dr, 0, (size_t)o * sizeof(float));
 				continue;
 			}
-			const double lse = lse_scaled(lr, o, 1.0);
-			const double ls = lse_scaled(lr, o, T), lt = lse_scaled(tr, o, T);
+			/* the maxima, then the normalisers: the student's at 1 (as
+			 * loss_forward_backward has it) and at T, the teacher's at T,
+			 * whose terms wait in dr (float) for the pass below */
+			double mx = lr[0], mt = tr[0];
+			for (int j = 1; j < o; j++) {
+				if (lr[j] > mx)
+					mx = lr[j];
+				if (tr[j] > mt)
+					mt = tr[j];
+			}
+			double z = 0, zs = 0, zt_ = 0;
+			for (int j = 0; j < o; j++) {
+				z += exp(lr[j] - mx);
+				double et = exp(((double)tr[j] - mt) / T);
+				zt_ += et;
+				dr[j] = (float)et;
+			}
+			if (T != 1.0)
+				for (int j = 0; j < o; j++)
+					zs += exp(((double)lr[j] - mx) / T);
+			const double lse = mx + log(z);
+			const double ls = T != 1.0 ? log(zs) : log(z), lt = log(zt_);	/* at T, less the max / T */
 			double kl = 0;	/* sum_j pt_j (log pt_j - log ps_j), at temperature T */
 			for (int j = 0; j < o; j++) {
-				double logpt = tr[j] / T - lt, logps = lr[j] / T - ls;
-				kl += exp(logpt) * (logpt - logps);
+				const double p1 = exp(lr[j] - lse);
+				const double logps = ((double)lr[j] - mx) / T - ls, logpt = ((double)tr[j] - mt) / T - lt;
+				const double ps = T != 1.0 ? exp(logps) : p1, pt = dr[j] / zt_;
+				kl += pt * (logpt - logps);
+				dr[j] = (float)((b * (p1 - (j == cls)) + a * (T * (ps - pt))) / (double)cnt);
 			}
 			sum += b * (lse - lr[cls]) + a * (T * T * kl);
 			kdsum += T * T * kl;
-			for (int j = 0; j < o; j++)
-				dr[j] = (float)((b * (exp(lr[j] - lse) - (j == cls)) +
-						 a * (T * (exp(lr[j] / T - ls) - exp(tr[j] / T - lt)))) / (double)cnt);
 		}
 		break;
 	default:
