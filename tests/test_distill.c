@@ -4,7 +4,7 @@
  * loss bit for bit, the teacher's outputs through every training path (full
  * BPTT, checkpointed, workers), and the `distill` command: its errors leave
  * the session as it was, its runs, its record, the workbench's slices, the
- * journal's replay, and distil-then-quantize.
+ * journal's replay, distil-then-quantize, and Tab at the prompt.
  *
  * The reduction: rnnlab's losses are means over the scored positions.  For
  * a language model ([T, B, O] outputs, every step scored) the teacher term
@@ -417,6 +417,40 @@ static void test_distill_kinds(void **state)
 	session_free(s);
 }
 
+/* Tab at the prompt: distill's keys anywhere on its line, and cell= and
+ * baseline= values. */
+static void add_cand(void *ctx, const char *c)
+{
+	char *buf = ctx;
+	strcat(buf, c);
+	strcat(buf, " ");
+}
+
+static void test_completion(void **state)
+{
+	(void)state;
+	Session *s = new_session();
+	char got[512];
+	const struct { const char *line, *want; } cases[] = {
+		{ "dist", "distill " },
+		{ "distill hidden=8 ", "hidden= cell= layers= embed= T= alpha= steps= baseline= " },
+		{ "distill hidden=8 ba", "baseline= " },
+		{ "distill cell=g", "cell=gru " },
+		{ "distill baseline=o", "baseline=on baseline=off " },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		const char *line = cases[i].line;
+		int end = (int)strlen(line), start = end;
+		while (start > 0 && line[start - 1] != ' ')
+			start--;
+		got[0] = '\0';
+		cmd_complete(s, line, start, end, add_cand, got);
+		if (strcmp(got, cases[i].want))
+			fail_msg("'%s': got '%s', want '%s'", line, got, cases[i].want);
+	}
+	session_free(s);
+}
+
 int main(int argc, char **argv)
 {
 	tu_start(argc, argv);
@@ -428,6 +462,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_distill_runs),
 		cmocka_unit_test(test_distill_slices_and_journal),
 		cmocka_unit_test(test_distill_kinds),
+		cmocka_unit_test(test_completion),
 	};
 	return cmocka_run_group_tests(tests, open_fixture, close_fixture);
 }
