@@ -414,9 +414,10 @@ runs
 distill hidden=2 baseline=bogus
 LAB
 "$bin" --batch "$tmp/distill.lab" >"$tmp/out" 2>&1; st=$?
-check "distill: the teacher's sizes before, the student's after" 1 \
-	"^distill: gru hidden=16 in=8 layers=1 out=4 -> lstm hidden=4 in=8 layers=1 out=4: 1316 -> 244 parameters" "$tmp/out"
-check "distill: validation losses of the three" 1 "^  validation ce after 10 steps: teacher [0-9.]*, student [0-9.]*, the same student without the teacher" "$tmp/out"
+check "distill: who teaches whom" 1 "^distill: gru 16x1 (1316 parameters) teaches lstm 4x1 (244 parameters) for 10 steps at T=2 alpha=0.8" "$tmp/out"
+check "distill: the table, the teacher's size and loss" 1 "^  teacher  gru 16x1  *1316  *5.1 KiB  *[0-9.]*$" "$tmp/out"
+check "distill: the table, the student's" 1 "^  student  lstm 4x1  *244  *1.0 KiB  *[0-9.]*  5.39x smaller" "$tmp/out"
+check "distill: the table, the same student alone" 1 "^  alone    lstm 4x1  *244  *1.0 KiB  *[0-9.]*  the same student without" "$tmp/out"
 check "distill: model show says where it came from" 1 "^  distilled from gru hidden=16" "$tmp/out"
 check "distill: then quantize" 1 "^quantize int8: 208 weights to 8 bits" "$tmp/out"
 check "distill: three runs" 1 "lstm hidden=4 alone" "$tmp/out"

@@ -305,9 +305,13 @@ static void test_distill_runs(void **state)
 	Session *s = new_session();
 	ok(s, "set seed=4 log_every=0 val_every=5 batch=8 val_size=64; data order T=20 n=300; model lstm hidden=12; train 10");
 	ok(s, "distill hidden=4 T=3 alpha=0.7 steps=6");
-	has("distill: teacher lstm hidden=12 in=8 layers=1 out=4 (1108 parameters, val ");
-	has("distill: lstm hidden=12 in=8 layers=1 out=4 -> lstm hidden=4 in=8 layers=1 out=4: 1108 -> 244 parameters, "
-	    "4.3 KiB -> 1.0 KiB (4.54x smaller)");
+	has("distill: lstm 12x1 (1108 parameters) teaches lstm 4x1 (244 parameters) for 6 steps at T=3 alpha=0.7, beside "
+	    "the same student learning alone\n  the student: model lstm hidden=4 in=8 layers=1 out=4\n");
+	has("distill: 6 steps at T=3 alpha=0.7; validation ce:\n");
+	has("  teacher  lstm 12x1          1108       4.3 KiB ");
+	has("  student  lstm 4x1            244       1.0 KiB ");
+	has("4.54x smaller\n  alone    lstm 4x1            244       1.0 KiB ");
+	has("  the same student without the teacher\n  distillation gains ");
 	assert_int_equal(session_step(s), 6);
 	assert_int_equal(s->nruns, 2);
 	assert_string_equal(s->runs[1].name, "lstm hidden=4 alone");
@@ -318,7 +322,7 @@ static void test_distill_runs(void **state)
 	assert_true(s->kd_rec.student_val != s->kd_rec.alone_val);
 	ok(s, "model show");
 	has("  distilled from lstm hidden=12 in=8 layers=1 out=4: 1108 -> 244 parameters, 4.3 KiB -> 1.0 KiB (4.54x "
-	    "smaller); T=3 alpha=0.7, 6 steps\n");
+	    "smaller)\n  6 steps at T=3 alpha=0.7; validation ce then: teacher ");
 	ok(s, "expect distill gain > -10; expect distill teacher < 10; expect params == 244");
 	ok(s, "quantize int8");	/* distil, then quantize */
 	has("quantize int8: 208 weights to 8 bits");
@@ -406,14 +410,14 @@ static void test_distill_kinds(void **state)
 	Session *s = new_session();
 	ok(s, "set seed=3 log_every=0 val_every=0 batch=8 val_size=32; data sine; model rnn hidden=10; train 5");
 	ok(s, "distill hidden=3 alpha=0.9 steps=4 baseline=off");
-	has("  validation mse after 4 steps: teacher ");
+	has("distill: 4 steps at alpha=0.9; validation mse:\n");
 	assert_int_equal(s->nruns, 1);	/* no baseline */
 	fails(s, "expect distill gain > 0", "expect: distill gain needs the student trained without the teacher "
 	      "(baseline=on)");
 	ok(s, "model show");
-	has("; alpha=0.9, 4 steps\n");
+	has("\n  4 steps at alpha=0.9; validation mse then: teacher ");
 	ok(s, "data parity T=8 n=100; model lstm hidden=6; train 4; distill hidden=2 T=5 steps=3");
-	has("  validation bce after 3 steps: teacher ");
+	has("distill: 3 steps at T=5 alpha=0.5; validation bce:\n");
 	session_free(s);
 }
 

@@ -433,7 +433,7 @@ keys "compare val" Enter
 check "compare: the teacher's and both students' runs" "validation loss of the runs"
 keys "distill hidden=4 steps=5; model gru hidden=6" Enter
 check "a line after distill waits for it, then runs" "│ gru 6x1 │" 20
-check "after the distill of a distilled student" "lstm hidden=8 .*-> lstm hidden=4"
+check "the distill of a distilled student: its table" "teacher  lstm 8x1  *612 .*"
 keys "quit" Enter "quit" Enter
 check "quit" "EXITED 0"
 

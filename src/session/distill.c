@@ -38,10 +38,19 @@ struct Distill {
 	float temp, alpha;	/* temp 1 under mse, where it plays no part */
 	double teacher_val;
 	char alone_name[64];	/* the baseline's run */
-	char teacher_line[512];
+	char teacher_line[512], teacher_brief[32];
 	size_t teacher_nparam;
 	LossKind loss;
 };
+
+/* "T=2 alpha=0.5", or "alpha=0.5" (mse: temp NaN) */
+static void kd_how(char *buf, size_t cap, float temp, float alpha)
+{
+	if (isnan(temp))
+		snprintf(buf, cap, "alpha=%g", (double)alpha);
+	else
+		snprintf(buf, cap, "T=%g alpha=%g", (double)temp, (double)alpha);
+}
 
 void distill_free(struct Distill *kd)
 {
@@ -196,6 +205,7 @@ int session_distill(Session *s, const DistillArgs *a, Err *e)
 	kd->temp = loss == LOSS_MSE ? 1.0f : isnan(a->temp) ? DISTILL_TEMP : a->temp;
 	kd->teacher_val = tval;
 	snprintf(kd->teacher_line, sizeof kd->teacher_line, "%s", t->line);
+	snprintf(kd->teacher_brief, sizeof kd->teacher_brief, "%s", t->brief);
 	kd->teacher_nparam = t->pb.nparam;
 
 	/* Nothing failed: the student goes in.  (What follows can fail only
@@ -212,17 +222,12 @@ int session_distill(Session *s, const DistillArgs *a, Err *e)
 	}
 	s->kd = kd;
 	s->job.name = "distill";
-	char tv[32] = "";
-	if (!isnan(tval))
-		snprintf(tv, sizeof tv, ", val %.4f", tval);
 	char how[48];
-	if (loss == LOSS_MSE)
-		snprintf(how, sizeof how, "alpha=%g", (double)kd->alpha);
-	else
-		snprintf(how, sizeof how, "T=%g alpha=%g", (double)kd->temp, (double)kd->alpha);
-	session_printf(s, "distill: teacher %s (%zu parameters%s); student %s (%zu parameters), %s, %ld steps%s",
-		       kd->teacher_line + 6, kd->teacher_nparam, tv, st->line + 6, st->pb.nparam, how, steps,
-		       alone ? "; the same student trains beside it without the teacher" : "");
+	kd_how(how, sizeof how, loss == LOSS_MSE ? NAN : kd->temp, kd->alpha);
+	session_printf(s, "distill: %s (%zu parameters) teaches %s (%zu parameters) for %ld steps at %s%s", t->brief,
+		       kd->teacher_nparam, st->brief, st->pb.nparam, steps, how,
+		       alone ? ", beside the same student learning alone" : "");
+	session_printf(s, "  the student: %s", st->line);
 	return 0;
 }
 
@@ -283,9 +288,19 @@ double distill_alone_val(const Session *s)
 static void fmt_val(char *buf, size_t cap, double v)
 {
 	if (isnan(v))
-		snprintf(buf, cap, "not measured");
+		snprintf(buf, cap, "-");
 	else
 		snprintf(buf, cap, "%.4f", v);
+}
+
+/* One row of the report's table: who, what, how many parameters, their
+ * size in float32, the validation loss. */
+static void table_row(Session *s, const char *who, const char *what, size_t nparam, double val, const char *note)
+{
+	char v[32];
+	fmt_val(v, sizeof v, val);
+	session_printf(s, "  %-8s %-12s %10zu %9.1f KiB %9s%s%s", who, what, nparam, nparam * 4.0 / 1024, v, note[0] ? "  " : "",
+		       note);
 }
 
 void distill_finish(Session *s)
@@ -297,6 +312,7 @@ void distill_finish(Session *s)
 	memset(r, 0, sizeof *r);
 	r->have = 1;
 	snprintf(r->teacher, sizeof r->teacher, "%s", kd->teacher_line);
+	snprintf(r->teacher_brief, sizeof r->teacher_brief, "%s", kd->teacher_brief);
 	r->teacher_nparam = kd->teacher_nparam;
 	r->student_nparam = s->lr->pb.nparam;
 	r->teacher_val = kd->teacher_val;
@@ -318,20 +334,18 @@ void distill_finish(Session *s)
 		}
 		session_archive_learner(s, l, &kd->alone_hist, kd->alone_name);
 	}
-	char tv[32], sv[32], av[32];
-	fmt_val(tv, sizeof tv, r->teacher_val);
-	fmt_val(sv, sizeof sv, r->student_val);
-	fmt_val(av, sizeof av, r->alone_val);
-	session_printf(s, "distill: %s -> %s: %zu -> %zu parameters, %.1f KiB -> %.1f KiB (%.2fx smaller)", r->teacher + 6,
-		       s->lr->line + 6, r->teacher_nparam, r->student_nparam, r->teacher_nparam * 4.0 / 1024,
-		       r->student_nparam * 4.0 / 1024, (double)r->teacher_nparam / (double)r->student_nparam);
-	if (kd->alone)
-		session_printf(s, "  validation %s after %ld steps: teacher %s, student %s, the same student without the teacher "
-			       "%s (distillation gains %+.4f)", loss_names[r->loss], r->steps, tv, sv, av,
+	char how[48], note[64];
+	kd_how(how, sizeof how, r->temp, r->alpha);
+	session_printf(s, "distill: %ld steps at %s; validation %s:", r->steps, how, loss_names[r->loss]);
+	session_printf(s, "  %-8s %-12s %10s %13s %9s", "", "model", "parameters", "size", "val");
+	table_row(s, "teacher", r->teacher_brief, r->teacher_nparam, r->teacher_val, "");
+	snprintf(note, sizeof note, "%.2fx smaller", (double)r->teacher_nparam / (double)r->student_nparam);
+	table_row(s, "student", s->lr->brief, r->student_nparam, r->student_val, note);
+	if (kd->alone) {
+		table_row(s, "alone", s->lr->brief, r->student_nparam, r->alone_val, "the same student without the teacher");
+		session_printf(s, "  distillation gains %+.4f (alone - student: > 0, the teacher helped)",
 			       r->alone_val - r->student_val);
-	else
-		session_printf(s, "  validation %s after %ld steps: teacher %s, student %s", loss_names[r->loss], r->steps, tv,
-			       sv);
+	}
 	distill_free(kd);
 }
 
@@ -341,16 +355,13 @@ void distill_show(Session *s)
 	if (!r->have)
 		return;
 	char how[48], tv[32], sv[32], av[32];
-	if (isnan(r->temp))
-		snprintf(how, sizeof how, "alpha=%g", (double)r->alpha);
-	else
-		snprintf(how, sizeof how, "T=%g alpha=%g", (double)r->temp, (double)r->alpha);
-	session_printf(s, "  distilled from %s: %zu -> %zu parameters, %.1f KiB -> %.1f KiB (%.2fx smaller); %s, %ld steps",
-		       r->teacher + 6, r->teacher_nparam, r->student_nparam, r->teacher_nparam * 4.0 / 1024,
-		       r->student_nparam * 4.0 / 1024, (double)r->teacher_nparam / (double)r->student_nparam, how, r->steps);
+	kd_how(how, sizeof how, r->temp, r->alpha);
+	session_printf(s, "  distilled from %s: %zu -> %zu parameters, %.1f KiB -> %.1f KiB (%.2fx smaller)", r->teacher + 6,
+		       r->teacher_nparam, r->student_nparam, r->teacher_nparam * 4.0 / 1024, r->student_nparam * 4.0 / 1024,
+		       (double)r->teacher_nparam / (double)r->student_nparam);
 	fmt_val(tv, sizeof tv, r->teacher_val);
 	fmt_val(sv, sizeof sv, r->student_val);
 	fmt_val(av, sizeof av, r->alone_val);
-	session_printf(s, "  validation %s at the end of distill: teacher %s, student %s%s%s", loss_names[r->loss], tv, sv,
-		       isnan(r->alone_val) ? "" : ", without the teacher ", isnan(r->alone_val) ? "" : av);
+	session_printf(s, "  %ld steps at %s; validation %s then: teacher %s, student %s%s%s", r->steps, how,
+		       loss_names[r->loss], tv, sv, isnan(r->alone_val) ? "" : ", alone ", isnan(r->alone_val) ? "" : av);
 }

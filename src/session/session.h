@@ -165,6 +165,7 @@ typedef struct LandPicture {
 typedef struct DistillRecord {
 	int have;
 	char teacher[512];	/* the teacher's model line */
+	char teacher_brief[32];	/* and its short name ("lstm 256x1") */
 	size_t teacher_nparam, student_nparam;
 	double teacher_val;	/* validation loss when the student started */
 	double student_val, alone_val;	/* at the end: the student's, and the same student's
