@@ -455,6 +455,20 @@ static void test_completion(void **state)
 	session_free(s);
 }
 
+/* help prints a command's help whole, however long (distill's and plot's
+ * are over the 1 KiB a printf line holds). */
+static void test_help_whole(void **state)
+{
+	(void)state;
+	Session *s = new_session();
+	ok(s, "help distill");
+	has("usage: distill hidden=N [cell=C] [layers=K] [embed=E] [T=temp] [alpha=A] [steps=N] [baseline=on|off]\n");
+	has("\nexample: distill hidden=64 T=2 alpha=0.5\n");
+	ok(s, "help plot");
+	has("with force.\n");
+	session_free(s);
+}
+
 int main(int argc, char **argv)
 {
 	tu_start(argc, argv);
@@ -467,6 +481,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_distill_slices_and_journal),
 		cmocka_unit_test(test_distill_kinds),
 		cmocka_unit_test(test_completion),
+		cmocka_unit_test(test_help_whole),
 	};
 	return cmocka_run_group_tests(tests, open_fixture, close_fixture);
 }

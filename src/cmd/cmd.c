@@ -465,7 +465,7 @@ int cmd_help(Session *s, int argc, const Word *argv, Err *e)
 	session_printf(s, "usage: %s", c->usage);
 	session_printf(s, "  %s", c->summary);
 	if (c->help)
-		session_printf(s, "%s", c->help);
+		session_print_text(s, c->help);	/* any length: printf's line buffer is 1 KiB */
 	if (!strcmp(c->name, "set")) {
 		session_printf(s, "settings:");
 		for (int i = 0; i < setting_count(); i++) {
