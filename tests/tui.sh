@@ -291,11 +291,11 @@ START_ENV=$lessons_env start 80 24
 check "the first screen lists the lessons, with their length" "1  16 min  Meet the RNN"
 check "and says how to start one" "lesson N starts one"
 keys "lesson 14" Enter
-check "lesson 14: the status names the lesson and its part" "lesson 14, part 1/4"
+check "lesson 14: the status names the lesson and its part" "lesson 14, part 1/8"
 check "its narration in sight, over the log" "Lesson 14: make the model small" 20
 check "the narration up to the pause" "How much worse do you expect it" 60
 keys Space
-check "Space: the next part" "lesson 14, part 2/4"
+check "Space: the next part" "lesson 14, part 2/8"
 check_not "the last part's narration is gone" "Lesson 14: make the model small"
 keys Escape
 START_ENV=
