@@ -241,7 +241,7 @@ check "gates unit=8 of 8 units: one line saying the range" 1 "gates: unit must b
 abs=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 case "$bin" in */san/*) lenv="RNNLAB_LESSONS=$(pwd)/scenarios" ;; *) lenv=X_UNUSED=1 ;; esac
 (cd "$tmp" && env "$lenv" "$abs" -c "lesson") >"$tmp/out" 2>&1; st=$?
-check "lesson lists the lessons from another directory" 0 "^  14  Compression: int8 quantization and magnitude pruning  *4 parts, ~16 min" "$tmp/out"
+check "lesson lists the lessons from another directory" 0 "^  14  Compression: int8 quantization, magnitude pruning and distillation  *8 parts, ~32 min" "$tmp/out"
 (cd "$tmp" && env "$lenv" "$abs" -c "run 99") >"$tmp/out" 2>&1; st=$?
 check "run 99: which lessons there are" 1 "run: there is no lesson 99 (lessons 1 to [0-9]*; \`lesson\` lists them)" "$tmp/out"
 
@@ -407,6 +407,36 @@ model seq2seq cell=gru hidden=16 embed=8 attention=general
 train 20
 export $tmp/s2s.npz force
 LAB
+# distill in batch mode: the job runs inside the command; a bad line stops the
+# script at its line, with the teacher still the model; man and help have it
+cat >"$tmp/distill.lab" <<'LAB'
+data order T=20 n=400
+set seed=3 batch=16 log_every=0 val_every=0 val_size=64
+model gru hidden=16
+train 20
+try distill hidden=4 T=0
+expect error "T (the temperature) must be from 0.01 to 100"
+expect steps == 20
+distill hidden=4 cell=lstm T=2 alpha=0.8 steps=10
+expect steps == 10
+expect distill gain > -1
+model show
+quantize int8
+runs
+distill hidden=2 baseline=bogus
+LAB
+"$bin" --batch "$tmp/distill.lab" >"$tmp/out" 2>&1; st=$?
+check "distill: who teaches whom" 1 "^distill: gru 16x1 (1316 parameters) teaches lstm 4x1 (244 parameters) for 10 steps at T=2 alpha=0.8" "$tmp/out"
+check "distill: the table, the teacher's size and loss" 1 "^  teacher  gru 16x1  *1316  *5.1 KiB  *[0-9.]*$" "$tmp/out"
+check "distill: the table, the student's" 1 "^  student  lstm 4x1  *244  *1.0 KiB  *[0-9.]*  5.39x smaller" "$tmp/out"
+check "distill: the table, the same student alone" 1 "^  alone    lstm 4x1  *244  *1.0 KiB  *[0-9.]*  the same student without" "$tmp/out"
+check "distill: model show says where it came from" 1 "^  distilled from gru hidden=16" "$tmp/out"
+check "distill: then quantize" 1 "^quantize int8: 208 weights to 8 bits" "$tmp/out"
+check "distill: three runs" 1 "lstm hidden=4 alone" "$tmp/out"
+check "distill: a bad value stops the script at its line" 1 "distill.lab:14: distill: baseline must be on or off, got 'bogus'" "$tmp/out"
+"$bin" --man >"$tmp/out" 2>&1; st=$?
+check "the man page has distill" 0 "distill hidden=N" "$tmp/out"
+
 det() {	# det NAME [set threads=N]: run det.lab, keep the exports as NAME.*
 	{ [ -n "${2:-}" ] && echo "$2"; cat "$tmp/det.lab"; } >"$tmp/det-run.lab"
 	"$bin" --batch "$tmp/det-run.lab" >"$tmp/out" 2>&1; st=$?

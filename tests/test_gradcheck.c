@@ -1,6 +1,8 @@
 /* test_gradcheck.c — finite differences against backward, for every cell,
  * head, loss, layer norm, residual, dropout (fixed mask) and the truncated
- * window (score_from > 0 from a given, detached state).
+ * window (score_from > 0 from a given, detached state), and the
+ * distillation loss (a teacher's outputs mixed in: ce, bce, mse, a
+ * per-sequence target, a truncated window, dropout).
  *
  * Tolerance: the forward pass is float32 (the loss is summed in double), so
  * the loss carries a relative rounding noise of ~1e-7.  With eps = 1e-3 a
@@ -34,30 +36,38 @@ typedef struct Case {
 	float dropout;
 	int h0, score_from;
 	int T, B;
+	float kd_temp, kd_alpha;	/* alpha > 0: a teacher's outputs mixed in (distillation) */
 } Case;
 
 static const Case cases[] = {
-	{ "rnn tanh mse", CELL_RNN, ACT_TANH, 3, 0, 0, 4, 1, 2, LOSS_MSE, 1, 0, 0, 0, 0, 0, 5, 3 },
-	{ "rnn relu 2-layer ce", CELL_RNN, ACT_RELU, 4, 0, 0, 5, 2, 3, LOSS_CE, 1, 0, 0, 0, 1, 0, 4, 2 },
-	{ "rnn bce per-seq", CELL_RNN, ACT_TANH, 2, 0, 0, 3, 1, 2, LOSS_BCE, 0, 0, 0, 0, 0, 0, 6, 2 },
-	{ "lstm mse", CELL_LSTM, ACT_TANH, 3, 0, 0, 4, 1, 2, LOSS_MSE, 1, 0, 0, 0, 1, 0, 5, 2 },
-	{ "lstm 2-layer ce per-seq", CELL_LSTM, ACT_TANH, 2, 0, 0, 3, 2, 4, LOSS_CE, 0, 0, 0, 0, 0, 0, 4, 3 },
-	{ "lstm token bce", CELL_LSTM, ACT_TANH, 0, 6, 3, 4, 1, 2, LOSS_BCE, 1, 0, 0, 0, 0, 0, 4, 2 },
-	{ "gru mse", CELL_GRU, ACT_TANH, 3, 0, 0, 4, 1, 3, LOSS_MSE, 1, 0, 0, 0, 1, 0, 5, 2 },
-	{ "gru 2-layer ce", CELL_GRU, ACT_TANH, 4, 0, 0, 3, 2, 3, LOSS_CE, 1, 0, 0, 0, 0, 0, 4, 3 },
-	{ "gru token mse no head", CELL_GRU, ACT_TANH, 0, 5, 2, 3, 1, 0, LOSS_MSE, 1, 0, 0, 0, 0, 0, 3, 2 },
-	{ "rnn layernorm", CELL_RNN, ACT_TANH, 3, 0, 0, 4, 2, 2, LOSS_MSE, 1, 1, 0, 0, 0, 0, 4, 2 },
-	{ "lstm layernorm", CELL_LSTM, ACT_TANH, 3, 0, 0, 4, 1, 2, LOSS_MSE, 1, 1, 0, 0, 1, 0, 4, 2 },
-	{ "gru layernorm", CELL_GRU, ACT_TANH, 3, 0, 0, 4, 2, 2, LOSS_CE, 1, 1, 0, 0, 0, 0, 4, 2 },
-	{ "rnn residual 3-layer", CELL_RNN, ACT_TANH, 2, 0, 0, 3, 3, 2, LOSS_MSE, 1, 0, 1, 0, 0, 0, 4, 2 },
-	{ "lstm residual", CELL_LSTM, ACT_TANH, 2, 0, 0, 3, 2, 2, LOSS_MSE, 1, 0, 1, 0, 1, 0, 4, 2 },
-	{ "gru residual ln", CELL_GRU, ACT_TANH, 2, 0, 0, 3, 2, 2, LOSS_BCE, 1, 1, 1, 0, 0, 0, 4, 2 },
-	{ "rnn dropout", CELL_RNN, ACT_TANH, 3, 0, 0, 4, 3, 2, LOSS_MSE, 1, 0, 0, 0.3f, 0, 0, 4, 3 },
-	{ "lstm dropout", CELL_LSTM, ACT_TANH, 3, 0, 0, 4, 2, 2, LOSS_CE, 1, 0, 0, 0.4f, 0, 0, 4, 2 },
-	{ "gru dropout residual", CELL_GRU, ACT_TANH, 3, 0, 0, 4, 2, 2, LOSS_MSE, 1, 0, 1, 0.25f, 0, 0, 4, 2 },
-	{ "rnn truncated window", CELL_RNN, ACT_TANH, 3, 0, 0, 4, 1, 2, LOSS_MSE, 1, 0, 0, 0, 1, 3, 6, 2 },
-	{ "lstm truncated window", CELL_LSTM, ACT_TANH, 3, 0, 0, 4, 2, 2, LOSS_MSE, 1, 0, 0, 0, 1, 2, 5, 2 },
-	{ "gru truncated window", CELL_GRU, ACT_TANH, 3, 0, 0, 4, 1, 3, LOSS_CE, 1, 0, 0, 0, 1, 4, 6, 2 },
+	{ "rnn tanh mse", CELL_RNN, ACT_TANH, 3, 0, 0, 4, 1, 2, LOSS_MSE, 1, 0, 0, 0, 0, 0, 5, 3, 0, 0 },
+	{ "rnn relu 2-layer ce", CELL_RNN, ACT_RELU, 4, 0, 0, 5, 2, 3, LOSS_CE, 1, 0, 0, 0, 1, 0, 4, 2, 0, 0 },
+	{ "rnn bce per-seq", CELL_RNN, ACT_TANH, 2, 0, 0, 3, 1, 2, LOSS_BCE, 0, 0, 0, 0, 0, 0, 6, 2, 0, 0 },
+	{ "lstm mse", CELL_LSTM, ACT_TANH, 3, 0, 0, 4, 1, 2, LOSS_MSE, 1, 0, 0, 0, 1, 0, 5, 2, 0, 0 },
+	{ "lstm 2-layer ce per-seq", CELL_LSTM, ACT_TANH, 2, 0, 0, 3, 2, 4, LOSS_CE, 0, 0, 0, 0, 0, 0, 4, 3, 0, 0 },
+	{ "lstm token bce", CELL_LSTM, ACT_TANH, 0, 6, 3, 4, 1, 2, LOSS_BCE, 1, 0, 0, 0, 0, 0, 4, 2, 0, 0 },
+	{ "gru mse", CELL_GRU, ACT_TANH, 3, 0, 0, 4, 1, 3, LOSS_MSE, 1, 0, 0, 0, 1, 0, 5, 2, 0, 0 },
+	{ "gru 2-layer ce", CELL_GRU, ACT_TANH, 4, 0, 0, 3, 2, 3, LOSS_CE, 1, 0, 0, 0, 0, 0, 4, 3, 0, 0 },
+	{ "gru token mse no head", CELL_GRU, ACT_TANH, 0, 5, 2, 3, 1, 0, LOSS_MSE, 1, 0, 0, 0, 0, 0, 3, 2, 0, 0 },
+	{ "rnn layernorm", CELL_RNN, ACT_TANH, 3, 0, 0, 4, 2, 2, LOSS_MSE, 1, 1, 0, 0, 0, 0, 4, 2, 0, 0 },
+	{ "lstm layernorm", CELL_LSTM, ACT_TANH, 3, 0, 0, 4, 1, 2, LOSS_MSE, 1, 1, 0, 0, 1, 0, 4, 2, 0, 0 },
+	{ "gru layernorm", CELL_GRU, ACT_TANH, 3, 0, 0, 4, 2, 2, LOSS_CE, 1, 1, 0, 0, 0, 0, 4, 2, 0, 0 },
+	{ "rnn residual 3-layer", CELL_RNN, ACT_TANH, 2, 0, 0, 3, 3, 2, LOSS_MSE, 1, 0, 1, 0, 0, 0, 4, 2, 0, 0 },
+	{ "lstm residual", CELL_LSTM, ACT_TANH, 2, 0, 0, 3, 2, 2, LOSS_MSE, 1, 0, 1, 0, 1, 0, 4, 2, 0, 0 },
+	{ "gru residual ln", CELL_GRU, ACT_TANH, 2, 0, 0, 3, 2, 2, LOSS_BCE, 1, 1, 1, 0, 0, 0, 4, 2, 0, 0 },
+	{ "rnn dropout", CELL_RNN, ACT_TANH, 3, 0, 0, 4, 3, 2, LOSS_MSE, 1, 0, 0, 0.3f, 0, 0, 4, 3, 0, 0 },
+	{ "lstm dropout", CELL_LSTM, ACT_TANH, 3, 0, 0, 4, 2, 2, LOSS_CE, 1, 0, 0, 0.4f, 0, 0, 4, 2, 0, 0 },
+	{ "gru dropout residual", CELL_GRU, ACT_TANH, 3, 0, 0, 4, 2, 2, LOSS_MSE, 1, 0, 1, 0.25f, 0, 0, 4, 2, 0, 0 },
+	{ "rnn truncated window", CELL_RNN, ACT_TANH, 3, 0, 0, 4, 1, 2, LOSS_MSE, 1, 0, 0, 0, 1, 3, 6, 2, 0, 0 },
+	{ "lstm truncated window", CELL_LSTM, ACT_TANH, 3, 0, 0, 4, 2, 2, LOSS_MSE, 1, 0, 0, 0, 1, 2, 5, 2, 0, 0 },
+	{ "gru truncated window", CELL_GRU, ACT_TANH, 3, 0, 0, 4, 1, 3, LOSS_CE, 1, 0, 0, 0, 1, 4, 6, 2, 0, 0 },
+	/* distillation: the teacher term at temperature T with weight alpha */
+	{ "lstm ce distill", CELL_LSTM, ACT_TANH, 3, 0, 0, 4, 1, 5, LOSS_CE, 1, 0, 0, 0, 0, 0, 5, 3, 2.0f, 0.5f },
+	{ "gru token ce distill per-seq", CELL_GRU, ACT_TANH, 0, 7, 3, 4, 2, 4, LOSS_CE, 0, 0, 0, 0, 1, 0, 4, 3, 4.0f, 0.8f },
+	{ "rnn bce distill", CELL_RNN, ACT_TANH, 2, 0, 0, 3, 1, 3, LOSS_BCE, 1, 0, 0, 0, 0, 0, 4, 2, 1.5f, 0.6f },
+	{ "lstm mse distill", CELL_LSTM, ACT_TANH, 3, 0, 0, 4, 1, 2, LOSS_MSE, 1, 0, 0, 0, 1, 0, 5, 2, 1.0f, 0.7f },
+	{ "gru ce distill truncated", CELL_GRU, ACT_TANH, 3, 0, 0, 4, 1, 3, LOSS_CE, 1, 0, 0, 0, 1, 3, 6, 2, 3.0f, 1.0f },
+	{ "lstm ce distill dropout", CELL_LSTM, ACT_TANH, 3, 0, 0, 4, 2, 3, LOSS_CE, 1, 0, 0, 0.3f, 0, 0, 4, 2, 2.0f, 0.3f },
 };
 
 /* Everything a case needs, built deterministically from its seed. */
@@ -65,7 +75,7 @@ typedef struct Fixture {
 	Model *m;
 	Trace *tr;
 	Batch b;
-	float *x, *y, *h0, *c0;
+	float *x, *y, *h0, *c0, *zt;
 	int32_t *tok;
 } Fixture;
 
@@ -123,6 +133,14 @@ static void fixture_build(Fixture *f, const Case *cs, uint64_t seed)
 			: rng_range(&r, -1, 1);
 	f->b.y = f->y;
 	f->b.y_per_step = cs->per_step;
+	if (cs->kd_alpha > 0) {	/* a teacher's outputs, every step's */
+		f->zt = malloc((size_t)T * B * O * sizeof *f->zt);
+		for (int i = 0; i < T * B * O; i++)
+			f->zt[i] = rng_range(&r, -3, 3);
+		f->b.zt = f->zt;
+		f->b.kd_temp = cs->kd_temp;
+		f->b.kd_alpha = cs->kd_alpha;
+	}
 	if (cs->h0) {
 		f->h0 = malloc((size_t)L * B * H * sizeof *f->h0);
 		for (int i = 0; i < L * B * H; i++)
@@ -148,6 +166,7 @@ static void fixture_free(Fixture *f)
 	free(f->y);
 	free(f->h0);
 	free(f->c0);
+	free(f->zt);
 	free(f->tok);
 }
 

@@ -291,11 +291,11 @@ START_ENV=$lessons_env start 80 24
 check "the first screen lists the lessons, with their length" "1  16 min  Meet the RNN"
 check "and says how to start one" "lesson N starts one"
 keys "lesson 14" Enter
-check "lesson 14: the status names the lesson and its part" "lesson 14, part 1/4"
+check "lesson 14: the status names the lesson and its part" "lesson 14, part 1/8"
 check "its narration in sight, over the log" "Lesson 14: make the model small" 20
 check "the narration up to the pause" "How much worse do you expect it" 180
 keys Space
-check "Space: the next part" "lesson 14, part 2/4"
+check "Space: the next part" "lesson 14, part 2/8"
 check_not "the last part's narration is gone" "Lesson 14: make the model small"
 keys Escape
 START_ENV=
@@ -411,6 +411,31 @@ check "try train: the failure recorded as the try's" "(as expected?) train: step
 check "expect error sees the workbench job's failure" "ok: the last .try. failed with \"not finite\""
 check "the script went on" "after the try"
 check_not "the script did not stop" "script stopped"
+
+# ---- distill in the workbench: a job run in slices, like train ----
+start 120 40
+keys "data order T=20 n=600; set seed=2 log_every=0 val_every=10; model lstm hidden=24; train 20" Enter
+check "the teacher trained" "│ lstm 24x1 │.*│ step 20 │" 30
+keys "distill hidden=8 steps=100000" Enter
+check "distill runs as a job" "DISTILLING [0-9]*/100000" 10
+check "the student is the current model" "│ lstm 8x1 │"
+keys "set lr=0.1" Enter
+check "set while distilling: only what changes no number" "set: lr cannot change while distill runs"
+keys Escape
+check "Esc stops it" "distill: stopped (Esc) at step"
+check "then its report: both students at that step" "distillation gains"
+check_not "no longer distilling" "DISTILLING"
+keys "runs" Enter
+check "runs: the teacher, the student alone, the distilled one" "lstm hidden=8 distilled"
+keys "model show" Enter
+check "model show says where the model came from" "distilled from lstm hidden=24"
+keys "compare val" Enter
+check "compare: the teacher's and both students' runs" "validation loss of the runs"
+keys "distill hidden=4 steps=5; model gru hidden=6" Enter
+check "a line after distill waits for it, then runs" "│ gru 6x1 │" 20
+check "the distill of a distilled student: its table" "teacher  lstm 8x1  *612 .*"
+keys "quit" Enter "quit" Enter
+check "quit" "EXITED 0"
 
 # ---- the engine, after a restart onto the CPU's BLAS core (platform.h) ----
 START_ENV="RNNLAB_BLAS_PRETEND=Prescott" start 100 30

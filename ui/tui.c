@@ -325,7 +325,8 @@ static void run_pending(Tui *t)
 		log_add(t, echo, 0);
 		session_exec(s, line);
 	} else {
-		log_add(t, "the rest of the line was not run: its train stopped early", 1);
+		log_add(t, s->job.name && !strcmp(s->job.name, "distill") ? "the rest of the line was not run: its distill stopped early"
+			: "the rest of the line was not run: its train stopped early", 1);
 	}
 	free(line);
 	t->dirty = 1;
@@ -383,11 +384,11 @@ static void stop_training(Tui *t, const char *why)
 		return;
 	long done = s->job.total - s->job.left;
 	char msg[200];
-	snprintf(msg, sizeof msg, "train: stopped (%s) at step %ld after %ld of %ld steps; the model is as after that step",
-		 why, session_step(s), done, s->job.total);
-	session_train_cancel(s);
-	t->paused = 0;
+	snprintf(msg, sizeof msg, "%s: stopped (%s) at step %ld after %ld of %ld steps; the model is as after that step",
+		 s->job.name, why, session_step(s), done, s->job.total);
 	log_add(t, msg, 0);
+	session_train_cancel(s);	/* (a distill reports its end after the line above) */
+	t->paused = 0;
 	snprintf(msg, sizeof msg, "the script was stopped (%s)", why);
 	scripts_abort(t, msg);	/* the script that started the job stops with it */
 }

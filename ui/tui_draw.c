@@ -86,9 +86,10 @@ static void draw_status(Tui *t)
 	if (s->job.left > 0 && t->paused)
 		FIELD(0, " │ PAUSED %ld/%ld (n: one step)", s->job.total - s->job.left, s->job.total);
 	else if (s->job.left > 0 && s->set.pace)
-		FIELD(0, " │ TRAINING %ld/%ld at %d/s", s->job.total - s->job.left, s->job.total, s->set.pace);
+		FIELD(0, " │ %s %ld/%ld at %d/s", s->kd ? "DISTILLING" : "TRAINING", s->job.total - s->job.left,
+		      s->job.total, s->set.pace);
 	else if (s->job.left > 0)
-		FIELD(0, " │ TRAINING %ld/%ld", s->job.total - s->job.left, s->job.total);
+		FIELD(0, " │ %s %ld/%ld", s->kd ? "DISTILLING" : "TRAINING", s->job.total - s->job.left, s->job.total);
 	if (t->inside[0])
 		FIELD(0, " │ %.80s", t->inside);
 	else if (t->waiting_key)

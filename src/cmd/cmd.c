@@ -245,6 +245,29 @@ static const Command commands[] = {
 	{ "prune", cmd_prune, 1, 1, CMD_CHANGES, "prune P%",
 	  "zero the smallest P% of every weight matrix; loss and size before and after",
 	  "Biases are kept.  A checkpoint is taken first: rewind undoes it.", COMP_NONE, NULL },
+	{ "distill", cmd_distill, 1, 8, CMD_CHANGES | CMD_MODEL | CMD_NEEDS(CAP_DISTILL) | CMD_DATA,
+	  "distill hidden=N [cell=C] [layers=K] [embed=E] [T=temp] [alpha=A] [steps=N] [baseline=on|off]",
+	  "train a smaller student on the current model's outputs; the student becomes the model",
+	  "The current model is the teacher (Hinton et al. 2015).  The student takes its input and\n"
+	  "  output sizes (in=, or vocab= and embed=; out=), its cell and its layers unless cell=,\n"
+	  "  layers= or embed= say otherwise, and trains on the same data for steps=N (default: as\n"
+	  "  many steps as the teacher has had).  It starts a new run.\n"
+	  "Its loss, on the positions the task loss scores and averaged over them as that is:\n"
+	  "  ce (classification, language models): alpha*T^2*KL(softmax(z_teacher/T) || softmax(z/T))\n"
+	  "  + (1-alpha)*ce; bce the same with two classes per output; mse (regression):\n"
+	  "  alpha*mse(z, z_teacher) + (1-alpha)*mse(z, target), no T.  T=2, alpha=0.5 by default.\n"
+	  "  The training loss shown is that mix; val is the task loss, comparable with any run.\n"
+	  "baseline=on (the default): the same student -- the same initial weights, batches and\n"
+	  "  settings -- trains beside it without the teacher and becomes a run of its own, so that\n"
+	  "  compare shows teacher, student and baseline; the end report gives each one's validation\n"
+	  "  loss and the gain (expect distill gain reads it).  A step costs the teacher's forward\n"
+	  "  pass, the student's step and the baseline's.  While it runs, only log_every, val_every,\n"
+	  "  checkpoint_every and pace may change.  Esc stops it: the student keeps its steps, and\n"
+	  "  train goes on without the teacher.  model show says what the model was distilled from;\n"
+	  "  quantize and prune work on the student as on any model (distil, then quantize).\n"
+	  "example: distill hidden=64 T=2 alpha=0.5",
+	  COMP_WORDS, (const char *const[]){ "hidden=", "cell=", "layers=", "embed=", "T=", "alpha=", "steps=",
+					     "baseline=", NULL } },
 	{ "expect", cmd_expect, 1, 6, 0, "expect QUANTITY < VALUE | expect error \"text\" | expect ok",
 	  "check a lesson's claim; a claim that does not hold is an error",
 	  "quantities: loss (mean of the last 10 steps), val, best_val, acc, seq_acc, tok_acc,\n"
@@ -257,7 +280,9 @@ static const Command commands[] = {
 	  "  landscape loss|grad|sgd|clipped|step|span (the last landscape, of the weights now: the\n"
 	  "  loss and gradient norm there; the loss where a plain and a clipped SGD step land, over the\n"
 	  "  loss there; the plain step's length over the weights' norm; the largest over the smallest\n"
-	  "  gradient norm on the line).  comparisons: < > <= >= ==\n"
+	  "  gradient norm on the line), distill gain|student|alone|teacher (the last distill's\n"
+	  "  validation losses at its end; gain: the student without the teacher's minus the\n"
+	  "  student's).  comparisons: < > <= >= ==\n"
 	  "example: expect best_val < 0.02;  expect flow ratio(t=1,t=T) < 1e-10;  expect gate f mean > 0.7",
 	  COMP_WORDS, expect_quantities },
 	{ "try", cmd_try, 1, -1, 0, "try COMMAND ...", "run a command that may fail; the script goes on",
@@ -321,9 +346,20 @@ static void journal_add(Session *s, const Stmt *st)
 		session_journal_push(s, line);
 }
 
-/* Only the settings that may change while training runs (SettingDef.live). */
-static int set_while_training(const Stmt *st, Err *e)
+/* Only the settings that may change while training runs (SettingDef.live);
+ * while distill runs, only those that change no number of the run: the
+ * journal replays a distill whole. */
+static int set_while_training(const Session *s, const Stmt *st, Err *e)
 {
+	static const char *const quiet[] = { "log_every", "val_every", "checkpoint_every", "pace" };
+	for (int i = 1; s->kd && i < st->argc; i++) {
+		int ok = !st->argv[i].key;	/* set itself says what is wrong with it */
+		for (size_t k = 0; k < sizeof quiet / sizeof *quiet && !ok; k++)
+			ok = !strcmp(st->argv[i].key, quiet[k]);
+		if (!ok)
+			return err_set(e, ERR_STATE, "%s cannot change while distill runs (these can: log_every, val_every, "
+				       "checkpoint_every, pace); Esc stops it", st->argv[i].key);
+	}
 	for (int i = 1; i < st->argc; i++) {
 		const SettingDef *d = st->argv[i].key ? setting_find(st->argv[i].key) : NULL;
 		if (!d || d->live)
@@ -399,7 +435,7 @@ int cmd_dispatch(Session *s, const Stmt *st, Err *e)
 	if ((c->flags & CMD_CHANGES) && midjob &&
 	    (rc = strcmp(name, "set") ? err_set(e, ERR_STATE, "training is running (Esc stops it; set lr, clip and "
 						"the like apply from the next step); %s changes the session", name)
-				      : set_while_training(st, e)))
+				      : set_while_training(s, st, e)))
 		return rc;
 	rc = c->fn(s, st->argc, st->argv, e);
 	if (!rc && (c->flags & CMD_CHANGES)) {
@@ -420,7 +456,7 @@ int cmd_dispatch(Session *s, const Stmt *st, Err *e)
 			s->job.journal_base = 0;
 		}
 		if (changes && !strcmp(name, "model"))
-			s->lesson_nonfinite = 0;	/* a new run */
+			s->lesson_nonfinite = 0;	/* a new run (distill's is reset when it starts) */
 	}
 	return rc;
 }
@@ -440,7 +476,7 @@ int cmd_help(Session *s, int argc, const Word *argv, Err *e)
 	session_printf(s, "usage: %s", c->usage);
 	session_printf(s, "  %s", c->summary);
 	if (c->help)
-		session_printf(s, "%s", c->help);
+		session_print_text(s, c->help);	/* any length: printf's line buffer is 1 KiB */
 	if (!strcmp(c->name, "set")) {
 		session_printf(s, "settings:");
 		for (int i = 0; i < setting_count(); i++) {
@@ -635,6 +671,11 @@ void cmd_complete(const Session *s, const char *line, int start, int end,
 				for (int i = 0; i < setting_count(); i++)
 					if (!strcmp(setting_at(i)->key, key))
 						vals = setting_at(i)->choices;
+			} else if (!strcmp(c->name, "distill")) {
+				if (!strcmp(key, "cell"))
+					vals = cell_words;
+				else if (!strcmp(key, "baseline"))
+					vals = onoff;
 			} else if (!strcmp(c->name, "model")) {
 				if (!strcmp(key, "act"))
 					vals = act_names;
@@ -709,7 +750,8 @@ void cmd_complete(const Session *s, const char *line, int start, int end,
 			complete_files(pre, n, add, ctx);
 			break;
 		}
-		if (nw == 1 || !strcmp(c->name, "gates") || !strcmp(c->name, "generate") || !strcmp(c->name, "step"))
+		if (nw == 1 || !strcmp(c->name, "gates") || !strcmp(c->name, "generate") || !strcmp(c->name, "step") ||
+		    !strcmp(c->name, "distill"))
 			add_prefixed(c->words, pre, n, add, ctx);
 		break;
 	default:

@@ -133,6 +133,7 @@ int cmd_sweep(Session *s, int argc, const Word *argv, Err *e);
 /* cmd_compress.c */
 int cmd_quantize(Session *s, int argc, const Word *argv, Err *e);
 int cmd_prune(Session *s, int argc, const Word *argv, Err *e);
+int cmd_distill(Session *s, int argc, const Word *argv, Err *e);
 
 /* Print a drawn grid as lines of text (the host's width, colours, ascii);
  * trim_bottom drops the blank rows at its end. */

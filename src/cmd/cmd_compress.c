@@ -1,4 +1,5 @@
-/* cmd_compress.c — quantize and prune: the weights smaller, the loss after.
+/* cmd_compress.c — quantize, prune and distill: the model smaller, the loss
+ * after.
  *
  *   quantize int8    every weight matrix to 8-bit integers with one scale
  *                    per tensor (symmetric: scale = max|w| / 127, w' =
@@ -6,10 +7,13 @@
  *   prune 50%        the smallest-magnitude half of every weight matrix set
  *                    to zero (biases kept); training on lets them grow
  *                    back (prune again after training)
+ *   distill hidden=N a smaller student trained on the current model's
+ *                    outputs (session/distill.c); it becomes the model
  *
- * Both report the validation loss before and after and the size the
- * weights would take stored that way.  They change the weights in place
- * (a checkpoint is taken first: `rewind` undoes them).
+ * quantize and prune report the validation loss before and after and the
+ * size the weights would take stored that way.  They change the weights in
+ * place (a checkpoint is taken first: `rewind` undoes them).  distill
+ * reports the teacher's and the student's sizes and losses when it ends.
  */
 #include <math.h>
 #include <stdio.h>
@@ -146,4 +150,45 @@ int cmd_prune(Session *s, int argc, const Word *argv, Err *e)
 	if (have_data)
 		session_printf(s, "  validation loss %.5g -> %.5g (%+.2f%%)", l0, l1, 100.0 * (l1 - l0) / l0);
 	return 0;
+}
+
+int cmd_distill(Session *s, int argc, const Word *argv, Err *e)
+{
+	DistillArgs a = { .temp = NAN, .alpha = NAN, .baseline = 1 };
+	int rc = 0, has_hidden = 0;
+	static const char *const keys = "keys: hidden, cell, layers, embed, T, alpha, steps, baseline";
+	for (int i = 1; i < argc && !rc; i++) {
+		const char *k = argv[i].key, *v = argv[i].value;
+		if (!k)
+			return err_set(e, ERR_INVAL, "expected key=value, got '%s' (%s)", argv[i].text, keys);
+		if (!strcmp(k, "hidden"))
+			rc = arg_int(k, v, 1, MODEL_MAX_HIDDEN, &a.hidden, e), has_hidden = 1;
+		else if (!strcmp(k, "cell"))
+			a.cell = v;	/* checked with the teacher's: rnn, lstm, gru */
+		else if (!strcmp(k, "layers"))
+			rc = arg_int(k, v, 1, MODEL_MAX_LAYERS, &a.layers, e);
+		else if (!strcmp(k, "embed"))
+			rc = arg_int(k, v, 1, MODEL_MAX_HIDDEN, &a.embed, e);
+		else if (!strcmp(k, "T"))
+			rc = arg_float("T (the temperature)", v, 0.01, 100, &a.temp, e);
+		else if (!strcmp(k, "alpha"))
+			rc = arg_float(k, v, 0, 1, &a.alpha, e);
+		else if (!strcmp(k, "steps"))
+			rc = arg_long(k, v, 1, 100000000, &a.steps, e);
+		else if (!strcmp(k, "baseline"))
+			rc = arg_bool(k, v, &a.baseline, e);
+		else
+			return err_set(e, ERR_INVAL, "unknown key '%s' (%s)", k, keys);
+	}
+	if (rc)
+		return rc;
+	if (!has_hidden)
+		return err_set(e, ERR_INVAL, "hidden=N is required: the student's size (e.g. distill hidden=64)");
+	if ((rc = session_distill(s, &a, e)))
+		return rc;
+	if (s->host.async_train)
+		return 0;
+	while ((rc = session_train_slice(s, 0)) > 0)
+		;
+	return rc < 0 ? err_set(e, rc, "%s", s->job_err.msg) : 0;
 }

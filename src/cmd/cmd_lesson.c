@@ -31,6 +31,10 @@
  *   gate f mean a gate's mean over the last step (every layer, timestep,
  *               sequence and unit; lstm i f g o c, gru r z n)
  *   gate f max  the most open unit's: the largest of the units' means
+ *   distill gain|student|alone|teacher  the last distill's validation losses
+ *               at its end: the student's, the same student's trained
+ *               without the teacher (baseline=on), the teacher's; gain is
+ *               alone - student (> 0: the teacher helped)
  */
 #include <math.h>
 #include <stdio.h>
@@ -72,8 +76,19 @@ static int land_stat(const char *w)
 const char *const expect_quantities[] = {
 	"loss", "val", "best_val", "acc", "seq_acc", "tok_acc", "grad", "grad_first", "grad_max",
 	"flow", "radius", "steps", "params", "finite", "error", "ok", "activations", "gate", "eigen", "jacobian",
-	"landscape", NULL
+	"landscape", "distill", NULL
 };
+
+/* expect distill STAT: the last distill's validation losses (DistillRecord) */
+static const char *const distill_stats[] = { "gain", "student", "alone", "teacher" };
+
+static int distill_stat(const char *w)
+{
+	for (int i = 0; i < (int)(sizeof distill_stats / sizeof *distill_stats); i++)
+		if (!strcmp(w, distill_stats[i]))
+			return i;
+	return -1;
+}
 #define NQ ((int)(sizeof expect_quantities / sizeof *expect_quantities) - 1)
 
 int cmd_expect(Session *s, int argc, const Word *argv, Err *e)
@@ -125,7 +140,8 @@ int cmd_expect(Session *s, int argc, const Word *argv, Err *e)
 		} else if (i == 2 && ((!strcmp(name, "eigen") && (!strcmp(argv[i].text, "max") || !strcmp(argv[i].text, "norm") ||
 								   !strcmp(argv[i].text, "outside"))) ||
 				      (!strcmp(name, "jacobian") && !strcmp(argv[i].text, "product")) ||
-				      (!strcmp(name, "landscape") && land_stat(argv[i].text) >= 0))) {
+				      (!strcmp(name, "landscape") && land_stat(argv[i].text) >= 0) ||
+				      (!strcmp(name, "distill") && distill_stat(argv[i].text) >= 0))) {
 			stat = argv[i].text;
 		} else if (!strcmp(name, "gate") && i == 3 && (!strcmp(argv[i].text, "mean") || !strcmp(argv[i].text, "max"))) {
 			gstat = argv[i].text[1] == 'e' ? GATE_MEAN : GATE_UNIT_MAX;
@@ -249,6 +265,16 @@ int cmd_expect(Session *s, int argc, const Word *argv, Err *e)
 		v = lv[land_stat(stat)];
 		if (isnan(v) && !strcmp(stat, "span"))
 			return err_set(e, ERR_STATE, "a plane has no span: run landscape along one direction (no dir2=)");
+	} else if (!strcmp(name, "distill")) {
+		if (!stat)
+			return err_set(e, ERR_INVAL, "which? (usage: expect distill gain|student|alone|teacher > 0)");
+		const DistillRecord *r = &s->kd_rec;
+		if (!r->have)
+			return err_set(e, ERR_STATE, "the current model was not distilled (distill hidden=N trains a student)");
+		const double dv[] = { r->alone_val - r->student_val, r->student_val, r->alone_val, r->teacher_val };
+		v = dv[distill_stat(stat)];
+		if (isnan(v) && (stat[0] == 'g' || stat[0] == 'a') && isnan(r->alone_val))
+			return err_set(e, ERR_STATE, "distill %s needs the student trained without the teacher (baseline=on)", stat);
 	} else if (!strcmp(name, "gate")) {
 		if (gate < 0)
 			return err_set(e, ERR_INVAL, "which gate? (usage: expect gate f mean > 0.5)");

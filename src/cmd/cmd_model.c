@@ -21,6 +21,7 @@ static void model_show(Session *s)
 		       pb->nparam * 4.0 / 1024, optim_names[pb->opt->cfg.kind],
 		       (2.0 * pb->nparam + (double)opt) * 4.0 / 1024);
 	s->lr->ops->show(s->lr, &s->tcfg, &o);
+	distill_show(s);	/* a distilled student: from what, how much smaller */
 }
 
 int cmd_model(Session *s, int argc, const Word *argv, Err *e)

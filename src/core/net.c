@@ -144,6 +144,9 @@ int net_check_batch(const Model *m, const Batch *b, LossKind loss, Err *e)
 	}
 	if (b->c0 && c->cell != CELL_LSTM)
 		return err_set(e, ERR_INVAL, "c0 is given but the model is %s (c0 is for lstm)", cell_names[c->cell]);
+	if (b->zt && !(b->kd_temp > 0 && isfinite(b->kd_temp) && b->kd_alpha >= 0 && b->kd_alpha <= 1))
+		return err_set(e, ERR_INVAL, "distillation needs a temperature > 0 and alpha in [0, 1], got %g and %g",
+			       (double)b->kd_temp, (double)b->kd_alpha);
 	if (b->y && loss == LOSS_CE) {
 		int o = c->out ? c->out : c->hidden;
 		size_t n = b->y_per_step ? rows : (size_t)b->B;
@@ -250,8 +253,12 @@ int net_forward(const Model *m, Trace *tr, const Batch *b, LossKind loss,
 			n = B;
 			ys = b->y;
 		}
-		tr->loss = loss_forward_backward(loss, tr->output + r0 * O, ys, (int)n, O, -1,
-						 tr->dlogits + r0 * O, &tr->scored);
+		if (b->zt)	/* a teacher's outputs on the same rows: distillation */
+			tr->loss = loss_distill(loss, tr->output + r0 * O, ys, b->zt + r0 * O, (int)n, O, -1, b->kd_temp,
+						b->kd_alpha, tr->dlogits + r0 * O, &tr->scored, NULL);
+		else
+			tr->loss = loss_forward_backward(loss, tr->output + r0 * O, ys, (int)n, O, -1,
+							 tr->dlogits + r0 * O, &tr->scored);
 	}
 	return 0;
 }

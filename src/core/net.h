@@ -30,6 +30,12 @@ typedef struct Batch {
 	int y_per_step;		/* 1: y has a target per timestep */
 	const float *h0;	/* [L, B, H] or NULL (zeros) */
 	const float *c0;	/* [L, B, H] or NULL (zeros), lstm only */
+	/* Distillation: a teacher's outputs [T, B, O] on the same batch, or
+	 * NULL.  On the scored positions the loss becomes kd_alpha times the
+	 * teacher term plus (1 - kd_alpha) times the task loss, kd_temp its
+	 * temperature (loss_distill below). */
+	const float *zt;
+	float kd_temp, kd_alpha;
 } Batch;
 
 /* What one layer's forward pass recorded.  Pointers into Trace.mem. */
@@ -111,5 +117,20 @@ void net_scale_dlogits(const Model *m, Trace *tr, float f);
  * scored).  *scored gets the divisor. */
 double loss_forward_backward(LossKind kind, const float *logits, const float *y,
 			     int n, int o, int ignore, float *dlogits, long *scored);
+
+/* The same rows with a teacher's logits zt[n, o] mixed in (Hinton et al.
+ * 2015), a = alpha, T = temp, means over the same divisor as the task loss:
+ *   ce:  L = 1/R sum_r (1-a) ce_r + a T^2 KL(softmax(zt_r/T) || softmax(z_r/T))
+ *        dL/dz_r = ((1-a)(softmax(z_r) - onehot(y_r)) + a T (softmax(z_r/T) - softmax(zt_r/T))) / R
+ *   bce: the same with two classes per element, logits (z, 0): the teacher
+ *        term is T^2 KL(Bernoulli(s(zt/T)) || Bernoulli(s(z/T))), its
+ *        gradient T (s(z/T) - s(zt/T)); divided by N elements
+ *   mse: L = 1/N sum (1-a)(z - y)^2 + a (z - zt)^2 (T plays no part)
+ * R counts scored rows, N elements, as above; per row, the KL term is
+ * PyTorch's F.kl_div(log_softmax(z/T), softmax(zt/T), reduction='sum') * T*T,
+ * so over [R, o] rows it is reduction='batchmean' (tests/gen_distill_fixtures.py).
+ * kd (may be NULL) gets the teacher term's mean before the weight a. */
+double loss_distill(LossKind kind, const float *logits, const float *y, const float *zt, int n, int o,
+		    int ignore, float temp, float alpha, float *dlogits, long *scored, double *kd);
 
 #endif

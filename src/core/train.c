@@ -233,6 +233,7 @@ static int checkpoint_step(Trainer *t, const Batch *b, int K, StepStats *st, Err
 		(w).tok = b->tok ? b->tok + (size_t)s0_ * B : NULL;                             \
 		(w).h0 = states + (size_t)(i) * 2 * LBH;                                        \
 		(w).c0 = lstm ? states + (size_t)(i) * 2 * LBH + LBH : NULL;                    \
+		(w).zt = b->zt ? b->zt + (size_t)s0_ * B * O : NULL;                            \
 		if (b->y && b->y_per_step)                                                      \
 			(w).y = b->y + (size_t)s0_ * B * Y;                                     \
 		else if (b->y && s1_ < T)                                                       \
@@ -396,6 +397,7 @@ static int step_inner(Trainer *t, const Batch *b, StepStats *st, Err *e)
 		w.T = we - ws;
 		w.x = b->x ? b->x + (size_t)ws * B * in_w : NULL;
 		w.tok = b->tok ? b->tok + (size_t)ws * B : NULL;
+		w.zt = b->zt ? b->zt + (size_t)ws * B * O : NULL;
 		w.h0 = (s > 0 || b->h0) ? h_in : NULL;
 		w.c0 = lstm && (s > 0 || b->c0) ? c_in : NULL;
 		int has_loss = b->y && (b->y_per_step || we == T);

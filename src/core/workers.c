@@ -16,9 +16,9 @@ typedef struct Worker {
 	Rng rng;
 	/* this worker's slice of the batch, contiguous */
 	Batch b;
-	float *x, *y, *h0, *c0;
+	float *x, *y, *h0, *c0, *zt;
 	int32_t *tok;
-	size_t cap_x, cap_y, cap_h, cap_c, cap_t;
+	size_t cap_x, cap_y, cap_h, cap_c, cap_t, cap_z;
 	double loss;
 	long scored;
 	int rc;
@@ -83,6 +83,15 @@ static int slice(Worker *k, const Model *m, const Batch *b, LossKind loss, int b
 		for (int t = 0; t < rows; t++)
 			memcpy(k->y + (size_t)t * Bw * Y, b->y + ((size_t)t * B + b0) * Y, (size_t)Bw * Y * sizeof(float));
 		s->y = k->y;
+	}
+	if (b->zt) {	/* a teacher's outputs: every step's, like a per-step target */
+		if (grow((void **)&k->zt, &k->cap_z, (size_t)T * Bw * O, sizeof(float)))
+			return -1;
+		for (int t = 0; t < T; t++)
+			memcpy(k->zt + (size_t)t * Bw * O, b->zt + ((size_t)t * B + b0) * O, (size_t)Bw * O * sizeof(float));
+		s->zt = k->zt;
+		s->kd_temp = b->kd_temp;
+		s->kd_alpha = b->kd_alpha;
 	}
 	if (b->h0) {
 		if (grow((void **)&k->h0, &k->cap_h, (size_t)L * Bw * H, sizeof(float)))
@@ -198,6 +207,7 @@ void workers_free(Workers *p)
 		}
 		free(k->x);
 		free(k->y);
+		free(k->zt);
 		free(k->h0);
 		free(k->c0);
 		free(k->tok);

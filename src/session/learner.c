@@ -25,7 +25,8 @@ void learner_free(Learner *l)
 int learner_need(const Learner *l, unsigned caps, const char *what, Err *e)
 {
 	/* who has each capability, in the order of the CAP_ bits */
-	static const char *const owners[] = { "rnn, lstm and gru", "seq2seq" };
+	static const char *const owners[] = { "rnn, lstm and gru", "seq2seq", "rnn, lstm, gru and seq2seq",
+					      "rnn, lstm and gru" };
 	if (!l)
 		return err_set(e, ERR_STATE, "no model yet (try: model lstm hidden=64)");
 	unsigned missing = caps & ~l->ops->caps;
@@ -33,6 +34,8 @@ int learner_need(const Learner *l, unsigned caps, const char *what, Err *e)
 		if (missing & (1u << i))
 			return err_set(e, ERR_STATE, "%s does not work on %s models (it works on %s models)", what, l->kind,
 				       owners[i]);
+	if (missing)	/* a capability this table does not name yet: still refused */
+		return err_set(e, ERR_STATE, "%s does not work on %s models", what, l->kind);
 	return 0;
 }
 

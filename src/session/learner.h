@@ -46,6 +46,10 @@ enum {
 	 * step panes read the stack the session picks (Session.part).  Both
 	 * learners: rnn, lstm and gru have one stack, seq2seq two. */
 	CAP_PROBES = 1 << 2,
+	/* Teaches and learns by distillation: its outputs on a batch
+	 * (ops->outputs), and a training step that mixes a teacher's outputs
+	 * into its loss (Batch.zt, loss_distill in net.h). */
+	CAP_DISTILL = 1 << 3,
 };
 
 /* The parameters as one flat block: what save, load, import, export,
@@ -150,6 +154,10 @@ typedef struct LearnerOps {
 	/* Attention models: the weights a_t of decoder step t (0-based) of
 	 * sequence b at the last step, over its *S source positions; else NULL. */
 	const float *(*attention_at)(const Learner *l, int t, int b, int *S);
+	/* CAP_DISTILL: a forward pass on db's batch, dropout off, no loss; *out
+	 * gets its outputs [T, B, O] (borrowed: good until the next call on l)
+	 * and *O their width. */
+	int (*outputs)(Learner *l, const DataBatch *db, const float **out, int *O, Err *e);
 } LearnerOps;
 
 struct Learner {

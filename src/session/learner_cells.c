@@ -489,6 +489,21 @@ static void cells_show(const Learner *l, const TrainConfig *tc, const Out *o)
 		   c->out ? "a dense head at every step" : "no head: the output is the top layer's h");
 }
 
+static int cells_outputs(Learner *l, const DataBatch *db, const float **out, int *O, Err *e)
+{
+	Trainer *t = &((CellsLearner *)l)->t;
+	const ModelConfig *c = &t->m->cfg;
+	Batch b = db->b;
+	b.y = NULL;	/* the outputs only */
+	b.zt = NULL;
+	int rc = net_check_batch(t->m, &b, t->cfg.loss, e);
+	if (rc || (rc = trace_reserve(&t->etr, t->m, b.T, b.B, e)) || (rc = net_forward(t->m, t->etr, &b, t->cfg.loss, 0, 0, NULL, e)))
+		return rc;
+	*out = t->etr->output;
+	*O = c->out ? c->out : c->hidden;
+	return 0;
+}
+
 static void cells_forget(Learner *l)
 {
 	((CellsLearner *)l)->t.probe.T = 0;
@@ -513,7 +528,7 @@ static int cells_record(Learner *l, const Dataset *d, const DataBatch *db, LossK
 }
 
 static const LearnerOps cells_ops = {
-	.caps = CAP_TIMESTEPS | CAP_PROBES,
+	.caps = CAP_TIMESTEPS | CAP_PROBES | CAP_DISTILL,
 	.free = cells_free,
 	.fit = cells_fit,
 	.configure = cells_configure,
@@ -526,6 +541,7 @@ static const LearnerOps cells_ops = {
 	.show = cells_show,
 	.forget = cells_forget,
 	.record = cells_record,
+	.outputs = cells_outputs,
 };
 
 int learner_cells_build(int argc, const Word *argv, const DataInfo *di, const TrainConfig *tc, uint64_t seed,

@@ -20,11 +20,11 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The top layer's ||dL/dh_t|| of the last backward pass of s's model, t
+/* The top layer's ||dL/dh_t|| of the last backward pass of learner l, t
  * from 1: where the loss enters, and a curve every model of cells has. */
-static const double *current_flow(const Session *s, int *T, long *step)
+static const double *learner_flow(const Learner *l, int *T, long *step)
 {
-	const Cells *c = learner_stack_cells(s->lr, 0);	/* seq2seq: the encoder's, where attention matters */
+	const Cells *c = learner_stack_cells(l, 0);	/* seq2seq: the encoder's, where attention matters */
 	if (!c || !c->t->probe.T)
 		return NULL;
 	const Probe *p = &c->t->probe;
@@ -33,10 +33,12 @@ static const double *current_flow(const Session *s, int *T, long *step)
 	return p->dh_norm + (size_t)(p->L - 1) * p->Tcap;
 }
 
-void session_archive_run(Session *s)
+/* Keep learner l's run: its history h moves into the run (h is left
+ * empty); a run without steps is not kept (0). */
+static int archive(Session *s, const Learner *l, History *h, const char *name, const char *data)
 {
-	if (!s->lr || !s->hist.n)
-		return;
+	if (!l || !h->n)
+		return 0;
 	if (s->nruns == SESSION_MAX_RUNS) {	/* drop the oldest */
 		run_done(&s->runs[0]);
 		memmove(s->runs, s->runs + 1, (SESSION_MAX_RUNS - 1) * sizeof *s->runs);
@@ -44,33 +46,45 @@ void session_archive_run(Session *s)
 	}
 	Run *r = &s->runs[s->nruns];
 	memset(r, 0, sizeof *r);
-	snprintf(r->name, sizeof r->name, "%s", s->run_name);
-	snprintf(r->model, sizeof r->model, "%s", s->lr->line);
-	snprintf(r->data, sizeof r->data, "%s", s->run_data[0] || !s->data ? s->run_data : data_args(s->data));
-	r->nparam = s->lr->pb.nparam;
+	snprintf(r->name, sizeof r->name, "%s", name);
+	snprintf(r->model, sizeof r->model, "%s", l->line);
+	snprintf(r->data, sizeof r->data, "%s", data);
+	r->nparam = l->pb.nparam;
 	/* median throughput */
-	size_t n = s->hist.n;
+	size_t n = h->n;
 	double *t = malloc(n * sizeof *t);
 	if (t) {
-		memcpy(t, s->hist.col[HIST_TOKS], n * sizeof *t);
+		memcpy(t, h->col[HIST_TOKS], n * sizeof *t);
 		qsort(t, n, sizeof *t, cmp_double);
 		r->tok_s = t[n / 2];
 		free(t);
 	}
 	int T;
 	long step;
-	const double *flow = current_flow(s, &T, &step);
+	const double *flow = learner_flow(l, &T, &step);
 	if (flow && (r->flow = malloc((size_t)T * sizeof *r->flow))) {
 		memcpy(r->flow, flow, (size_t)T * sizeof *r->flow);
 		r->flow_T = T;
 		r->flow_step = step;
 	}
-	/* the history moves into the run; the session starts a fresh one */
-	r->hist = s->hist;
-	history_init(&s->hist);
+	r->hist = *h;
+	history_init(h);
 	s->nruns++;
+	return 1;
+}
+
+void session_archive_run(Session *s)
+{
+	/* the history moves into the run; the session starts a fresh one */
+	if (!archive(s, s->lr, &s->hist, s->run_name, s->run_data[0] || !s->data ? s->run_data : data_args(s->data)))
+		return;
 	s->run_name[0] = '\0';
 	s->run_data[0] = '\0';
+}
+
+void session_archive_learner(Session *s, const Learner *l, History *h, const char *name)
+{
+	archive(s, l, h, name, s->run_data[0] || !s->data ? s->run_data : data_args(s->data));
 }
 
 int session_run_count(const Session *s)
@@ -93,7 +107,7 @@ void session_run(const Session *s, int i, RunRef *out)
 	out->hist = &s->hist;
 	out->nparam = s->lr->pb.nparam;
 	out->tok_s = history_last(&s->hist, HIST_TOKS);
-	out->flow = current_flow(s, &out->flow_T, &out->flow_step);
+	out->flow = learner_flow(s->lr, &out->flow_T, &out->flow_step);
 	out->current = 1;
 }
 

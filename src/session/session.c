@@ -22,6 +22,11 @@ static double now(void)
 	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+double session_clock(void)
+{
+	return now();
+}
+
 Session *session_new(const Host *host)
 {
 	Session *s = calloc(1, sizeof *s);
@@ -60,6 +65,7 @@ void session_free(Session *s)
 {
 	if (!s)
 		return;
+	distill_free(s->kd);
 	learner_free(s->lr);
 	data_batch_done(&s->train_db);
 	data_batch_done(&s->val_db);
@@ -262,14 +268,20 @@ static int check_fit(const Session *s, Err *e)
 	return s->lr->ops->fit(s->lr, s->data, session_loss(s), s->set.loss_explicit, e);
 }
 
+void session_train_config(const Session *s, TrainConfig *tc)
+{
+	*tc = s->tcfg;
+	tc->loss = session_loss(s);
+	tc->threads = s->set.threads;
+}
+
 int session_prepare(Session *s, Err *e)
 {
 	int rc = check_fit(s, e);
 	if (rc || (rc = blas_room(s->set.threads, e)))
 		return rc;
-	TrainConfig tc = s->tcfg;
-	tc.loss = session_loss(s);
-	tc.threads = s->set.threads;
+	TrainConfig tc;
+	session_train_config(s, &tc);
 	if ((rc = s->lr->ops->configure(s->lr, &tc, e)))
 		return rc;
 	if (s->train_db.Bcap != s->set.batch) {
@@ -333,17 +345,23 @@ int session_rewind(Session *s, int i, Err *e)
 	return 0;
 }
 
-void session_end_model(Session *s)
+Learner *session_detach_model(Session *s)
 {
-	if (s->lr) {
+	Learner *l = s->lr;
+	if (l)
 		session_archive_run(s);
-		learner_free(s->lr);
-		s->lr = NULL;
-	}
+	s->lr = NULL;
+	s->kd_rec.have = 0;	/* it was about the model that goes */
 	memset(&s->val_sums, 0, sizeof s->val_sums);
 	checkpoints_clear(&s->ckpt);
 	if (s->data)
 		sampler_seek(&s->sampler, 0, 0);
+	return l;
+}
+
+void session_end_model(Session *s)
+{
+	learner_free(session_detach_model(s));
 }
 
 void session_install(Session *s, Learner *l)
@@ -424,6 +442,7 @@ int session_train_start(Session *s, long steps, Err *e)
 		return rc;
 	if ((rc = session_checkpoint(s, e)))
 		return rc;
+	s->job.name = "train";
 	s->job.left = steps;
 	s->job.total = steps;
 	s->job.tried = 0;
@@ -438,9 +457,16 @@ int session_train_start(Session *s, long steps, Err *e)
 void session_train_cancel(Session *s)
 {
 	s->job.left = 0;
+	if (s->kd)
+		distill_finish(s);
 }
 
 int session_eval_sums(Session *s, long max, DataBatch *db, EvalSums *r, Err *e)
+{
+	return session_eval_learner(s, s->lr, max, db, r, e);
+}
+
+int session_eval_learner(Session *s, Learner *l, long max, DataBatch *db, EvalSums *r, Err *e)
 {
 	memset(r, 0, sizeof *r);
 	const DataInfo *di = data_info(s->data);
@@ -453,7 +479,7 @@ int session_eval_sums(Session *s, long max, DataBatch *db, EvalSums *r, Err *e)
 		for (int j = 0; j < b; j++)
 			idx[j] = i + j;
 		data_fill(s->data, SPLIT_VAL, idx, b, db);
-		rc = s->lr->ops->eval_batch(s->lr, s->data, db, b, r, e);
+		rc = l->ops->eval_batch(l, s->data, db, b, r, e);
 	}
 	return rc;
 }
@@ -542,6 +568,9 @@ static void progress(Session *s, const StepStats *st, double val, int last)
 	if (!isnan(val) && v->scored && v->seqs)	/* decoded: token and whole-sequence accuracy */
 		snprintf(vbuf, sizeof vbuf, "  val %.4f  val_acc %.3f  seq_acc %.3f", val,
 			 (double)v->correct / (double)v->scored, (double)v->seq_correct / (double)v->seqs);
+	double alone = s->kd ? distill_alone_val(s) : NAN;
+	if (!isnan(val) && !isnan(alone))	/* distill: the same student without the teacher */
+		snprintf(vbuf, sizeof vbuf, "  val %.4f (without the teacher %.4f)", val, alone);
 	session_printf(s, "step %6ld  loss %.4f%s%s  grad %.3g%s  lr %.3g  %.0f tok/s%s", st->step, st->loss,
 		       abuf, vbuf, st->grad_norm, st->grad_norm_clipped < st->grad_norm ? " (clipped)" : "", st->lr,
 		       tps, last ? "  done" : "");
@@ -561,10 +590,10 @@ static void job_fail(Session *s, const Err *e)
 {
 	s->job_err = *e;
 	if (s->host.async_train && s->job.tried) {
-		session_try_failed(s, "train", e);
+		session_try_failed(s, s->job.name, e);
 		s->job.tried = 0;
 	} else if (s->host.async_train) {
-		session_report(s, "train", e);
+		session_report(s, s->job.name, e);
 	}
 }
 
@@ -651,7 +680,17 @@ static void held_step(Session *s)
 	break_fire(s, s->held, &in, s->held_seen, when);
 }
 
+static int train_slice(Session *s, double seconds);
+
 int session_train_slice(Session *s, double seconds)
+{
+	int rc = train_slice(s, seconds);
+	if (s->kd && s->job.left <= 0)	/* the job ended, however */
+		distill_finish(s);
+	return rc;
+}
+
+static int train_slice(Session *s, double seconds)
 {
 	Err e;
 	*s->lr->hold = (ApplyHold){ s->nbrk ? hold_update : NULL, s };
@@ -666,7 +705,14 @@ int session_train_slice(Session *s, double seconds)
 		data_fill(s->data, SPLIT_TRAIN, idx, B, &s->train_db);
 		StepStats st;
 		double ts = now();
-		int rc = s->lr->ops->train_step(s->lr, s->data, &s->train_db, &st, &e);
+		DataBatch db = s->train_db;
+		int rc = s->kd ? distill_batch(s, &db, &e) : 0;	/* the teacher's outputs on it */
+		if (rc) {
+			s->job.left = 0;
+			job_fail(s, &e);
+			return rc;
+		}
+		rc = s->lr->ops->train_step(s->lr, s->data, &db, &st, &e);
 		if (rc && st.updates > 0)	/* tbptt: the batch's earlier windows were applied */
 			session_weights_changed(s);
 		if (rc == ERR_HELD || rc == ERR_STOPPED) {
@@ -700,7 +746,10 @@ int session_train_slice(Session *s, double seconds)
 		int last = s->job.left == 0;
 		long done = st.step - s->job.first_step;
 		double val = NAN;
-		if ((s->set.val_every && st.step % s->set.val_every == 0) || last) {
+		const int val_due = (s->set.val_every && st.step % s->set.val_every == 0) || last;
+		if (s->kd)	/* the same student without the teacher, on the same batch */
+			distill_after_step(s, val_due);
+		if (val_due) {
 			if ((rc = validate(s, &val, &e))) {
 				s->job.left = 0;
 				job_fail(s, &e);
@@ -728,8 +777,8 @@ int session_train_slice(Session *s, double seconds)
 			return 0;
 		}
 		if (s->host.interrupted && s->host.interrupted(s->host.ctx)) {
-			session_printf(s, "train: stopped at step %ld (%ld of %ld steps), the model as after that step",
-				       st.step, done, s->job.total);
+			session_printf(s, "%s: stopped at step %ld (%ld of %ld steps), the model as after that step",
+				       s->job.name, st.step, done, s->job.total);
 			s->job.left = 0;
 			return 0;
 		}

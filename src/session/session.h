@@ -139,8 +139,9 @@ typedef struct RunRef {
 
 #define SESSION_MAX_RUNS 16
 
-/* A training job: `train N` in progress. */
+/* A training job: `train N` (or `distill`) in progress. */
 typedef struct TrainJob {
+	const char *name;	/* the command that started it: "train", "distill" */
 	long left, total;	/* steps */
 	long tokens;		/* processed since the last progress line */
 	double t_last;		/* time of the last progress line */
@@ -173,6 +174,23 @@ typedef struct LandPicture {
 	double *buf;		/* owned: alpha[n], then a plane's beta[n] and loss[n * n]
 				 * (row j: beta[j]), or a line's loss[n] and gnorm[n] */
 } LandPicture;
+
+/* What the last distill measured (distill.c), kept while its student is
+ * the current model: model show and `expect distill` read it. */
+typedef struct DistillRecord {
+	int have;
+	char teacher[512];	/* the teacher's model line */
+	char teacher_brief[32];	/* and its short name ("lstm 256x1") */
+	size_t teacher_nparam, student_nparam;
+	double teacher_val;	/* validation loss when the student started */
+	double student_val, alone_val;	/* at the end: the student's, and the same student's
+					 * trained without the teacher (NaN: baseline=off) */
+	long steps;		/* the student's steps */
+	float temp, alpha;
+	LossKind loss;
+} DistillRecord;
+
+struct Distill;	/* a distill job's teacher and baseline (distill.c) */
 
 struct Session {
 	Host host;
@@ -223,6 +241,9 @@ struct Session {
 	char run_data[160];	/* the data it last trained on ("": none yet) */
 	int nruns;
 	Run runs[SESSION_MAX_RUNS];	/* earlier runs, oldest first */
+
+	struct Distill *kd;	/* a distill job's teacher and baseline; NULL outside one */
+	DistillRecord kd_rec;
 
 	char lesson_error[320];	/* the last `try`'s error, "" when it succeeded */
 	int lesson_checks;	/* `expect` lines that held */
@@ -282,6 +303,13 @@ void session_run_label(const Session *s, int i, char *buf, size_t cap);
  * run and is freed, the checkpoints go, and the data is read from the start
  * again, as the last run read it. */
 void session_end_model(Session *s);
+/* The same, but the current model is handed over instead of freed (NULL
+ * without one): a distill's teacher. */
+Learner *session_detach_model(Session *s);
+/* Keep a finished run of learner l (not the current one) with its history
+ * h, which moves into the run (h is left empty), under name; the run is
+ * listed before the current one. */
+void session_archive_learner(Session *s, const Learner *l, History *h, const char *name);
 /* Put the learner l in (after session_end_model, or into a new session). */
 void session_install(Session *s, Learner *l);
 /* The new model is in: its run starts, with the master generator after
@@ -321,6 +349,8 @@ int session_autosave(Session *s, char *path, size_t cap, Err *e);
 /* A line rnnlab drew itself (grid rows with their colour escapes): printed
  * as it is; every other line printed is made safe for the terminal. */
 void session_print_drawn(Session *s, const char *line);
+/* Seconds on the monotonic clock (for rates). */
+double session_clock(void);
 /* Output helpers for commands. */
 void session_printf(Session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -333,6 +363,43 @@ void session_print_text(Session *s, const char *text);
 /* The learner's evaluation sums over up to max examples of the validation
  * split, in batches of db's size. */
 int session_eval_sums(Session *s, long max, DataBatch *db, EvalSums *r, Err *e);
+/* The same for a learner l other than the current one (a distill's baseline). */
+int session_eval_learner(Session *s, Learner *l, long max, DataBatch *db, EvalSums *r, Err *e);
+/* The training configuration the settings give (the loss in force, threads). */
+void session_train_config(const Session *s, TrainConfig *tc);
+
+/* distill.c: knowledge distillation.  What `distill` asks for: */
+typedef struct DistillArgs {
+	int hidden;		/* the student's size (required) */
+	const char *cell;	/* rnn, lstm, gru; NULL: the teacher's */
+	int layers, embed;	/* 0: the teacher's */
+	float temp;		/* NAN: the default (DISTILL_TEMP); only for ce and bce */
+	float alpha;		/* NAN: the default (DISTILL_ALPHA) */
+	long steps;		/* 0: as many as the teacher has had */
+	int baseline;		/* train the same student without the teacher beside it */
+} DistillArgs;
+#define DISTILL_TEMP 2.0f
+#define DISTILL_ALPHA 0.5f
+/* The current model becomes the teacher of a new student, which becomes
+ * the current model (a new run) and starts a training job of a->steps
+ * (the async host runs it in slices).  On an error nothing changed. */
+int session_distill(Session *s, const DistillArgs *a, Err *e);
+/* Inside a distill job (s->kd): the teacher's outputs on the filled batch
+ * s->train_db, attached to a copy of it in *db. */
+int distill_batch(Session *s, DataBatch *db, Err *e);
+/* The student's step was applied: the baseline takes the same batch, and
+ * is validated too when validate (a failure of the baseline's step stops
+ * the baseline, said once). */
+void distill_after_step(Session *s, int validate);
+/* The job ended (done, stopped, failed): the baseline becomes a run, the
+ * record is made and reported, the teacher is freed. */
+void distill_finish(Session *s);
+/* The baseline's validation loss at the student's last one (NaN: none). */
+double distill_alone_val(const Session *s);
+/* Free a job's teacher and baseline without a report (session_free). */
+void distill_free(struct Distill *kd);
+/* `model show`'s lines about the distillation of the current model. */
+void distill_show(Session *s);
 /* Validation loss and accuracy (NaN when not a classification) over up to
  * max examples of the validation split; sums (may be NULL) gets the sums. */
 int session_evaluate(Session *s, long max, double *loss, double *acc, EvalSums *sums, Err *e);
