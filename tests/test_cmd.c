@@ -373,7 +373,7 @@ static void test_set_while_training(void **state)
 	assert_int_equal(session_step(s), 4);
 	fails(s, "set batch=8", "set: batch cannot change while training runs (these can, from the next step: lr, clip, "
 	      "clip_value, momentum, beta1, beta2, alpha, eps, weight_decay, gamma, lr_min, log_every, val_every, "
-	      "checkpoint_every, teacher_forcing, pace); Esc stops the training");
+	      "checkpoint_every, teacher_forcing, pace, jobs); Esc stops the training");
 	fails(s, "model gru hidden=4", "model: training is running (Esc stops it; set lr, clip and the like apply from "
 	      "the next step); model changes the session");
 	ok(s, "set lr=0.2 clip=1");

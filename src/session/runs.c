@@ -14,12 +14,6 @@ void run_done(Run *r)
 	r->flow = NULL;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 /* The top layer's ||dL/dh_t|| of the last backward pass of s's model, t
  * from 1: where the loss enters, and a curve every model of cells has. */
 static const double *current_flow(const Session *s, int *T, long *step)
@@ -37,40 +31,38 @@ void session_archive_run(Session *s)
 {
 	if (!s->lr || !s->hist.n)
 		return;
+	Run r;
+	memset(&r, 0, sizeof r);
+	snprintf(r.name, sizeof r.name, "%s", s->run_name);
+	snprintf(r.model, sizeof r.model, "%s", s->lr->line);
+	snprintf(r.data, sizeof r.data, "%s", s->run_data[0] || !s->data ? s->run_data : data_args(s->data));
+	r.nparam = s->lr->pb.nparam;
+	r.tok_s = history_median(&s->hist, HIST_TOKS);
+	int T;
+	long step;
+	const double *flow = current_flow(s, &T, &step);
+	if (flow && (r.flow = malloc((size_t)T * sizeof *r.flow))) {
+		memcpy(r.flow, flow, (size_t)T * sizeof *r.flow);
+		r.flow_T = T;
+		r.flow_step = step;
+	}
+	/* the history moves into the run; the session starts a fresh one */
+	r.hist = s->hist;
+	history_init(&s->hist);
+	session_add_run(s, &r);
+	s->run_name[0] = '\0';
+	s->run_data[0] = '\0';
+}
+
+void session_add_run(Session *s, Run *r)
+{
 	if (s->nruns == SESSION_MAX_RUNS) {	/* drop the oldest */
 		run_done(&s->runs[0]);
 		memmove(s->runs, s->runs + 1, (SESSION_MAX_RUNS - 1) * sizeof *s->runs);
 		s->nruns--;
 	}
-	Run *r = &s->runs[s->nruns];
+	s->runs[s->nruns++] = *r;
 	memset(r, 0, sizeof *r);
-	snprintf(r->name, sizeof r->name, "%s", s->run_name);
-	snprintf(r->model, sizeof r->model, "%s", s->lr->line);
-	snprintf(r->data, sizeof r->data, "%s", s->run_data[0] || !s->data ? s->run_data : data_args(s->data));
-	r->nparam = s->lr->pb.nparam;
-	/* median throughput */
-	size_t n = s->hist.n;
-	double *t = malloc(n * sizeof *t);
-	if (t) {
-		memcpy(t, s->hist.col[HIST_TOKS], n * sizeof *t);
-		qsort(t, n, sizeof *t, cmp_double);
-		r->tok_s = t[n / 2];
-		free(t);
-	}
-	int T;
-	long step;
-	const double *flow = current_flow(s, &T, &step);
-	if (flow && (r->flow = malloc((size_t)T * sizeof *r->flow))) {
-		memcpy(r->flow, flow, (size_t)T * sizeof *r->flow);
-		r->flow_T = T;
-		r->flow_step = step;
-	}
-	/* the history moves into the run; the session starts a fresh one */
-	r->hist = s->hist;
-	history_init(&s->hist);
-	s->nruns++;
-	s->run_name[0] = '\0';
-	s->run_data[0] = '\0';
 }
 
 int session_run_count(const Session *s)
