@@ -1,6 +1,41 @@
-# bash completion for rnnlab: its options, and for a script the .lab files
-# here and the lessons rnnlab finds (rnnlab --version names their directory).
-# Installed as $(PREFIX)/share/bash-completion/completions/rnnlab.
+# bash completion for rnnlab: its options, for a script the .lab files here
+# and the lessons rnnlab finds (rnnlab --version names their directory), and
+# inside -c '...' the commands (from rnnlab's own help), sweep's words
+# (collect, steps=, target=, emit=) and set's keys (from show config: jobs=
+# and the rest).  Installed as $(PREFIX)/share/bash-completion/completions/rnnlab.
+_rnnlab_c()
+{
+	local bin=$1 t=$2 q= head= last words
+	case $t in [\'\"]*) q=${t:0:1} t=${t:1} ;; esac
+	last=${t##*[ ;]}
+	head=${t:0:${#t}-${#last}}
+	local cmd=${head##*;}
+	cmd=${cmd# }
+	cmd=${cmd%% *}
+	if [[ -z $cmd ]]; then
+		words=$("$bin" -c help 2>/dev/null | sed -n 's/^  \([a-z][a-z0-9]*\) .*/\1/p')
+	elif [[ $cmd == sweep ]]; then
+		words="collect steps= target= emit= cell= $("$bin" -c 'show config' 2>/dev/null |
+			sed -n 's/^  \([a-z_0-9]*\) .*/\1=/p' | grep -v '^jobs=$')"
+	elif [[ $cmd == set ]]; then
+		words=$("$bin" -c 'show config' 2>/dev/null | sed -n 's/^  \([a-z_0-9]*\) .*/\1=/p')
+	fi
+	local w
+	COMPREPLY=()
+	for w in $(compgen -W "$words" -- "$last"); do
+		COMPREPLY+=("$q$head$w")
+	done
+	# words, not paths: readline must neither quote them nor, for one match,
+	# close the -c argument's quote after it.  Two matches that differ only in
+	# a trailing space make it insert what they share and leave the quote open.
+	compopt +o filenames -o nospace 2>/dev/null
+	if [[ ${#COMPREPLY[@]} == 1 ]]; then
+		w=${COMPREPLY[0]}
+		[[ $w == *= ]] || w="$w "
+		COMPREPLY=("$w" "$w ")
+	fi
+}
+
 _rnnlab()
 {
 	local cur prev
@@ -10,7 +45,10 @@ _rnnlab()
 	--log)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
-	--seed-shift|--max-commands|--max-output|-c)
+	-c)
+		_rnnlab_c "${COMP_WORDS[0]}" "$cur"
+		return ;;
+	--seed-shift|--max-commands|--max-output)
 		return ;;
 	--bench)
 		COMPREPLY=($(compgen -W "cell= in= hidden= layers= batch= seq= steps= warmup= threads= checkpoint=" -- "$cur"))

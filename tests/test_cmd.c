@@ -476,7 +476,8 @@ static void test_lesson_commands(void **state)
 	fails(s, "step t=abc", "step: nothing to step through yet: train a step first (or run grads)");
 	fails(s, "runs name", "runs: usage: runs | runs name TEXT (the words of TEXT, no quotes needed)");
 	fails(s, "view nowhere", "view: unknown view 'nowhere' (choices: train, flow, gates, step, compare, attention, plot)");
-	fails(s, "sweep T=1,2", "sweep: missing arguments (usage: sweep KEY=V1,V2,... [KEY=...] steps=N [target=X])");
+	fails(s, "sweep T=1,2", "sweep: missing arguments (usage: sweep KEY=V1,V2,... [KEY=...] steps=N [target=X] "
+	      "[emit=DIR] | sweep collect DIR)");
 	ok(s, "train 3; expect steps == 3; expect finite == 1; step t=2 unit=1; rewind list; quantize int8; rewind");
 	fails(s, "expect steps > 3", "expect: steps is 3, not > 3: the lesson's claim does not hold");
 	/* the stepper keeps its place: view step shows where step t= left it */

@@ -284,7 +284,8 @@ static int read_result(Reader *r, uint64_t id, int run, Run *out)
 	long n;
 	double d;
 	int rc;
-	if ((rc = head(r, RESULT_HEAD, "result")) || (rc = sweep_id(r, id)) || (rc = keyed(r, "run", &v)) || (rc = whole(r, "run", v, 1, SWEEP_MAX_RUNS, &n)))
+	if ((rc = head(r, RESULT_HEAD, "result")) || (rc = sweep_id(r, id)) || (rc = keyed(r, "run", &v)) ||
+	    (rc = whole(r, "run", v, 1, SWEEP_MAX_RUNS, &n)))
 		return rc;
 	if (n != run)
 		return bad(r, "the result of another run of the sweep (its run number differs)");
