@@ -493,7 +493,8 @@ wait $main; st=$?
 check "a worker killed is its row" 1 "hidden=96  *-  *-  failed: killed by signal 9" "$tmp/out"
 check "... and the run here goes on" 1 "^  hidden=4  *[0-9]" "$tmp/out"
 printf 'data adding T=20 n=400\nmodel gru hidden=8\nset jobs=2 log_every=0\nsweep hidden=8,16,24 steps=10000000\n' >"$tmp/term.lab"
-TMPDIR="$tmp/tk" "$bin" --batch "$tmp/term.lab" >"$tmp/out" 2>&1 &
+# (its autosave goes to the test's directory, not the user's state directory)
+TMPDIR="$tmp/tk" XDG_STATE_HOME="$tmp/state" "$bin" --batch "$tmp/term.lab" >"$tmp/out" 2>&1 &
 main=$!
 for i in $(seq 100); do pgrep -f "$tmp/tk/rnnlab-sweep-.*/run-02.lab" >/dev/null && break; sleep 0.1; done
 kill -TERM $main
