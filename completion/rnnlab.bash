@@ -1,33 +1,42 @@
-# bash completion for rnnlab: its options, and for a script the .lab files
-# here and the lessons rnnlab finds (rnnlab --version names their directory).
-# Installed as $(PREFIX)/share/bash-completion/completions/rnnlab.
-
-# The argument of -c, a line of commands ('data sine; distill hidden=4 T=2'):
-# a command's name (rnnlab -c help lists them), then the keys of its usage
-# line (rnnlab -c 'help CMD'): distill's hidden= cell= layers= embed= T=
-# alpha= steps= baseline=, model's, ...  bash replaces the whole word after
-# its opening quote.
-_rnnlab_line()
+# bash completion for rnnlab: its options, for a script the .lab files here
+# and the lessons rnnlab finds (rnnlab --version names their directory), and
+# inside -c '...' the commands (from rnnlab's own help), sweep's words
+# (collect, steps=, target=, emit=), set's keys (from show config: jobs=
+# and the rest) and every other command's keys (its usage line: distill's
+# hidden= cell= layers= embed= T= alpha= steps= baseline=, model's, ...).  Installed as $(PREFIX)/share/bash-completion/completions/rnnlab.
+_rnnlab_c()
 {
-	local cur=${COMP_WORDS[COMP_CWORD]} q= pre stmt cmd words w
-	case $cur in \'* | \"*) q=${cur:0:1}; cur=${cur:1} ;; esac
-	stmt=${cur##*;}			# the statement being typed
-	pre=${cur%"$stmt"}		# what comes before it, as typed (readline keeps the quote)
-	while [[ $stmt == " "* ]]; do pre="$pre "; stmt=${stmt# }; done
-	if [[ $stmt == *" "* ]]; then	# after the command's name: its keys
-		cmd=${stmt%% *}
-		pre="$pre${stmt% *} "
-		stmt=${stmt##* }
-		words=$(rnnlab -c "help $cmd" 2>/dev/null | sed -n '1s/^usage: //p' | grep -o '[A-Za-z_]*=' | sort -u)
-		compopt -o nospace 2>/dev/null
+	local bin=$1 t=$2 q= head= last words
+	case $t in [\'\"]*) q=${t:0:1} t=${t:1} ;; esac
+	last=${t##*[ ;]}
+	head=${t:0:${#t}-${#last}}
+	local cmd=${head##*;}
+	cmd=${cmd# }
+	cmd=${cmd%% *}
+	if [[ -z $cmd ]]; then
+		words=$("$bin" -c help 2>/dev/null | sed -n 's/^  \([a-z][a-z0-9]*\) .*/\1/p')
+	elif [[ $cmd == sweep ]]; then
+		words="collect steps= target= emit= cell= $("$bin" -c 'show config' 2>/dev/null |
+			sed -n 's/^  \([a-z_0-9]*\) .*/\1=/p' | grep -v '^\(jobs\|colour\)=$')"
+	elif [[ $cmd == set ]]; then
+		words=$("$bin" -c 'show config' 2>/dev/null | sed -n 's/^  \([a-z_0-9]*\) .*/\1=/p')
 	else
-		words=$(rnnlab -c help 2>/dev/null | awk '/^  [a-z]/ { print $1 }')
+		words=$("$bin" -c "help $cmd" 2>/dev/null | sed -n '1s/^usage: //p' | grep -o '[A-Za-z_]*=' | sort -u)
 	fi
-	compopt +o filenames 2>/dev/null
+	local w
 	COMPREPLY=()
-	for w in $(compgen -W "$words" -- "$stmt"); do
-		COMPREPLY+=("$pre$w")
+	for w in $(compgen -W "$words" -- "$last"); do
+		COMPREPLY+=("$q$head$w")
 	done
+	# words, not paths: readline must neither quote them nor, for one match,
+	# close the -c argument's quote after it.  Two matches that differ only in
+	# a trailing space make it insert what they share and leave the quote open.
+	compopt +o filenames -o nospace 2>/dev/null
+	if [[ ${#COMPREPLY[@]} == 1 ]]; then
+		w=${COMPREPLY[0]}
+		[[ $w == *= ]] || w="$w "
+		COMPREPLY=("$w" "$w ")
+	fi
 }
 
 _rnnlab()
@@ -39,10 +48,10 @@ _rnnlab()
 	--log)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
-	--seed-shift|--max-commands|--max-output)
-		return ;;
 	-c)
-		_rnnlab_line
+		_rnnlab_c "${COMP_WORDS[0]}" "$cur"
+		return ;;
+	--seed-shift|--max-commands|--max-output)
 		return ;;
 	--bench)
 		COMPREPLY=($(compgen -W "cell= in= hidden= layers= batch= seq= steps= warmup= threads= checkpoint=" -- "$cur"))

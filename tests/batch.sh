@@ -389,6 +389,156 @@ check "controls from a lesson are made safe" 0 "^a??b?c$" "$tmp/out"
 if LC_ALL=C grep -q "$(printf '\033')\|$(printf '\302\233')\|$(printf '\007')" "$tmp/out"; then
 	fail=$((fail + 1)); echo "FAIL: a control character reached the output"; else pass=$((pass + 1)); fi
 
+# Sweeps on every core and beyond one machine (issue 19).  The same table
+# whatever jobs is: each combination starts from the session as the sweep
+# found it, and a worker runs its script from that.  emit=DIR writes the
+# scripts; a plain loop runs them; collect prints the same rows.
+cat >"$tmp/sw.lab" <<'LAB'
+data adding T=20 n=400
+set seed=3 optim=adam lr=1e-2 batch=16 clip=1 log_every=0 val_every=10 val_size=100
+model gru hidden=8
+set seed=5
+LAB
+table() {	# table OUT: the table's rows (header on), nothing else
+	sed -n '/^  run  *best val/,$p' "$1" | grep '^  [^ ]' | grep -v '^  [0-9]* *[#0-9] '
+}
+sweep_cmd="sweep hidden=4,8 cell=rnn,gru T=10,20 steps=30 target=0.2"
+for j in 1 2 3; do
+	{ cat "$tmp/sw.lab"; echo "set jobs=$j"; echo "$sweep_cmd"; echo runs; } >"$tmp/sw$j.lab"
+	mkdir -p "$tmp/t$j"
+	TMPDIR="$tmp/t$j" "$bin" --batch "$tmp/sw$j.lab" >"$tmp/sw$j.out" 2>&1; st=$?
+	table "$tmp/sw$j.out" >"$tmp/rows$j"
+done
+check "sweep jobs=3 trains in workers" 0 "sweep 1/8: T=10 cell=rnn hidden=4 (a worker)" "$tmp/sw3.out"
+if [ "$(wc -l <"$tmp/rows1")" = 9 ] && cmp -s "$tmp/rows1" "$tmp/rows2" && cmp -s "$tmp/rows1" "$tmp/rows3"; then
+	pass=$((pass + 1))
+else
+	fail=$((fail + 1)); echo "FAIL: jobs=1, 2 and 3 give different tables:"; diff "$tmp/rows1" "$tmp/rows2"; diff "$tmp/rows1" "$tmp/rows3"
+fi
+# the runs are kept in the same order, the last one current, as jobs=1 leaves them
+grep '^  *[0-9]  T=' "$tmp/sw1.out" | awk '{print $1, $2, $3, $4, $5}' >"$tmp/runs1"
+grep '^  *[0-9]  T=' "$tmp/sw2.out" | awk '{print $1, $2, $3, $4, $5}' >"$tmp/runs2"
+if [ -s "$tmp/runs1" ] && cmp -s "$tmp/runs1" "$tmp/runs2" && grep -q "T=20 cell=gru hidden=8 .*(current)" "$tmp/sw2.out"; then
+	pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: jobs=2 keeps other runs than jobs=1"; cat "$tmp/sw2.out"; fi
+if [ -z "$(find "$tmp/t2" "$tmp/t3" -mindepth 1)" ]; then pass=$((pass + 1)); else
+	fail=$((fail + 1)); echo "FAIL: the workers' directory was left behind"; ls -R "$tmp/t2" "$tmp/t3"; fi
+
+{ cat "$tmp/sw.lab"; echo "$sweep_cmd emit=$tmp/em"; } >"$tmp/emit.lab"
+"$bin" --batch "$tmp/emit.lab" >"$tmp/out" 2>&1; st=$?
+check "emit writes the scripts" 0 "wrote 8 scripts, a manifest and slurm.sh" "$tmp/out"
+check "emit trains nothing" 0 "then: sweep collect" "$tmp/out"
+abs_bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+for f in "$tmp"/em/*.lab; do (cd / && "$abs_bin" --batch "$f" >/dev/null 2>&1) || echo "$f failed"; done >"$tmp/out"
+if [ -s "$tmp/out" ]; then fail=$((fail + 1)); echo "FAIL: an emitted script did not run on its own:"; cat "$tmp/out"
+else pass=$((pass + 1)); fi
+"$bin" -c "sweep collect $tmp/em" >"$tmp/col.out" 2>&1; st=$?
+check "collect" 0 "sweep collect .*: 8 of 8 results" "$tmp/col.out"
+check "collect draws the compare plot" 0 "validation loss of the runs" "$tmp/col.out"
+table "$tmp/col.out" >"$tmp/rowsc"
+if cmp -s "$tmp/rows1" "$tmp/rowsc"; then pass=$((pass + 1)); else
+	fail=$((fail + 1)); echo "FAIL: collect's table is not the sweep's:"; diff "$tmp/rows1" "$tmp/rowsc"; fi
+grep -q "^#SBATCH --array=1-8$" "$tmp/em/slurm.sh" && grep -q 'SLURM_ARRAY_TASK_ID' "$tmp/em/slurm.sh"; st=$?
+check "slurm.sh: a job array over the scripts" 0 "rnnlab-sweep" "$tmp/em/slurm.sh"
+"$bin" --batch "$tmp/emit.lab" >"$tmp/out" 2>&1; st=$?
+check "emit refuses a directory that is not empty" 1 "em is not empty (18 files): emit into a new or empty directory" "$tmp/out"
+
+# collect reads a stranger's directory: one line for a bad manifest; a bad,
+# missing, linked or FIFO result is its row, never a hang or a read outside
+mkdir "$tmp/bad"
+cp "$tmp"/em/manifest "$tmp"/em/run-0[1-4].result "$tmp/bad/"
+rm "$tmp/bad/run-02.result"
+rm "$tmp/bad/run-03.result"; ln -s /etc/passwd "$tmp/bad/run-03.result"
+rm "$tmp/bad/run-04.result"; mkfifo "$tmp/bad/run-04.result"
+head -n 12 "$tmp/em/run-05.result" >"$tmp/bad/run-05.result"
+sed 's/^sweep .*/sweep 0123456789abcdef/' "$tmp/em/run-06.result" >"$tmp/bad/run-06.result"
+sed 's/^1 /-1 /' "$tmp/em/run-07.result" >"$tmp/bad/run-07.result"
+timeout -s KILL 20 "$bin" -c "sweep collect $tmp/bad" >"$tmp/out" 2>&1; st=$?
+check "collect: 1 of 8" 0 "sweep collect .*: 1 of 8 results" "$tmp/out"
+check "collect: a missing result" 0 "T=20 cell=rnn hidden=4  *-  *-  missing: no run-02.result yet (has run-02.lab run?)" "$tmp/out"
+check "collect: a symbolic link" 0 "failed: .*run-03.result: a symbolic link (not followed)" "$tmp/out"
+check "collect: a FIFO" 0 "failed: .*run-04.result is not a regular file" "$tmp/out"
+check "collect: a truncated result" 0 "failed: .*run-05.result, line .*(truncated?)" "$tmp/out"
+check "collect: another sweep's result" 0 "failed: .*run-06.result, line 2: from another sweep" "$tmp/out"
+check "collect: a bad step" 0 "failed: .*run-07.result, line 9: steps are whole numbers from 1 that increase" "$tmp/out"
+check "collect: run 8 missing" 0 "missing: no run-08.result yet" "$tmp/out"
+for bad in 's/run-01.result/..\/em\/run-01.result/' 's/run-01.result/\/etc\/passwd.result/' 's/^runs 8/runs 80/' \
+	's/^run 2 /run 3 /' 's/^steps 30/steps x/' '$d'; do
+	sed "$bad" "$tmp/em/manifest" >"$tmp/bad/manifest"
+	"$bin" -c "sweep collect $tmp/bad" >"$tmp/out" 2>&1; st=$?
+	echo "$bad: $(cat "$tmp/out")" >>"$tmp/manifests"
+	[ $st = 1 ] && [ "$(wc -l <"$tmp/out")" = 1 ] || { fail=$((fail + 1)); echo "FAIL: a bad manifest ($bad) not one error line:"; cat "$tmp/out"; }
+done
+st=0
+check "collect refuses a manifest naming a file outside DIR" 0 "names a file outside the sweep's directory" "$tmp/manifests"
+check "collect refuses too many runs" 0 "runs must be a whole number from 1 to 64" "$tmp/manifests"
+check "collect refuses a manifest cut short" 0 "the file ends where 'end' should be (truncated?)" "$tmp/manifests"
+"$bin" -c "sweep collect $tmp/nowhere" >"$tmp/out" 2>&1; st=$?
+check "collect: no such directory" 1 "sweep: .*nowhere: No such file or directory" "$tmp/out"
+mkdir "$tmp/empty"
+"$bin" -c "sweep collect $tmp/empty" >"$tmp/out" 2>&1; st=$?
+check "collect: no manifest" 1 "empty/manifest: No such file or directory" "$tmp/out"
+
+# a worker that fails or dies is its row; bad input is one line
+printf 'data adding T=20 n=400\nmodel gru hidden=8\nset jobs=2 log_every=0\nsweep T=abc,20 steps=5\n' >"$tmp/fail.lab"
+"$bin" --batch "$tmp/fail.lab" >"$tmp/out" 2>&1; st=$?
+check "a worker's error is its row" 1 "T=abc  *-  *-  failed: data: adding: T must be an integer from 2 to 100000, got 'abc' (exit status 1)" "$tmp/out"
+check "a failed run fails the sweep" 1 "sweep: 1 of 2 runs failed (their rows say why)" "$tmp/out"
+mkdir -p "$tmp/tk"
+printf 'data adding T=20 n=400\nmodel gru hidden=8\nset jobs=2 log_every=0\nsweep hidden=96,4 steps=4000\n' >"$tmp/kill.lab"
+TMPDIR="$tmp/tk" "$bin" --batch "$tmp/kill.lab" >"$tmp/out" 2>&1 &
+main=$!
+for i in $(seq 100); do w=$(pgrep -f "$tmp/tk/rnnlab-sweep-.*/run-01.lab"); [ -n "$w" ] && break; sleep 0.1; done
+[ -n "$w" ] && kill -KILL $w
+wait $main; st=$?
+check "a worker killed is its row" 1 "hidden=96  *-  *-  failed: killed by signal 9" "$tmp/out"
+check "... and the run here goes on" 1 "^  hidden=4  *[0-9]" "$tmp/out"
+printf 'data adding T=20 n=400\nmodel gru hidden=8\nset jobs=2 log_every=0\nsweep hidden=8,16,24 steps=10000000\n' >"$tmp/term.lab"
+# (its autosave goes to the test's directory, not the user's state directory)
+TMPDIR="$tmp/tk" XDG_STATE_HOME="$tmp/state" "$bin" --batch "$tmp/term.lab" >"$tmp/out" 2>&1 &
+main=$!
+for i in $(seq 100); do pgrep -f "$tmp/tk/rnnlab-sweep-.*/run-02.lab" >/dev/null && break; sleep 0.1; done
+kill -TERM $main
+wait $main; st=$?
+sleep 0.2
+check "SIGTERM stops a parallel sweep" 143 "sweep: stopped; 0 of 3 runs had finished, the others were stopped" "$tmp/out"
+if pgrep -f "$tmp/tk/" >/dev/null || [ -n "$(ls -A "$tmp/tk")" ]; then
+	fail=$((fail + 1)); echo "FAIL: a worker or its directory outlived the sweep"; else pass=$((pass + 1)); fi
+"$bin" -c 'set jobs=0' >"$tmp/out" 2>&1; st=$?
+check "set jobs=0" 1 "set: jobs must be auto (one run per core) or a whole number from 1 to 256, got '0'" "$tmp/out"
+"$bin" -c 'set jobs=3; set jobs=auto; show config' >"$tmp/out" 2>&1; st=$?
+check "set jobs=auto" 0 "^  jobs  *auto " "$tmp/out"
+"$bin" -c 'data adding T=20 n=400; model gru hidden=8; sweep jobs=1,2 steps=3' >"$tmp/out" 2>&1; st=$?
+check "jobs is not swept" 1 "sweep: jobs says how many runs go at once, it is not swept: set jobs=N, then sweep" "$tmp/out"
+"$bin" -c 'data adding T=20 n=400; model gru hidden=8; sweep hidden=4,8 steps=3 emit=' >"$tmp/out" 2>&1; st=$?
+check "emit= needs a directory" 1 "sweep: emit needs a directory: emit=DIR (new or empty)" "$tmp/out"
+"$bin" -c 'data adding T=20 n=400; model gru hidden=8; sweep hidden=4,"8 9" steps=3' >"$tmp/out" 2>&1; st=$?
+check "a value is one word" 1 "sweep: hidden: bad value '8 9' (a value is one word" "$tmp/out"
+"$bin" -c 'data adding T=20 n=400; model gru hidden=8; train 2; sweep record 0123456789abcdef 1' >"$tmp/out" 2>&1; st=$?
+check "record is a script's" 1 "sweep: sweep record writes beside the script it is in" "$tmp/out"
+case "$bin" in
+*/san/*) ;;
+*)	# under a memory limit the workers check OpenBLAS's room too: trains, or one line each, never a hang
+	(ulimit -v 700000; timeout -s KILL 60 "$bin" -c "data adding T=20 n=400; model gru hidden=8; \
+		set log_every=0 jobs=2; sweep hidden=8,16 steps=3") >"$tmp/out" 2>&1; st=$?
+	check "ulimit -v: a parallel sweep trains" 0 "^  hidden=8  *[0-9]" "$tmp/out"
+	(ulimit -v 150000; timeout -s KILL 30 "$bin" -c "data adding T=20 n=400; model gru hidden=8; \
+		set log_every=0 jobs=2; sweep hidden=8,16 steps=3") >"$tmp/out" 2>&1; st=$?
+	check "ulimit -v too small: the worker's row says so" 1 "hidden=8  *-  *-  failed: train: the memory limit" "$tmp/out"
+	;;
+esac
+
+# bash completion inside -c '...': commands, sweep's words and set's keys,
+# from rnnlab's own help (completion/rnnlab.bash)
+compl() {	# compl TEXT: what Tab offers for rnnlab -c TEXT
+	bash -c '. completion/rnnlab.bash; COMP_WORDS=("$1" -c "$2"); COMP_CWORD=2; _rnnlab; printf "[%s]\n" "${COMPREPLY[@]}"' \
+		_ "$bin" "$1" 2>&1
+}
+{ compl "'sw"; compl "'data adding; sweep co"; compl "'set jo"; compl "'sweep hidden=4,8 em"; } >"$tmp/out"; st=0
+check "completion: a command" 0 "^\['sweep \]$" "$tmp/out"
+check "completion: sweep collect" 0 "^\['data adding; sweep collect \]$" "$tmp/out"
+check "completion: set jobs=" 0 "^\['set jobs=\]$" "$tmp/out"
+check "completion: sweep's emit=" 0 "^\['sweep hidden=4,8 emit=\]$" "$tmp/out"
+
 # Determinism: the same script and seed give the same weights, byte for byte
 # (exports use a fixed zip date, so cmp compares them), whatever
 # OPENBLAS_NUM_THREADS says: rnnlab holds OpenBLAS to one thread.  `set

@@ -500,9 +500,9 @@ static void test_set_while_training(void **state)
 	for (int i = 0; i < 4; i++)
 		session_train_slice(s, 1e-12);	/* one step each */
 	assert_int_equal(session_step(s), 4);
-	fails(s, "set batch=8", "set: batch cannot change while training runs (these can, from the next step: lr, clip, "
-	      "clip_value, momentum, beta1, beta2, alpha, eps, weight_decay, gamma, lr_min, log_every, val_every, "
-	      "checkpoint_every, teacher_forcing, pace, colour); Esc stops the training");
+	fails(s, "set batch=8", "set: batch cannot change while training runs (Esc stops it); these can, from the next "
+	      "step: lr, clip, clip_value, momentum, beta1, beta2, alpha, eps, weight_decay, gamma, lr_min, log_every, "
+	      "val_every, checkpoint_every, teacher_forcing, pace, colour, jobs");
 	fails(s, "model gru hidden=4", "model: training is running (Esc stops it; set lr, clip and the like apply from "
 	      "the next step); model changes the session");
 	ok(s, "set lr=0.2 clip=1");
@@ -605,7 +605,8 @@ static void test_lesson_commands(void **state)
 	fails(s, "step t=abc", "step: nothing to step through yet: train a step first (or run grads)");
 	fails(s, "runs name", "runs: usage: runs | runs name TEXT (the words of TEXT, no quotes needed)");
 	fails(s, "view nowhere", "view: unknown view 'nowhere' (choices: train, flow, gates, step, compare, attention, plot)");
-	fails(s, "sweep T=1,2", "sweep: missing arguments (usage: sweep KEY=V1,V2,... [KEY=...] steps=N [target=X])");
+	fails(s, "sweep T=1,2", "sweep: missing arguments (usage: sweep KEY=V1,V2,... [KEY=...] steps=N [target=X] "
+	      "[emit=DIR] | sweep collect DIR)");
 	ok(s, "train 3; expect steps == 3; expect finite == 1; step t=2 unit=1; rewind list; quantize int8; rewind");
 	fails(s, "expect steps > 3", "expect: steps is 3, not > 3: the lesson's claim does not hold");
 	/* the stepper keeps its place: view step shows where step t= left it */

@@ -173,7 +173,7 @@ check "n: exactly one step, still paused" "PAUSED $((n0 + 1))/40"
 keys "set clip=0" Enter
 check_not "set clip while paused is taken" "set: clip cannot change"
 keys "set batch=4" Enter
-check "set batch while training: one line naming what can change" "batch cannot change while training runs (these can"
+check "set batch while training: one line naming what can change" "batch cannot change while training runs (Esc stops it); these can"
 keys Escape "set pace=0" Enter
 keys "model show" Enter
 check "the model is intact and the prompt answers" "rnn.weight_hh_l0"
@@ -367,20 +367,42 @@ keys "quit" Enter
 check "no terminfo: quit" "EXITED 0"
 
 # ---- a sweep stops on Esc, and on SIGTERM, which saves the session (issue 16, item 6) ----
-start 100 30
-keys "data adding T=20 n=400; model gru hidden=16; set log_every=0; sweep hidden=8,16,24 steps=10000000" Enter
+# one run after another (jobs=1), and in worker processes (issue 19): Esc and
+# SIGTERM stop every worker, none outlives the sweep, nor its directory
+mkdir -p "$tmp/w"
+no_workers() {	# no_workers NAME
+	sleep 0.3
+	if pgrep -f "$tmp/w/rnnlab-sweep" >/dev/null || [ -n "$(find "$tmp/w" -mindepth 1)" ]; then
+		fail=$((fail + 1)); echo "FAIL: $1: a worker or its directory outlived the sweep"; ps -ef | grep "$tmp/w/"
+	else
+		pass=$((pass + 1))
+	fi
+}
+START_ENV="TMPDIR=$tmp/w" start 100 30
+keys "data adding T=20 n=400; model gru hidden=16; set log_every=0 jobs=1; sweep hidden=8,16,24 steps=10000000" Enter
 check "a sweep trains" "sweep 1/3" 20
 sleep 1
 keys Escape
 check "Esc stops the sweep" "sweep: stopped after 1 of 3 runs" 20
 check_not "no rows of nan" "  *nan  *nan"
+keys "set jobs=2; sweep hidden=4,8,12 steps=10000000" Enter
+check "a parallel sweep: a worker, from the end of the grid" "sweep 2/3: hidden=8 (a worker)" 20
+check "a parallel sweep: the last run here" "sweep 3/3: hidden=12 (here)" 20
+sleep 1
+keys Escape
+check "Esc stops the workers" "sweep: stopped; 0 of 3 runs had finished, the others were stopped" 20
+no_workers "Esc"
+keys "sweep hidden=5,6 steps=300" Enter
+check "the screen follows the workers" "sweep 1/2: hidden=5 done, best val" 30
+check "... and the table comes" "^  hidden=6  *[0-9]" 30
 keys "save $tmp/sweep.rnnlab; sweep hidden=8,16 steps=10000000" Enter
-check "a second sweep" "sweep 1/2" 20
+check "a second sweep" "sweep 1/2: hidden=8 (a worker)" 20
 sleep 1
 signal TERM
 check "SIGTERM during a sweep: status 143" "EXITED 143" 20
 if [ -s "$tmp/sweep.rnnlab.autosave" ]; then pass=$((pass + 1)); else
 	fail=$((fail + 1)); echo "FAIL: SIGTERM during a sweep: no autosave"; fi
+no_workers "SIGTERM"
 
 # ---- --plain: SIGTERM saves the session and exits 143 (issue 16, item 7) ----
 start 100 30 --plain

@@ -15,6 +15,7 @@ typedef struct Options {
 	const char *log;	/* --log FILE: the workbench's log also goes there */
 	long max_commands;	/* --max-commands N (0: the default) */
 	size_t max_output;	/* --max-output MB, in bytes (0: the default) */
+	const char *exe;	/* this program, for a sweep's workers (NULL: none) */
 } Options;
 
 /* Batch mode: run a script file ("-" = stdin) or a -c string; exit status. */

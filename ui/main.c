@@ -123,6 +123,15 @@ int main(int argc, char **argv)
 	if (!term || !strcmp(term, "dumb"))
 		plain = 1;
 
+	/* a sweep's workers run this very program: its path, resolved now */
+	char exe[4096];
+	ssize_t xl = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (xl > 0) {
+		exe[xl] = '\0';
+		if (access(exe, X_OK) != 0)	/* replaced or deleted since it started */
+			snprintf(exe, sizeof exe, "/proc/self/exe");
+		o.exe = exe;
+	}
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
 		const char *a = argv[i];

@@ -73,6 +73,7 @@ int repl_run(const char *script, const Options *o)
 	h.seed_shift = o->seed_shift;
 	h.max_commands = o->max_commands;
 	h.max_output = o->max_output;
+	h.exe = o->exe;
 	h.width = 78;
 	Session *s = session_new(&h);
 	if (!s) {

@@ -93,6 +93,15 @@ static void host_step(void *ctx, Session *s)
 		draw_all(t);
 }
 
+/* A command waits on its workers (a parallel sweep): the screen stays alive. */
+static void host_busy(void *ctx, Session *s)
+{
+	Tui *t = ctx;
+	(void)s;
+	if (tui_now() - t->last_draw >= REDRAW_INTERVAL)
+		draw_all(t);
+}
+
 static int host_interrupted(void *ctx)
 {
 	Tui *t = ctx;
@@ -608,6 +617,7 @@ int tui_run(const char *script, const Options *opt)
 	h.error = host_error;
 	h.step = host_step;
 	h.interrupted = host_interrupted;
+	h.busy = host_busy;
 	h.on_break = host_on_break;
 	h.view = host_view;
 	h.pause = host_pause;
@@ -619,6 +629,7 @@ int tui_run(const char *script, const Options *opt)
 	h.seed_shift = opt->seed_shift;
 	h.max_commands = opt->max_commands;
 	h.max_output = opt->max_output;
+	h.exe = opt->exe;
 	h.ascii = opt->ascii;
 	h.ansi = 0;		/* the log shows plain text */
 	h.no_color = opt->no_color != NULL;

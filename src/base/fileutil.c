@@ -3,6 +3,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,9 +11,10 @@
 #include <unistd.h>
 
 static const char *const kind_names[FILE_KIND_COUNT] = {
-	".npz file", "rnnlab session", "rnnlab journal", "rnnlab history (.csv)", ".svg file", "rnnlab log (.log)"
+	".npz file", "rnnlab session", "rnnlab journal", "rnnlab history (.csv)", ".svg file", "rnnlab log (.log)",
+	"rnnlab sweep result (.result)"
 };
-static const char *const kind_ext[FILE_KIND_COUNT] = { ".npz", NULL, ".lab", ".csv", ".svg", ".log" };
+static const char *const kind_ext[FILE_KIND_COUNT] = { ".npz", NULL, ".lab", ".csv", ".svg", ".log", ".result" };
 
 static int has_ext(const char *path, const char *ext)
 {
@@ -51,7 +53,7 @@ int file_may_write_holding(const char *path, FileKind kind, FileHolds holds, con
 	} else {
 		/* the extension, and the first bytes rnnlab writes in such a file */
 		static const char *const head[FILE_KIND_COUNT] = { NULL, NULL, "# rnnlab journal", "step,loss,",
-								   FILE_SVG_HEAD, FILE_LOG_HEAD };
+								   FILE_SVG_HEAD, FILE_LOG_HEAD, FILE_RESULT_HEAD };
 		char first[64] = "";
 		FILE *f = fopen(path, "rb");
 		if (f) {
@@ -124,6 +126,81 @@ int file_read_all(const char *path, size_t max, char **out, size_t *len, Err *e)
 	*out = buf;
 	*len = n;
 	return 0;
+}
+
+int file_plain_name(const char *name)
+{
+	return *name && !strchr(name, '/') && strcmp(name, ".") && strcmp(name, "..");
+}
+
+int file_read_in_dir(int dirfd, const char *dir, const char *name, size_t max, char **out, size_t *len, Err *e)
+{
+	if (!file_plain_name(name))
+		return err_set(e, ERR_FORMAT, "'%s' is not a file name inside %s", name, dir);
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return err_set(e, ERR_IO, "%s/%s: %s", dir, name,
+			       errno == ELOOP ? "a symbolic link (not followed)" : strerror(errno));
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return err_set(e, ERR_IO, "%s/%s is not a regular file", dir, name);
+	}
+	if ((unsigned long long)st.st_size > (unsigned long long)max) {
+		close(fd);
+		return err_set(e, ERR_FORMAT, "%s/%s: %lld bytes is more than the %zu allowed", dir, name,
+			       (long long)st.st_size, max);
+	}
+	size_t cap = (size_t)st.st_size + 1, n = 0;
+	char *buf = malloc(cap + 1);
+	int rc = buf ? 0 : err_set(e, ERR_NOMEM, "%s/%s: out of memory", dir, name);
+	while (!rc) {	/* one byte more than its size: a file that grew is caught */
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			rc = err_set(e, ERR_IO, "%s/%s: %s", dir, name, strerror(errno));
+		else if (r == 0)
+			break;
+		else if ((n += (size_t)r) == cap)
+			rc = err_set(e, ERR_FORMAT, "%s/%s changed while it was read", dir, name);
+	}
+	close(fd);
+	if (rc) {
+		free(buf);
+		return rc;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+FILE *textout_open(TextOut *t)
+{
+	t->text = NULL;
+	t->len = 0;
+	return t->f = open_memstream(&t->text, &t->len);
+}
+
+char *textout_close(TextOut *t)
+{
+	int bad = ferror(t->f);
+	bad |= fclose(t->f) != 0;
+	t->f = NULL;
+	if (bad) {
+		free(t->text);
+		t->text = NULL;
+	}
+	return t->text;
+}
+
+int textout_write(TextOut *t, const char *path, Err *e)
+{
+	char *text = textout_close(t);
+	int rc = text ? file_write_atomic(path, text, t->len, e) : err_set(e, ERR_NOMEM, "out of memory");
+	free(text);
+	return rc;
 }
 
 int file_write_atomic(const char *path, const char *text, size_t len, Err *e)

@@ -3,15 +3,17 @@
 #define RNNLAB_FILEUTIL_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "err.h"
 
-typedef enum { FILE_NPZ, FILE_SESSION, FILE_LAB, FILE_CSV, FILE_SVG, FILE_LOG, FILE_KIND_COUNT } FileKind;
+typedef enum { FILE_NPZ, FILE_SESSION, FILE_LAB, FILE_CSV, FILE_SVG, FILE_LOG, FILE_RESULT, FILE_KIND_COUNT } FileKind;
 
 /* The first bytes of a workbench log (rnnlab --log) and of an SVG rnnlab
  * drew (svg.c): what makes them rnnlab's. */
 #define FILE_LOG_HEAD "# rnnlab log"
 #define FILE_SVG_HEAD "<svg data-generator=\"rnnlab\""
+#define FILE_RESULT_HEAD "# rnnlab sweep result"	/* a sweep's run (sweepio.h) */
 
 /* What an existing file holds beyond its first bytes, for a kind known by
  * its content: 1 when path holds what (a session: an .npz holding a
@@ -40,8 +42,31 @@ int file_check_regular(const char *path, size_t max, Err *e);
  * path.  The file gets 0666 less the umask.  On failure path is untouched. */
 int file_write_atomic(const char *path, const char *text, size_t len, Err *e);
 
+/* Text made with stdio, then kept or written whole:
+ *   TextOut t; if (!textout_open(&t)) ...; fprintf(t.f, ...); rc = textout_write(&t, path, e);
+ * textout_close ends it and gives the text (malloc'd), or NULL when a write
+ * to it failed (out of memory); textout_write writes it atomically. */
+typedef struct TextOut {
+	FILE *f;
+	char *text;
+	size_t len;
+} TextOut;
+FILE *textout_open(TextOut *t);
+char *textout_close(TextOut *t);
+int textout_write(TextOut *t, const char *path, Err *e);
+
 /* Read a whole file (at most max bytes) into a malloc'd, NUL-terminated buffer. */
 int file_read_all(const char *path, size_t max, char **out, size_t *len, Err *e);
+
+/* Read the file `name` in the open directory dirfd (dir names it in
+ * messages) as input from a stranger: name must be a plain name in that
+ * directory (no '/', not "." or ".."), and the file a regular one of at
+ * most max bytes: a symbolic link, a FIFO or a device is refused, never
+ * followed or waited on.  A malloc'd, NUL-terminated copy in *out. */
+int file_read_in_dir(int dirfd, const char *dir, const char *name, size_t max, char **out, size_t *len, Err *e);
+
+/* Is name a plain file name (what file_read_in_dir takes)? */
+int file_plain_name(const char *name);
 
 /* Where rnnlab's bundled files (lessons, and their data under data/) are,
  * in the order looked in: ./scenarios (the source tree), <the executable's

@@ -231,14 +231,25 @@ static const Command commands[] = {
 	  "  rnnlab --max-commands N and --max-output MB raise (a script cannot).  Past a limit the\n"
 	  "  whole script stops, and `try` does not catch it.  Esc, Ctrl-C and SIGTERM stop it too.",
 	  COMP_FILE, NULL },
-	{ "sweep", cmd_sweep, 2, 6, 0, "sweep KEY=V1,V2,... [KEY=...] steps=N [target=X]",
-	  "train the current experiment over a grid of values, one run each",
+	{ "sweep", cmd_sweep, 2, 6, 0, "sweep KEY=V1,V2,... [KEY=...] steps=N [target=X] [emit=DIR] | sweep collect DIR",
+	  "train the current experiment over a grid of values, one run each, on every core",
 	  "A key may be a parameter of the dataset (T, len, delay, ...), cell, a model key (hidden,\n"
 	  "layers, init, radius, ...) or a setting (lr, optim, clip, ...).  Each combination builds a\n"
 	  "fresh model and trains it; the table gives its best validation loss and, with target=X,\n"
 	  "the first step below X.  compare overlays the runs.\n"
+	  "Every combination starts from the session as the sweep found it (its data, its settings,\n"
+	  "and the generator reseeded with its seed), so a run's numbers depend on its combination\n"
+	  "only.  set jobs=N runs N at once (default: one per core, threads= cores each): the last\n"
+	  "here, the others in worker processes, with the same table as jobs=1, which runs them one\n"
+	  "after another here.  Esc, Ctrl-C and SIGTERM stop every worker; one that fails or dies\n"
+	  "is its row's 'failed: why'.\n"
+	  "emit=DIR trains nothing: it writes a script per combination (DIR/run-01.lab ...), a\n"
+	  "manifest and DIR/slurm.sh, to run anywhere: parallel rnnlab --batch ::: DIR/*.lab, or\n"
+	  "sbatch DIR/slurm.sh (a Slurm job array), or a loop; each writes its .result beside it.\n"
+	  "sweep collect DIR then prints the same table, and the compare plot, from the results\n"
+	  "(each file read as a stranger's: checked, bounded, never outside DIR).\n"
 	  "example: sweep T=25,50,100 cell=rnn,gru,lstm steps=600 target=0.02",
-	  COMP_NONE, NULL },
+	  COMP_WORDS, (const char *const[]){ "collect", "steps=", "target=", "emit=", "cell=", "hidden=", "lr=", NULL } },
 	{ "quantize", cmd_quantize, 1, 1, CMD_CHANGES, "quantize int8",
 	  "store every weight matrix in 8 bits (one scale per tensor); loss and size before and after",
 	  "A checkpoint is taken first: rewind undoes it.", COMP_WORDS, (const char *const[]){ "int8", NULL } },
@@ -370,8 +381,8 @@ static int set_while_training(const Session *s, const Stmt *st, Err *e)
 			if (setting_at(k)->live)
 				len += (size_t)snprintf(live + len, sizeof live - len, "%s%s", len ? ", " : "",
 							setting_at(k)->key);
-		return err_set(e, ERR_STATE, "%s cannot change while training runs (these can, from the next step: %s); "
-			       "Esc stops the training", d->key, live);
+		return err_set(e, ERR_STATE, "%s cannot change while training runs (Esc stops it); these can, from the "
+			       "next step: %s", d->key, live);
 	}
 	return 0;
 }

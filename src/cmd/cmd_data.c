@@ -70,6 +70,8 @@ static int data_select(Session *s, int argc, const Word *argv, Err *e)
 	data_free(s->data);
 	s->data = d;
 	s->data_seed = seed;
+	s->data_from = own >= 0 ? (uint64_t)own + s->host.seed_shift : s->set.seed;
+	s->data_from_known = 1;
 	s->sampler = sm;
 	s->rng = r;
 	session_val_stale(s);

@@ -72,20 +72,14 @@ static int write_lines(const char *path, FileKind kind, int force, const char *h
 	int rc = file_may_write(path, kind, force, e);
 	if (rc)
 		return rc;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	if (!f)
+	TextOut t;
+	if (!textout_open(&t))
 		return err_set(e, ERR_NOMEM, "out of memory");
 	if (head)
-		fputs(head, f);
+		fputs(head, t.f);
 	for (int i = 0; i < n; i++)
-		fprintf(f, "%s\n", lines[i]);
-	int bad = ferror(f);
-	bad |= fclose(f) != 0;
-	rc = bad || !text ? err_set(e, ERR_NOMEM, "out of memory") : file_write_atomic(path, text, len, e);
-	free(text);
-	return rc;
+		fprintf(t.f, "%s\n", lines[i]);
+	return textout_write(&t, path, e);
 }
 
 int cmd_journal(Session *s, int argc, const Word *argv, Err *e)

@@ -206,11 +206,31 @@ double history_last(const History *h, HistCol c)
 	return NAN;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+double history_median(const History *h, HistCol c)
+{
+	double *t = malloc((h->n ? h->n : 1) * sizeof *t);
+	if (!t)
+		return NAN;
+	size_t n = 0;
+	for (size_t i = 0; i < h->n; i++)
+		if (!isnan(h->col[c][i]))
+			t[n++] = h->col[c][i];
+	qsort(t, n, sizeof *t, cmp_double);
+	double m = n ? t[n / 2] : NAN;
+	free(t);
+	return m;
+}
+
 int history_write_csv(const History *h, const char *path, Err *e)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+	TextOut t;
+	FILE *f = textout_open(&t);
 	if (!f)
 		return err_set(e, ERR_NOMEM, "out of memory");
 	for (int c = 0; c < HIST_COLS; c++)
@@ -228,9 +248,5 @@ int history_write_csv(const History *h, const char *path, Err *e)
 		}
 		fputc('\n', f);
 	}
-	int bad = ferror(f);
-	bad |= fclose(f) != 0;
-	int rc = bad || !text ? err_set(e, ERR_NOMEM, "out of memory") : file_write_atomic(path, text, len, e);
-	free(text);
-	return rc;
+	return textout_write(&t, path, e);
 }

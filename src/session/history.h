@@ -53,6 +53,8 @@ int history_set(History *h, size_t n, double *const *cols, Err *e);
 void history_truncate(History *h, double step);
 /* The last non-NaN value of a column, NaN when none. */
 double history_last(const History *h, HistCol c);
+/* The median of a column's values that are not NaN (NaN when none). */
+double history_median(const History *h, HistCol c);
 /* Write as CSV with a header line, atomically (temp file + rename). */
 int history_write_csv(const History *h, const char *path, Err *e);
 

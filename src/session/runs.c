@@ -14,12 +14,6 @@ void run_done(Run *r)
 	r->flow = NULL;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 /* The top layer's ||dL/dh_t|| of the last backward pass of learner l, t
  * from 1: where the loss enters, and a curve every model of cells has. */
 static const double *learner_flow(const Learner *l, int *T, long *step)
@@ -39,43 +33,41 @@ static int archive(Session *s, const Learner *l, History *h, const char *name, c
 {
 	if (!l || !h->n)
 		return 0;
+	Run r;
+	memset(&r, 0, sizeof r);
+	snprintf(r.name, sizeof r.name, "%s", name);
+	snprintf(r.model, sizeof r.model, "%s", l->line);
+	snprintf(r.data, sizeof r.data, "%s", data);
+	r.nparam = l->pb.nparam;
+	r.tok_s = history_median(h, HIST_TOKS);
+	int T;
+	long step;
+	const double *flow = learner_flow(l, &T, &step);
+	if (flow && (r.flow = malloc((size_t)T * sizeof *r.flow))) {
+		memcpy(r.flow, flow, (size_t)T * sizeof *r.flow);
+		r.flow_T = T;
+		r.flow_step = step;
+	}
+	/* the history moves into the run; h starts afresh */
+	r.hist = *h;
+	history_init(h);
+	session_add_run(s, &r);
+	return 1;
+}
+
+void session_add_run(Session *s, Run *r)
+{
 	if (s->nruns == SESSION_MAX_RUNS) {	/* drop the oldest */
 		run_done(&s->runs[0]);
 		memmove(s->runs, s->runs + 1, (SESSION_MAX_RUNS - 1) * sizeof *s->runs);
 		s->nruns--;
 	}
-	Run *r = &s->runs[s->nruns];
+	s->runs[s->nruns++] = *r;
 	memset(r, 0, sizeof *r);
-	snprintf(r->name, sizeof r->name, "%s", name);
-	snprintf(r->model, sizeof r->model, "%s", l->line);
-	snprintf(r->data, sizeof r->data, "%s", data);
-	r->nparam = l->pb.nparam;
-	/* median throughput */
-	size_t n = h->n;
-	double *t = malloc(n * sizeof *t);
-	if (t) {
-		memcpy(t, h->col[HIST_TOKS], n * sizeof *t);
-		qsort(t, n, sizeof *t, cmp_double);
-		r->tok_s = t[n / 2];
-		free(t);
-	}
-	int T;
-	long step;
-	const double *flow = learner_flow(l, &T, &step);
-	if (flow && (r->flow = malloc((size_t)T * sizeof *r->flow))) {
-		memcpy(r->flow, flow, (size_t)T * sizeof *r->flow);
-		r->flow_T = T;
-		r->flow_step = step;
-	}
-	r->hist = *h;
-	history_init(h);
-	s->nruns++;
-	return 1;
 }
 
 void session_archive_run(Session *s)
 {
-	/* the history moves into the run; the session starts a fresh one */
 	if (!archive(s, s->lr, &s->hist, s->run_name, s->run_data[0] || !s->data ? s->run_data : data_args(s->data)))
 		return;
 	s->run_name[0] = '\0';

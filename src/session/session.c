@@ -767,6 +767,8 @@ static int train_slice(Session *s, double seconds)
 			progress(s, &st, val, last);
 		if (s->host.step)
 			s->host.step(s->host.ctx, s);
+		if (s->step_hook.fn)
+			s->step_hook.fn(s, s->step_hook.arg);
 		if (s->set.checkpoint_every && st.step % s->set.checkpoint_every == 0 && session_checkpoint(s, &e)) {
 			s->job.left = 0;
 			job_fail(s, &e);

@@ -73,6 +73,12 @@ typedef struct Host {
 	 * script.  0: the defaults (SCRIPT_MAX_COMMANDS, SCRIPT_MAX_OUTPUT). */
 	long max_commands;
 	size_t max_output;
+	/* A command waits for other processes (a sweep's workers): keep the
+	 * screen alive (redraw when due).  Called every ~50 ms.  May be NULL. */
+	void (*busy)(void *ctx, Session *s);
+	/* The program a sweep starts its workers with (`EXE --batch FILE`):
+	 * this rnnlab.  NULL: sweeps run one run at a time, here.  Borrowed. */
+	const char *exe;
 	/* Plots: unicode (0) or ascii (1). */
 	int ascii;
 	/* What `set colour=auto` draws with: the most the front end's screen
@@ -100,6 +106,7 @@ typedef struct Settings {
 	int checkpoint_every;	/* steps between checkpoints for rewind (0 = off) */
 	int pace;		/* the workbench trains at most this many steps a second (0: full speed) */
 	int colour;		/* settings.h SETTING_COLOUR_*: auto, truecolor, 256, 8, none */
+	int jobs;		/* a sweep's runs at once, each a process (0: auto, cores / threads) */
 } Settings;
 
 /* Where the stepper looks: `step t=N ...` sets it, the step pane and its
@@ -199,6 +206,9 @@ struct Session {
 
 	Dataset *data;		/* NULL until `data` */
 	uint64_t data_seed;
+	uint64_t data_from;	/* the seed its data line's generator started from, seed_shift
+				 * included (`data ... seed=N` gives the same data again) */
+	int data_from_known;	/* 0: a session file older than data_from */
 	Sampler sampler;
 	DataBatch train_db, val_db;
 
@@ -263,6 +273,11 @@ struct Session {
 	unsigned long saved_gen;	/* weights_gen when last saved or loaded */
 	char *pending;		/* the rest of a line whose train started a job (async_train):
 				 * the host runs it when the job ends, drops it when stopped */
+	struct {		/* a command that trains inside itself (a parallel sweep)
+				 * hears every step after the host does; NULL: nobody */
+		void (*fn)(Session *s, void *arg);
+		void *arg;
+	} step_hook;
 	int quit_asked;		/* confirm_quit: the unsaved steps were pointed out */
 };
 
@@ -292,6 +307,10 @@ int session_val_head(Session *s, int *n, DataBatch *db, Err *e);
 void session_archive_run(Session *s);
 /* Release a finished run. */
 void run_done(Run *r);
+/* Keep a finished run made elsewhere (a sweep's worker) after the others,
+ * the oldest dropped when there are SESSION_MAX_RUNS: the session takes
+ * what r holds (r is zeroed). */
+void session_add_run(Session *s, Run *r);
 /* The runs: the finished ones, oldest first, then the current model's. */
 int  session_run_count(const Session *s);
 void session_run(const Session *s, int i, RunRef *out);

@@ -85,6 +85,8 @@ int session_file_write(Session *s, const char *path, Err *e)
 	if (s->data) {
 		text_addf(&t, "data=%s\n", data_args(s->data));
 		text_addf(&t, "data_seed=%" PRIu64 "\n", s->data_seed);
+		if (s->data_from_known)
+			text_addf(&t, "data_from=%" PRIu64 "\n", s->data_from);
 		text_addf(&t, "sampler=%" PRIu64 " %ld %ld\n", s->sampler.seed, s->sampler.epoch, s->sampler.pos);
 	}
 	if (has_model) {
@@ -96,12 +98,8 @@ int session_file_write(Session *s, const char *path, Err *e)
 	for (int i = 0; i < setting_count(); i++) {
 		const char *k = setting_at(i)->key;
 		char v[128];
-		if ((!strcmp(k, "loss") && !s->set.loss_explicit) || !strcmp(k, "colour"))
-			continue;	/* colour: the screen's, not the session's */
-		setting_value(s, k, v, sizeof v);
-		if ((!strcmp(k, "step_size") || !strcmp(k, "t_max")) && !strcmp(v, "0"))
-			continue;	/* not set yet: no schedule uses it */
-		text_addf(&t, "set.%s=%s\n", k, v);
+		if (setting_saved(s, k, v, sizeof v))
+			text_addf(&t, "set.%s=%s\n", k, v);
 	}
 	int32_t ver = SESSION_FORMAT;
 	long one = 1, four = 4;
@@ -286,6 +284,8 @@ int session_file_read(Session *n, const char *path, Err *e)
 			goto out;
 		}
 		n->data_seed = ds;
+		if (text_get(text, "data_from", seeds, sizeof seeds))	/* older files lack it */
+			n->data_from_known = sscanf(seeds, "%" SCNu64, &n->data_from) == 1;
 		if ((rc = sampler_init(&n->sampler, n->data, ss, e)))
 			goto out;
 		sampler_seek(&n->sampler, ep, pos);

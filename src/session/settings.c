@@ -52,6 +52,7 @@ static const SettingDef settings[] = {
 	{ "pace", "the workbench trains at most N steps a second, to watch (0 = full speed)", NULL, 0, 1 },
 	{ "colour", "colours of maps and plots: auto (the terminal's), truecolor, 256, 8, none",
 	  setting_colour_names, SETTING_COLOUR_COUNT, 1 },
+	{ "jobs", "sweep: runs at once, each in a process of its own (auto = cores / threads)", NULL, 0, 1 },
 };
 
 int setting_count(void)
@@ -180,6 +181,12 @@ int setting_apply(const Session *s, Settings *set, TrainConfig *tc, const char *
 		rc = arg_int(key, v, 0, 1000, &set->pace, e);
 	} else if (!strcmp(key, "colour")) {
 		rc = arg_enum(key, v, setting_colour_names, SETTING_COLOUR_COUNT, &set->colour, e);
+	} else if (!strcmp(key, "jobs")) {
+		if (!strcmp(v, "auto"))
+			set->jobs = 0;
+		else if (arg_int(key, v, 1, SETTINGS_MAX_JOBS, &set->jobs, NULL))
+			rc = err_set(e, ERR_INVAL, "jobs must be auto (one run per core) or a whole number from 1 to %d, "
+				     "got '%s'", SETTINGS_MAX_JOBS, v);
 	} else {
 		char buf[600];
 		size_t n = 0;
@@ -191,6 +198,17 @@ int setting_apply(const Session *s, Settings *set, TrainConfig *tc, const char *
 	return rc;
 }
 
+/* A float as the shortest text that reads back as the same float (set
+ * parses it so): 0.01, not 0.00999999978; 6 digits when they do. */
+static void put_float(char *buf, size_t cap, float v)
+{
+	for (int p = 6; p <= 9; p++) {
+		snprintf(buf, cap, "%.*g", p, v);
+		if ((float)strtod(buf, NULL) == v)
+			return;
+	}
+}
+
 void setting_value(const Session *s, const char *key, char *buf, size_t cap)
 {
 	const TrainConfig *tc = &s->tcfg;
@@ -199,15 +217,15 @@ void setting_value(const Session *s, const char *key, char *buf, size_t cap)
 	if (!strcmp(key, "optim"))
 		snprintf(buf, cap, "%s", optim_names[o->kind]);
 	else if (!strcmp(key, "lr"))
-		snprintf(buf, cap, "%g", o->lr);
+		put_float(buf, cap, o->lr);
 	else if (!strcmp(key, "batch"))
 		snprintf(buf, cap, "%d", set->batch);
 	else if (!strcmp(key, "loss"))
 		snprintf(buf, cap, "%s", loss_names[session_loss(s)]);
 	else if (!strcmp(key, "clip"))
-		snprintf(buf, cap, "%g", tc->clip_norm);
+		put_float(buf, cap, tc->clip_norm);
 	else if (!strcmp(key, "clip_value"))
-		snprintf(buf, cap, "%g", tc->clip_value);
+		put_float(buf, cap, tc->clip_value);
 	else if (!strcmp(key, "tbptt")) {
 		if (tc->tbptt_k2)
 			snprintf(buf, cap, "%d,%d", tc->tbptt_k1, tc->tbptt_k2);
@@ -218,27 +236,27 @@ void setting_value(const Session *s, const char *key, char *buf, size_t cap)
 	else if (!strcmp(key, "k"))
 		snprintf(buf, cap, "%d", tc->checkpoint_k);
 	else if (!strcmp(key, "momentum"))
-		snprintf(buf, cap, "%g", o->momentum);
+		put_float(buf, cap, o->momentum);
 	else if (!strcmp(key, "beta1"))
-		snprintf(buf, cap, "%g", o->beta1);
+		put_float(buf, cap, o->beta1);
 	else if (!strcmp(key, "beta2"))
-		snprintf(buf, cap, "%g", o->beta2);
+		put_float(buf, cap, o->beta2);
 	else if (!strcmp(key, "alpha"))
-		snprintf(buf, cap, "%g", o->alpha);
+		put_float(buf, cap, o->alpha);
 	else if (!strcmp(key, "eps"))
-		snprintf(buf, cap, "%g", o->eps);
+		put_float(buf, cap, o->eps);
 	else if (!strcmp(key, "weight_decay"))
-		snprintf(buf, cap, "%g", o->weight_decay);
+		put_float(buf, cap, o->weight_decay);
 	else if (!strcmp(key, "schedule"))
 		snprintf(buf, cap, "%s", sched_names[tc->sched.kind]);
 	else if (!strcmp(key, "step_size"))
 		snprintf(buf, cap, "%ld", tc->sched.step_size);
 	else if (!strcmp(key, "gamma"))
-		snprintf(buf, cap, "%g", tc->sched.gamma);
+		put_float(buf, cap, tc->sched.gamma);
 	else if (!strcmp(key, "t_max"))
 		snprintf(buf, cap, "%ld", tc->sched.t_max);
 	else if (!strcmp(key, "lr_min"))
-		snprintf(buf, cap, "%g", tc->sched.lr_min);
+		put_float(buf, cap, tc->sched.lr_min);
 	else if (!strcmp(key, "warmup"))
 		snprintf(buf, cap, "%ld", tc->sched.warmup);
 	else if (!strcmp(key, "seed"))
@@ -254,11 +272,26 @@ void setting_value(const Session *s, const char *key, char *buf, size_t cap)
 	else if (!strcmp(key, "checkpoint_every"))
 		snprintf(buf, cap, "%d", set->checkpoint_every);
 	else if (!strcmp(key, "teacher_forcing"))
-		snprintf(buf, cap, "%g", tc->teacher_forcing);
+		put_float(buf, cap, tc->teacher_forcing);
 	else if (!strcmp(key, "pace"))
 		snprintf(buf, cap, "%d", set->pace);
 	else if (!strcmp(key, "colour"))
 		snprintf(buf, cap, "%s", setting_colour_names[set->colour]);
+	else if (!strcmp(key, "jobs") && set->jobs)
+		snprintf(buf, cap, "%d", set->jobs);
+	else if (!strcmp(key, "jobs"))
+		snprintf(buf, cap, "auto");
 	else
 		snprintf(buf, cap, "?");
+}
+
+int setting_saved(const Session *s, const char *key, char *buf, size_t cap)
+{
+	if (!strcmp(key, "loss") && !s->set.loss_explicit)
+		return 0;	/* the dataset's: not a choice of the user's */
+	if (!strcmp(key, "colour"))
+		return 0;	/* the screen's, not the session's */
+	setting_value(s, key, buf, cap);
+	/* not set yet: no schedule uses it, and set refuses 0 */
+	return !((!strcmp(key, "step_size") || !strcmp(key, "t_max")) && !strcmp(buf, "0"));
 }

@@ -31,7 +31,14 @@ const SettingDef *setting_at(int i);
 /* Apply key=value to copies of the settings and train config. */
 int setting_apply(const Session *s, Settings *set, TrainConfig *tc, const char *key,
 		  const char *value, Err *e);
-/* The current value as text (canonical, re-parseable). */
+/* The current value as text (canonical, re-parseable: a float reads back
+ * as the same float). */
 void setting_value(const Session *s, const char *key, char *buf, size_t cap);
+/* The value to write down to restore the setting (session files, a
+ * sweep's scripts): 1 with the value in buf, or 0 when there is none to
+ * write (loss left to the dataset, a schedule's step_size or t_max unset). */
+int setting_saved(const Session *s, const char *key, char *buf, size_t cap);
+/* set jobs=N: at most this many. */
+#define SETTINGS_MAX_JOBS 256
 
 #endif
