@@ -59,8 +59,10 @@ workbench() {
 		sleep 0.2
 		i=$((i + 1))
 	done
-	# leave cleanly: quit, and wait for rnnlab to be gone before the server is
-	tmux -L $sock send-keys -t main C-u "quit" Enter 2>/dev/null
+	# leave cleanly: quit (twice: with trained steps no file holds, the first
+	# only asks), and wait for rnnlab to be gone before the server is, so no
+	# autosave of a SIGHUP lands in $tmp while it is being removed
+	tmux -L $sock send-keys -t main C-u "quit" Enter "quit" Enter 2>/dev/null
 	i=0
 	while [ $i -lt 50 ] && ! tmux -L $sock capture-pane -p -t main 2>/dev/null | grep -q '^EXITED '; do
 		sleep 0.1
