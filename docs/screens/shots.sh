@@ -3,7 +3,7 @@
 # rnnlab in tmux, each picture taken by tui-shot.sh (tmux capture-pane -e,
 # then aha and headless chromium).  From the top of the tree, after make:
 #
-#     sh docs/screens/shots.sh [TUI_SHOT]    (default /work/shared/tools/tui-shot.sh)
+#     sh docs/screens/shots.sh [TUI_SHOT]    (default ../shared/tools/tui-shot.sh, beside the checkout)
 #
 # Needs tmux, aha, chromium, infocmp and tic; writes docs/screens/*.png.
 #
@@ -17,7 +17,8 @@
 #   capture-pane's text: rnnlab runs on a copy of xterm-256color without
 #   bce (TERMINFO), so curses writes those cells out.
 set -eu
-shot=${1:-/work/shared/tools/tui-shot.sh}
+shot=${1:-../shared/tools/tui-shot.sh}
+case $shot in /*) ;; *) shot=$(pwd)/$shot ;; esac	# absolute, as bin and out are
 bin=$(pwd)/rnnlab
 out=$(pwd)/docs/screens
 [ -x "$bin" ] || { echo "shots.sh: build rnnlab first (make)"; exit 1; }
