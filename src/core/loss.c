@@ -21,6 +21,14 @@ static long ce_rows(const float *y, int n, int ignore)
 	return cnt;
 }
 
+/* Binary cross-entropy of one logit x against y, in the stable form
+ * max(x, 0) - x y + log(1 + e^-|x|); *s gets sigmoid(x). */
+static double bce_elem(double x, double y, double *s)
+{
+	*s = 1.0 / (1.0 + exp(-x));
+	return (x > 0 ? x : 0) - x * y + log1p(exp(-fabs(x)));
+}
+
 double loss_forward_backward(LossKind kind, const float *logits, const float *y,
 			     int n, int o, int ignore, float *dlogits, long *scored)
 {
@@ -40,9 +48,8 @@ double loss_forward_backward(LossKind kind, const float *logits, const float *y,
 	case LOSS_BCE:
 		cnt = (long)total;
 		for (size_t i = 0; i < total; i++) {
-			double x = logits[i];
-			sum += (x > 0 ? x : 0) - x * y[i] + log1p(exp(-fabs(x)));
-			double s = 1.0 / (1.0 + exp(-x));
+			double s;
+			sum += bce_elem(logits[i], y[i], &s);
 			dlogits[i] = (float)(s - y[i]);
 		}
 		for (size_t i = 0; i < total && cnt; i++)
@@ -109,10 +116,9 @@ double loss_distill(LossKind kind, const float *logits, const float *y, const fl
 			double p = 1.0 / (1.0 + exp(-v)), q = 1.0 / (1.0 + exp(-u));
 			/* KL(Bernoulli(p) || Bernoulli(q)) = p log(p/q) + (1-p) log((1-p)/(1-q)) */
 			double kl = p * (softplus(-u) - softplus(-v)) + (1 - p) * (softplus(u) - softplus(v));
-			double task = (x > 0 ? x : 0) - x * y[i] + log1p(exp(-fabs(x)));
+			double s, task = bce_elem(x, y[i], &s);
 			sum += b * task + a * (T * T * kl);
 			kdsum += T * T * kl;
-			double s = 1.0 / (1.0 + exp(-x));
 			dlogits[i] = (float)(b * (s - y[i]) + a * (T * (q - p)));
 		}
 		for (size_t i = 0; i < total && cnt; i++)
