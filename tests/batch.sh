@@ -244,6 +244,21 @@ case "$bin" in */san/*) lenv="RNNLAB_LESSONS=$(pwd)/scenarios" ;; *) lenv=X_UNUS
 check "lesson lists the lessons from another directory" 0 "^  14  Compression: int8 quantization, magnitude pruning and distillation  *8 parts, ~32 min" "$tmp/out"
 (cd "$tmp" && env "$lenv" "$abs" -c "run 99") >"$tmp/out" 2>&1; st=$?
 check "run 99: which lessons there are" 1 "run: there is no lesson 99 (lessons 1 to [0-9]*; \`lesson\` lists them)" "$tmp/out"
+# A lesson's file name (with or without .lab) from another directory (issue
+# 20: "run 02-vanishing.lab -> No such file or directory"); a file here wins.
+mkdir -p "$tmp/les2" "$tmp/here"
+printf '# 03 - tiny\nsay "the tiny lesson"\n' >"$tmp/les2/03-tiny.lab"
+for how in "-c|run 03-tiny" "-c|run 03-tiny.lab" "--batch|03-tiny" "--batch|3" "|03-tiny.lab"; do
+	(cd "$tmp/here" && RNNLAB_LESSONS=$tmp/les2 "$abs" ${how%%|*} "${how#*|}" </dev/null) >"$tmp/out" 2>&1; st=$?
+	check "a lesson by its name from another directory: ${how%%|*} ${how#*|}" 0 "^the tiny lesson$" "$tmp/out"
+done
+printf 'say "the file here"\n' >"$tmp/here/03-tiny.lab"
+(cd "$tmp/here" && RNNLAB_LESSONS=$tmp/les2 "$abs" -c "run 03-tiny.lab") >"$tmp/out" 2>&1; st=$?
+check "a file in the directory wins over a lesson of its name" 0 "^the file here$" "$tmp/out"
+(cd "$tmp/here" && RNNLAB_LESSONS=$tmp/les2 "$abs" --batch 7) >"$tmp/out" 2>&1; st=$?
+check "--batch 7: which lessons there are" 2 "^rnnlab: there is no lesson 7 (lessons 3 to 3; \`lesson\` lists them)$" "$tmp/out"
+(cd "$tmp/here" && RNNLAB_LESSONS=$tmp/les2 "$abs" -c "run 04-tiny") >"$tmp/out" 2>&1; st=$?
+check "a name no file or lesson has: the file's error" 1 "run: 04-tiny: No such file or directory" "$tmp/out"
 
 # plot eigen (issue 18): every eigenvalue of W_hh against the unit circle,
 # the radius asked for by radius= on the first line of the note.

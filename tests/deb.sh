@@ -22,6 +22,8 @@ dpkg-deb -I "$deb" | grep '^ Depends:'
 root=$out/root
 dpkg -x "$deb" "$root"
 cd /
-"$root/usr/bin/rnnlab" --version | grep '^lessons: 14 in '"$root"
+n=$(ls "$top"/scenarios/[0-9]*-*.lab | wc -l)
+"$root/usr/bin/rnnlab" --version | grep "^lessons: $n in $root" ||
+	{ echo "deb.sh: the unpacked rnnlab does not find its $n lessons"; exit 1; }
 "$root/usr/bin/rnnlab" --fast -c "run 1" >"$out/lesson1.log" 2>&1 || { tail "$out/lesson1.log"; echo "deb.sh: lesson 1 failed"; exit 1; }
 grep -c '  ok: ' "$out/lesson1.log" | sed 's/^/deb.sh: lesson 1 from the unpacked package: expect checks held: /'

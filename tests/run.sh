@@ -21,7 +21,7 @@ for t in "$B"/tests/test_*; do
 	case "$t" in *.o | *.d) continue ;; esac
 	[ -x "$t" ] && parts+=("$(basename "$t")	OPENBLAS_NUM_THREADS=1 RNNLAB_BIN=$BIN $t")
 done
-for s in tests/batch.sh tests/tui.sh tests/layout.sh; do
+for s in tests/batch.sh tests/tui.sh tests/layout.sh tests/install.sh; do
 	parts+=("$(basename "$s")	RNNLAB_BIN=$BIN RNNLAB_BUILD=$B sh $s")
 done
 case "$B" in

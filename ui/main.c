@@ -102,6 +102,20 @@ static void version(void)
 		: (*strrchr(path, '/') = '\0', path));
 }
 
+/* The script named on the command line: a file, a lesson's number or a
+ * lesson's file name from any directory (lesson_path); 1 after saying why not. */
+static int script_path(const char *arg, char *file, size_t cap)
+{
+	Err e = { 0 };
+	if (!lesson_path(arg, file, cap, &e))
+		return 0;
+	char safe[256];	/* a stranger's argument: made safe to print */
+	snprintf(safe, sizeof safe, "%s", e.msg);
+	text_sanitize(safe);
+	fprintf(stderr, "rnnlab: %s\n", safe);
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	/* First: the right BLAS kernels (may restart the program once) and
@@ -196,7 +210,10 @@ int main(int argc, char **argv)
 				fprintf(stderr, "rnnlab: --log is for the workbench; batch and plain output is text already (redirect it)\n");
 				return 2;
 			}
-			return batch_run_file(argv[i + 1], &o);
+			char file[1024];
+			if (strcmp(argv[i + 1], "-") && script_path(argv[i + 1], file, sizeof file))
+				return 2;
+			return batch_run_file(strcmp(argv[i + 1], "-") ? file : "-", &o);
 		} else {
 			fprintf(stderr, "rnnlab: unknown option '%s' (rnnlab --help lists them)\n", a);
 			return 2;
@@ -221,11 +238,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "rnnlab: unknown option '%s' (rnnlab --help lists them)\n", argv[i]);
 		return 2;
 	}
-	const char *script = i < argc ? argv[i] : NULL;
 	if (i + 1 < argc) {
 		fprintf(stderr, "rnnlab: one script at a time, got '%s' and '%s'\n", argv[i], argv[i + 1]);
 		return 2;
 	}
+	char file[1024];
+	if (i < argc && script_path(argv[i], file, sizeof file))
+		return 2;
+	const char *script = i < argc ? file : NULL;
 	if (o.log && (plain || !isatty(0) || !isatty(1))) {
 		fprintf(stderr, "rnnlab: --log is for the workbench; batch and plain output is text already (redirect it)\n");
 		return 2;

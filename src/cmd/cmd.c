@@ -226,10 +226,12 @@ static const Command commands[] = {
 	  "  They are found from any directory: $RNNLAB_LESSONS, ./scenarios, beside rnnlab, or where\n"
 	  "  make install put them.", COMP_NONE, NULL },
 	{ "run", cmd_run, 1, 1, 0, "run FILE.lab | run N", "run the commands in a script file (N: lesson N)",
-	  "A script stops at its first error.  Scripts nest at most 8 deep; a script (its nested\n"
-	  "  scripts included) runs at most 100,000 commands and prints at most 64 MiB, which\n"
-	  "  rnnlab --max-commands N and --max-output MB raise (a script cannot).  Past a limit the\n"
-	  "  whole script stops, and `try` does not catch it.  Esc, Ctrl-C and SIGTERM stop it too.",
+	  "A name without a '/' that no file here has names a lesson's file, with or without .lab\n"
+	  "  (run 02-vanishing).  A script stops at its first error.  Scripts nest at most 8 deep; a\n"
+	  "  script (its nested scripts included) runs at most 100,000 commands and prints at most\n"
+	  "  64 MiB, which rnnlab --max-commands N and --max-output MB raise (a script cannot).  Past a\n"
+	  "  limit the whole script stops, and `try` does not catch it.  Esc, Ctrl-C and SIGTERM stop\n"
+	  "  it too.",
 	  COMP_FILE, NULL },
 	{ "sweep", cmd_sweep, 2, 6, 0, "sweep KEY=V1,V2,... [KEY=...] steps=N [target=X] [emit=DIR] | sweep collect DIR",
 	  "train the current experiment over a grid of values, one run each, on every core",

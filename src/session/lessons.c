@@ -3,9 +3,11 @@
 #include "lessons.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fileutil.h"
 #include "out.h"
@@ -111,6 +113,20 @@ int lesson_path(const char *arg, char *path, size_t cap, Err *e)
 		if (strlen(arg) >= cap)
 			return err_set(e, ERR_INVAL, "the path is longer than %zu characters", cap - 1);
 		snprintf(path, cap, "%s", arg);
+		struct stat st;
+		if (strchr(arg, '/') || !*arg || stat(arg, &st) == 0 || errno != ENOENT)
+			return 0;
+		/* a bare name no file here has: a lesson's, with or without .lab */
+		LessonInfo ls[LESSONS_MAX];
+		int n = lessons_list(ls, LESSONS_MAX);
+		size_t len = strlen(arg);
+		for (int i = 0; i < n; i++) {
+			const char *base = strrchr(ls[i].path, '/') + 1;
+			if (!strcmp(base, arg) || (!strncmp(base, arg, len) && !strcmp(base + len, ".lab"))) {
+				snprintf(path, cap, "%s", ls[i].path);
+				break;
+			}
+		}
 		return 0;
 	}
 	int want = atoi(arg);

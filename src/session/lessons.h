@@ -25,8 +25,10 @@ int lessons_list(LessonInfo *out, int max);
 int lesson_info(const char *path, LessonInfo *l);
 
 /* `run 3`: a whole number names lesson 3's file; anything else is a path,
- * copied as it is.  ERR_INVAL (no such lesson, with the range), ERR_IO (no
- * lessons anywhere). */
+ * copied as it is, except a bare name (no '/') that no file here has and a
+ * lesson's file has, with or without .lab ("02-vanishing"): that lesson's
+ * path.  ERR_INVAL (no such lesson, with the range), ERR_IO (no lessons
+ * anywhere). */
 int lesson_path(const char *arg, char *path, size_t cap, Err *e);
 
 /* Rough minutes a class spends on a lesson of `parts` parts. */
