@@ -266,6 +266,28 @@ check_not "fits 80 columns (no piece of its axis wrapped onto a row of its own)"
 keys "save $tmp/small.rnnlab" Enter "quit" Enter
 check "quit at 80x24, saved: at once" "EXITED 0"
 
+# ---- issue 17's pictures at 80x24 too: compare flow of three cells, one ----
+# ---- unit's gates, the loss on a log scale, the pace and one step        ----
+start 80 24
+keys "data adding T=30 n=600; set log_every=0; model rnn hidden=16; train 1; model lstm hidden=16; train 1; model gru hidden=16; train 1; compare flow log" Enter
+check "80x24: compare flow of rnn, lstm and gru" "||dL/dh_t|| (top layer) of the runs at step 1" 30
+check "80x24: each run labelled apart" "rnn act=tanh .*lstm .*gru"
+keys "gates unit=max" Enter
+check "80x24: gates unit=max, the unit's lines" "gru unit [0-9]* (most open z), layer 0 of 1, sequence 0"
+keys "train 30" Enter
+check "80x24: trained on" "│ step 31 │" 30
+keys F2 L
+check "80x24: L, the loss on a log scale" "loss on a log scale; L: linear"
+keys "set pace=5" Enter "train 20" Enter
+check "80x24: the pace in the status" "TRAINING [0-9]*/20 at 5/s"
+keys p
+check "80x24: paused, n offered" "PAUSED [0-9]*/20 (n: one step)"
+n0=$(screen | sed -n 's/.*PAUSED \([0-9]*\)\/20.*/\1/p' | head -1)
+keys n
+check "80x24: n, exactly one step" "PAUSED $((n0 + 1))/20"
+keys Escape C-u "quit" Enter "quit" Enter
+check "80x24: quit" "EXITED 0"
+
 # ---- a lesson's pause: the panes can be looked at, Space goes on ----
 cat >"$tmp/pause.lab" <<LAB
 data adding T=20 n=400
