@@ -281,6 +281,20 @@ check "expect eigen and jacobian: radius 1.5 explodes, 0.5 vanishes" 0 "ok: jaco
 check "landscape dir=scale: the loss and the gradient norm along W_hh's scale" 1 "landscape: at the weights (alpha 0) loss [0-9.]*, gradient norm" "$tmp/out"
 check "landscape dir=scale: a step is not on that line" 1 "clipped to norm 1 it moves .* (off this picture: a step follows the gradient)" "$tmp/out"
 check "landscape: a bad direction, one line with the choices" 1 "landscape: unknown dir 'sideways' (choices: grad, scale, random)" "$tmp/out"
+# The SVG of a landscape carries its marks: along the gradient the weights and
+# both steps on the loss, the weights on the gradient norm; on a plane of the
+# gradient and a random direction the three again (the steps are small: on it).
+"$bin" -c "data adding T=20 n=100; model rnn hidden=8; train 2; landscape points=11; plot landscape --svg $tmp/land.svg; \
+landscape dir=grad dir2=random points=9 from=-0.01 to=0.01; plot landscape --svg $tmp/plane.svg" >"$tmp/out" 2>&1; st=$?
+for f in "land.svg|3" "land-grad.svg|1" "plane.svg|3"; do
+	n=$(grep -o '<g class="mark">' "$tmp/${f%|*}" 2>/dev/null | wc -l)
+	if [ "$st" = 0 ] && [ "$n" = "${f#*|}" ]; then pass=$((pass + 1)); else
+		fail=$((fail + 1)); echo "FAIL: plot landscape --svg ${f%|*}: $n marks, want ${f#*|} (status $st)"; sed 's/^/    /' "$tmp/out"; fi
+done
+for t in "plain SGD: w - lr g" "clipped: w - lr min(1, clip/||g||) g" "the weights now"; do
+	check "the landscape's SVG marks: $t" 0 "<title>$t</title><circle" "$tmp/land.svg"
+	check "the plane's SVG marks: $t" 0 "<title>$t</title><circle" "$tmp/plane.svg"
+done
 # (grad > 1 and step > 0.001 held on seed shifts 0-7: the least were 3.8 and 0.0033)
 # one update from a radius-3 net: the gradient is large (clipped: lr x clip long), the plain step
 # lands on the picture only when the range reaches it; expect reads that landscape, not a later one

@@ -1311,6 +1311,163 @@ static void test_svg(void **state)
 	free(y);
 }
 
+/* The number after attr=" in the text from p on. */
+static double attr_num(const char *p, const char *attr)
+{
+	char key[32];
+	snprintf(key, sizeof key, " %s=\"", attr);
+	const char *q = strstr(p, key);
+	assert_non_null(q);
+	return strtod(q + strlen(key), NULL);
+}
+
+/* A tick label's pixel position in an SVG plot: the <text> whose content is
+ * label, with text-anchor "middle" (x ticks: its x) or "end" (y ticks: its
+ * y, drawn 4 pixels below the tick). */
+static double svg_tick(const char *svg, const char *anchor, const char *label)
+{
+	char want[64];
+	snprintf(want, sizeof want, "text-anchor=\"%s\">%s</text>", anchor, label);
+	const char *q = strstr(svg, want);
+	assert_non_null(q);
+	while (q > svg && strncmp(q, "<text", 5))
+		q--;
+	return !strcmp(anchor, "middle") ? attr_num(q, "x") : attr_num(q, "y") - 4;
+}
+
+/* Marks (where one update lands, the weights): on the text plot at the cell
+ * of their data point, bold, in their colour, over the curve; not drawn
+ * outside the axes; in the SVG a dot at the point the file's own tick
+ * labels give, the letter beside it, the label its title. */
+static void test_marks(void **state)
+{
+	(void)state;
+	double x[5] = { -1, -0.5, 0, 0.5, 1 }, y[5] = { 4, 1, 0, 1, 4 };
+	PlotSeries ser = { "loss", x, y, 5, 0 };
+	const GridMark mk[3] = { { -0.5, 1, 'S', "plain step", GRID_RED },
+				 { 0, 0, 'O', "here", GRID_YELLOW },
+				 { 3, 1, 'X', "off the axes", GRID_BLUE } };
+	PlotSpec s = spec();
+	s.marks = mk;
+	s.nmarks = 3;
+	Grid *g = new_grid(60, 20);
+	PlotFrame f;
+	Err e;
+	draw_ok(g, 0, 0, 60, 20, &s, &ser, 1, &f);
+	for (int k = 0; k < 2; k++) {
+		int dx, dy;
+		assert_true(plot_frame_dot(&f, mk[k].x, mk[k].y, &dx, &dy));
+		const GridCell *c = grid_at(g, f.x + dx / f.sx, f.y + dy / f.sy);
+		assert_int_equal(c->cp, mk[k].glyph);
+		assert_int_equal(c->st.fg, mk[k].color);
+		assert_true(c->st.attr & GRID_BOLD);
+	}
+	int xs = 0;
+	for (int yy = 0; yy < 20; yy++)
+		for (int xx = 0; xx < 60; xx++)
+			xs += cp_at(g, xx, yy) == 'X';
+	assert_int_equal(xs, 0);
+	/* without colour: the letter, bold, no colour */
+	s.colors = GRID_MONO;
+	draw_ok(g, 0, 0, 60, 20, &s, &ser, 1, &f);
+	int dx, dy;
+	assert_true(plot_frame_dot(&f, -0.5, 1, &dx, &dy));
+	assert_int_equal(grid_at(g, f.x + dx / f.sx, f.y + dy / f.sy)->st.fg, GRID_DEFAULT);
+	s.nmarks = -1;
+	assert_int_equal(plot_draw(g, 0, 0, 60, 20, &s, &ser, 1, &f, &e), ERR_INVAL);
+
+	/* SVG: each mark inside the axes is a dot where the ticks put it */
+	s.colors = GRID_COLORS_8;
+	s.nmarks = 3;
+	char *text;
+	assert_int_equal(svg_plot(&text, NULL, &s, &ser, 1, &e), 0);
+	assert_balanced(text);
+	assert_int_equal(count(text, "<g class=\"mark\">"), 2);
+	const double x0 = svg_tick(text, "middle", "0.0"), x1 = svg_tick(text, "middle", "1.0");
+	const double y0 = svg_tick(text, "end", "0"), y4 = svg_tick(text, "end", "4");
+	const char *m = strstr(text, "<title>plain step</title>");
+	assert_non_null(m);
+	assert_true(fabs(attr_num(m, "cx") - (x0 + (x1 - x0) * -0.5)) < 0.06);
+	assert_true(fabs(attr_num(m, "cy") - (y0 + (y4 - y0) * 0.25)) < 0.06);
+	assert_non_null(strstr(m, "font-weight=\"bold\" fill=\"#222222\">S</text>"));
+	m = strstr(text, "<title>here</title>");
+	assert_non_null(m);
+	assert_true(fabs(attr_num(m, "cx") - x0) < 0.06 && fabs(attr_num(m, "cy") - y0) < 0.06);
+	assert_null(strstr(text, "off the axes"));
+	free(text);
+
+	/* A heatmap: the mark on its cell (the top left of the cell's block), and
+	 * in the SVG at the cell's centre (cells of aw/C x ah/R pixels). */
+	float v[4 * 6];
+	for (int i = 0; i < 24; i++)
+		v[i] = (float)i;
+	HeatmapMatrix hm = { v, 4, 6, 6, 1 };
+	HeatmapSpec hs;
+	heatmap_spec_init(&hs);
+	const GridMark hmk[2] = { { 4, 1, 'C', "clipped", GRID_WHITE }, { 6, 1, 'Z', "off the map", GRID_WHITE } };
+	hs.marks = hmk;
+	hs.nmarks = 2;
+	HeatmapFrame hf;
+	assert_int_equal(heatmap_draw(g, 0, 0, 60, 20, &hs, &hm, &hf, &e), 0);
+	const GridCell *c = grid_at(g, hf.x + (4 / hf.fc) * hf.cw, hf.y + (1 / hf.fr) * hf.rh);
+	assert_int_equal(c->cp, 'C');
+	assert_true(c->st.fg == GRID_WHITE && c->st.bg == GRID_BLACK && (c->st.attr & GRID_BOLD));
+	xs = 0;
+	for (int yy = 0; yy < 20; yy++)
+		for (int xx = 0; xx < 60; xx++)
+			xs += cp_at(g, xx, yy) == 'Z';
+	assert_int_equal(xs, 0);
+	assert_int_equal(svg_heatmap(&text, NULL, &hs, &hm, &e), 0);
+	assert_balanced(text);
+	assert_int_equal(count(text, "<g class=\"mark\">"), 1);
+	const char *fr = strstr(text, "fill=\"none\" stroke=\"#333333\"/>");	/* the map's frame */
+	assert_non_null(fr);
+	while (fr > text && strncmp(fr, "<rect", 5))
+		fr--;
+	const double ax = attr_num(fr, "x"), ay = attr_num(fr, "y"), aw = attr_num(fr, "width"), ah = attr_num(fr, "height");
+	m = strstr(text, "<title>clipped</title>");
+	assert_non_null(m);
+	assert_true(fabs(attr_num(m, "cx") - (ax + 4.5 * aw / 6)) < 0.06);
+	assert_true(fabs(attr_num(m, "cy") - (ay + 1.5 * ah / 4)) < 0.06);
+	free(text);
+
+	/* Fifteen long column names (the landscape's alphas): every k-th, never
+	 * two closer than their width (7.5 pixels a character); a long title
+	 * is set smaller so that it stays on the page. */
+	float v15[2 * 15] = { 0 };
+	char names[15][16];
+	const char *cn[15];
+	for (int j = 0; j < 15; j++) {
+		snprintf(names[j], sizeof names[j], "%.3g", -0.05 + j / 140.0);
+		cn[j] = names[j];
+	}
+	HeatmapMatrix m15 = { v15, 2, 15, 15, 1 };
+	heatmap_spec_init(&hs);
+	hs.col_names = cn;
+	hs.title = "log10 loss on the plane of grad and random, 30 validation examples (step 3)";
+	assert_int_equal(svg_heatmap(&text, NULL, &hs, &m15, &e), 0);
+	double prev = -1e9, shown = 0;
+	for (const char *q = text; (q = strstr(q, "text-anchor=\"middle\">")); q++) {
+		const char *t = q;
+		while (strncmp(t, "<text", 5))
+			t--;
+		const double xx = attr_num(t, "x");
+		assert_true(xx - prev >= 7.5 * 8);	/* "-0.00714" is the widest */
+		prev = xx;
+		shown++;
+	}
+	assert_true(shown >= 4);
+	assert_non_null(strstr(text, "-0.05</text>"));
+	const char *ti = strstr(text, "font-weight=\"bold\">log10 loss");
+	assert_non_null(ti);
+	while (strncmp(ti, "<text", 5))
+		ti--;
+	const double size = attr_num(ti, "font-size");
+	assert_true(size < 18 && 0.62 * size * strlen(hs.title) <= SVG_W - 40 + 1e-6);
+	free(text);
+	grid_free(g);
+}
+
 /* The plane: well-formed, text escaped, a non-finite point breaks its
  * path, the paths may not claim more points than there are. */
 static void test_svg_plane(void **state)
@@ -1376,6 +1533,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_rectangles),
 		cmocka_unit_test(test_random_robustness),
 		cmocka_unit_test(test_svg),
+		cmocka_unit_test(test_marks),
 		cmocka_unit_test(test_svg_plane),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -120,8 +120,8 @@ static const Command commands[] = {
 	  "landscape: the last landscape again (help landscape), without computing it again.\n"
 	  "--svg FILE writes the plot as SVG instead (for slides; eigen and states: a square plane, one\n"
 	  "scale on both axes, so the unit circle is round; a landscape's line writes its gradient\n"
-	  "norm beside it, FILE-grad.svg); an existing file is replaced only when rnnlab wrote it, or\n"
-	  "with force.",
+	  "norm beside it, FILE-grad.svg, and its marks are dots: the weights, S and C where the\n"
+	  "steps land); an existing file is replaced only when rnnlab wrote it, or with force.",
 	  COMP_WORDS, plot_words },
 	{ "landscape", cmd_landscape, 0, 8, CMD_MODEL | CMD_NEEDS(CAP_TIMESTEPS),
 	  "landscape [dir=grad|scale|random] [dir2=...] [from=A] [to=B] [points=N] [lr=X] [clip=C] [on=val|train]",

@@ -59,6 +59,19 @@ enum {
 	GRID_DIM  = 2,
 };
 
+/* A point marked on a picture, e.g. where one update lands: in a plot at
+ * data point (x, y), in a heatmap on matrix cell (row y, column x), the
+ * nearest.  The text pictures put glyph there (bold, on top of the rest;
+ * ascii pictures need an ASCII glyph); SVG draws a dot, the glyph beside
+ * it when it is a letter or digit, and label as its <title>.  A mark
+ * outside the axes is not drawn. */
+typedef struct GridMark {
+	double x, y;
+	uint32_t glyph;
+	const char *label;	/* borrowed; NULL: none */
+	uint32_t color;		/* a Style colour */
+} GridMark;
+
 /* fg and bg: a GridColor, GRID_XTERM(i) or GRID_RGB(rgb). */
 typedef struct Style {
 	uint32_t fg, bg;

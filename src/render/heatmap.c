@@ -207,6 +207,8 @@ static int check_args(const Grid *g, const HeatmapSpec *s, const HeatmapMatrix *
 		return err_set(e, ERR_INVAL, "heatmap: bad scale %d", (int)s->scale);
 	if ((unsigned)s->colors >= GRID_COLORS_COUNT)
 		return err_set(e, ERR_INVAL, "heatmap: bad colour mode %d", (int)s->colors);
+	if (s->nmarks < 0 || (s->nmarks > 0 && !s->marks))
+		return err_set(e, ERR_INVAL, "heatmap: bad mark count %d", s->nmarks);
 	return 0;
 }
 
@@ -402,6 +404,14 @@ int heatmap_draw(Grid *g, int x0, int y0, int w, int h, const HeatmapSpec *s,
 			x = x0 + w - n;
 		if (x > prev_end + 2)
 			grid_text(g, x, ty, s->xlabel, plain);
+	}
+	for (int k = 0; k < s->nmarks; k++) {	/* on the top left of the mark's cell's block */
+		const GridMark *mk = &s->marks[k];
+		const double c = floor(mk->x + 0.5), r = floor(mk->y + 0.5);
+		if (c >= 0 && c < C && r >= 0 && r < R)
+			grid_put(g, px + ((int)c / fc) * cw, py + ((int)r / fr) * rh, mk->glyph,
+				 s->colors == GRID_MONO ? grid_style(GRID_DEFAULT, GRID_BOLD) :
+							  (Style){ mk->color, GRID_BLACK, GRID_BOLD });
 	}
 	if (frame) {
 		frame->x = px;

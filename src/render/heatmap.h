@@ -77,6 +77,10 @@ typedef struct HeatmapSpec {
 	const char *const *col_names;	/* cols labels, or NULL */
 	int col_base;			/* without names: column c is labelled
 					   c + col_base (timesteps count from 1) */
+	const GridMark *marks;		/* nmarks cells marked (grid.h: x the
+					   column, y the row), borrowed; drawn
+					   bold on black (bold without colour) */
+	int nmarks;
 	int ascii;			/* only ASCII characters */
 	GridColors colors;
 } HeatmapSpec;

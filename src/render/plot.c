@@ -353,6 +353,8 @@ static int check_args(const Grid *g, const PlotSpec *s, const PlotSeries *series
 			return err_set(e, ERR_INVAL, "plot: series %d has no y values", k);
 	if (s->nrefs < 0 || (s->nrefs > 0 && !s->refs))
 		return err_set(e, ERR_INVAL, "plot: bad reference line count %d", s->nrefs);
+	if (s->nmarks < 0 || (s->nmarks > 0 && !s->marks))
+		return err_set(e, ERR_INVAL, "plot: bad mark count %d", s->nmarks);
 	if ((unsigned)s->colors >= GRID_COLORS_COUNT)
 		return err_set(e, ERR_INVAL, "plot: bad colour mode %d", (int)s->colors);
 	return 0;
@@ -664,19 +666,18 @@ int plot_draw(Grid *g, int x0, int y0, int w, int h, const PlotSpec *s,
 			 fg_style(s, series_color(&series[k], k), 0));
 	}
 	label_refs(g, s, &ya, &L, &cv, it, nit);
+	const PlotFrame f = { L.px, L.py, L.pw, L.ph, sx, sy, xa, ya };
+	for (int k = 0; k < s->nmarks; k++) {
+		const GridMark *m = &s->marks[k];
+		int dx, dy;
+		if (plot_frame_dot(&f, m->x, m->y, &dx, &dy))
+			grid_put(g, f.x + dx / sx, f.y + dy / sy, m->glyph, fg_style(s, m->color, GRID_BOLD));
+	}
 	if (ndata == 0)
 		text_centered(g, L.px, L.pw, L.py + (L.ph - 1) / 2, "(no data)",
 			      grid_style(GRID_DEFAULT, GRID_DIM), s->ascii);
-	if (frame) {
-		frame->x = L.px;
-		frame->y = L.py;
-		frame->w = L.pw;
-		frame->h = L.ph;
-		frame->sx = sx;
-		frame->sy = sy;
-		frame->xa = xa;
-		frame->ya = ya;
-	}
+	if (frame)
+		*frame = f;
 	rc = 0;
 out:
 	free(it);

@@ -88,6 +88,8 @@ typedef struct PlotSpec {
 	double ymin, ymax;	/* fixed ends of the y axis; NaN: automatic */
 	const PlotRef *refs;	/* nrefs reference lines, borrowed */
 	int nrefs;
+	const GridMark *marks;	/* nmarks points marked on top (grid.h), borrowed */
+	int nmarks;
 	int ascii;		/* only ASCII characters (bytes < 0x80) */
 	GridColors colors;
 } PlotSpec;

@@ -2,6 +2,7 @@
  * write. */
 #include "svg.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -130,8 +131,11 @@ static void header(Buf *b, const char *title)
 		   "font-size=\"13\">\n", SVG_W, SVG_H, SVG_W, SVG_H);
 	buf_printf(b, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", SVG_W, SVG_H);
 	if (nonempty(title)) {
-		buf_printf(b, "<text x=\"%d\" y=\"30\" text-anchor=\"middle\" font-size=\"18\" "
-			   "font-weight=\"bold\">", SVG_W / 2);
+		/* 18 pixels, smaller when it would not fit the page (bold sans
+		 * averages 0.62 of its size a character) */
+		const double fit = (SVG_W - 40) / (0.62 * grid_text_width(title));
+		buf_printf(b, "<text x=\"%d\" y=\"30\" text-anchor=\"middle\" font-size=\"%.1f\" "
+			   "font-weight=\"bold\">", SVG_W / 2, fit < 18 ? fmax(fit, 9) : 18);
 		buf_text(b, title);
 		buf_printf(b, "</text>\n");
 	}
@@ -250,6 +254,23 @@ static void svg_series(Buf *b, const PlotSpec *s, const PlotSeries *ser, int k,
 	buf_printf(b, "</g>\n");
 }
 
+/* A mark (grid.h) at pixel (x, y): a dot with a dark rim, its glyph beside
+ * it when that is a letter or digit (on a heatmap's colours white with a
+ * dark outline: halo), its label as the <title>. */
+static void svg_mark(Buf *b, const GridMark *m, double x, double y, const char *fill, int halo)
+{
+	buf_printf(b, "<g class=\"mark\"><title>");
+	if (nonempty(m->label))
+		buf_text(b, m->label);
+	buf_printf(b, "</title><circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\" stroke=\"#222222\" "
+		   "stroke-width=\"1.5\"/>", x, y, fill);
+	if (m->glyph < 0x80 && isalnum((int)m->glyph))
+		buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" font-weight=\"bold\" fill=\"%s\"%s>%c</text>",
+			   x + 8, y - 6, halo ? "#ffffff" : "#222222",
+			   halo ? " stroke=\"#222222\" stroke-width=\"3\" paint-order=\"stroke\"" : "", (char)m->glyph);
+	buf_printf(b, "</g>\n");
+}
+
 /* A y tick label; decades beyond the plain range as 10 with a superscript. */
 static void y_label(Buf *b, const PlotAxis *ya, int i, double x, double y)
 {
@@ -272,6 +293,8 @@ static int plot_args(const PlotSpec *s, const PlotSeries *series, int nseries, E
 			return err_set(e, ERR_INVAL, "svg: series %d has no y values", k);
 	if (s->nrefs < 0 || (s->nrefs > 0 && !s->refs))
 		return err_set(e, ERR_INVAL, "svg: bad reference line count %d", s->nrefs);
+	if (s->nmarks < 0 || (s->nmarks > 0 && !s->marks))
+		return err_set(e, ERR_INVAL, "svg: bad mark count %d", s->nmarks);
 	return 0;
 }
 
@@ -342,6 +365,14 @@ int svg_plot(char **out, size_t *len, const PlotSpec *s, const PlotSeries *serie
 	for (int k = 0; k < nseries; k++)
 		svg_series(&b, s, &series[k], k, &A, bk, ncols);
 	buf_printf(&b, "</g>\n");
+	for (int k = 0; k < s->nmarks; k++) {	/* inside the axes only, as on the screen */
+		const GridMark *m = &s->marks[k];
+		const double y = ytr(m->y, s->logy);
+		char hex[8];
+		if (isfinite(m->x) && !isnan(y) && m->x >= xa.lo && m->x <= xa.hi && y >= ya.lo && y <= ya.hi)
+			svg_mark(&b, m, px_x(&A, m->x), px_y(&A, y),
+				 s->colors == GRID_MONO ? "#ffffff" : ink(m->color, 0, hex), 0);
+	}
 
 	/* Legend, right-aligned above the plot area: widths estimated at 7.5
 	 * pixels a character. */
@@ -405,6 +436,8 @@ int svg_heatmap(char **out, size_t *len, const HeatmapSpec *s, const HeatmapMatr
 {
 	if (!s || !m || !m->v || m->rows < 1 || m->cols < 1)
 		return err_set(e, ERR_INVAL, "svg: empty heatmap");
+	if (s->nmarks < 0 || (s->nmarks > 0 && !s->marks))
+		return err_set(e, ERR_INVAL, "svg: bad mark count %d", s->nmarks);
 	int R = m->rows, C = m->cols;
 	int fr = (R + SVG_HEATMAP_MAX - 1) / SVG_HEATMAP_MAX;
 	int fc = (C + SVG_HEATMAP_MAX - 1) / SVG_HEATMAP_MAX;
@@ -445,32 +478,44 @@ int svg_heatmap(char **out, size_t *len, const HeatmapSpec *s, const HeatmapMatr
 	buf_printf(&b, "</g>\n<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
 		   "fill=\"none\" stroke=\"#333333\"/>\n", ax, ay, aw, ah);
 
-	/* Row and column labels: names when few, else every k-th index. */
+	/* Row and column labels: the names (every k-th where they do not fit
+	 * each cell: 16 pixels a row, 7.5 a character and a gap across), else
+	 * every k-th index. */
 	double rpx = ah / R, cpx = aw / C;
+	int widest = 1;
+	for (int c = 0; names_c && c < C; c++)
+		if (s->col_names[c] && grid_text_width(s->col_names[c]) > widest)
+			widest = grid_text_width(s->col_names[c]);
 	int rstep = names_r && rpx >= 12 ? 1 : nice_at_least(16 / rpx);
-	int cstep = names_c && cpx >= 8.0 * 3 ? 1 : nice_at_least(7.5 * 4 / cpx);
+	int cstep = names_c ? (cpx >= 7.5 * widest + 8 ? 1 : nice_at_least((7.5 * widest + 8) / cpx)) :
+			      nice_at_least(7.5 * 4 / cpx);
 	buf_printf(&b, "<g fill=\"#333333\">\n");
 	for (int r = 0; r < R; r += rstep) {
 		buf_printf(&b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", ax - 6,
 			   ay + (r + 0.5) * rpx + 4);
-		if (names_r && rstep == 1)
-			buf_text(&b, s->row_names[r]);
+		if (names_r)
+			buf_text(&b, s->row_names[r] ? s->row_names[r] : "");
 		else
 			buf_printf(&b, "%d", r);
 		buf_printf(&b, "</text>\n");
 	}
-	int c0 = names_c && cstep == 1 ? 0 : (cstep - s->col_base % cstep) % cstep;
+	int c0 = names_c ? 0 : (cstep - s->col_base % cstep) % cstep;
 	for (int c = c0; c < C; c += cstep) {
 		buf_printf(&b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
 			   ax + (c + 0.5) * cpx, ay + ah + 18);
-		if (names_c && cstep == 1)
-			buf_text(&b, s->col_names[c]);
+		if (names_c)
+			buf_text(&b, s->col_names[c] ? s->col_names[c] : "");
 		else
 			buf_printf(&b, "%d", c + s->col_base);
 		buf_printf(&b, "</text>\n");
 	}
 	buf_printf(&b, "</g>\n");
 	axis_labels(&b, s->xlabel, s->ylabel, ax, ay, aw, ah);
+	for (int k = 0; k < s->nmarks; k++) {	/* where it is: cell (r, c)'s centre is r + 0.5, c + 0.5 */
+		const GridMark *mk = &s->marks[k];
+		if (mk->x >= -0.5 && mk->x < C - 0.5 && mk->y >= -0.5 && mk->y < R - 0.5)
+			svg_mark(&b, mk, ax + (mk->x + 0.5) * cpx, ay + (mk->y + 0.5) * rpx, "#ffffff", 1);
+	}
 
 	/* Colour bar: a vertical gradient, high at the top. */
 	buf_printf(&b, "<defs><linearGradient id=\"scale\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">\n");

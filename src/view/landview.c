@@ -32,18 +32,16 @@ void land_mark_note(const LandPicture *lp, double len, char ch, char *out, size_
 		snprintf(out, cap, " (%c is off the picture, at %s %.4g)", ch, x ? "alpha" : "beta", -len);
 }
 
-/* A letter on the cell of point (x, y) of a drawn plot. */
-static void mark_plot(Grid *g, const PlotFrame *f, double x, double y, uint32_t ch, GridColor c)
-{
-	int dx, dy;
-	if (isfinite(x) && isfinite(y) && plot_frame_dot(f, x, y, &dx, &dy))
-		grid_put(g, f->x + dx / f->sx, f->y + dy / f->sy, ch, grid_style(c, GRID_BOLD));
-}
+static const char mark_here[] = "the weights now", mark_sgd[] = "plain SGD: w - lr g",
+		  mark_clip[] = "clipped: w - lr min(1, clip/||g||) g";
 
-/* The two plots of a line: the loss, then the gradient norm (log). */
+/* The two plots of a line: the loss, then the gradient norm (log), with
+ * their marks: where a plain (S) and a clipped (C) step land when the line
+ * is the gradient's (a step follows -g), then the weights on top. */
 typedef struct LinePlots {
 	PlotSpec ps[2];
 	PlotSeries ser[2];
+	GridMark mk[4];
 	char title[2][160];
 } LinePlots;
 
@@ -64,32 +62,36 @@ static void line_plots(const LandPicture *lp, const ViewOpts *o, LinePlots *P)
 	}
 	P->ser[0] = (PlotSeries){ "loss", alpha, loss, n, GRID_DEFAULT };
 	P->ser[1] = (PlotSeries){ "||grad||", alpha, gn, n, GRID_DEFAULT };
+	const uint32_t here = o->ascii ? 'O' : 0x25CF;	/* ● */
+	int k = 0;
+	if (lp->dir == LAND_GRAD) {
+		P->mk[k++] = (GridMark){ -lp->st.sgd_len, lp->st.sgd_loss, 'S', mark_sgd, GRID_RED };
+		P->mk[k++] = (GridMark){ -lp->st.clip_len, lp->st.clip_loss, 'C', mark_clip, GRID_GREEN };
+	}
+	P->mk[k++] = (GridMark){ 0, lp->st.loss0, here, mark_here, GRID_YELLOW };
+	P->mk[k] = (GridMark){ 0, lp->st.gnorm, here, mark_here, GRID_YELLOW };
+	P->ps[0].marks = P->mk;
+	P->ps[0].nmarks = k;
+	P->ps[1].marks = &P->mk[k];
+	P->ps[1].nmarks = 1;
 }
 
 static int draw_line(const LandPicture *lp, const ViewOpts *o, Grid *g, int x, int y, int w, int h, Err *e)
 {
 	LinePlots P;
 	line_plots(lp, o, &P);
-	/* a step follows -g: on this line only when it is the gradient's */
-	const double as = lp->dir == LAND_GRAD ? -lp->st.sgd_len : NAN, ac = lp->dir == LAND_GRAD ? -lp->st.clip_len : NAN;
-	const uint32_t here = o->ascii ? 'O' : 0x25CF;	/* ● */
 	const int top = h / 2;
-	PlotFrame f;
-	int rc = plot_draw(g, x, y, w, top, &P.ps[0], &P.ser[0], 1, &f, e);
-	if (rc)
-		return rc;
-	mark_plot(g, &f, as, lp->st.sgd_loss, 'S', GRID_RED);
-	mark_plot(g, &f, ac, lp->st.clip_loss, 'C', GRID_GREEN);
-	mark_plot(g, &f, 0, lp->st.loss0, here, GRID_YELLOW);
-	if (!(rc = plot_draw(g, x, y + top, w, h - top, &P.ps[1], &P.ser[1], 1, &f, e)))
-		mark_plot(g, &f, 0, lp->st.gnorm, here, GRID_YELLOW);
-	return rc;
+	int rc = plot_draw(g, x, y, w, top, &P.ps[0], &P.ser[0], 1, NULL, e);
+	return rc ? rc : plot_draw(g, x, y + top, w, h - top, &P.ps[1], &P.ser[1], 1, NULL, e);
 }
 
-/* A plane's heatmap: the matrix (row 0 the largest beta) and its labels. */
+/* A plane's heatmap: the matrix (row 0 the largest beta), its labels and
+ * its marks, on the matrix cell nearest each point: the steps when an axis
+ * is the gradient, then the weights (0, 0) on top. */
 typedef struct PlaneMap {
 	HeatmapSpec hs;
 	HeatmapMatrix m;
+	GridMark mk[3];
 	float *v;
 	char (*names)[16];
 	const char **cn;
@@ -144,36 +146,29 @@ static int plane_map(const LandPicture *lp, const ViewOpts *o, PlaneMap *P, Err 
 	P->hs.ascii = o->ascii;
 	P->hs.colors = o->colors;
 	P->m = (HeatmapMatrix){ P->v, n, n, n, 1 };
+	const int gx = lp->dir == LAND_GRAD, gy = lp->dir2 == LAND_GRAD;
+	const double px[3] = { gx ? -lp->st.sgd_len : 0, gx ? -lp->st.clip_len : 0, 0 };
+	const double py[3] = { gy ? -lp->st.sgd_len : 0, gy ? -lp->st.clip_len : 0, 0 };
+	const uint32_t ch[3] = { 'S', 'C', o->ascii ? 'O' : 0x25CF };
+	const char *const what[3] = { mark_sgd, mark_clip, mark_here };
+	int k = 0;
+	for (int q = gx || gy ? 0 : 2; q < 3; q++)
+		if (px[q] >= alpha[0] && px[q] <= alpha[n - 1] && py[q] >= beta[0] && py[q] <= beta[n - 1])
+			P->mk[k++] = (GridMark){ (px[q] - alpha[0]) / (alpha[n - 1] - alpha[0]) * (n - 1),
+						 n - 1 - (py[q] - beta[0]) / (beta[n - 1] - beta[0]) * (n - 1),
+						 ch[q], what[q], GRID_WHITE };
+	P->hs.marks = P->mk;
+	P->hs.nmarks = k;
 	return 0;
 }
 
 static int draw_plane(const LandPicture *lp, const ViewOpts *o, Grid *g, int x, int y, int w, int h, Err *e)
 {
-	const int n = lp->n;
-	const double *alpha = lp->buf, *beta = alpha + n;
 	PlaneMap P;
 	int rc = plane_map(lp, o, &P, e);
 	if (rc)
 		return rc;
-	HeatmapFrame f;
-	rc = heatmap_draw(g, x, y, w, h, &P.hs, &P.m, &f, e);
-	if (!rc) {
-		/* the marks, on the matrix cell nearest each point: the steps on
-		 * the gradient's axis, then the weights (0, 0) on top */
-		const int gx = lp->dir == LAND_GRAD, gy = lp->dir2 == LAND_GRAD;
-		const double px[3] = { gx ? -lp->st.sgd_len : 0, gx ? -lp->st.clip_len : 0, 0 };
-		const double py[3] = { gy ? -lp->st.sgd_len : 0, gy ? -lp->st.clip_len : 0, 0 };
-		const uint32_t ch[3] = { 'S', 'C', o->ascii ? 'O' : 0x25CF };
-		const Style ms = { GRID_WHITE, GRID_BLACK, GRID_BOLD };
-		for (int q = gx || gy ? 0 : 2; q < 3; q++) {
-			if (!(px[q] >= alpha[0] && px[q] <= alpha[n - 1]) || !(py[q] >= beta[0] && py[q] <= beta[n - 1]))
-				continue;
-			const int c = (int)lround((px[q] - alpha[0]) / (alpha[n - 1] - alpha[0]) * (n - 1));
-			const int r = n - 1 - (int)lround((py[q] - beta[0]) / (beta[n - 1] - beta[0]) * (n - 1));
-			if (c / f.fc < f.cols && r / f.fr < f.rows)
-				grid_put(g, f.x + (c / f.fc) * f.cw, f.y + (r / f.fr) * f.rh, ch[q], ms);
-		}
-	}
+	rc = heatmap_draw(g, x, y, w, h, &P.hs, &P.m, NULL, e);
 	plane_map_done(&P);
 	return rc;
 }
