@@ -349,8 +349,10 @@ check "plot eigen part=mid: the parts there are" 1 "^rnnlab: plot: part must be 
 # seq2seq in the panes' commands (issue 23): both halves, by part=; a breakpoint on the
 # encoder's flow holds the first step; compare flow draws the encoders' flows
 "$bin" -c "data reverse len=8 n=400; set log_every=0 val_every=0; model seq2seq cell=gru hidden=16 embed=8 attention=dot; \
-break flow < 10; train 20; break clear; grads part=dec; step t=2; plot sat; plot flow; model seq2seq cell=gru hidden=16 \
+break flow < 10; train 20; break clear; grads part=dec; step t=2; plot sat; plot flow; step t=2 part=enc; model seq2seq cell=gru hidden=16 \
 embed=8 attention=none; train 3; compare flow" >"$tmp/out" 2>&1; st=$?
+check "seq2seq: the decoder's x_t is the previous target token" 0 "^x_t .*(8 values, the previous target token, embedded)$" "$tmp/out"
+check "seq2seq: the encoder's x_t is a token" 0 "^x_t .*(8 values, an embedded token)$" "$tmp/out"
 check "seq2seq: a breakpoint on the encoder's flow holds the first step" 0 "break 1 (flow < 10) before step 1 (not applied" "$tmp/out"
 check "seq2seq: grads part=dec reads the decoder" 0 "the decoder's cells (grads part=enc for the encoder)" "$tmp/out"
 check "seq2seq: step follows grads to the decoder, with its attention" 0 "^a_t .* over the source: most on s=[0-9]" "$tmp/out"

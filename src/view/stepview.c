@@ -258,9 +258,11 @@ int stepview_draw(const Session *s, const StepCursor *cur, int ascii, GridColors
 	line_fit(&o, bold, (const char *const[]){ t1, t2, t3, NULL });
 	if (show_in) {
 		/* inputs: as many whole values as fit */
-		char note[96];
+		char note[96];	/* what x_t is (a seq2seq decoder reads the previous target token) */
 		snprintf(note, sizeof note, "  (%d value%s%s)", nin, nin == 1 ? "" : "s",
-			 c.layer ? ", the layer below's h_t" : mc->vocab ? ", an embedded token" : "");
+			 c.layer	 ? ", the layer below's h_t" :
+			 pn && c.part ? ", the previous target token, embedded" :
+			 pn || mc->vocab ? ", an embedded token" : "");
 		size_t n = (size_t)snprintf(t1, sizeof t1, "x_t     [");
 		int shown = 0;
 		for (int i = 0; i < nin && i < 8; i++) {
