@@ -138,7 +138,7 @@ soak_tui() {
 			tmux -L rnnlab-soak resize-window -t rnnlab-soak -x "$1" -y "$2" 2>/dev/null
 			sleep 0.5
 		done
-		keys p; sleep 1; keys p	# pause and go on
+		keys P; sleep 1; keys P	# pause and go on
 		keys Up Down Tab Tab C-u
 		cmd "step t=3"; cmd "gates"; cmd "compare"
 		cmd "rewind"

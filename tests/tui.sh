@@ -139,10 +139,10 @@ check "view command switches panes" "mse loss"
 # ---- pause and stop ----
 keys "train 100000" Enter
 check "training runs" "TRAINING" 10
-keys p
-check "p pauses" "PAUSED"
-keys p
-check "p resumes" "TRAINING"
+keys P
+check "P pauses" "PAUSED"
+keys P
+check "P resumes" "TRAINING"
 keys Escape
 check "Esc stops after the current step" "train: stopped (Esc) at step"
 check_not "no longer training" "TRAINING"
@@ -166,9 +166,12 @@ check "set pace=4: the status says the pace" "TRAINING [0-9]*/40 at 4/s"
 sleep 1
 check_not "at 4 steps a second, not 40 in a second" "TRAINING [1-3][0-9]/40\|TRAINING 40/40"
 keys p
-check "paused, n offered" "PAUSED [0-9]*/40 (n: one step)"
+sleep 0.5
+check_not "a small p starts a command (plot, probe...): it does not pause" "PAUSED" 2
+keys C-u P
+check "paused, n offered" "PAUSED [0-9]*/40 (N: one step)"
 n0=$(screen | sed -n 's/.*PAUSED \([0-9]*\)\/40.*/\1/p' | head -1)
-keys n
+keys N
 check "n: exactly one step, still paused" "PAUSED $((n0 + 1))/40"
 keys "set clip=0" Enter
 check_not "set clip while paused is taken" "set: clip cannot change"
@@ -202,10 +205,13 @@ check "gates unit=max: the most open forget gate's unit, as lines" "lstm unit [0
 check "the gates pane says the layer and sequence shown" "layer 0/1 \[ \]   sequence 0/"
 keys Down
 check "Down: the next unit's lines" "lstm unit [0-9]*, layer 0 of 1"
-keys u
-check "u: back to the heatmaps" "g: next gate   u: one unit's lines"
-keys u
-check "u: a unit's lines again" "unit Up/Down   u: heatmaps"
+keys U
+check "u: back to the heatmaps" "G: next gate   U: one unit's lines"
+keys U
+check "u: a unit's lines again" "unit Up/Down   U: heatmaps"
+keys "grads" Enter
+check "a command starting with g runs with the gates pane open" "head.bias  "
+check_not "its g was not taken for the pane's key" "rads: unknown command" 2
 keys "step t=5 unit=2" Enter
 check "step t=N opens the step pane there" "lstm  t=5 of .*unit 2/24"
 keys Right
@@ -280,10 +286,10 @@ keys F2 L
 check "80x24: L, the loss on a log scale" "loss on a log scale; L: linear"
 keys "set pace=5" Enter "train 20" Enter
 check "80x24: the pace in the status" "TRAINING [0-9]*/20 at 5/s"
-keys p
-check "80x24: paused, n offered" "PAUSED [0-9]*/20 (n: one step)"
+keys P
+check "80x24: paused, n offered" "PAUSED [0-9]*/20 (N: one step)"
 n0=$(screen | sed -n 's/.*PAUSED \([0-9]*\)\/20.*/\1/p' | head -1)
-keys n
+keys N
 check "80x24: n, exactly one step" "PAUSED $((n0 + 1))/20"
 keys Escape C-u "quit" Enter "quit" Enter
 check "80x24: quit" "EXITED 0"
@@ -578,10 +584,10 @@ check "truecolor: gates pane" "i (input gate)"
 check_cmd "truecolor: the input gate's scale is viridis in 24-bit colour, rising" legend_24
 n=$(tmux -L $sock capture-pane -e -p -t main | grep -o "48;2;" | wc -l)
 [ "$n" -ge 60 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: truecolor: the map's cells are 24-bit ($n codes)"; }
-keys g g
+keys G G
 check "truecolor: the candidate's map" "g (candidate)"
 check_cmd "truecolor: g's scale is blue to red (RdBu)" legend_rdbu
-keys g g g F3
+keys G G G F3
 check "truecolor: the flow pane" "||dL/dh_t|| at step 5"
 keys F4
 check_cmd "truecolor: back on the gates, the colours are exact again" legend_24

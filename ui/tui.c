@@ -429,14 +429,20 @@ static int step_keys(Tui *t, int key, wint_t ch, int is_key)
 	return 1;
 }
 
-/* A pane's own keys (on an empty line; capitals, which start no command):
- * L switches the train pane's loss and the compare pane to a log scale and
- * back, C cycles what compare shows, E the gates and step panes between a
- * seq2seq model's encoder and decoder. */
+/* A pane's own keys (on an empty line; capitals, which start no command,
+ * so a command typed with a pane open is never eaten): L switches the
+ * train pane's loss and the compare pane to a log scale and back, C cycles
+ * what compare shows, G the gates pane's gate, U its heatmaps and one
+ * unit's lines, E the gates and step panes between a seq2seq model's
+ * encoder and decoder. */
 static int pane_key(Tui *t, int ch)
 {
 	Session *s = t->s;
-	if ((t->pane_kind == PANE_GATES || t->pane_kind == PANE_STEP) && ch == 'E' && s->lr && s->lr->nstacks > 1) {
+	if (t->pane_kind == PANE_GATES && ch == 'G')
+		t->gate_pick++;
+	else if (t->pane_kind == PANE_GATES && ch == 'U')	/* heatmaps <-> one unit's lines */
+		s->gates_unit = !s->gates_unit;
+	else if ((t->pane_kind == PANE_GATES || t->pane_kind == PANE_STEP) && ch == 'E' && s->lr && s->lr->nstacks > 1) {
 		s->cur.part = (s->cur.part + 1) % s->lr->nstacks;
 		stepview_clamp(s, &s->cur);
 	} else if (t->pane_kind == PANE_TRAIN && ch == 'L')
@@ -489,7 +495,7 @@ static void handle_input(Tui *t, int r, wint_t ch)
 		}
 		/* the panes, help, scrolling and the panes' own keys work as
 		 * usual (below); typing does not start a command */
-		if (!is_key && (!ch || !strchr("g[]<>?LCu", (int)ch)))
+		if (!is_key && (!ch || !strchr("[]<>?LCEGU", (int)ch)))
 			return;
 	}
 	if (t->help && !(is_key && key >= KEY_F(2) && key <= KEY_F(7))) {
@@ -532,33 +538,25 @@ static void handle_input(Tui *t, int r, wint_t ch)
 		t->dirty = 1;
 		return;
 	}
-	if (empty && !is_key && ch == 'n' && s->job.left > 0 && t->paused) {	/* one step, still paused */
+	/* P and N: capitals, as a command typed while training runs starts with
+	 * a small letter (p for plot, n for nothing yet) */
+	if (empty && !is_key && ch == 'N' && s->job.left > 0 && t->paused) {	/* one step, still paused */
 		session_train_slice(s, ONE_STEP);
 		t->dirty = 1;
 		return;
 	}
-	if (empty && !is_key && ch == 'p' && s->job.left > 0) {
+	if (empty && !is_key && ch == 'P' && s->job.left > 0) {
 		t->paused = !t->paused;
 		if (!t->paused) {	/* the pause does not count against tok/s */
 			s->job.t_last = tui_now();
 			s->job.tokens = 0;
 		}
-		log_add(t, t->paused ? "train: paused (p resumes, Esc stops)" : "train: resumed", 0);
+		log_add(t, t->paused ? "train: paused (P resumes, N runs one step, Esc stops)" : "train: resumed", 0);
 		return;
 	}
 	if (empty && !t->welcome && !is_key && pane_key(t, (int)ch))
 		return;
 	if (empty && !t->welcome && (t->pane_kind == PANE_STEP || t->pane_kind == PANE_GATES)) {
-		if (t->pane_kind == PANE_GATES && !is_key && ch == 'g') {
-			t->gate_pick++;
-			t->dirty = 1;
-			return;
-		}
-		if (t->pane_kind == PANE_GATES && !is_key && ch == 'u') {	/* heatmaps <-> one unit's lines */
-			s->gates_unit = !s->gates_unit;
-			t->dirty = 1;
-			return;
-		}
 		if (t->pane_kind == PANE_GATES && is_key && s->gates_unit && (key == KEY_UP || key == KEY_DOWN)) {
 			if (s->gates_unit == VIEW_UNIT_MAX)	/* from the unit max picked */
 				s->gates_unit = 1;

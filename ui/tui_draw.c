@@ -84,7 +84,7 @@ static void draw_status(Tui *t)
 	if (t->lesson_no)
 		FIELD(0, " │ lesson %d, part %d/%d", t->lesson_no, t->lesson_part, t->lesson_parts);
 	if (s->job.left > 0 && t->paused)
-		FIELD(0, " │ PAUSED %ld/%ld (n: one step)", s->job.total - s->job.left, s->job.total);
+		FIELD(0, " │ PAUSED %ld/%ld (N: one step)", s->job.total - s->job.left, s->job.total);
 	else if (s->job.left > 0 && s->set.pace)
 		FIELD(0, " │ %s %ld/%ld at %d/s", s->kd ? "DISTILLING" : "TRAINING", s->job.total - s->job.left,
 		      s->job.total, s->set.pace);
@@ -227,12 +227,12 @@ static void draw_welcome(Tui *t, int w, int h)
 const char *const tui_keys[] = {
 	"F1 or ? (empty line)  this help; any key closes it",
 	"F2..F8, view NAME     panes: train flow gates step compare attention plot",
-	"p, n (empty line)     pause / resume training; n: one step while paused",
+	"P, N (empty line)     pause / resume training; N: one step while paused",
 	"Esc, Ctrl-C           stop training after this step (the model is kept)",
 	"PgUp, PgDn            scroll the log",
 	"Space, Enter          go on at a lesson's pause (other keys still work)",
 	"step pane             Left/Right Home/End: t  Up/Down: unit  [ ]: layer  < >: seq",
-	"gates pane            [ ] < >  g: next gate  u: one unit's lines (Up/Down)",
+	"gates pane            [ ] < >  G: next gate  U: one unit's lines (Up/Down)",
 	"gates, step panes     E: a seq2seq model's encoder <-> decoder",
 	"train, compare panes  L: log scale   C (compare): loss, val, grad, flow",
 	"Tab; Up/Down, Ctrl-R  complete (commands, values, paths); history, search",
@@ -353,8 +353,8 @@ static int draw_gates(Tui *t, Grid *g, int w, int h, Err *e)
 		snprintf(part, sizeof part, "%s (E: %s)   ", s->lr->stacks[s->cur.part].name,
 			 s->lr->stacks[(s->cur.part + 1) % s->lr->nstacks].name);
 	snprintf(head, sizeof head, "%slayer %d/%d [ ]   sequence %d/%d < >   %s", part, s->cur.layer, c->m->cfg.layers,
-		 s->cur.sample, c->t->tr ? c->t->tr->B : 0, o.unit ? "unit Up/Down   u: heatmaps"
-								   : "g: next gate   u: one unit's lines");
+		 s->cur.sample, c->t->tr ? c->t->tr->B : 0, o.unit ? "unit Up/Down   U: heatmaps"
+								   : "G: next gate   U: one unit's lines");
 	grid_text_fit(g, 1, 0, w - 2, head, grid_style(GRID_DEFAULT, GRID_DIM), t->ascii);
 	return 0;
 }

@@ -93,9 +93,9 @@ static const Command commands[] = {
 	  "unit=J draws unit J's gates as lines over t (lstm i f g o and c, gru r z n and h, rnn h);\n"
 	  "  unit=max picks the unit whose forget gate (lstm f, gru z) is most open over the sequence,\n"
 	  "  the one that carries the memory (rnn: the largest mean |h_t|).  In the workbench it opens\n"
-	  "  the gates pane (F4) on that layer, sequence and unit (u there switches heatmaps and a\n"
+	  "  the gates pane (F4) on that layer, sequence and unit (U there switches heatmaps and a\n"
 	  "  unit's lines; Up/Down pick the unit); elsewhere it prints.  part=enc|dec: a seq2seq\n"
-	  "  model's encoder or decoder (p in the pane switches).",
+	  "  model's encoder or decoder (E in the pane switches).",
 	  COMP_WORDS, gates_words },
 	{ "plot", cmd_plot, 1, 10, 0, "plot loss|grad|lr|flow|sat|gates|h|compare|eigen|jacobian|states|landscape [log] [--svg FILE [force]]",
 	  "plot a training curve, the gradient flow or the gates", 
@@ -210,7 +210,7 @@ static const Command commands[] = {
 	  "Shows x_t, h_t-1, the gates of unit J as equations, c_t and h_t, and dL/dh_t with the\n"
 	  "factor it shrank or grew by since t+1.  In the workbench it opens the step pane (F5) there,\n"
 	  "  where Left/Right, Up/Down, [ ] and < > move on.  part=enc|dec: a seq2seq model's encoder\n"
-	  "  or decoder (p in the pane switches); a decoder step shows its attention over the source.",
+	  "  or decoder (E in the pane switches); a decoder step shows its attention over the source.",
 	  COMP_WORDS, step_words },
 	{ "translate", cmd_translate, 1, 3, CMD_MODEL | CMD_NEEDS(CAP_TRANSLATE) | CMD_DATA, "translate \"text\" [beam=W] [max=N]",
 	  "run a seq2seq model on a source text: greedy (beam=1) or beam search",

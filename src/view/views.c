@@ -452,7 +452,7 @@ int view_draw(const Session *s, ViewKind v, const ViewOpts *o, Grid *g, int x, i
 		/* too little room for all: one at a time */
 		int i = (o->pick % M.n + M.n) % M.n;
 		char title[128];
-		snprintf(title, sizeof title, "%s  (%d of %d; g: next)", M.title[i], i + 1, M.n);
+		snprintf(title, sizeof title, "%s  (%d of %d; G: next)", M.title[i], i + 1, M.n);
 		M.spec[i].title = title;
 		M.spec[i].xlabel = "t";
 		M.spec[i].ylabel = "unit";
