@@ -222,13 +222,18 @@ else
 	cat "$tmp/ja.err" "$tmp/jb.err" | sed 's/^/    /'
 fi
 
+# plot lr: a constant rate is one line, a schedule a plot
+"$bin" -c "data adding T=20 n=100; model lstm hidden=8; train 3; plot lr; set schedule=cosine t_max=10; train 3; plot lr" >"$tmp/out" 2>&1; st=$?
+check "plot lr, constant: one line" 0 "^learning rate 0.001 at every step (3 of them): constant$" "$tmp/out"
+check "plot lr, a schedule: the plot" 0 "^ *learning rate$" "$tmp/out"
+
 # compare (issue 17): the gradient flow of an rnn, an lstm and a gru at
 # init on one plot, each curve labelled apart; compare log; a run named
 # without quotes; runs numbered in the table.
 "$bin" -c "data adding T=30 n=100; set log_every=0; model rnn hidden=16; train 1; model lstm hidden=16; train 1; \
 model gru hidden=16; train 1; runs name GRU at init; compare flow; compare log; runs" >"$tmp/out" 2>&1; st=$?
 check "compare flow: three cells on one plot" 0 "||dL/dh_t|| (top layer) of the runs at step 1 on adding" "$tmp/out"
-check "compare flow: labelled apart" 0 "rnn act=tanh .* lstm .* GRU at init" "$tmp/out"
+check "compare flow: labelled apart" 0 "rnn  .* lstm .* GRU at init" "$tmp/out"
 check "compare log" 0 "validation loss of the runs on adding" "$tmp/out"
 check "runs: numbered, named without quotes" 0 "^   3  GRU at init .*(current)" "$tmp/out"
 "$bin" -c "data adding T=20 n=100; set log_every=0; model gru hidden=8; train 2; gates unit=max; gates unit=8" \

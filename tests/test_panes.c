@@ -354,6 +354,18 @@ static void test_compare(void **state)
 	ok(s, "runs name LSTM h64 at init");
 	session_run_label(s, 3, b, sizeof b);
 	assert_string_equal(b, "LSTM h64 at init");
+	/* two seq2seq runs, with and without attention: the word that differs
+	 * from the other seq2seq, whole (runs of other kinds do not count: the
+	 * kind tells them apart, so the first run is "rnn") */
+	ok(s, "data reverse len=6 n=60; model seq2seq cell=gru hidden=8 embed=4; train 1; "
+	      "model seq2seq cell=gru hidden=8 embed=4 attention=dot; train 1");
+	const int nr = session_run_count(s);
+	session_run_label(s, nr - 2, a, sizeof a);
+	session_run_label(s, nr - 1, b, sizeof b);
+	assert_string_equal(a, "seq2seq attention=none");
+	assert_string_equal(b, "seq2seq attention=dot");
+	session_run_label(s, 0, a, sizeof a);
+	assert_string_equal(a, "rnn");
 	session_free(s);
 }
 

@@ -113,6 +113,13 @@ if cmp -s "$tmp/flow50" "$tmp/flow100"; then
 else
 	pass=$((pass + 1))
 fi
+# plot NAME in the workbench: a pane, not rows printed into the log strip
+keys "plot sat" Enter
+check "plot sat opens the plot pane (F8)" "saturated units at step 100"
+check_not "in place of the flow pane" "spectral radius of W_hh"
+keys "plot lr" Enter
+check "plot lr with a constant rate: one line" "learning rate 0.001 at every step (100 of them): constant"
+keys F3
 # the radius is of the weights now: a new model at the same step count shows its own
 keys "model rnn hidden=64; train 1" Enter
 check "radius of a new model" " 0: 0\.[0-9]" 20
@@ -189,7 +196,13 @@ check_not "in place of the gates pane" "i (input gate)"
 keys "compare flow" Enter
 check "compare flow: the top layer's gradient flow of the runs" "||dL/dh_t|| (top layer) of the runs"
 keys C
-check "C on the compare pane: what it shows goes round" "validation loss of the runs\|training loss of the runs"
+check "C on the compare pane, from the flow: the training loss" "training loss of the runs"
+keys C
+check "C: the validation loss" "validation loss of the runs"
+keys C
+check "C: the gradient norm" "gradient norm of the runs"
+keys C
+check "C: the flow again (each of the four once a round)" "||dL/dh_t|| (top layer) of the runs"
 keys "compare grad runs=1" Enter
 check "compare grad runs=1" "gradient norm of the runs"
 keys "compare bogus" Enter
@@ -277,7 +290,7 @@ check "quit at 80x24, saved: at once" "EXITED 0"
 start 80 24
 keys "data adding T=30 n=600; set log_every=0; model rnn hidden=16; train 1; model lstm hidden=16; train 1; model gru hidden=16; train 1; compare flow log" Enter
 check "80x24: compare flow of rnn, lstm and gru" "||dL/dh_t|| (top layer) of the runs at step 1" 30
-check "80x24: each run labelled apart" "rnn act=tanh .*lstm .*gru"
+check "80x24: each run labelled apart" "rnn  .*lstm  .*gru"
 keys "gates unit=max" Enter
 check "80x24: gates unit=max, the unit's lines" "gru unit [0-9]* (most open z), layer 0 of 1, sequence 0"
 keys "train 30" Enter
@@ -291,8 +304,10 @@ check "80x24: paused, n offered" "PAUSED [0-9]*/20 (N: one step)"
 n0=$(screen | sed -n 's/.*PAUSED \([0-9]*\)\/20.*/\1/p' | head -1)
 keys N
 check "80x24: n, exactly one step" "PAUSED $((n0 + 1))/20"
-keys Escape C-u "quit" Enter "quit" Enter
-check "80x24: quit" "EXITED 0"
+keys Escape
+check "80x24: Esc stops the paced training" "train: stopped (Esc) at step"
+keys C-u "train 2; save $tmp/p17.rnnlab; quit" Enter
+check "80x24: a line that trains, saves and quits leaves when its train is done" "EXITED 0" 20
 
 # ---- a lesson's pause: the panes can be looked at, Space goes on ----
 cat >"$tmp/pause.lab" <<LAB

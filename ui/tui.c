@@ -450,7 +450,7 @@ static int pane_key(Tui *t, int ch)
 	else if (t->pane_kind == PANE_COMPARE && ch == 'L')
 		s->cmp.logy = !s->cmp.logy;
 	else if (t->pane_kind == PANE_COMPARE && ch == 'C')
-		s->cmp.what = (s->cmp.what + 1) % COMPARE_COUNT;
+		s->cmp.what = s->cmp.what % (COMPARE_COUNT - 1) + 1;	/* loss, val, grad, flow (not auto: it is one of them) */
 	else
 		return 0;
 	t->dirty = 1;
@@ -672,7 +672,7 @@ int tui_run(const char *script, const Options *opt)
 	}
 	draw_all(t);
 
-	while (!t->quit && !term_signal()) {
+	while (!t->quit && !t->s->quit && !term_signal()) {	/* quit from a line, a script or the rest of a line */
 		Session *s = t->s;
 		int training = s->job.left > 0 && !t->paused;
 		int script_ready = t->nscripts && !t->waiting_key && s->job.left <= 0;

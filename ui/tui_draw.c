@@ -468,7 +468,7 @@ static void draw_pane(Tui *t)
 			break;
 		case PANE_PLOT:
 			if (!s->plot.shown) {
-				rc = err_set(&e, ERR_STATE, "no plot yet: plot eigen, jacobian, states or landscape shows here");
+				rc = err_set(&e, ERR_STATE, "no plot yet: plot NAME shows here (plot loss: F2, compare: F6, gates: F4)");
 				break;
 			}
 			o.layer = s->plot.layer;

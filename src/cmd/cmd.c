@@ -118,6 +118,8 @@ static const Command commands[] = {
 	  "principal components (LAPACK dsyev), t=1 marked: where the state jumps, and what it carries.\n"
 	  "jacobian and states read the last step's trace: rnn, lstm and gru models only.\n"
 	  "landscape: the last landscape again (help landscape), without computing it again.\n"
+	  "In the workbench loss opens the train pane (F2), gates the gates pane (F4), compare the\n"
+	  "compare pane (F6), the others the plot pane (F8).  A constant learning rate is one line.\n"
 	  "--svg FILE writes the plot as SVG instead (for slides; eigen and states: a square plane, one\n"
 	  "scale on both axes, so the unit circle is round; a landscape's line writes its gradient\n"
 	  "norm beside it, FILE-grad.svg, and its marks are dots: the weights, S and C where the\n"

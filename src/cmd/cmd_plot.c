@@ -137,6 +137,16 @@ static int parse_compare(int argc, const Word *argv, ViewOpts *o, Err *e)
 	return 0;
 }
 
+/* Every step of the run so far at one learning rate. */
+static int lr_constant(const Session *s)
+{
+	const History *h = &s->hist;
+	for (size_t k = 1; k < h->n; k++)
+		if (h->col[HIST_LR][k] != h->col[HIST_LR][0])
+			return 0;
+	return h->n > 0;
+}
+
 int cmd_plot(Session *s, int argc, const Word *argv, Err *e)
 {
 	int v, rc;
@@ -197,9 +207,16 @@ int cmd_plot(Session *s, int argc, const Word *argv, Err *e)
 		s->loss_logy = o.logy;
 		return 0;
 	}
+	if (v == VIEW_LR && lr_constant(s)) {	/* a flat line says less than one */
+		const History *h = &s->hist;
+		session_printf(s, "learning rate %g at every step (%zu of them): constant", h->col[HIST_LR][0], h->n);
+		return 0;
+	}
 	if (v == VIEW_LANDSCAPE)
 		rows = landview_rows(s);
-	if ((v == VIEW_EIGEN || v == VIEW_JACOBIAN || v == VIEW_STATES || v == VIEW_LANDSCAPE) && s->host.view) {	/* F8 */
+	if (v == VIEW_GATES && s->host.view)	/* the gates pane (F4), as `gates` does */
+		return show_view(s, VIEW_GATES, &o, rows, "gates", e);
+	if (v != VIEW_COMPARE && s->host.view) {	/* any other picture: the plot pane (F8) */
 		if ((rc = show_view(s, (ViewKind)v, &o, rows, "plot", e)))
 			return rc;
 		s->plot.shown = 1;

@@ -124,8 +124,10 @@ void session_run_label(const Session *s, int i, char *buf, size_t cap)
 		snprintf(buf, cap, "%s", r.name);
 		return;
 	}
-	/* the kind, then the words of the model line some other run lacks */
+	/* the kind, then the words of the model line that some other run of
+	 * the same kind lacks (other kinds are told apart by the kind) */
 	const char *m = r.model + (strncmp(r.model, "model ", 6) ? 0 : 6);
+	const size_t kind = strcspn(m, " ");
 	const int nr = session_run_count(s);
 	size_t len = 0;
 	buf[0] = '\0';
@@ -135,7 +137,8 @@ void session_run_label(const Session *s, int i, char *buf, size_t cap)
 		for (int j = 0; j < nr && !keep; j++) {
 			RunRef o;
 			session_run(s, j, &o);
-			keep = j != i && !has_word(o.model, p, k);
+			const char *om = o.model + (strncmp(o.model, "model ", 6) ? 0 : 6);
+			keep = j != i && !strncmp(om, m, kind) && (om[kind] == ' ' || !om[kind]) && !has_word(o.model, p, k);
 		}
 		if (keep && len + k + 2 < cap)
 			len += (size_t)snprintf(buf + len, cap - len, "%s%.*s", len ? " " : "", (int)k, p);

@@ -314,9 +314,10 @@ void session_add_run(Session *s, Run *r);
 /* The runs: the finished ones, oldest first, then the current model's. */
 int  session_run_count(const Session *s);
 void session_run(const Session *s, int i, RunRef *out);
-/* What tells run i apart: its name, or its cell kind and the words of its
- * model line that some other run's line lacks ("lstm hidden=64"), and its
- * number when another run has the very same model. */
+/* What tells run i apart: its name, or its kind and the words of its model
+ * line that the line of some other run of that kind lacks ("lstm hidden=64",
+ * "seq2seq attention=dot"; "rnn" when it is the only rnn), and its number
+ * when another run has the very same model. */
 void session_run_label(const Session *s, int i, char *buf, size_t cap);
 /* A new model (already built) is about to go in: the current one ends its
  * run and is freed, the checkpoints go, and the data is read from the start
