@@ -4,6 +4,16 @@
 # (collect, steps=, target=, emit=), set's keys (from show config: jobs=
 # and the rest) and every other command's keys (its usage line: distill's
 # hidden= cell= layers= embed= T= alpha= steps= baseline=, model's, ...).  Installed as $(PREFIX)/share/bash-completion/completions/rnnlab.
+# The lessons rnnlab finds (rnnlab --version names their directory), by file
+# name: `run 02-vanishing.lab` and `rnnlab 02-vanishing.lab` work from any
+# directory.
+_rnnlab_lessons()
+{
+	local dir
+	dir=$("$1" --version 2>/dev/null | sed -n 's/^lessons: [0-9]* in //p')
+	[[ -n $dir && -d $dir ]] && (cd "$dir" && ls [0-9]*.lab 2>/dev/null)
+}
+
 _rnnlab_c()
 {
 	local bin=$1 t=$2 q= head= last words
@@ -15,6 +25,8 @@ _rnnlab_c()
 	cmd=${cmd%% *}
 	if [[ -z $cmd ]]; then
 		words=$("$bin" -c help 2>/dev/null | sed -n 's/^  \([a-z][a-z0-9]*\) .*/\1/p')
+	elif [[ $cmd == run || $cmd == lesson ]]; then
+		words=$(_rnnlab_lessons "$bin"; compgen -f -X '!*.lab' -- "$last")
 	elif [[ $cmd == sweep ]]; then
 		words="collect steps= target= emit= cell= $("$bin" -c 'show config' 2>/dev/null |
 			sed -n 's/^  \([a-z_0-9]*\) .*/\1=/p' | grep -v '^\(jobs\|colour\)=$')"
@@ -62,11 +74,8 @@ _rnnlab()
 			--max-commands --max-output" -- "$cur"))
 		return
 	fi
-	local dir
-	dir=$(rnnlab --version 2>/dev/null | sed -n 's/^lessons: [0-9]* in //p')
-	COMPREPLY=($(compgen -f -X '!*.lab' -- "$cur") $(compgen -d -- "$cur"))
-	if [[ -n $dir && -d $dir ]]; then
-		COMPREPLY+=($(compgen -W "$(ls "$dir"/*.lab 2>/dev/null)" -- "$cur"))
-	fi
+	# the .lab files and directories here, and the lessons by name (once each)
+	COMPREPLY=($( { compgen -f -X '!*.lab' -- "$cur"; compgen -d -- "$cur";
+		compgen -W "$(_rnnlab_lessons "${COMP_WORDS[0]}")" -- "$cur"; } | sort -u))
 }
 complete -o filenames -F _rnnlab rnnlab

@@ -578,6 +578,14 @@ check "completion: a command" 0 "^\['sweep \]$" "$tmp/out"
 check "completion: sweep collect" 0 "^\['data adding; sweep collect \]$" "$tmp/out"
 check "completion: set jobs=" 0 "^\['set jobs=\]$" "$tmp/out"
 check "completion: sweep's emit=" 0 "^\['sweep hidden=4,8 emit=\]$" "$tmp/out"
+# lessons by name, from another directory: rnnlab 02<Tab>, -c 'run 16<Tab>, once each
+mkdir -p "$tmp/cdir"
+(cd "$tmp/cdir" && env "$lenv" bash -c '. "$2/completion/rnnlab.bash"; COMP_WORDS=("$1" 02); COMP_CWORD=1; _rnnlab; printf "[%s]\n" "${COMPREPLY[@]}"' \
+	_ "$abs" "$OLDPWD") >"$tmp/out" 2>&1; st=0
+check "completion: a lesson by name from another directory" 0 "^\[02-vanishing.lab\]$" "$tmp/out"
+(cd "$tmp/cdir" && env "$lenv" bash -c '. "$2/completion/rnnlab.bash"; COMP_WORDS=("$1" -c "'"'"'run 16"); COMP_CWORD=2; _rnnlab; printf "[%s]\n" "${COMPREPLY[@]}"' \
+	_ "$abs" "$OLDPWD") >"$tmp/out" 2>&1; st=0
+check "completion: run's lesson names inside -c" 0 "^\['run 16-the-cliff.lab \]$" "$tmp/out"
 
 # Determinism: the same script and seed give the same weights, byte for byte
 # (exports use a fixed zip date, so cmp compares them), whatever
