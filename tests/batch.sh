@@ -22,6 +22,10 @@ check "--help" 0 "rnnlab --batch FILE" "$tmp/out"
 
 "$bin" --version >"$tmp/out" 2>&1; st=$?
 check "--version" 0 "^rnnlab [0-9]" "$tmp/out"
+mkdir -p "$tmp/dd"
+RNNLAB_DATA=$tmp/dd "$bin" --version >"$tmp/out" 2>&1; st=$?
+check "--version names RNNLAB_DATA, looked in first" 0 "^data:    $tmp/dd (RNNLAB_DATA) first, then the bundled files$" "$tmp/out"
+check "--version names the bundled files' directory too" 0 "^bundled: .*scenarios/data$" "$tmp/out"
 
 # The engine: BLAS core and subnormal mode (platform.h).  RNNLAB_BLAS_PRETEND
 # makes rnnlab take OpenBLAS's pick to be the generic Prescott core, as

@@ -98,8 +98,16 @@ static void version(void)
 	}
 	char path[1100];
 	Err e;
-	printf("data:    %s\n", data_find("sunspots.csv", path, sizeof path, &e) ? "the bundled files are not found"
-		: (*strrchr(path, '/') = '\0', path));
+	const char *env = getenv("RNNLAB_DATA");
+	if (env && *env) {	/* looked in first, file by file */
+		char safe[1100];
+		snprintf(safe, sizeof safe, "%s", env);
+		text_sanitize(safe);
+		printf("data:    %s (RNNLAB_DATA) first, then the bundled files\n", safe);
+		unsetenv("RNNLAB_DATA");	/* --version exits next: find the bundled ones */
+	}
+	printf("%s %s\n", env && *env ? "bundled:" : "data:   ", data_find("sunspots.csv", path, sizeof path, &e) ?
+	       "the bundled files are not found" : (*strrchr(path, '/') = '\0', path));
 }
 
 /* The script named on the command line: a file, a lesson's number or a
