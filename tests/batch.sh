@@ -133,6 +133,12 @@ if [ -e "$tmp/w/after.npz" ]; then fail=$((fail + 1)); echo "FAIL: the script ra
 check "the autosave holds the state at the signal (the gru)" 0 "loaded .*: gru hidden=16" "$tmp/out"
 sig_run INT "$tmp/long3.lab"
 check "SIGINT stops the script too: status 130" 130 "stopped at this line (interrupted)" "$tmp/out"
+# ... and a gradcheck, between two of its entries (it ran to its end: minutes on a big model)
+printf 'data sine\nset log_every=1\nmodel lstm hidden=64\ntrain 1\ngradcheck 100000\nsay "after the gradcheck"\n' >"$tmp/gc.lab"
+sig_run TERM "$tmp/gc.lab"
+check "SIGTERM stops a gradcheck: status 143" 143 "gradcheck: stopped after [0-9]* entries; the weights are as they were" "$tmp/out"
+if grep -q "after the gradcheck\|backprop agrees" "$tmp/out"; then fail=$((fail + 1)); echo "FAIL: the gradcheck or the script ran on after SIGTERM"
+else pass=$((pass + 1)); fi
 if [ -e "$tmp/w/after.npz" ]; then fail=$((fail + 1)); echo "FAIL: the script ran on after SIGINT"; else pass=$((pass + 1)); fi
 
 # A script that runs itself ten times a line (issue 16, item 4): `try` does not

@@ -249,6 +249,42 @@ static void test_detects_wrong_gradient(void **state)
 	fixture_free(&f);
 }
 
+/* Stopped from outside (Ctrl-C, Esc, a signal) between two entries: the
+ * check says so (ERR_STOPPED, after how many), the weights are bit for bit
+ * as before, the analytic gradient is back in grads, and the trace is the
+ * unperturbed forward's (its loss the same as a fresh forward's). */
+static int stop_after(void *ctx)
+{
+	int *left = ctx;
+	return --*left < 0;
+}
+
+static void test_stopped(void **state)
+{
+	(void)state;
+	Fixture f;
+	fixture_build(&f, &cases[3], 7);
+	const size_t n = f.m->nparam;
+	float *before = malloc(n * sizeof *before), *an = malloc(n * sizeof *an);
+	memcpy(before, f.m->params, n * sizeof *before);
+	int left = 5;
+	GradcheckOpts o = { .eps = EPS, .stop = stop_after, .stop_ctx = &left };
+	GradcheckStat st[sizeof f.m->tensors / sizeof f.m->tensors[0]];
+	Err e;
+	assert_int_equal(gradcheck_run(f.m, f.tr, &f.b, cases[3].loss, &o, st, &e), ERR_STOPPED);
+	assert_non_null(strstr(e.msg, "stopped after 5 entries"));
+	assert_memory_equal(f.m->params, before, n * sizeof *before);
+	const double loss = f.tr->loss;
+	memcpy(an, f.m->grads, n * sizeof *an);
+	GradcheckOpts plain = { .eps = EPS };
+	assert_int_equal(gradcheck_run(f.m, f.tr, &f.b, cases[3].loss, &plain, st, &e), 0);
+	assert_memory_equal(f.m->grads, an, n * sizeof *an);	/* the same analytic gradient */
+	assert_true(f.tr->loss == loss);
+	free(before);
+	free(an);
+	fixture_free(&f);
+}
+
 /* Layer norm on its own: known values. */
 static void test_layernorm_values(void **state)
 {
@@ -271,6 +307,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_all_cases),
 		cmocka_unit_test(test_detects_wrong_gradient),
+		cmocka_unit_test(test_stopped),
 		cmocka_unit_test(test_layernorm_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

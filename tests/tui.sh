@@ -392,6 +392,21 @@ check "a lesson's pause" "Space goes on"
 keys Escape
 check "Esc at a pause stops the lesson" "the script was stopped (Esc)"
 check_not "nothing after the pause ran" "after the pause"
+# Esc while a script runs commands that are not training (the workbench crashed: the
+# script it had found ready was gone when it read the next line)
+{ echo 'data sine; model lstm hidden=16'; for i in $(seq 3000); do echo 'say "x"'; echo eval; done; } >"$tmp/flat.lab"
+start 100 30 "$tmp/flat.lab"
+check "a script of evals runs" "eval: validation mse" 20
+keys Escape
+check "Esc stops a script between its commands" "the script was stopped (Esc)"
+keys "quit" Enter
+check "and the workbench is alive to quit" "EXITED 0"
+# Esc stops a gradcheck between two of its entries
+start 100 30
+keys "data sine; model lstm hidden=128; train 1; gradcheck 100000" Enter
+check "the status says what runs, and how to stop it" "busy: gradcheck (Esc stops)" 20
+keys Escape
+check "Esc stops the gradcheck" "gradcheck: stopped after [0-9]* entries; the weights are as they were" 20
 
 # ---- --log never replaces a file that is not an rnnlab log ----
 printf 'say "my lesson"\n' >"$tmp/mine.lab"

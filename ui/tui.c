@@ -107,9 +107,15 @@ static int host_interrupted(void *ctx)
 	Tui *t = ctx;
 	if (frontend_sigint || term_signal())
 		return 1;
-	/* training run from inside a command (sweep): the main loop reads no
-	 * keys meanwhile, so look for Esc here; other keys wait their turn */
+	/* training run from inside a command (sweep), or a long command that
+	 * asks (gradcheck): the main loop reads no keys meanwhile, so look for
+	 * Esc here; other keys wait their turn.  The status bar says what runs. */
 	if (t->s && !t->s->host.async_train && t->prompt) {
+		if (t->s->running && tui_now() - t->inside_drawn >= STEPWATCH_EVERY) {
+			snprintf(t->inside, sizeof t->inside, "busy: %s (Esc stops)", t->s->running);
+			draw_status_now(t);
+			t->inside_drawn = tui_now();
+		}
 		wint_t ch;
 		wtimeout(t->prompt, 0);
 		int r = wget_wch(t->prompt, &ch);
@@ -275,6 +281,8 @@ static void scripts_abort(Tui *t, const char *why)
 /* Run the next line of the innermost script. */
 static void script_step(Tui *t)
 {
+	if (!t->nscripts)
+		return;
 	Script *sc = &t->scripts[t->nscripts - 1];
 	char *line = NULL;
 	size_t cap = 0;
@@ -703,7 +711,8 @@ int tui_run(const char *script, const Options *opt)
 			t->stopped_inside = 0;
 			frontend_clear_interrupt();
 			scripts_abort(t, "the script was stopped (Esc, inside a training step)");
-		} else if (script_ready) {
+		} else if (script_ready && t->nscripts && !t->waiting_key && s->job.left <= 0) {
+			/* ready before the input, and still: Esc or Ctrl-C may have stopped it */
 			script_step(t);
 		} else if (s->pending && s->job.left <= 0) {
 			run_pending(t);

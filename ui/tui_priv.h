@@ -49,7 +49,9 @@ typedef struct Tui {
 	int nlines, first;	/* ring */
 	int scroll;		/* lines up from the bottom */
 	int paused;
-	char inside[96];	/* inside a long step: where it is (stepwatch.h); "" between steps */
+	char inside[96];	/* inside a long step: where it is (stepwatch.h), or inside a
+				   long command ("busy: gradcheck"); "" between them */
+	double inside_drawn;	/* when a command's busy line was last drawn */
 	int stopped_inside;	/* Esc or Ctrl-C stopped a step from inside it */
 	double pace_next;	/* set pace=N: when the next step may run */
 	ViewEigen eig;		/* the flow pane's eigenvalues (of eig_gen's weights, eig.layer) */

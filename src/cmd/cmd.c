@@ -452,7 +452,10 @@ int cmd_dispatch(Session *s, const Stmt *st, Err *e)
 						"the like apply from the next step); %s changes the session", name)
 				      : set_while_training(s, st, e)))
 		return rc;
+	const char *outer = s->running;	/* `run` runs commands inside a command */
+	s->running = c->name;
 	rc = c->fn(s, st->argc, st->argv, e);
+	s->running = outer;
 	if (!rc && (c->flags & CMD_CHANGES)) {
 		/* model show / data list|info|show change nothing */
 		int changes = 1;

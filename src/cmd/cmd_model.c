@@ -197,6 +197,13 @@ void gradcheck_report(Session *s, const ParamInfo *tensors, int n, const Gradche
 		session_printf(s, "  all within 1e-4 + %g x |gradient|: backprop agrees with finite differences", GRADCHECK_RTOL);
 }
 
+/* Ctrl-C, Esc, SIGTERM: between two entries of the check. */
+static int gradcheck_stop(void *ctx)
+{
+	Session *s = ctx;
+	return s->host.interrupted && s->host.interrupted(s->host.ctx);
+}
+
 int cmd_gradcheck(Session *s, int argc, const Word *argv, Err *e)
 {
 	int per = 20, rc;
@@ -220,9 +227,14 @@ int cmd_gradcheck(Session *s, int argc, const Word *argv, Err *e)
 		data_batch_done(&db);
 		return err_set(e, ERR_NOMEM, "out of memory");
 	}
-	GradcheckOpts go = { .eps = 1e-3, .per_tensor = (size_t)per };
+	GradcheckOpts go = { .eps = 1e-3, .per_tensor = (size_t)per, .stop = gradcheck_stop, .stop_ctx = s };
 	const Out o = session_out(s);
+	/* it runs inside the command: the workbench reads no keys meanwhile, so
+	 * it looks for Esc when asked (as during a sweep) */
+	const int async = s->host.async_train;
+	s->host.async_train = 0;
 	rc = s->lr->ops->gradcheck(s->lr, s->data, &db, B, session_loss(s), &go, st, &o, e);
+	s->host.async_train = async;
 	if (!rc)
 		gradcheck_report(s, pb->tensors, pb->ntensors, st);
 	free(st);

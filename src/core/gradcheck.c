@@ -42,6 +42,13 @@ int gradcheck_fn(float *params, const float *an, const ParamInfo *tensors, int n
 		if (o->per_tensor && p->size > o->per_tensor)
 			stride = (p->size + o->per_tensor - 1) / o->per_tensor;
 		for (size_t i = 0; i < p->size; i += stride) {
+			if (o->stop && o->stop(o->stop_ctx)) {
+				size_t done = s->checked;
+				for (int k = 0; k < ti; k++)
+					done += stats[k].checked;
+				return err_set(e, ERR_STOPPED, "stopped after %zu entries; the weights are as they were",
+					       done);
+			}
 			float *w = params + p->offset + i;
 			const float keep = *w;
 			double lp, lm;
@@ -93,8 +100,10 @@ int gradcheck_run(Model *m, Trace *tr, const Batch *b, LossKind loss,
 	rc = gradcheck_fn(m->params, an, m->tensors, m->ntensors, net_loss, &ctx, o, stats, e);
 	memcpy(m->grads, an, m->nparam * sizeof *an);
 	free(an);
-	if (rc)
+	if (rc && rc != ERR_STOPPED)
 		return rc;
-	/* Leave the trace as the unperturbed forward left it. */
-	return eval(m, tr, b, loss, o, &l0, e);
+	/* Leave the trace as the unperturbed forward left it (stopped too). */
+	Err e2;
+	const int rc2 = eval(m, tr, b, loss, o, &l0, &e2);
+	return rc ? rc : rc2 ? err_set(e, rc2, "%s", e2.msg) : 0;
 }

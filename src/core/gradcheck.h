@@ -28,6 +28,11 @@ typedef struct GradcheckOpts {
 	int train;		/* dropout on, masks drawn from dropout_seed */
 	uint64_t dropout_seed;
 	int score_from;		/* as net_forward */
+	/* Asked before each entry (NULL: never): nonzero stops the check
+	 * there with ERR_STOPPED, the parameters restored (a checked model
+	 * of any size may take minutes; Ctrl-C, Esc and signals end it). */
+	int (*stop)(void *ctx);
+	void *stop_ctx;
 } GradcheckOpts;
 
 /* stats: [m->ntensors].  Parameters are restored exactly; m->grads is left

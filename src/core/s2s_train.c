@@ -172,7 +172,9 @@ int s2s_gradcheck(S2s *m, S2sTrace *tr, const S2sBatch *b, const GradcheckOpts *
 	rc = gradcheck_fn(m->params, an, m->tensors, m->ntensors, gc_loss, &ctx, o, stats, e);
 	memcpy(m->grads, an, m->nparam * sizeof *an);
 	free(an);
-	if (rc)
+	if (rc && rc != ERR_STOPPED)
 		return rc;
-	return s2s_forward(m, tr, b, 1.0f, NULL, e);	/* leave the unperturbed trace */
+	Err e2;	/* leave the unperturbed trace (stopped too) */
+	const int rc2 = s2s_forward(m, tr, b, 1.0f, NULL, &e2);
+	return rc ? rc : rc2 ? err_set(e, rc2, "%s", e2.msg) : 0;
 }

@@ -270,6 +270,7 @@ struct Session {
 	int line;		/* its current line */
 	int depth;		/* `run` nesting */
 	int quit;
+	const char *running;	/* the command running now (its name), NULL between commands */
 	unsigned long saved_gen;	/* weights_gen when last saved or loaded */
 	char *pending;		/* the rest of a line whose train started a job (async_train):
 				 * the host runs it when the job ends, drops it when stopped */
