@@ -170,6 +170,10 @@ check "a byte-order mark is not a command" 0 "^with a BOM$" "$tmp/out"
 if [ -w /dev/full ]; then
 	"$bin" -c "help" >/dev/full 2>"$tmp/out"; st=$?
 	check "output to a full device fails" 1 "writing the output failed" "$tmp/out"
+	for a in --help -h --version --man "--bench steps=1 warmup=0 hidden=8 in=8 seq=4 batch=2"; do
+		"$bin" $a >/dev/full 2>"$tmp/out"; st=$?
+		check "rnnlab $a to a full device fails" 1 "^rnnlab: writing the output failed" "$tmp/out"
+	done
 fi
 long=$tmp/$(printf '%01100d' 0)
 "$bin" -c "save $long.rnnlab" >"$tmp/out" 2>&1; st=$?

@@ -633,6 +633,21 @@ static void test_no_overwrite_without_force(void **state)
 	fails_with(s, line, "data.csv", "not an rnnlab history (.csv)");
 	snprintf(line, sizeof line, "journal save %s", lab);
 	fails_with(s, line, "lesson.lab", "not an rnnlab journal");
+	/* a training log of another tool's that starts as rnnlab's does is not
+	 * rnnlab's: its whole header line is compared (the first 10 bytes were) */
+	spit(csv, "step,loss,accuracy\n1,0.5,0.9\n", 29);
+	snprintf(line, sizeof line, "history save %s", csv);
+	fails_with(s, line, "data.csv", "not an rnnlab history (.csv)");
+	now = slurp(csv, &len);
+	assert_true(len == 29 && !memcmp(now, "step,loss,accuracy\n", 19));
+	free(now);
+	{	/* the header history save writes is hist_col_names joined */
+		char head[256] = "";
+		for (int c = 0; c < HIST_COLS; c++)
+			snprintf(head + strlen(head), sizeof head - strlen(head), "%s%s", c ? "," : "", hist_col_names[c]);
+		strcat(head, "\n");
+		assert_string_equal(head, FILE_CSV_HEAD);
+	}
 	/* ... but the history and journal rnnlab wrote are */
 	snprintf(line, sizeof line, "history save %s force; history save %s", csv, csv);
 	ok(s, line);
@@ -669,6 +684,11 @@ static void test_no_overwrite_without_force(void **state)
 	assert_true(len == nlen && !memcmp(now, doc_bytes, len));
 	free(now);
 	free(doc_bytes);
+	/* an empty zip (22 bytes, no member) is nobody's .npz */
+	static const char empty_zip[22] = { 'P', 'K', 5, 6 };
+	spit(doc, empty_zip, sizeof empty_zip);
+	snprintf(line, sizeof line, "export %s", doc);
+	fails_with(s, line, "thesis.docx", "not an .npz file");
 	/* numpy's own .npz is an .npz (np.savez), replaced without force */
 	snprintf(line, sizeof line, "export %s force; export %s", doc, doc);
 	ok(s, line);
@@ -989,6 +1009,19 @@ static void set_field(const char *name, NpyArray *a)
 	a->shape[0] = (long)n;
 }
 
+/* The journal member's text replaced by journal_text. */
+static const char *journal_text;
+
+static void set_journal(const char *name, NpyArray *a)
+{
+	if (strcmp(name, "journal"))
+		return;
+	free(a->data);
+	a->data = strdup(journal_text);
+	a->count = strlen(journal_text);
+	a->shape[0] = (long)a->count;
+}
+
 /* The sampler line "SEED EPOCH POS" with EPOCH 2^50. */
 static void sampler_far(const char *name, NpyArray *a)
 {
@@ -1042,10 +1075,16 @@ static void test_load_validates(void **state)
 		{ set_field, "set.t_max", "9223372036854775807", "t_max must be" },
 		{ set_field, "set.warmup", "-1", "warmup must be" },
 		{ set_field, "set.batch", "0", "batch must be" },
+		/* a journal that journal save would write and that would not replay */
+		{ set_journal, "data adding T=4 n=40\ndata csv \"we\nird.csv\"\n", NULL,
+		  "journal line 2 is not a command line (unterminated quote" },
+		{ set_journal, "data adding T=4 n=40\nsay \"a\rb\"\n", NULL,
+		  "journal line 2 is not a command line (a control character)" },
 	};
 	for (size_t i = 0; i < sizeof bads / sizeof *bads; i++) {
 		field_key = bads[i].key;
 		field_value = bads[i].value;
+		journal_text = bads[i].key;
 		rewrite_session(good, bad, bads[i].fix);
 		snprintf(line, sizeof line, "load %s", bad);
 		fails_with(s, line, bads[i].fix == set_field && !strncmp(bads[i].key, "set.", 4) ? "" : "damaged session",
@@ -1176,6 +1215,19 @@ static void test_small_file_big_claim(void **state)
 		claim_refused(s, line, says[i]);
 		snap_check(s, &sn, line);
 	}
+
+	/* probe: an array it does not read is never read; one it reads may not
+	 * claim more than 64 MiB */
+	char out[256];
+	path(out, sizeof out, "probe-out.npz");
+	path(claim, sizeof claim, "probe-in.npz");
+	write_claim(NULL, claim, "junk");
+	snprintf(line, sizeof line, "probe %s %s", claim, out);
+	claim_refused(s, line, "probe-in.npz has no 'x'");
+	write_claim(NULL, claim, "x");
+	claim_refused(s, line, "'x' claims 128 MiB; a probe's arrays are at most 64 MiB each");
+	snap_check(s, &sn, line);
+	assert_int_not_equal(access(out, F_OK), 0);
 
 	/* save over a session holding a huge array it does not need: the check
 	 * that it is a session reads the headers only, and it is replaced */

@@ -115,11 +115,16 @@ int frontend_finish(Session *s, int rc)
 	}
 	if (frontend_sigint)
 		return 130;
+	return output_finish(rc ? 1 : 0);
+}
+
+int output_finish(int rc)
+{
 	if (fflush(stdout) != 0 || ferror(stdout)) {	/* a full disk, a closed pipe: not a success */
 		fprintf(stderr, "rnnlab: writing the output failed: %s\n", strerror(errno));
-		return 1;
+		return rc ? rc : 1;
 	}
-	return rc ? 1 : 0;
+	return rc;
 }
 
 int batch_run_file(const char *path, const Options *o)

@@ -36,6 +36,9 @@ void frontend_install_sigint(void);
 void frontend_install_term(void);
 int frontend_terminated(void);
 int frontend_finish(Session *s, int rc);
+/* rc, or 1 (after a line saying so) when what was printed on stdout could
+ * not be written (a full disk, /dev/full, a closed pipe). */
+int output_finish(int rc);
 int frontend_interrupted(void *ctx);
 void frontend_clear_interrupt(void);
 extern volatile int frontend_sigint;

@@ -159,15 +159,15 @@ int main(int argc, char **argv)
 		const char *a = argv[i];
 		if (!strcmp(a, "--help")) {
 			usage(stdout);
-			return 0;
+			return output_finish(0);
 		} else if (!strcmp(a, "--man")) {
 			manpage(stdout, usage_text);
-			return 0;
+			return output_finish(0);
 		} else if (!strcmp(a, "--version")) {
 			version();
-			return 0;
+			return output_finish(0);
 		} else if (!strcmp(a, "--bench")) {
-			return run_bench(argc - i - 1, argv + i + 1);
+			return output_finish(run_bench(argc - i - 1, argv + i + 1));
 		} else if (!strcmp(a, "--ascii")) {
 			o.ascii = 1;
 			if (!o.no_color)
@@ -240,7 +240,7 @@ int main(int argc, char **argv)
 	}
 	if (i < argc && !strcmp(argv[i], "-h")) {
 		usage(stdout);
-		return 0;
+		return output_finish(0);
 	}
 	if (i < argc && argv[i][0] == '-' && argv[i][1]) {
 		fprintf(stderr, "rnnlab: unknown option '%s' (rnnlab --help lists them)\n", argv[i]);

@@ -52,7 +52,7 @@ int file_may_write_holding(const char *path, FileKind kind, FileHolds holds, con
 			ok = holds(path, what);
 	} else {
 		/* the extension, and the first bytes rnnlab writes in such a file */
-		static const char *const head[FILE_KIND_COUNT] = { NULL, NULL, "# rnnlab journal", "step,loss,",
+		static const char *const head[FILE_KIND_COUNT] = { NULL, NULL, "# rnnlab journal", FILE_CSV_HEAD,
 								   FILE_SVG_HEAD, FILE_LOG_HEAD, FILE_RESULT_HEAD };
 		char first[64] = "";
 		FILE *f = fopen(path, "rb");

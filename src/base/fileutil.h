@@ -12,6 +12,9 @@ typedef enum { FILE_NPZ, FILE_SESSION, FILE_LAB, FILE_CSV, FILE_SVG, FILE_LOG, F
 /* The first bytes of a workbench log (rnnlab --log) and of an SVG rnnlab
  * drew (svg.c): what makes them rnnlab's. */
 #define FILE_LOG_HEAD "# rnnlab log"
+/* history save's header line, whole: a CSV of anyone's that starts
+ * "step,loss," is not one of rnnlab's */
+#define FILE_CSV_HEAD "step,loss,val_loss,grad_norm,grad_norm_clipped,lr,tokens_per_s\n"
 #define FILE_SVG_HEAD "<svg data-generator=\"rnnlab\""
 #define FILE_RESULT_HEAD "# rnnlab sweep result"	/* a sweep's run (sweepio.h) */
 

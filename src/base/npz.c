@@ -355,7 +355,7 @@ int npz_file_holds(const char *path, const char *name)
 	Err ignore;
 	int ok = npz_open(&z, path, &ignore) == 0;	/* the headers: no data is read */
 	if (ok) {
-		ok = !name || npz_find(&z, name) != NULL;
+		ok = name ? npz_find(&z, name) != NULL : z.n > 0;	/* an empty zip is nobody's .npz */
 		npz_free(&z);
 	}
 	return ok;

@@ -47,7 +47,7 @@ void npz_free(Npz *z);
 /* The array called name, or NULL.  Borrowed from z. */
 const NpyArray *npz_find(const Npz *z, const char *name);
 /* Is path a sound .npz archive (npz_read reads it: every member a .npy
- * array) holding an array called name (NULL: any)?  1 or 0.  A FileHolds
+ * array) holding an array called name (NULL: any, at least one)?  1 or 0.  A FileHolds
  * (fileutil.h): what tells a session file, and an .npz from a .docx. */
 int npz_file_holds(const char *path, const char *name);
 /* May path be written as an .npz: absent, or an .npz already (by content:

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "fileutil.h"
+#include "lex.h"
 #include "npz.h"
 #include "settings.h"
 
@@ -393,11 +394,27 @@ int session_file_read(Session *n, const char *path, Err *e)
 	if (rc)
 		goto out;
 	if (ja && (journal = array_text(ja))) {
+		/* each line a command line as journal save writes it: no control
+		 * character but tab, and one the lexer takes whole (a line cut
+		 * inside a quote writes a journal that does not replay) */
+		int line = 0;
 		for (char *p = journal, *nl; *p; p = nl + 1) {
 			nl = strchr(p, '\n');
 			if (!nl)
 				break;
 			*nl = '\0';
+			line++;
+			Lexed lx;
+			Err le;
+			int bad = 0;
+			for (const unsigned char *c = (const unsigned char *)p; *c && !bad; c++)
+				bad = (*c < 0x20 && *c != '\t') || *c == 0x7f;
+			if (bad || lex_line(p, &lx, &le)) {
+				rc = err_set(e, ERR_FORMAT, "%s: damaged session: journal line %d is not a command line (%s)", path,
+					     line, bad ? "a control character" : le.msg);
+				goto out;
+			}
+			lex_free(&lx);
 			if (session_journal_push(n, p))
 				break;
 		}
