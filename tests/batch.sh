@@ -19,6 +19,8 @@ check() {	# check NAME EXPECTED_STATUS GREP_PATTERN FILE
 
 "$bin" --help >"$tmp/out" 2>&1; st=$?
 check "--help" 0 "rnnlab --batch FILE" "$tmp/out"
+if LC_ALL=C awk 'length > 79 { bad = 1 } END { exit !bad }' "$tmp/out"; then
+	fail=$((fail + 1)); echo "FAIL: --help has lines wider than 79 columns"; else pass=$((pass + 1)); fi
 
 "$bin" --version >"$tmp/out" 2>&1; st=$?
 check "--version" 0 "^rnnlab [0-9]" "$tmp/out"

@@ -46,9 +46,15 @@ if command -v groff >/dev/null; then
 fi
 if command -v man >/dev/null; then
 	MANPAGER=cat MANWIDTH=80 man -l "$share/man/man1/rnnlab.1" >"$tmp/out" 2>/dev/null
-	for sec in NAME SYNOPSIS COMMANDS ENVIRONMENT FILES "EXIT STATUS" EXAMPLE; do
+	for sec in NAME SYNOPSIS OPTIONS COMMANDS KEYS ENVIRONMENT FILES "EXIT STATUS" EXAMPLE; do
 		if grep -q "^$sec" "$tmp/out"; then ok; else bad "man rnnlab has no $sec section"; fi
 	done
+	# every option an entry of its own; nothing wider than the terminal
+	for o in --ascii --fast "--seed-shift N" "--log FILE" "--max-commands N, --max-output MB" --version --man; do
+		if grep -q "^       $o\( \|$\)" "$tmp/out"; then ok; else bad "man rnnlab: no entry for $o"; fi
+	done
+	LC_ALL=C MANPAGER=cat MANWIDTH=80 man -l "$share/man/man1/rnnlab.1" 2>/dev/null | LC_ALL=C awk 'length > 80' >"$tmp/wide"
+	if [ -s "$tmp/wide" ]; then bad "man rnnlab has lines wider than 80 columns:"; sed 's/^/    /' "$tmp/wide"; else ok; fi
 fi
 
 # The completion loads in bash and completes the lessons.

@@ -54,13 +54,20 @@ void manpage(FILE *f, const char *usage_text)
 	fputs("rnnlab \\- a terminal workbench for recurrent neural networks: watch gradients vanish and explode\n", f);
 	section(f, "SYNOPSIS");
 	fputs(".nf\n", f);
-	for (const char *p = usage_text; *p;) {	/* the usage lines up to the first blank line */
+	for (const char *p = usage_text; *p;) {	/* the invocations up to the first blank line */
 		size_t n = strcspn(p, "\n");
 		if (!n)
 			break;
 		char line[300];
-		snprintf(line, sizeof line, "%.*s\n", (int)(n < sizeof line - 2 ? n : sizeof line - 2), p);
-		roff_text(f, strncmp(line, "usage: ", 7) ? line + strspn(line, " ") : line + 7);
+		snprintf(line, sizeof line, "%.*s", (int)(n < sizeof line - 2 ? n : sizeof line - 2), p);
+		const char *inv = strncmp(line, "usage: ", 7) ? line + strspn(line, " ") : line + 7;
+		char *desc = strstr(inv, "  ");	/* what it does: said under OPTIONS and DESCRIPTION */
+		if (desc)
+			*desc = '\0';
+		if (inv - line <= 7 && *inv) {	/* not a description's own line */
+			roff_text(f, inv);
+			fputc('\n', f);
+		}
 		p += n + (p[n] == '\n');
 	}
 	fputs(".fi\n", f);
@@ -70,12 +77,43 @@ void manpage(FILE *f, const char *usage_text)
 	      "live in the terminal, so that vanishing and exploding gradients can be seen.  Its numbers follow\n"
 	      "PyTorch's conventions; weights move to and from PyTorch as .npz state dicts.\n", f);
 	section(f, "OPTIONS");
-	/* the paragraph after the usage lines, then the rest as it is set */
+	/* the paragraph after the usage lines: its lines that start with an
+	 * option begin an entry, tagged with the option's words (--seed-shift
+	 * N, --max-commands N, --max-output MB:); the rest as it is set */
 	const char *opts = strstr(usage_text, "\n\n"), *rest = opts ? strstr(opts + 2, "\n\n") : NULL;
 	if (opts) {
-		char para[2048];
+		char para[4096];
 		snprintf(para, sizeof para, "%.*s", (int)(rest ? rest - opts - 2 : (long)strlen(opts + 2)), opts + 2);
-		roff_fill(f, para);
+		for (char *p = para; *p;) {
+			char *nl = strchr(p, '\n');
+			if (nl)
+				*nl = '\0';
+			if (p[0] == '-' && p[1] == '-') {
+				size_t tag = 0;	/* words that are options or their metavariables */
+				for (;;) {
+					size_t w = strcspn(p + tag, " ");
+					const char *word = p + tag;
+					int opt = word[0] == '-', meta = w > 0 && word[0] >= 'A' && word[0] <= 'Z' &&
+								 strspn(word, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_,:") == w;
+					if (!w || !(opt || meta))
+						break;
+					tag += w + (p[tag + w] == ' ');
+				}
+				char t[128];
+				snprintf(t, sizeof t, "%.*s", (int)tag, p);
+				size_t tl = strlen(t);
+				while (tl && (t[tl - 1] == ' ' || t[tl - 1] == ':'))
+					t[--tl] = '\0';
+				fputs(".TP\n.B ", f);
+				roff_text(f, t);
+				fputc('\n', f);
+				roff_text(f, p + tag);
+			} else {
+				roff_text(f, p);
+			}
+			fputc('\n', f);
+			p = nl ? nl + 1 : p + strlen(p);
+		}
 	}
 	if (rest) {
 		fputs(".PP\n.nf\n", f);
@@ -149,5 +187,12 @@ void manpage(FILE *f, const char *usage_text)
 	      "rnnlab \\-\\-batch " RNNLAB_SHAREDIR "/scenarios/02\\-vanishing.lab\n"
 	      "rnnlab            # the workbench; then: lesson 4\n.fi\n", f);
 	section(f, "SEE ALSO");
-	fputs("The README (" RNNLAB_SHAREDIR "/../doc/rnnlab/README.md when installed from a package).\n", f);
+	char doc[1100];	/* PREFIX/share/rnnlab -> PREFIX/share/doc/rnnlab */
+	snprintf(doc, sizeof doc, "%s", RNNLAB_SHAREDIR);
+	char *sl = strrchr(doc, '/');
+	if (sl)
+		*sl = '\0';
+	fputs("The README, ", f);
+	roff_text(f, doc);
+	fputs("/doc/rnnlab/README.md where rnnlab is installed, README.md in its source.\n", f);
 }

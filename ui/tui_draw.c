@@ -223,19 +223,20 @@ static void draw_welcome(Tui *t, int w, int h)
 	(void)w;
 }
 
-/* at most 74 columns and 13 rows: all of it fits the pane at 80x24 */
+/* at most 72 columns and 13 rows: all of it fits the pane at 80x24, and
+ * the manual page's KEYS (indented 8) an 80-column terminal */
 const char *const tui_keys[] = {
 	"F1 or ? (empty line)  this help; any key closes it",
 	"F2..F8, view NAME     panes: train flow gates step compare attention plot",
 	"P, N (empty line)     pause / resume training; N: one step while paused",
 	"Esc, Ctrl-C           stop training after this step (the model is kept)",
-	"PgUp, PgDn            scroll the log",
 	"Space, Enter          go on at a lesson's pause (other keys still work)",
-	"step pane             Left/Right Home/End: t  Up/Down: unit  [ ]: layer  < >: seq",
-	"gates pane            [ ] < >  G: next gate  U: one unit's lines (Up/Down)",
+	"step pane             Left/Right Home/End: t   Up/Down: unit",
+	"step, gates panes     [ ]: layer   < >: sequence",
+	"gates pane            G: next gate   U: one unit's lines (Up/Down: which)",
 	"gates, step panes     E: a seq2seq model's encoder <-> decoder",
 	"train, compare panes  L: log scale   C (compare): loss, val, grad, flow",
-	"Tab; Up/Down, Ctrl-R  complete (commands, values, paths); history, search",
+	"Tab; Up/Down, Ctrl-R  complete; history, search   PgUp/PgDn: the log",
 	"break, rewind         stop when a condition holds; go back (help break)",
 	"quit                  leave",
 	NULL,
