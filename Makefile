@@ -222,8 +222,9 @@ mutate:
 # Exactly what install put there, and the directories it made when empty.
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
-	-rmdir $(DESTDIR)$(SHAREDIR)/scenarios/data $(DESTDIR)$(SHAREDIR)/scenarios $(DESTDIR)$(SHAREDIR) \
-	  $(DESTDIR)$(PREFIX)/share/doc/rnnlab 2>/dev/null
+	@for d in $(DESTDIR)$(SHAREDIR)/scenarios/data $(DESTDIR)$(SHAREDIR)/scenarios $(DESTDIR)$(SHAREDIR) \
+	  $(DESTDIR)$(PREFIX)/share/doc/rnnlab; do \
+	  [ ! -d "$$d" ] || rmdir "$$d" 2>/dev/null || echo "rnnlab: kept $$d: it holds files install did not put there"; done
 
 # Compile every source for another architecture (no link: the target's
 # libraries are not here): make cross CROSS=aarch64-linux-gnu-  (Debian:

@@ -251,7 +251,7 @@ model gru hidden=16; train 1; runs name GRU at init; compare flow; compare log; 
 check "compare flow: three cells on one plot" 0 "||dL/dh_t|| (top layer) of the runs at step 1 on adding" "$tmp/out"
 check "compare flow: labelled apart" 0 "rnn  .* lstm .* GRU at init" "$tmp/out"
 check "compare log" 0 "validation loss of the runs on adding" "$tmp/out"
-check "runs: numbered, named without quotes" 0 "^   3  GRU at init .*(current)" "$tmp/out"
+check "runs: numbered, named without quotes, the current one starred" 0 "^   3\* GRU at init " "$tmp/out"
 "$bin" -c "data adding T=20 n=100; set log_every=0; model gru hidden=8; train 2; gates unit=max; gates unit=8" \
 	>"$tmp/out" 2>&1; st=$?
 check "gates unit=max: one unit's gates as lines" 1 "gru unit [0-7] (most open z), layer 0 of 1, sequence 0: its gates" "$tmp/out"
@@ -456,7 +456,7 @@ model gru hidden=8
 set seed=5
 LAB
 table() {	# table OUT: the table's rows (header on), nothing else
-	sed -n '/^  run  *best val/,$p' "$1" | grep '^  [^ ]' | grep -v '^  [0-9]* *[#0-9] '
+	sed -n '/^  run  *best val/,$p' "$1" | grep '^  [^ ]' | grep -v '^  [0-9]* *[#0-9][* ] \|^  (\* the current run\|^  (tok/s'
 }
 sweep_cmd="sweep hidden=4,8 cell=rnn,gru T=10,20 steps=30 target=0.2"
 for j in 1 2 3; do
@@ -474,7 +474,7 @@ fi
 # the runs are kept in the same order, the last one current, as jobs=1 leaves them
 grep '^  *[0-9]  T=' "$tmp/sw1.out" | awk '{print $1, $2, $3, $4, $5}' >"$tmp/runs1"
 grep '^  *[0-9]  T=' "$tmp/sw2.out" | awk '{print $1, $2, $3, $4, $5}' >"$tmp/runs2"
-if [ -s "$tmp/runs1" ] && cmp -s "$tmp/runs1" "$tmp/runs2" && grep -q "T=20 cell=gru hidden=8 .*(current)" "$tmp/sw2.out"; then
+if [ -s "$tmp/runs1" ] && cmp -s "$tmp/runs1" "$tmp/runs2" && grep -q "^ *[0-9]\* T=20 cell=gru hidden=8 " "$tmp/sw2.out"; then
 	pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: jobs=2 keeps other runs than jobs=1"; cat "$tmp/sw2.out"; fi
 if [ -z "$(find "$tmp/t2" "$tmp/t3" -mindepth 1)" ]; then pass=$((pass + 1)); else
 	fail=$((fail + 1)); echo "FAIL: the workers' directory was left behind"; ls -R "$tmp/t2" "$tmp/t3"; fi

@@ -229,7 +229,7 @@ static void test_train_eval_translate(void **state)
 	/* runs: the first model's run was archived */
 	ok(s, "runs");
 	has("seq2seq cell=gru hidden=32");
-	has("(current)");
+	has("(* the current run; tok/s: the median over a run's steps)");
 	session_free(s);
 }
 

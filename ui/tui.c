@@ -121,6 +121,7 @@ static int host_interrupted(void *ctx)
 		int r = wget_wch(t->prompt, &ch);
 		if (r == OK && ch == 27) {
 			frontend_sigint = 1;	/* latched, as Ctrl-C is: the sweep sees it too */
+			t->esc_latched = 1;	/* and said as Esc */
 			return 1;
 		}
 		if (r == KEY_CODE_YES)
@@ -147,6 +148,7 @@ static int tui_watch(void *ctx, const StepWhere *w)
 		while (n < 32 && (r = wget_wch(t->prompt, &ch)) != ERR) {
 			if (r == OK && ch == 27) {
 				stop = 1;
+				t->esc_latched = 1;
 				continue;
 			}
 			keys[n] = ch;
@@ -368,6 +370,7 @@ static void line_entered(void *ctx, char *line)
 			narration_clear(t);
 		t->scroll = 0;
 		frontend_clear_interrupt();
+		t->esc_latched = 0;
 		session_exec(t->s, line);
 		if (t->s->quit)
 			t->quit = 1;
@@ -724,9 +727,10 @@ int tui_run(const char *script, const Options *opt)
 		if (frontend_sigint) {
 			frontend_clear_interrupt();
 			if (s->job.left > 0 || t->nscripts)
-				stop_all(t, "Ctrl-C");
+				stop_all(t, t->esc_latched ? "Esc" : "Ctrl-C");
 			else
 				rlb_clear_line();
+			t->esc_latched = 0;
 			t->dirty = 1;
 		}
 		if (t->dirty && (!training || tui_now() - t->last_draw >= REDRAW_INTERVAL))

@@ -52,6 +52,7 @@ typedef struct Tui {
 	char inside[96];	/* inside a long step: where it is (stepwatch.h), or inside a
 				   long command ("busy: gradcheck"); "" between them */
 	double inside_drawn;	/* when a command's busy line was last drawn */
+	int esc_latched;	/* the latched interrupt came from Esc, not Ctrl-C */
 	int stopped_inside;	/* Esc or Ctrl-C stopped a step from inside it */
 	double pace_next;	/* set pace=N: when the next step may run */
 	ViewEigen eig;		/* the flow pane's eigenvalues (of eig_gen's weights, eig.layer) */

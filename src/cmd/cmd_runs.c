@@ -44,14 +44,17 @@ int cmd_runs(Session *s, int argc, const Word *argv, Err *e)
 	}
 	session_printf(s, "  %2s  %-*s %10s %7s %10s %10s %9s", "#", lw, "run", "parameters", "steps", "last loss",
 		       "best val", "tok/s");
+	int any_current = 0;
 	for (int r = 0; r < nr; r++) {
 		RunRef rr;
 		session_run(s, r, &rr);
 		const History *h = rr.hist;
-		session_printf(s, "  %2d  %-*s %10zu %7.0f %10.4g %10.4g %9.0f%s", r + 1, lw, label[r], rr.nparam,
-			       h->n ? h->col[HIST_STEP][h->n - 1] : 0.0, h->n ? h->col[HIST_LOSS][h->n - 1] : NAN,
-			       h->best_val, rr.tok_s, rr.current ? "  (current)" : "");
+		any_current |= rr.current;
+		session_printf(s, "  %2d%c %-*s %10zu %7.0f %10.4g %10.4g %9.0f", r + 1, rr.current ? '*' : ' ', lw, label[r],
+			       rr.nparam, h->n ? h->col[HIST_STEP][h->n - 1] : 0.0,
+			       h->n ? h->col[HIST_LOSS][h->n - 1] : NAN, h->best_val, rr.tok_s);
 	}
+	session_printf(s, "  (%stok/s: the median over a run's steps)", any_current ? "* the current run; " : "");
 	return 0;
 }
 

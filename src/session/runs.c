@@ -98,7 +98,7 @@ void session_run(const Session *s, int i, RunRef *out)
 	out->data = s->run_data[0] || !s->data ? s->run_data : data_args(s->data);
 	out->hist = &s->hist;
 	out->nparam = s->lr->pb.nparam;
-	out->tok_s = history_last(&s->hist, HIST_TOKS);
+	out->tok_s = history_median(&s->hist, HIST_TOKS);	/* as a finished run's */
 	out->flow = learner_flow(s->lr, &out->flow_T, &out->flow_step);
 	out->current = 1;
 }
