@@ -98,7 +98,7 @@ check "bench bad value" 2 "hidden must be an integer from 1 to 65536, got 'abc'"
 # directory; the status is 128+N.
 abs_bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 sig_run() {	# sig_run SIGNAL SCRIPT: start it in $tmp/w, signal it once it trains
-	rm -rf "$tmp/w"; mkdir "$tmp/w"
+	rm -rf "$tmp/w" "$tmp/out"; mkdir "$tmp/w"	# no old output to see "step" in
 	(cd "$tmp/w" && exec env ${SIG_ENV:-X_UNUSED=1} "$abs_bin" --batch "$2") >"$tmp/out" 2>&1 &
 	pid=$!
 	i=0
