@@ -102,7 +102,7 @@ sig_run() {	# sig_run SIGNAL SCRIPT: start it in $tmp/w, signal it once it train
 	(cd "$tmp/w" && exec env ${SIG_ENV:-X_UNUSED=1} "$abs_bin" --batch "$2") >"$tmp/out" 2>&1 &
 	pid=$!
 	i=0
-	while ! grep -q "^step" "$tmp/out" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	while ! grep -q "^step" "$tmp/out" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 	kill -"$1" $pid
 	wait $pid; st=$?
 }
