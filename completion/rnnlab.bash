@@ -70,7 +70,7 @@ _rnnlab()
 		return ;;
 	esac
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "--ascii --plain --batch -c --bench --help --version --man --fast --seed-shift --log
+		COMPREPLY=($(compgen -W "--ascii --plain --batch -c --bench --help -h --version --man --fast --seed-shift --log
 			--max-commands --max-output" -- "$cur"))
 		return
 	fi

@@ -50,7 +50,8 @@ if command -v man >/dev/null; then
 		if grep -q "^$sec" "$tmp/out"; then ok; else bad "man rnnlab has no $sec section"; fi
 	done
 	# every option an entry of its own; nothing wider than the terminal
-	for o in --ascii --fast "--seed-shift N" "--log FILE" "--max-commands N, --max-output MB" --version --man; do
+	for o in --plain --batch -c --bench --ascii --fast "--seed-shift N" "--log FILE" "--max-commands N, --max-output MB" \
+		--version --man "--help, -h"; do
 		if grep -q "^       $o\( \|$\)" "$tmp/out"; then ok; else bad "man rnnlab: no entry for $o"; fi
 	done
 	LC_ALL=C MANPAGER=cat MANWIDTH=80 man -l "$share/man/man1/rnnlab.1" 2>/dev/null | LC_ALL=C awk 'length > 80' >"$tmp/wide"

@@ -405,8 +405,11 @@ check "and the workbench is alive to quit" "EXITED 0"
 start 100 30
 keys "data sine; model lstm hidden=128; train 1; gradcheck 100000" Enter
 check "the status says what runs, and how to stop it" "busy: gradcheck (Esc stops)" 20
+keys x
+sleep 0.3
 keys Escape
-check "Esc stops the gradcheck" "gradcheck: stopped after [0-9]* entries; the weights are as they were" 20
+check "Esc stops the gradcheck, behind a key typed before it" "gradcheck: stopped after [0-9]* entries; the weights are as they were" 20
+check "and that key waits its turn at the prompt" "rnnlab> x"
 
 # ---- --log never replaces a file that is not an rnnlab log ----
 printf 'say "my lesson"\n' >"$tmp/mine.lab"

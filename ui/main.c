@@ -42,6 +42,7 @@ static const char usage_text[] =
 	"--version names the BLAS library and core in use, the subnormal mode and where\n"
 	"the lessons and data are.\n"
 	"--man prints the manual page (roff).\n"
+	"--help, -h print this text.\n"
 	"\n"
 	"bench keys: cell=rnn|lstm|gru in=N hidden=N layers=N batch=N seq=N\n"
 	"            steps=N warmup=N threads=N checkpoint=K\n"

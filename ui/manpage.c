@@ -54,19 +54,31 @@ void manpage(FILE *f, const char *usage_text)
 	fputs("rnnlab \\- a terminal workbench for recurrent neural networks: watch gradients vanish and explode\n", f);
 	section(f, "SYNOPSIS");
 	fputs(".nf\n", f);
-	for (const char *p = usage_text; *p;) {	/* the invocations up to the first blank line */
+	/* the invocations up to the first blank line; what each does (after two
+	 * spaces, or on a line of its own below it) is an entry of OPTIONS */
+	enum { MAXINV = 12 };
+	char inv_of[MAXINV][300], does[MAXINV][300];
+	int ninv = 0;
+	for (const char *p = usage_text; *p;) {
 		size_t n = strcspn(p, "\n");
 		if (!n)
 			break;
 		char line[300];
 		snprintf(line, sizeof line, "%.*s", (int)(n < sizeof line - 2 ? n : sizeof line - 2), p);
 		const char *inv = strncmp(line, "usage: ", 7) ? line + strspn(line, " ") : line + 7;
-		char *desc = strstr(inv, "  ");	/* what it does: said under OPTIONS and DESCRIPTION */
+		char *desc = strstr(inv, "  ");
 		if (desc)
 			*desc = '\0';
-		if (inv - line <= 7 && *inv) {	/* not a description's own line */
+		if (inv - line <= 7 && *inv) {	/* an invocation */
 			roff_text(f, inv);
 			fputc('\n', f);
+			if (ninv < MAXINV) {
+				snprintf(inv_of[ninv], sizeof inv_of[ninv], "%s", inv + (strncmp(inv, "rnnlab ", 7) ? 0 : 7));
+				snprintf(does[ninv], sizeof does[ninv], "%s", desc ? desc + 2 + strspn(desc + 2, " ") : "");
+				ninv++;
+			}
+		} else if (ninv && !does[ninv - 1][0]) {	/* the description of the one above */
+			snprintf(does[ninv - 1], sizeof does[ninv - 1], "%s", inv);
 		}
 		p += n + (p[n] == '\n');
 	}
@@ -80,6 +92,16 @@ void manpage(FILE *f, const char *usage_text)
 	/* the paragraph after the usage lines: its lines that start with an
 	 * option begin an entry, tagged with the option's words (--seed-shift
 	 * N, --max-commands N, --max-output MB:); the rest as it is set */
+	for (int k = 0; k < ninv; k++) {
+		if (!does[k][0])
+			continue;
+		fputs(".TP\n.B ", f);
+		roff_text(f, inv_of[k]);
+		fputc('\n', f);
+		roff_text(f, does[k]);
+		fputs(".\n", f);
+	}
+	fputs(".PP\n", f);
 	const char *opts = strstr(usage_text, "\n\n"), *rest = opts ? strstr(opts + 2, "\n\n") : NULL;
 	if (opts) {
 		char para[4096];

@@ -102,6 +102,36 @@ static void host_busy(void *ctx, Session *s)
 		draw_all(t);
 }
 
+/* While a command or a step runs and the main loop reads no keys: was Esc
+ * typed, among the keys waiting (not only the first: Esc behind another
+ * key was never seen)?  The others are put back in their order, to be read
+ * when the loop reads again (curses takes back some 16). */
+static int esc_waiting(Tui *t)
+{
+	if (!t->prompt)
+		return 0;
+	wint_t keys[16];
+	int codes[16], n = 0, r, esc = 0;
+	wint_t ch;
+	wtimeout(t->prompt, 0);
+	while (n < 16 && (r = wget_wch(t->prompt, &ch)) != ERR) {
+		if (r == OK && ch == 27) {
+			esc = 1;
+			continue;
+		}
+		keys[n] = ch;
+		codes[n++] = r;
+	}
+	while (n-- > 0)	/* back in their order: the last pushed comes first */
+		if (codes[n] == KEY_CODE_YES)
+			ungetch((int)keys[n]);
+		else
+			unget_wch(keys[n]);
+	if (esc)
+		t->esc_latched = 1;	/* said as Esc, not Ctrl-C */
+	return esc;
+}
+
 static int host_interrupted(void *ctx)
 {
 	Tui *t = ctx;
@@ -116,18 +146,10 @@ static int host_interrupted(void *ctx)
 			draw_status_now(t);
 			t->inside_drawn = tui_now();
 		}
-		wint_t ch;
-		wtimeout(t->prompt, 0);
-		int r = wget_wch(t->prompt, &ch);
-		if (r == OK && ch == 27) {
+		if (esc_waiting(t)) {
 			frontend_sigint = 1;	/* latched, as Ctrl-C is: the sweep sees it too */
-			t->esc_latched = 1;	/* and said as Esc */
 			return 1;
 		}
-		if (r == KEY_CODE_YES)
-			ungetch((int)ch);
-		else if (r == OK)
-			unget_wch(ch);
 	}
 	return 0;
 }
@@ -140,26 +162,7 @@ static int tui_watch(void *ctx, const StepWhere *w)
 {
 	Tui *t = ctx;
 	int stop = frontend_sigint || term_signal();
-	if (t->prompt) {
-		wint_t keys[32];
-		int codes[32], n = 0, r;
-		wint_t ch;
-		wtimeout(t->prompt, 0);
-		while (n < 32 && (r = wget_wch(t->prompt, &ch)) != ERR) {
-			if (r == OK && ch == 27) {
-				stop = 1;
-				t->esc_latched = 1;
-				continue;
-			}
-			keys[n] = ch;
-			codes[n++] = r;
-		}
-		while (n-- > 0)	/* back in their order: the last pushed comes first */
-			if (codes[n] == KEY_CODE_YES)
-				ungetch((int)keys[n]);
-			else
-				unget_wch(keys[n]);
-	}
+	stop |= esc_waiting(t);
 	if (stop) {
 		t->stopped_inside = 1;
 		if (t->s && !t->s->host.async_train)

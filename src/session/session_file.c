@@ -394,9 +394,9 @@ int session_file_read(Session *n, const char *path, Err *e)
 	if (rc)
 		goto out;
 	if (ja && (journal = array_text(ja))) {
-		/* each line a command line as journal save writes it: no control
-		 * character but tab, and one the lexer takes whole (a line cut
-		 * inside a quote writes a journal that does not replay) */
+		/* each line a command line the lexer takes whole, as a replay
+		 * reads it (a line cut inside a quote, or holding a CR, wrote a
+		 * journal that did not replay) */
 		int line = 0;
 		for (char *p = journal, *nl; *p; p = nl + 1) {
 			nl = strchr(p, '\n');
@@ -406,12 +406,9 @@ int session_file_read(Session *n, const char *path, Err *e)
 			line++;
 			Lexed lx;
 			Err le;
-			int bad = 0;
-			for (const unsigned char *c = (const unsigned char *)p; *c && !bad; c++)
-				bad = (*c < 0x20 && *c != '\t') || *c == 0x7f;
-			if (bad || lex_line(p, &lx, &le)) {
+			if (lex_line(p, &lx, &le)) {
 				rc = err_set(e, ERR_FORMAT, "%s: damaged session: journal line %d is not a command line (%s)", path,
-					     line, bad ? "a control character" : le.msg);
+					     line, le.msg);
 				goto out;
 			}
 			lex_free(&lx);
