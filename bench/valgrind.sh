@@ -51,6 +51,7 @@ if command -v tmux >/dev/null; then
 	tmux -L rnnlab-vg resize-window -t rnnlab-vg -x 80 -y 24; sleep 3
 	tmux -L rnnlab-vg resize-window -t rnnlab-vg -x 120 -y 40; sleep 3
 	keys "step 2" Enter; sleep 5
+	keys "quit" Enter; sleep 3	# the first asks: the trained run is not saved
 	keys "quit" Enter
 	i=0
 	while [ ! -e "$dir/tui.rc" ] && [ $i -lt 120 ]; do sleep 1; i=$((i + 1)); done

@@ -988,10 +988,21 @@ static void negative_v(const char *name, NpyArray *a)
 /* The session text's line KEY=... gets the value field_value (set_field). */
 static const char *field_key, *field_value;
 
+/* The session member's text, NUL-terminated in place (a .npy of u8 is not). */
+static char *member_text(NpyArray *a)
+{
+	char *t = realloc(a->data, a->count + 1);
+	assert_non_null(t);
+	t[a->count] = '\0';
+	a->data = t;
+	return t;
+}
+
 static void set_field(const char *name, NpyArray *a)
 {
 	if (strcmp(name, "session"))
 		return;
+	member_text(a);
 	char want[64];
 	snprintf(want, sizeof want, "\n%s=", field_key);
 	const char *t = a->data, *p = strstr(t, want);
@@ -1003,6 +1014,7 @@ static void set_field(const char *name, NpyArray *a)
 	memcpy(nt, t, head);
 	memcpy(nt + head, field_value, len);
 	memcpy(nt + head + len, p + old, a->count - head - old);
+	nt[n] = '\0';
 	free(a->data);
 	a->data = nt;
 	a->count = n;
@@ -1027,6 +1039,7 @@ static void sampler_far(const char *name, NpyArray *a)
 {
 	if (strcmp(name, "session"))
 		return;
+	member_text(a);
 	const char *p = strstr(a->data, "\nsampler=");
 	assert_non_null(p);
 	unsigned long long seed;
