@@ -110,14 +110,15 @@ static void version(void)
 	char path[1100];
 	Err e;
 	const char *env = getenv("RNNLAB_DATA");
-	if (env && *env) {	/* looked in first, file by file */
+	const int has_env = env && *env;	/* read before unsetenv, which may free it */
+	if (has_env) {	/* looked in first, file by file */
 		char safe[1100];
 		snprintf(safe, sizeof safe, "%s", env);
 		text_sanitize(safe);
 		printf("data:    %s (RNNLAB_DATA) first, then the bundled files\n", safe);
 		unsetenv("RNNLAB_DATA");	/* --version exits next: find the bundled ones */
 	}
-	printf("%s %s\n", env && *env ? "bundled:" : "data:   ", data_find("sunspots.csv", path, sizeof path, &e) ?
+	printf("%s %s\n", has_env ? "bundled:" : "data:   ", data_find("sunspots.csv", path, sizeof path, &e) ?
 	       "the bundled files are not found" : (*strrchr(path, '/') = '\0', path));
 }
 
